@@ -1,0 +1,129 @@
+"""The Flask application: ``create_app`` builds it from a configuration."""
+
+from flask import Flask, Response, render_template, session
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from mediation import policy
+from mediation.config import Config, config_for_environment
+from mediation.extensions import babel, csrf, db, login_manager, migrate
+from mediation.i18n import LANGUAGE_NAMES, select_locale
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    config_class = config_for_environment()
+    overrides: dict = {}
+    if isinstance(config, type):
+        config_class = config
+    elif config:
+        overrides = config
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    config_class.finalise(app.config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+    _init_login(app)
+    # Access is decided before the CSRF check, so a forbidden POST is a 403 whatever it carries.
+    app.before_request(policy.enforce)
+    csrf.init_app(app)
+
+    from mediation.security import init_security
+
+    init_security(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+    _commit_once_per_request(app)
+
+    from mediation.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from mediation.services import accounts
+
+    accounts.init_password_hashing(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page explains itself
+    # The database session row, not Flask-Login's fingerprint, decides whether a login holds.
+    login_manager.session_protection = None
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if not user_id.isdigit():
+            return None
+        return accounts.session_user(
+            int(user_id), session.get("sid"), app.config["SESSION_LIFETIME"]
+        )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from mediation.admin.blueprint import bp as admin_bp
+    from mediation.auth.blueprint import bp as auth_bp
+    from mediation.home.blueprint import bp as home_bp
+
+    for blueprint in (home_bp, auth_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_error_pages(app: Flask) -> None:
+    def error_page(code: int, message: str) -> tuple[str, int]:
+        return render_template("errors/error.html", code=code, message=message), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return error_page(
+            400,
+            _(
+                "This form has expired or was sent from elsewhere. Please go back, reload "
+                "the page and send it again."
+            ),
+        )
+
+    messages = {
+        400: lambda: _("The request could not be understood."),
+        403: lambda: _("You do not have permission to do this."),
+        404: lambda: _("This page does not exist, or you cannot see it."),
+        405: lambda: _("This page cannot be used that way."),
+        413: lambda: _("What you sent is too large."),
+        500: lambda: _(
+            "Something went wrong on our side. Nothing you sent was saved; please try again."
+        ),
+    }
+    for code, message in messages.items():
+        app.register_error_handler(code, lambda error, c=code, m=message: error_page(c, m()))
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from mediation import privacy
+
+    app.jinja_env.filters["mask_id"] = privacy.mask_id_number
+    app.jinja_env.filters["mask_phone"] = privacy.mask_phone
+
+    @app.context_processor
+    def helpers() -> dict:
+        return {
+            "can": lambda permission: policy.can(current_user, permission),
+            "language_names": LANGUAGE_NAMES,
+            "current_locale": str(get_locale()),
+        }
+
+
+def _commit_once_per_request(app: Flask) -> None:
+    """The one place a request's changes are committed; anything else rolls them back."""
+
+    @app.after_request
+    def commit(response: Response) -> Response:
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response

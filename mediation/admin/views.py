@@ -1,0 +1,79 @@
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from mediation import policy
+from mediation.admin.forms import NONE_CHOSEN, StaffForm
+from mediation.extensions import db
+from mediation.models import Employer, Organization, Region, RegionLevel, Role, User
+from mediation.services import accounts
+
+PAGE_SIZE = 50
+
+
+def list_accounts():
+    role = request.args.get("role")
+    query = select(User).options(joinedload(User.organization)).order_by(User.id)
+    if role in Role.__members__:
+        query = query.where(User.role == Role(role))
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return render_template("admin/accounts.html", page=page, roles=list(Role), role=role)
+
+
+def _fill_choices(form: StaffForm) -> None:
+    none = (NONE_CHOSEN, "—")
+    form.organization.choices = [none] + [
+        (org.id, f"{org.name} ({org.kind.title})")
+        for org in db.session.scalars(
+            select(Organization).order_by(Organization.kind, Organization.name)
+        )
+    ]
+    form.employer.choices = [none] + [
+        (employer.id, f"{employer.name} ({employer.uscc})")
+        for employer in db.session.scalars(select(Employer).order_by(Employer.name))
+    ]
+    form.region.choices = [none] + [
+        (region.id, region.name)
+        for region in db.session.scalars(
+            select(Region).where(Region.level != RegionLevel.community).order_by(Region.code)
+        )
+    ]
+
+
+def new_staff():
+    form = StaffForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_staff(
+                actor=current_user,
+                username=form.username.data,
+                name=form.name.data,
+                role=Role(form.role.data),
+                password=form.password.data,
+                phone=form.phone.data,
+                organization=db.session.get(Organization, form.organization.data),
+                employer=db.session.get(Employer, form.employer.data),
+                region=db.session.get(Region, form.region.data),
+            )
+        except accounts.AccountError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(_("Account %(username)s created.", username=user.username), "success")
+            return redirect(url_for("admin.accounts"))
+    return render_template("admin/new_staff.html", form=form)
+
+
+def organizations():
+    query = (
+        select(Organization)
+        .options(joinedload(Organization.region), joinedload(Organization.employer))
+        .order_by(Organization.kind, Organization.name)
+    )
+    in_view = policy.organizations_in_view(current_user)
+    if in_view is not None:
+        query = query.where(in_view)
+    orgs = db.session.scalars(query).all()
+    return render_template("admin/organizations.html", organizations=orgs)

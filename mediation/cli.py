@@ -1,0 +1,71 @@
+"""``flask`` commands: demo data and staff accounts."""
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from mediation.extensions import db
+from mediation.models import Employer, Organization, Region, Role
+from mediation.services import accounts
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_staff_command)
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Create the demo jurisdiction and accounts (development only; idempotent)."""
+    from mediation.demo import seed_demo
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("Demo accounts are never created in production.")
+    added = seed_demo()
+    db.session.commit()
+    click.echo(f"Demo data: {added} rows added." if added else "Demo data already present.")
+
+
+@click.command("create-staff")
+@click.argument("username")
+@click.option("--name", required=True, help="The person's name as shown to others.")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice([role.value for role in Role if role is not Role.worker]),
+)
+@click.option("--organization", "organization_name", help="Organisation name (staff roles).")
+@click.option("--employer", "uscc", help="Employer USCC (employer representatives).")
+@click.option("--region", "region_code", help="Region code (supervisors).")
+@click.option("--phone")
+@click.password_option(help="Prompted for when not given.")
+def create_staff_command(
+    username, name, role, organization_name, uscc, region_code, phone, password
+) -> None:
+    """Create a staff, employer-representative, supervisor or admin account."""
+
+    def lookup(model, **key):
+        value = next(iter(key.values()))
+        if value is None:
+            return None
+        found = db.session.scalar(select(model).filter_by(**key))
+        if found is None:
+            raise click.BadParameter(f"no {model.__tablename__} row with {key}")
+        return found
+
+    try:
+        user = accounts.create_staff(
+            actor=None,
+            username=username,
+            name=name,
+            role=Role(role),
+            password=password,
+            phone=phone,
+            organization=lookup(Organization, name=organization_name),
+            employer=lookup(Employer, uscc=uscc),
+            region=lookup(Region, code=region_code),
+        )
+    except accounts.AccountError as error:
+        raise click.ClickException(f"{error.field}: {error.message}") from None
+    db.session.commit()
+    click.echo(f"Created {user.role.value} account {user.username}.")

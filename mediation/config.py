@@ -1,0 +1,103 @@
+"""Configuration read from the environment.
+
+``Config`` is the development default: an embedded SQLite file under ``instance/`` and a
+secret key generated once and kept there. ``ProductionConfig`` (``MEDIATION_ENV=production``)
+refuses to start without ``SECRET_KEY`` and sends cookies only over HTTPS.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE_DIR = Path(
+    os.environ.get("MEDIATION_INSTANCE_DIR", Path(__file__).parent.parent / "instance")
+)
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a runnable deployment."""
+
+
+def _development_secret_key() -> str:
+    """Generate the key once and keep it, so sessions survive a restart of `make run`."""
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database_url(url: str) -> str:
+    # Plain postgresql:// URLs would pick psycopg2; this project ships psycopg 3.
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'mediation.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_TRANSLATION_DIRECTORIES = "../translations"
+    LANGUAGES = ("zh_CN", "en")
+
+    # A signed-in session lives at most this long, whatever the browser does.
+    SESSION_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_LIFETIME_HOURS", "12")))
+    PERMANENT_SESSION_LIFETIME = SESSION_LIFETIME
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; forms left open stay valid
+
+    # argon2id parameters (argon2-cffi's defaults); see services.accounts.
+    PASSWORD_HASHER: dict = {}
+
+    # Whole requests are capped; evidence uploads (10 MB each) get their own check.
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    @classmethod
+    def finalise(cls, settings: dict) -> None:
+        settings["SQLALCHEMY_DATABASE_URI"] = database_url(settings["SQLALCHEMY_DATABASE_URI"])
+        if not settings.get("SECRET_KEY"):
+            settings["SECRET_KEY"] = _development_secret_key()
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def finalise(cls, settings: dict) -> None:
+        if not settings.get("SECRET_KEY"):
+            raise ConfigurationError(
+                "SECRET_KEY must be set in production (MEDIATION_ENV=production)."
+            )
+        super().finalise(settings)
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    # Hashing that takes microseconds: tests create hundreds of accounts.
+    PASSWORD_HASHER = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+    SQLALCHEMY_DATABASE_URI = "sqlite://"  # the test suite always names its own database
+
+
+def config_for_environment() -> type[Config]:
+    name = os.environ.get("MEDIATION_ENV", "development")
+    configs = {"development": Config, "production": ProductionConfig}
+    if name not in configs:
+        raise ConfigurationError(f"MEDIATION_ENV must be one of {sorted(configs)}, not {name!r}.")
+    return configs[name]

@@ -1,0 +1,54 @@
+"""Pieces shared by the forms of every area."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+
+REQUIRED = DataRequired(message=_l("Please fill this in."))
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def person_name_field(label=None) -> StringField:
+    return StringField(
+        label or _l("Real name"),
+        filters=[strip],
+        validators=[
+            REQUIRED,
+            Length(max=50, message=_l("A name has at most %(max)d characters.")),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+class NotOnlyDigits:
+    def __call__(self, form, field) -> None:
+        if field.data and field.data.isdigit():
+            raise ValidationError(_l("Use letters as well as digits."))
+
+
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        _l("New password"),
+        validators=[
+            REQUIRED,
+            Length(min=8, max=128, message=_l("Use between %(min)d and %(max)d characters.")),
+            NotOnlyDigits(),
+        ],
+        render_kw={"autocomplete": "new-password"},
+        description=_l("At least 8 characters, not only digits."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[REQUIRED, EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+USERNAME_PATTERN = Regexp(
+    r"^[A-Za-z0-9_.\-]{3,50}$",
+    message=_l("3 to 50 letters, digits, dots, dashes or underscores."),
+)

@@ -1,0 +1,113 @@
+"""What each role can do next, shown as the home page's cards.
+
+A card appears once its endpoint exists, so an area of the product switches its card on by
+registering its view; nothing here has to change when it does.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from mediation.models import Role
+
+
+@dataclass(frozen=True)
+class NextStep:
+    title: str
+    description: str
+    endpoint: str
+
+
+NEXT_STEPS: dict[Role, list[NextStep]] = {
+    Role.worker: [
+        NextStep(
+            _l("File a dispute"),
+            _l("Tell us what your employer owes you; it takes about ten minutes."),
+            "cases.new",
+        ),
+        NextStep(
+            _l("My cases"),
+            _l("Follow each case step by step, sign agreements, rate the service."),
+            "cases.mine",
+        ),
+        NextStep(
+            _l("Job referrals"),
+            _l("If you lost your job, see who will help you find a new one."),
+            "referrals.mine",
+        ),
+    ],
+    Role.employer_rep: [
+        NextStep(
+            _l("Disputes against the company"),
+            _l("Agree to mediation, upload evidence, sign agreements."),
+            "cases.company",
+        ),
+    ],
+    Role.mediator: [
+        NextStep(
+            _l("Case queue"),
+            _l("New applications and transfers waiting for your organisation."),
+            "queue.index",
+        ),
+        NextStep(
+            _l("File for a visitor"),
+            _l("One-window intake for someone at the counter or on the phone."),
+            "cases.new_for_visitor",
+        ),
+    ],
+    Role.court_liaison: [
+        NextStep(
+            _l("Transfers to review"),
+            _l("Cases transferred into pre-litigation mediation."),
+            "court.queue",
+        ),
+        NextStep(
+            _l("Judicial confirmation"),
+            _l("Agreements waiting for confirmation."),
+            "court.confirmations",
+        ),
+    ],
+    Role.reemployment_officer: [
+        NextStep(
+            _l("Referrals"), _l("Workers who lost their job through a dispute."), "referrals.queue"
+        ),
+        NextStep(_l("Vacancies"), _l("Enter or import vacancies to match."), "referrals.vacancies"),
+    ],
+    Role.supervisor: [
+        NextStep(
+            _l("Statistics"),
+            _l("Resolution rates, durations, amounts and satisfaction."),
+            "stats.dashboard",
+        ),
+        NextStep(
+            _l("Early warnings"), _l("Wage-arrears alerts and employers at risk."), "stats.alerts"
+        ),
+        NextStep(
+            _l("Organisations"),
+            _l("The mediation organisations of your jurisdiction."),
+            "admin.organizations",
+        ),
+    ],
+    Role.admin: [
+        NextStep(
+            _l("Accounts"),
+            _l("Create staff accounts and see who uses the platform."),
+            "admin.accounts",
+        ),
+        NextStep(
+            _l("Organisations"),
+            _l("Regions, mediation organisations and service centres."),
+            "admin.organizations",
+        ),
+        NextStep(
+            _l("Routing rules"),
+            _l("Which organisation receives which case."),
+            "admin.routing_rules",
+        ),
+    ],
+}
+
+
+def next_steps_for(role: Role) -> list[NextStep]:
+    return [step for step in NEXT_STEPS[role] if step.endpoint in current_app.view_functions]

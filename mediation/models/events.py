@@ -1,0 +1,36 @@
+"""The append-only audit log: every change and every sensitive read leaves one row."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from mediation.extensions import db
+from mediation.models.types import UTCDateTime, utcnow
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The role is copied, not joined: it is what the actor was at the time.
+    actor_role: Mapped[str | None] = mapped_column(String(30))
+    action: Mapped[str] = mapped_column(String(60))
+    subject_type: Mapped[str | None] = mapped_column(String(30))
+    subject_id: Mapped[int | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_rewrites(session: Session, flush_context, instances) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise AuditLogIsAppendOnly(f"audit event {obj.id} cannot be changed or deleted")

@@ -1,0 +1,80 @@
+"""Employers and the organisations that mediate disputes or serve workers."""
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mediation.extensions import db
+from mediation.models.places import Region
+from mediation.models.types import enum_column
+
+
+class OrgKind(StrEnum):
+    """The four mediation tiers, lowest first, plus re-employment service centres."""
+
+    enterprise = "enterprise"
+    union = "union"
+    hr_bureau = "hr_bureau"
+    court = "court"
+    reemployment = "reemployment"
+
+    @property
+    def title(self) -> str:
+        return str(ORG_KIND_TITLES[self])
+
+    @property
+    def is_mediation_tier(self) -> bool:
+        return self is not OrgKind.reemployment
+
+
+ORG_KIND_TITLES = {
+    OrgKind.enterprise: _l("Enterprise mediation committee"),
+    OrgKind.union: _l("Trade union mediation organisation"),
+    OrgKind.hr_bureau: _l("HR bureau mediation centre"),
+    OrgKind.court: _l("Court pre-litigation mediation"),
+    OrgKind.reemployment: _l("Re-employment service centre"),
+}
+
+
+class Employer(db.Model):
+    __tablename__ = "employers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    # Industry section letter of GB/T 4754-2017 (see mediation.industries).
+    industry: Mapped[str] = mapped_column(String(1))
+
+    region: Mapped[Region] = relationship()
+    mediation_committee: Mapped["Organization | None"] = relationship(
+        back_populates="employer", primaryjoin="Employer.id == Organization.employer_id"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(db.Model):
+    __tablename__ = "organizations"
+    __table_args__ = (
+        # An enterprise committee belongs to exactly one employer; no other kind belongs to one.
+        CheckConstraint(
+            "(kind = 'enterprise') = (employer_id IS NOT NULL)", name="enterprise_has_employer"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[OrgKind] = mapped_column(enum_column(OrgKind, "org_kind"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    region: Mapped[Region] = relationship()
+    employer: Mapped[Employer | None] = relationship(back_populates="mediation_committee")
+
+    def __str__(self) -> str:
+        return self.name

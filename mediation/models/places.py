@@ -1,0 +1,58 @@
+"""Administrative regions: district → street/town → community."""
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Select, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mediation.extensions import db
+from mediation.models.types import enum_column
+
+
+class RegionLevel(StrEnum):
+    district = "district"
+    street = "street"
+    community = "community"
+
+    @property
+    def title(self) -> str:
+        return str(REGION_LEVEL_TITLES[self])
+
+
+REGION_LEVEL_TITLES = {
+    RegionLevel.district: _l("District"),
+    RegionLevel.street: _l("Street / town"),
+    RegionLevel.community: _l("Community"),
+}
+
+
+class Region(db.Model):
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[RegionLevel] = mapped_column(enum_column(RegionLevel, "region_level"))
+    # GB/T 2260 administrative division code, e.g. 441802 for a district.
+    code: Mapped[str | None] = mapped_column(String(12), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+
+    parent: Mapped["Region | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Region"]] = relationship(back_populates="parent")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def district(self) -> "Region":
+        region = self
+        while region.level != RegionLevel.district and region.parent is not None:
+            region = region.parent
+        return region
+
+
+def region_subtree(region_id: int) -> Select:
+    """SELECT of the ids of a region and every region below it (a recursive CTE)."""
+    tree = select(Region.id).where(Region.id == region_id).cte("region_tree", recursive=True)
+    tree = tree.union_all(select(Region.id).where(Region.parent_id == tree.c.id))
+    return select(tree.c.id)

@@ -1,0 +1,112 @@
+"""People who use the platform, their roles, and their signed-in sessions."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mediation.extensions import db
+from mediation.models.organizations import Employer, Organization
+from mediation.models.places import Region
+from mediation.models.types import UTCDateTime, enum_column, utcnow
+
+
+class Role(StrEnum):
+    worker = "worker"
+    employer_rep = "employer_rep"
+    mediator = "mediator"
+    court_liaison = "court_liaison"
+    reemployment_officer = "reemployment_officer"
+    supervisor = "supervisor"
+    admin = "admin"
+
+    @property
+    def title(self) -> str:
+        return str(ROLE_TITLES[self])
+
+
+ROLE_TITLES = {
+    Role.worker: _l("Worker"),
+    Role.employer_rep: _l("Employer representative"),
+    Role.mediator: _l("Mediator"),
+    Role.court_liaison: _l("Court liaison"),
+    Role.reemployment_officer: _l("Re-employment officer"),
+    Role.supervisor: _l("Supervisor"),
+    Role.admin: _l("Administrator"),
+}
+
+# Staff work inside one organisation; these are the kinds each role may belong to.
+STAFF_ORG_KINDS = {
+    Role.mediator: ("enterprise", "union", "hr_bureau", "court"),
+    Role.court_liaison: ("court",),
+    Role.reemployment_officer: ("reemployment",),
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role NOT IN ('mediator', 'court_liaison', 'reemployment_officer')"
+            " OR organization_id IS NOT NULL",
+            name="staff_have_organization",
+        ),
+        CheckConstraint(
+            "role != 'employer_rep' OR employer_id IS NOT NULL", name="rep_has_employer"
+        ),
+        CheckConstraint(
+            "role != 'supervisor' OR region_id IS NOT NULL", name="supervisor_has_region"
+        ),
+        CheckConstraint("role != 'worker' OR id_number IS NOT NULL", name="worker_has_id_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(11), unique=True)
+    id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"), index=True)
+    # A supervisor's jurisdiction.
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    locale: Mapped[str | None] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organization: Mapped[Organization | None] = relationship()
+    employer: Mapped[Employer | None] = relationship()
+    region: Mapped[Region | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ORG_KINDS
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The cookie carries only the random id.
+
+    Keeping sessions in the database lets logout and a password change end the user's other
+    sessions in every app process, which a signed cookie alone cannot do.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship()

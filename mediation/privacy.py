@@ -1,0 +1,13 @@
+"""Masking of personal identifiers in lists, queues and exports (DESIGN.md §7)."""
+
+
+def mask_id_number(value: str | None) -> str:
+    if not value:
+        return ""
+    return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(value)
+
+
+def mask_phone(value: str | None) -> str:
+    if not value:
+        return ""
+    return value[:3] + "****" + value[-4:] if len(value) >= 11 else "*" * len(value)
