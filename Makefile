@@ -34,6 +34,7 @@ translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext --no-location \
 		--sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/python translations/fill_english.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

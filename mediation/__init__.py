@@ -1,7 +1,6 @@
 """The Flask application: ``create_app`` builds it from a configuration."""
 
 from flask import Flask, Response, render_template, session
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -113,7 +112,7 @@ def _register_template_helpers(app: Flask) -> None:
         return {
             "can": lambda permission: policy.can(current_user, permission),
             "language_names": LANGUAGE_NAMES,
-            "current_locale": str(get_locale()),
+            "current_locale": select_locale(),
         }
 
 

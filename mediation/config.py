@@ -48,6 +48,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BABEL_TRANSLATION_DIRECTORIES = "../translations"
+    # Babel resolves zh_CN to zh_Hans_CN, so that is the catalog folder under translations/.
     LANGUAGES = ("zh_CN", "en")
 
     # A signed-in session lives at most this long, whatever the browser does.

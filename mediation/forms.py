@@ -29,9 +29,9 @@ class NotOnlyDigits:
             raise ValidationError(_l("Use letters as well as digits."))
 
 
-def new_password_fields() -> tuple[PasswordField, PasswordField]:
+def new_password_fields(label=None) -> tuple[PasswordField, PasswordField]:
     password = PasswordField(
-        _l("New password"),
+        label or _l("New password"),
         validators=[
             REQUIRED,
             Length(min=8, max=128, message=_l("Use between %(min)d and %(max)d characters.")),

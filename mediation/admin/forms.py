@@ -42,4 +42,4 @@ class StaffForm(FlaskForm):
     organization = _optional_choice(_l("Organisation (mediators, court liaisons, officers)"))
     employer = _optional_choice(_l("Employer (employer representatives)"))
     region = _optional_choice(_l("Jurisdiction (supervisors)"))
-    password, confirm = new_password_fields()
+    password, confirm = new_password_fields(_l("Password"))

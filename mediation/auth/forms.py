@@ -23,7 +23,7 @@ class RegisterForm(FlaskForm):
         render_kw={"autocomplete": "off", "spellcheck": "false"},
         description=_l("18 characters, as on your ID card. Only mediation staff see it in full."),
     )
-    password, confirm = new_password_fields()
+    password, confirm = new_password_fields(_l("Password"))
     consent = BooleanField(
         _l(
             "I agree that my details are used to handle my dispute and are shared only with "

@@ -1,0 +1,78 @@
+"""Every route × every role against the table of who may use it.
+
+The table below is written independently of mediation/policy.py. A route that is not in it
+fails the test, so nobody adds a page without deciding who may open it.
+"""
+
+import pytest
+
+from mediation.models import Role
+
+ANONYMOUS = "anonymous"
+SIGNED_IN = frozenset(role.value for role in Role)
+EVERYONE = SIGNED_IN | {ANONYMOUS}
+
+EXPECTED: dict[str, frozenset[str]] = {
+    "home.index": EVERYONE,
+    "home.set_language": EVERYONE,
+    "auth.login": EVERYONE,
+    "auth.register": EVERYONE,
+    "auth.logout": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "admin.accounts": frozenset({"admin"}),
+    "admin.new_staff": frozenset({"admin"}),
+    "admin.organizations": frozenset({"admin", "supervisor"}),
+}
+
+DEMO_ACCOUNT = {
+    "worker": "worker1",
+    "employer_rep": "employer1",
+    "mediator": "med_hr",
+    "court_liaison": "court1",
+    "reemployment_officer": "reemploy1",
+    "supervisor": "supervisor1",
+    "admin": "admin",
+}
+
+# Values for URL variables; a route whose variables are missing here fails loudly.
+SAMPLE_ARGUMENTS = {"filename": "css/app.css"}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        method = "GET" if "GET" in rule.methods else "POST"
+        url = rule.build({name: SAMPLE_ARGUMENTS[name] for name in rule.arguments})[1]
+        yield rule.endpoint, method, url
+
+
+def test_every_route_is_in_the_table(app):
+    unlisted = {endpoint for endpoint, _, _ in routes(app)} - set(EXPECTED) - {"static"}
+    assert not unlisted, f"routes missing from the access table: {sorted(unlisted)}"
+
+
+def test_every_route_is_in_the_policy(app):
+    from mediation.policy import ENDPOINTS
+
+    assert {endpoint for endpoint, _, _ in routes(app)} <= set(ENDPOINTS)
+
+
+@pytest.mark.parametrize("role", [ANONYMOUS, *DEMO_ACCOUNT])
+def test_role_reaches_exactly_the_routes_of_the_table(app, demo, browser, role):
+    if role != ANONYMOUS:
+        browser.login(DEMO_ACCOUNT[role])
+    wrong = []
+    for endpoint, method, url in routes(app):
+        if endpoint == "static":
+            continue
+        # POSTs carry no CSRF token: a permitted one gets 400, a forbidden one 403 first.
+        response = browser.client.open(url, method=method)
+        to_login = response.status_code == 302 and "/login" in response.headers["Location"]
+        refused = response.status_code == 403 or (role == ANONYMOUS and to_login)
+        allowed = role in EXPECTED[endpoint]
+        if refused == allowed or response.status_code >= 500:
+            wrong.append((method, url, response.status_code))
+    assert not wrong, f"{role}: unexpected answers {wrong}"
+
+
+def test_static_files_need_no_login(client):
+    assert client.get("/static/css/app.css").status_code == 200

@@ -1,0 +1,85 @@
+"""CSRF, security headers, production configuration."""
+
+import pytest
+
+from mediation import create_app
+from mediation.config import ConfigurationError, ProductionConfig
+from mediation.models import User
+from tests.conftest import make_app
+
+
+def test_post_without_csrf_token_is_refused_and_changes_nothing(app, client):
+    response = client.post(
+        "/register",
+        data={
+            "name": "张三",
+            "phone": "13912345678",
+            "id_number": "11010519491231002X",
+            "password": "secret-pass-1",
+            "confirm": "secret-pass-1",
+            "consent": "y",
+        },
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    assert User.query.count() == 0
+
+
+def test_post_with_a_token_from_another_session_is_refused(app, demo, make_browser):
+    from tests.conftest import csrf_token_from
+
+    other = make_browser()
+    token = csrf_token_from(other.get("/login").get_data(as_text=True))
+    response = make_browser().client.post(
+        "/login", data={"identifier": "worker1", "password": "demo-2026", "csrf_token": token}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/", "/login", "/no-such-page"])
+def test_security_headers_on_every_response(client, url):
+    headers = client.get(url).headers
+    csp = headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_have_no_inline_scripts_or_styles(client):
+    html = client.get("/register").get_data(as_text=True)
+    assert "<script" not in html
+    assert "style=" not in html and "<style" not in html
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.setenv("MEDIATION_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_cookies_are_secure(monkeypatch, tmp_path):
+    monkeypatch.setenv("MEDIATION_ENV", "production")
+    app = create_app(
+        {"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.sqlite"}
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is ProductionConfig.SESSION_COOKIE_SECURE is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    response = app.test_client().get("/login", base_url="https://localhost")
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_development_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path):
+    import mediation.config as config
+
+    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = make_app(f"sqlite:///{tmp_path}/a.sqlite", SECRET_KEY=None).config["SECRET_KEY"]
+    second = make_app(f"sqlite:///{tmp_path}/a.sqlite", SECRET_KEY=None).config["SECRET_KEY"]
+    assert first == second and len(first) > 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

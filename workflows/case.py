@@ -1,0 +1,461 @@
+"""The case workflow of DESIGN.md §3: apply → accept → mediate → close → archive.
+
+Use one :class:`CaseWorkflow` per operation and drop it::
+
+    result = CaseWorkflow(case).fire("escalate", reason="…", to_tier=Tier.court)
+    # result.from_state, result.to_state, result.outcome, result.from_tier, result.to_tier
+
+**The record** is any object with these attributes (the ORM row in the application). They are
+read when wrapping and written only by a successful trigger, as plain strings (enum ``.value``):
+
+=========================  ===================================================================
+``state``                  a :class:`CaseState` value, or None before ``apply``
+``outcome``                an :class:`Outcome` value once closed, else None
+``tier``                   the :class:`Tier` value of the organisation handling the case
+``extension_days``         days of the one extension of the current mediation, else None
+``transferred_from_tier``  the tier the case was escalated from to reach its current tier;
+                           None when filed there or sent back there by ``return``
+=========================  ===================================================================
+
+**Triggers and the facts they take** (keyword arguments; ``Problem.field`` is the fact's name).
+The public name of ``return`` is ``"return"``; because that is a Python keyword the machine's
+trigger (and the bound methods) are called ``return_``/``may_return_``. ``CaseTrigger`` is the
+mapping: ``CaseTrigger("return") is CaseTrigger.return_``. ``fire``, ``check`` and ``can_fire``
+take the public name (or the member); ``available_triggers`` returns members, whose values are the
+public names used in URLs.
+
+==========  =================================  ===============================================
+trigger     from → to                          guard (precondition on the record; facts)
+==========  =================================  ===============================================
+apply       (new) → applied                    ``tier``: the routed tier
+accept      applied → accepted                 ``respondent_consent`` is True
+decline     applied → closed(declined)         ``reason``
+mediate     accepted → mediating               —
+extend      mediating → mediating              not yet extended; ``days`` 1–15;
+                                               ``applicant_consent``, ``respondent_consent``
+settle      mediating → closed(resolved)       ``has_agreement``, ``applicant_signed``,
+                                               ``respondent_signed`` all True
+fail        mediating → closed(unresolved)     ``reason``
+escalate    applied, accepted, mediating       a higher tier exists; ``reason``; optional
+            → applied at a higher tier         ``to_tier`` (default: the next tier), strictly
+                                               higher than the current tier
+return      applied → applied at the tier it   it arrived by escalation (``transferred_from_tier``
+            was escalated from                 set); ``reason``
+withdraw    applied, accepted, mediating       ``reason``
+            → closed(withdrawn)
+archive     closed → archived                  ``checklist_complete`` is True
+==========  =================================  ===============================================
+
+Effects besides the state: closing triggers set ``outcome``; ``extend`` sets ``extension_days``;
+``escalate`` sets ``tier`` and ``transferred_from_tier`` and clears ``extension_days`` (the
+receiving organisation mediates afresh, with its own extension); ``return`` puts ``tier`` back to
+``transferred_from_tier`` and clears it, so a returned case cannot be returned again.
+
+**Errors** (see :mod:`workflows._machine`): ``IllegalTransition`` (HTTP 409) when the state has no
+such transition or a precondition fails, with ``code`` ``not_allowed_in_state``,
+``already_extended``, ``no_higher_tier`` or ``not_transferred``; ``GuardFailed`` (HTTP 422) with
+``errors`` = ``{fact: [code, ...]}``; ``UnknownTrigger`` for a name that is no trigger; TypeError
+for a fact the trigger does not take (the application maps ``organization_id`` to ``to_tier``
+rather than passing it through). ``CODES`` gives every code an English explanation; the
+application owns the translated messages.
+
+Who may fire a trigger (roles, organisations) is decided by the application's policy, not here.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, cast
+
+from workflows._machine import (
+    COMMON_CODES,
+    NEW,
+    Effect,
+    Facts,
+    GuardFailed,
+    IllegalTransition,
+    Problem,
+    Rule,
+    Transition,
+    UnknownTrigger,
+    Workflow,
+    WorkflowError,
+    require_reason,
+    require_true,
+)
+
+__all__ = [
+    "CODES",
+    "MAX_EXTENSION_DAYS",
+    "OPEN_STATES",
+    "CaseState",
+    "CaseTransition",
+    "CaseTrigger",
+    "CaseWorkflow",
+    "GuardFailed",
+    "IllegalTransition",
+    "Outcome",
+    "Problem",
+    "Tier",
+    "Transition",
+    "UnknownTrigger",
+    "WorkflowError",
+]
+
+MAX_EXTENSION_DAYS = 15
+
+
+class CaseState(StrEnum):
+    applied = "applied"
+    accepted = "accepted"
+    mediating = "mediating"
+    closed = "closed"
+    archived = "archived"
+
+
+OPEN_STATES = (CaseState.applied, CaseState.accepted, CaseState.mediating)
+
+
+class Outcome(StrEnum):
+    resolved = "resolved"
+    unresolved = "unresolved"
+    withdrawn = "withdrawn"
+    declined = "declined"
+
+
+class Tier(StrEnum):
+    """Mediation tiers, compared by rank: enterprise < union < hr_bureau < court.
+
+    Comparisons with plain strings compare ranks too (``Tier.union < "court"``); a string that is
+    not a tier raises TypeError rather than falling back to alphabetical order.
+    """
+
+    enterprise = "enterprise"
+    union = "union"
+    hr_bureau = "hr_bureau"
+    court = "court"
+
+    @property
+    def rank(self) -> int:
+        return list(Tier).index(self)
+
+    def next_tier(self) -> Tier | None:
+        """The tier above this one; None for the court."""
+        ladder = list(Tier)
+        return ladder[self.rank + 1] if self.rank + 1 < len(ladder) else None
+
+    def _other_rank(self, other: object) -> int:
+        if isinstance(other, Tier):
+            return other.rank
+        if isinstance(other, str):
+            try:
+                return Tier(other).rank
+            except ValueError:
+                raise TypeError(f"cannot compare a tier with {other!r}") from None
+        raise TypeError(f"cannot compare a tier with {other!r}")
+
+    def __lt__(self, other: object) -> bool:
+        return self.rank < self._other_rank(other)
+
+    def __le__(self, other: object) -> bool:
+        return self.rank <= self._other_rank(other)
+
+    def __gt__(self, other: object) -> bool:
+        return self.rank > self._other_rank(other)
+
+    def __ge__(self, other: object) -> bool:
+        return self.rank >= self._other_rank(other)
+
+
+class CaseTrigger(StrEnum):
+    """Member name = machine trigger; value = public (API) name."""
+
+    apply = "apply"
+    accept = "accept"
+    decline = "decline"
+    mediate = "mediate"
+    extend = "extend"
+    settle = "settle"
+    fail = "fail"
+    escalate = "escalate"
+    return_ = "return"
+    withdraw = "withdraw"
+    archive = "archive"
+
+
+CODES: Mapping[str, str] = types.MappingProxyType(
+    {
+        **COMMON_CODES,
+        "tier_required": "The tier of the organisation the case is routed to is required.",
+        "invalid_tier": "This is not a mediation tier.",
+        "respondent_consent_required": "The respondent's consent to mediation must be recorded.",
+        "applicant_consent_required": "The applicant's consent must be recorded.",
+        "already_extended": "The mediation period has already been extended once.",
+        "days_required": "Enter the number of days.",
+        "days_invalid": "The number of days must be a whole number.",
+        "days_out_of_range": f"The extension must be 1 to {MAX_EXTENSION_DAYS} days.",
+        "agreement_missing": "There is no mediation agreement yet.",
+        "applicant_signature_missing": "The applicant has not signed the agreement.",
+        "respondent_signature_missing": "The respondent has not signed the agreement.",
+        "no_higher_tier": "The case is already at the highest tier.",
+        "tier_not_higher": "A case can only be transferred to a higher tier.",
+        "not_transferred": "Only a transferred case that has not been accepted can be returned.",
+        "checklist_incomplete": "The file checklist is not complete.",
+    }
+)
+
+
+def _tier(record: Any) -> Tier:
+    return Tier(record.tier)
+
+
+def _parse_tier(value: object) -> Tier | None:
+    try:
+        return Tier(value)
+    except ValueError:
+        return None
+
+
+# Preconditions: record → None, or the code of why the trigger is impossible now.
+
+
+def _not_yet_extended(record: Any) -> str | None:
+    return "already_extended" if record.extension_days else None
+
+
+def _has_higher_tier(record: Any) -> str | None:
+    return None if _tier(record).next_tier() else "no_higher_tier"
+
+
+def _arrived_by_transfer(record: Any) -> str | None:
+    return None if record.transferred_from_tier else "not_transferred"
+
+
+# Fact checks: (record, facts) → problems.
+
+
+def _apply_problems(record: Any, facts: Facts) -> list[Problem]:
+    if facts.get("tier") is None:
+        return [Problem("tier", "tier_required")]
+    if _parse_tier(facts["tier"]) is None:
+        return [Problem("tier", "invalid_tier")]
+    return []
+
+
+def _accept_problems(record: Any, facts: Facts) -> list[Problem]:
+    return require_true(facts, "respondent_consent", "respondent_consent_required")
+
+
+def _reason_problems(record: Any, facts: Facts) -> list[Problem]:
+    return require_reason(facts)
+
+
+def _extend_problems(record: Any, facts: Facts) -> list[Problem]:
+    days = facts.get("days")
+    problems = []
+    if days is None:
+        problems.append(Problem("days", "days_required"))
+    elif isinstance(days, bool) or not isinstance(days, int):
+        problems.append(Problem("days", "days_invalid"))
+    elif not 1 <= days <= MAX_EXTENSION_DAYS:
+        problems.append(Problem("days", "days_out_of_range"))
+    problems += require_true(facts, "applicant_consent", "applicant_consent_required")
+    problems += require_true(facts, "respondent_consent", "respondent_consent_required")
+    return problems
+
+
+def _settle_problems(record: Any, facts: Facts) -> list[Problem]:
+    if facts.get("has_agreement") is not True:
+        return [Problem("has_agreement", "agreement_missing")]
+    return require_true(facts, "applicant_signed", "applicant_signature_missing") + require_true(
+        facts, "respondent_signed", "respondent_signature_missing"
+    )
+
+
+def _escalate_problems(record: Any, facts: Facts) -> list[Problem]:
+    problems = require_reason(facts)
+    if facts.get("to_tier") is not None:
+        target = _parse_tier(facts["to_tier"])
+        if target is None:
+            problems.append(Problem("to_tier", "invalid_tier"))
+        elif target <= _tier(record):
+            problems.append(Problem("to_tier", "tier_not_higher"))
+    return problems
+
+
+def _archive_problems(record: Any, facts: Facts) -> list[Problem]:
+    return require_true(facts, "checklist_complete", "checklist_incomplete")
+
+
+# Effects: (record, facts) → attributes to write besides the state. Facts are checked by now.
+
+
+def _apply_effect(record: Any, facts: Facts) -> dict[str, Any]:
+    return {
+        "tier": Tier(facts["tier"]).value,
+        "outcome": None,
+        "extension_days": None,
+        "transferred_from_tier": None,
+    }
+
+
+def _closing_with(outcome: Outcome) -> Effect:
+    def effect(record: Any, facts: Facts) -> dict[str, Any]:
+        return {"outcome": outcome.value}
+
+    return effect
+
+
+def _extend_effect(record: Any, facts: Facts) -> dict[str, Any]:
+    return {"extension_days": facts["days"]}
+
+
+def _escalate_effect(record: Any, facts: Facts) -> dict[str, Any]:
+    current = _tier(record)
+    target = Tier(facts["to_tier"]) if facts.get("to_tier") is not None else current.next_tier()
+    # The receiving organisation mediates afresh, with its own period and its own extension.
+    return {"tier": target.value, "transferred_from_tier": current.value, "extension_days": None}
+
+
+def _return_effect(record: Any, facts: Facts) -> dict[str, Any]:
+    # Cleared so a returned case cannot bounce further down: its organisation had already
+    # chosen to escalate it and now accepts, declines or escalates it again.
+    return {"tier": Tier(record.transferred_from_tier).value, "transferred_from_tier": None}
+
+
+_OPEN = tuple(state.value for state in OPEN_STATES)
+_S = CaseState
+_T = CaseTrigger
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        _T.apply,
+        sources=(NEW,),
+        dest=_S.applied,
+        facts=("tier",),
+        check=_apply_problems,
+        effect=_apply_effect,
+    ),
+    Rule(
+        _T.accept,
+        sources=(_S.applied,),
+        dest=_S.accepted,
+        facts=("respondent_consent",),
+        check=_accept_problems,
+    ),
+    Rule(
+        _T.decline,
+        sources=(_S.applied,),
+        dest=_S.closed,
+        facts=("reason",),
+        check=_reason_problems,
+        effect=_closing_with(Outcome.declined),
+    ),
+    Rule(_T.mediate, sources=(_S.accepted,), dest=_S.mediating),
+    Rule(
+        _T.extend,
+        sources=(_S.mediating,),
+        dest=_S.mediating,
+        facts=("days", "applicant_consent", "respondent_consent"),
+        precondition=_not_yet_extended,
+        check=_extend_problems,
+        effect=_extend_effect,
+    ),
+    Rule(
+        _T.settle,
+        sources=(_S.mediating,),
+        dest=_S.closed,
+        facts=("has_agreement", "applicant_signed", "respondent_signed"),
+        check=_settle_problems,
+        effect=_closing_with(Outcome.resolved),
+    ),
+    Rule(
+        _T.fail,
+        sources=(_S.mediating,),
+        dest=_S.closed,
+        facts=("reason",),
+        check=_reason_problems,
+        effect=_closing_with(Outcome.unresolved),
+    ),
+    Rule(
+        _T.escalate,
+        sources=_OPEN,
+        dest=_S.applied,
+        facts=("reason", "to_tier"),
+        precondition=_has_higher_tier,
+        check=_escalate_problems,
+        effect=_escalate_effect,
+    ),
+    Rule(
+        _T.return_,
+        sources=(_S.applied,),
+        dest=_S.applied,
+        facts=("reason",),
+        precondition=_arrived_by_transfer,
+        check=_reason_problems,
+        effect=_return_effect,
+    ),
+    Rule(
+        _T.withdraw,
+        sources=_OPEN,
+        dest=_S.closed,
+        facts=("reason",),
+        check=_reason_problems,
+        effect=_closing_with(Outcome.withdrawn),
+    ),
+    Rule(
+        _T.archive,
+        sources=(_S.closed,),
+        dest=_S.archived,
+        facts=("checklist_complete",),
+        check=_archive_problems,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CaseTransition(Transition):
+    """A case transition with what the audit event records: outcome and tiers.
+
+    ``outcome`` is the case's outcome after the trigger (None unless closed or archived);
+    ``from_tier`` is None only for ``apply``.
+    """
+
+    outcome: Outcome | None
+    from_tier: Tier | None
+    to_tier: Tier
+
+
+class CaseWorkflow(Workflow):
+    """Wraps one case record for one operation. See the module docstring."""
+
+    state_enum = CaseState
+    trigger_enum = CaseTrigger
+    rules = RULES
+    tracked_attributes = ("outcome", "tier", "extension_days", "transferred_from_tier")
+
+    def fire(self, trigger: str, **facts: Any) -> CaseTransition:
+        return cast(CaseTransition, super().fire(trigger, **facts))
+
+    def _make_transition(
+        self,
+        *,
+        trigger: StrEnum,
+        from_state: StrEnum | None,
+        to_state: StrEnum,
+        changes: Mapping[str, tuple[Any, Any]],
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+    ) -> CaseTransition:
+        return CaseTransition(
+            trigger=trigger,
+            from_state=from_state,
+            to_state=to_state,
+            changes=changes,
+            outcome=None if after["outcome"] is None else Outcome(after["outcome"]),
+            from_tier=None if from_state is None else Tier(before["tier"]),
+            to_tier=Tier(after["tier"]),
+        )
