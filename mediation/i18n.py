@@ -1,6 +1,6 @@
 """Choosing the interface language: the user's choice, then the cookie, then the browser."""
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "lang"
@@ -12,6 +12,8 @@ def supported_locale(value: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and background work speak the default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     supported = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and supported_locale(current_user.locale):
         return current_user.locale

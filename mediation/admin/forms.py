@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from mediation.forms import (
@@ -36,7 +36,7 @@ class StaffForm(FlaskForm):
     )
     role = SelectField(
         _l("Role"),
-        choices=[(role.value, role.title) for role in Role if role is not Role.worker],
+        choices=[SelectChoice(role.value, role.title) for role in Role if role is not Role.worker],
         validators=[REQUIRED],
     )
     organization = _optional_choice(_l("Organisation (mediators, court liaisons, officers)"))

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
 
 from mediation import policy
 from mediation.admin.forms import NONE_CHOSEN, StaffForm
@@ -23,19 +24,19 @@ def list_accounts():
 
 
 def _fill_choices(form: StaffForm) -> None:
-    none = (NONE_CHOSEN, "—")
+    none = SelectChoice(NONE_CHOSEN, "—")
     form.organization.choices = [none] + [
-        (org.id, f"{org.name} ({org.kind.title})")
+        SelectChoice(org.id, f"{org.name} ({org.kind.title})")
         for org in db.session.scalars(
             select(Organization).order_by(Organization.kind, Organization.name)
         )
     ]
     form.employer.choices = [none] + [
-        (employer.id, f"{employer.name} ({employer.uscc})")
+        SelectChoice(employer.id, f"{employer.name} ({employer.uscc})")
         for employer in db.session.scalars(select(Employer).order_by(Employer.name))
     ]
     form.region.choices = [none] + [
-        (region.id, region.name)
+        SelectChoice(region.id, region.name)
         for region in db.session.scalars(
             select(Region).where(Region.level != RegionLevel.community).order_by(Region.code)
         )

@@ -2,6 +2,7 @@
 
 from enum import StrEnum
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,8 +22,8 @@ class OrgKind(StrEnum):
     reemployment = "reemployment"
 
     @property
-    def title(self) -> str:
-        return str(ORG_KIND_TITLES[self])
+    def title(self) -> LazyString:
+        return ORG_KIND_TITLES[self]
 
     @property
     def is_mediation_tier(self) -> bool:

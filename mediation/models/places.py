@@ -2,6 +2,7 @@
 
 from enum import StrEnum
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Select, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -16,8 +17,8 @@ class RegionLevel(StrEnum):
     community = "community"
 
     @property
-    def title(self) -> str:
-        return str(REGION_LEVEL_TITLES[self])
+    def title(self) -> LazyString:
+        return REGION_LEVEL_TITLES[self]
 
 
 REGION_LEVEL_TITLES = {

@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
@@ -24,8 +25,8 @@ class Role(StrEnum):
     admin = "admin"
 
     @property
-    def title(self) -> str:
-        return str(ROLE_TITLES[self])
+    def title(self) -> LazyString:
+        return ROLE_TITLES[self]
 
 
 ROLE_TITLES = {

@@ -75,3 +75,51 @@ def screenshot(request):
         return path
 
     return take
+
+
+# Runs in the page: the problems a screen-reader or low-vision user would meet first.
+ACCESSIBILITY_PROBLEMS = """() => {
+  const problems = [];
+  const fields = document.querySelectorAll("input:not([type=hidden]), select, textarea");
+  for (const field of fields) {
+    if (!field.labels || field.labels.length === 0) problems.push("no label: " + field.name);
+  }
+  for (const button of document.querySelectorAll("button, a[href]")) {
+    if (!button.textContent.trim() && !button.getAttribute("aria-label")) {
+      problems.push("no accessible name: " + button.outerHTML.slice(0, 60));
+    }
+  }
+  if (!document.documentElement.lang) problems.push("html has no lang");
+  if (document.querySelectorAll("main").length !== 1) problems.push("not exactly one main");
+  if (!document.querySelector("header")) problems.push("no banner header");
+  if (!document.querySelector("footer")) problems.push("no contentinfo footer");
+  if (!document.querySelector("h1")) problems.push("no h1");
+  // WCAG 2.1 AA contrast for text: 4.5:1 (3:1 from 24px, or 18.66px bold).
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const luminance = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = getComputedStyle(el).backgroundColor;
+      const [r, g, b, a = 1] = rgb(c);
+      if (a > 0) return [r, g, b];
+    }
+    return [255, 255, 255];
+  };
+  for (const el of document.querySelectorAll("h1, h2, p, a, label, button, th, td, li, span")) {
+    if (!el.textContent.trim() || !el.offsetParent) continue;
+    const style = getComputedStyle(el);
+    const l1 = luminance(rgb(style.color)), l2 = luminance(background(el));
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < needed) problems.push(`contrast ${ratio.toFixed(2)}: ${el.textContent.trim().slice(0, 30)}`);
+  }
+  return problems;
+}"""
+
+
+def accessibility_problems(page) -> list[str]:
+    return page.evaluate(ACCESSIBILITY_PROBLEMS)

@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import accessibility_problems
+
 pytestmark = pytest.mark.browser
 
 
@@ -26,6 +28,11 @@ def test_worker_registers_switches_language_and_signs_out(app, new_page, screens
 
     error = page.locator("#id_number-error")
     expect(error).to_contain_text("校验码")
+    assert accessibility_problems(page) == []
+    # The field with the error says so to assistive technology.
+    id_field = page.get_by_label("居民身份证号码")
+    expect(id_field).to_have_attribute("aria-invalid", "true")
+    assert "id_number-error" in id_field.get_attribute("aria-describedby")
     expect(page.get_by_label("真实姓名")).to_have_value("张三")
     expect(page.get_by_label("手机号码")).to_have_value("13912345678")
     screenshot(page, "1-field-error")
@@ -41,6 +48,7 @@ def test_worker_registers_switches_language_and_signs_out(app, new_page, screens
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, 张三")
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert accessibility_problems(page) == []
     page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, 张三")
     screenshot(page, "3-home-en")
@@ -74,4 +82,19 @@ def test_admin_pages_work_on_a_desktop(app, demo, new_page, screenshot):
     page.get_by_role("link", name="账户").first.click()
     expect(page.get_by_role("cell", name="med_hr")).to_be_visible()
     expect(page.get_by_role("cell", name="441802********0013")).to_be_visible()
+    assert accessibility_problems(page) == []
     screenshot(page, "accounts")
+    page.get_by_role("link", name="新建工作人员账户").click()
+    assert accessibility_problems(page) == []
+
+
+def test_keyboard_focus_is_visible(app, new_page):
+    page = new_page()
+    page.goto("/login")
+    page.keyboard.press("Tab")  # the skip link comes first and shows itself when focused
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"

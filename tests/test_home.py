@@ -1,0 +1,29 @@
+"""Each role's home page shows what that person can do next."""
+
+import pytest
+
+from mediation.home.next_steps import NEXT_STEPS
+from mediation.models import Role
+from tests.test_access import DEMO_ACCOUNT
+
+
+@pytest.mark.parametrize("role", list(DEMO_ACCOUNT))
+def test_home_shows_the_roles_available_next_steps(app, demo, browser, role):
+    browser.login(DEMO_ACCOUNT[role])
+    html = browser.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    for step in NEXT_STEPS[Role(role)]:
+        with app.test_request_context(headers={"Accept-Language": "en"}):
+            shown = f"<strong>{step.title}</strong>" in html
+        assert shown == (step.endpoint in app.view_functions), step.endpoint
+    assert "Change password" in html
+
+
+def test_admin_home_links_to_accounts(app, demo, browser):
+    browser.login("admin")
+    html = browser.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'href="/admin/accounts"' in html
+
+
+def test_visitor_home_invites_to_register(client):
+    html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'href="/register"' in html and "How mediation works" in html
