@@ -115,7 +115,8 @@ ACCESSIBILITY_PROBLEMS = """() => {
     const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
     const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
     const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
-    if (ratio < needed) problems.push(`contrast ${ratio.toFixed(2)}: ${el.textContent.trim().slice(0, 30)}`);
+    const text = el.textContent.trim().slice(0, 30);
+    if (ratio < needed) problems.push(`contrast ${ratio.toFixed(2)}: ${text}`);
   }
   return problems;
 }"""
