@@ -186,3 +186,32 @@ def test_every_demo_account_signs_in(app, demo, make_browser):
         browser = make_browser()
         browser.login(username)
         assert browser.get("/").status_code == 200
+
+
+def test_registration_race_on_the_same_number_ends_in_a_field_message(app, monkeypatch):
+    """Two requests pass the duplicate check at once; the database's constraint decides."""
+    from mediation.services import accounts
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        accounts.register_worker(
+            name="甲", phone="13912345678", id_number="11010519491231002X", password="pass-word-1"
+        )
+        db.session.commit()
+        real_check = accounts._find_duplicate
+        checks = []  # the first check runs "before the other request committed": it finds nothing
+        monkeypatch.setattr(
+            accounts,
+            "_find_duplicate",
+            lambda **values: real_check(**values) if checks.append(1) or len(checks) > 1 else None,
+        )
+        with pytest.raises(accounts.AccountError) as raised:
+            accounts.register_worker(
+                name="乙",
+                phone="13912345678",
+                id_number="440106199001011235",
+                password="pass-word-1",
+            )
+        assert raised.value.field == "phone"
+        assert str(raised.value.message).startswith("An account with this mobile number")
+        db.session.rollback()
+    assert db.session.scalar(select(func.count(User.id))) == 1

@@ -8,6 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from mediation.extensions import db
 from mediation.models import Employer, Organization, Region, Role, User, UserSession
@@ -71,6 +72,21 @@ def _find_duplicate(**values: str | None) -> str | None:
     return None
 
 
+def _add_unique(user: User, fields: tuple[str, ...]) -> None:
+    """Insert the account now, so a concurrent registration of the same number loses cleanly.
+
+    The lookups in ``_find_duplicate`` give the friendly message; the unique constraints
+    decide the race between two requests that both passed them.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        duplicate = _find_duplicate(**{field: getattr(user, field) for field in fields})
+        field = duplicate or fields[0]
+        raise AccountError(field, ALREADY_REGISTERED[field]) from None
+
+
 def register_worker(
     *, name: str, phone: str, id_number: str, password: str, username: str | None = None
 ) -> User:
@@ -86,7 +102,7 @@ def register_worker(
         password_hash=hash_password(password),
         role=Role.worker,
     )
-    db.session.add(user)
+    _add_unique(user, ("phone", "id_number", "username"))
     audit.record("account.registered", actor=user, subject=user)
     return user
 
@@ -127,7 +143,7 @@ def create_staff(
         employer=employer if role is Role.employer_rep else None,
         region=region if role is Role.supervisor else None,
     )
-    db.session.add(user)
+    _add_unique(user, ("username", "phone"))
     audit.record("account.created", actor=actor, subject=user, role=role.value)
     return user
 
