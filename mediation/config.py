@@ -62,6 +62,17 @@ class Config:
     # argon2id parameters (argon2-cffi's defaults); see services.accounts.
     PASSWORD_HASHER: dict = {}
 
+    # E-mail delivery of the outbox (`flask outbox deliver`); without a host, mails are logged.
+    SMTP_HOST = os.environ.get("SMTP_HOST")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "") == "1"
+    MAIL_FROM = os.environ.get("MAIL_FROM", "mediation@localhost")
+
+    # Evidence files live here, outside any static folder.
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
+
     # Whole requests are capped; evidence uploads (10 MB each) get their own check.
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 

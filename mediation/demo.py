@@ -30,20 +30,15 @@ EMPLOYERS = [
 ]
 
 ORGANIZATIONS = [
-    # name, kind, region code, employer USCC (enterprise committees only)
-    (
-        "清远某某新材料有限公司劳动争议调解委员会",
-        OrgKind.enterprise,
-        "441802001",
-        "91350100M000100Y43",
-    ),
-    ("清城区总工会劳动争议调解委员会", OrgKind.union, "441802", None),
-    ("凤城街道劳动人事争议调解中心", OrgKind.hr_bureau, "441802001", None),
-    ("东城街道劳动人事争议调解中心", OrgKind.hr_bureau, "441802002", None),
-    ("清城区劳动人事争议调解中心", OrgKind.hr_bureau, "441802", None),
-    ("清城区人民法院诉前调解中心", OrgKind.court, "441802", None),
-    ("清城区再就业服务中心", OrgKind.reemployment, "441802", None),
-]
+    # name, kind, region code, employer USCC (enterprise committees only), case-number prefix
+    ("清远某某新材料有限公司劳动争议调解委员会", OrgKind.enterprise, "441802001", "91350100M000100Y43", "XCQY"),  # noqa: E501
+    ("清城区总工会劳动争议调解委员会", OrgKind.union, "441802", None, "QCGH"),
+    ("凤城街道劳动人事争议调解中心", OrgKind.hr_bureau, "441802001", None, "FCJD"),
+    ("东城街道劳动人事争议调解中心", OrgKind.hr_bureau, "441802002", None, "DCJD"),
+    ("清城区劳动人事争议调解中心", OrgKind.hr_bureau, "441802", None, "QCTJ"),
+    ("清城区人民法院诉前调解中心", OrgKind.court, "441802", None, "QCFY"),
+    ("清城区再就业服务中心", OrgKind.reemployment, "441802", None, None),
+]  # fmt: skip
 
 WORKERS = [
     # username, name, phone, resident ID
@@ -93,12 +88,16 @@ def seed_demo() -> int:
             )
             added += 1
     db.session.flush()
-    for name, kind, region_code, uscc in ORGANIZATIONS:
+    for name, kind, region_code, uscc, prefix in ORGANIZATIONS:
         if not _one(Organization, name=name):
             employer = _one(Employer, uscc=uscc) if uscc else None
             db.session.add(
                 Organization(
-                    name=name, kind=kind, region=_one(Region, code=region_code), employer=employer
+                    name=name,
+                    kind=kind,
+                    region=_one(Region, code=region_code),
+                    employer=employer,
+                    case_prefix=prefix,
                 )
             )
             added += 1

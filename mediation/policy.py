@@ -10,10 +10,10 @@ from enum import StrEnum
 
 from flask import abort, current_app, request
 from flask_login import AnonymousUserMixin, current_user
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 
-from mediation.extensions import login_manager
-from mediation.models import Organization, Role, User
+from mediation.extensions import db, login_manager
+from mediation.models import AuditEvent, Case, Organization, Role, User
 from mediation.models.places import region_subtree
 
 
@@ -53,6 +53,89 @@ def organizations_in_view(user: User) -> ColumnElement[bool] | None:
     if user.role is Role.supervisor:
         return Organization.region_id.in_(region_subtree(user.region_id))
     return None
+
+
+class NotPermitted(Exception):
+    """The user may see the case but not do this to it (HTTP 403)."""
+
+
+# What can be done to a case besides the workflow triggers.
+CASE_ACTIONS = (
+    "claim",
+    "respond",  # the employer agrees or refuses to mediate
+    "record_session",
+    "draft_agreement",
+    "sign_as_applicant",
+    "sign_as_respondent",
+    "record_paper_signatures",
+    "upload_evidence",
+    "view_identity",
+)
+CASE_STAFF_ROLES = (Role.mediator, Role.court_liaison)
+
+
+def _is_applicant(user: User, case: Case) -> bool:
+    return user.role is Role.worker and case.applicant_id == user.id
+
+
+def _is_respondent(user: User, case: Case) -> bool:
+    return user.role is Role.employer_rep and case.employer_id == user.employer_id
+
+
+def _is_case_staff(user: User, case: Case) -> bool:
+    return user.role in CASE_STAFF_ROLES and case.organization_id == user.organization_id
+
+
+def case_permissions(user: User, case: Case) -> frozenset[str]:
+    """Everything ``user`` may do to ``case``, whatever its state (the workflow decides that)."""
+    allowed: set[str] = set()
+    if _is_applicant(user, case):
+        allowed |= {"withdraw", "sign_as_applicant", "upload_evidence"}
+    if _is_respondent(user, case):
+        allowed |= {"respond", "sign_as_respondent", "upload_evidence"}
+    if _is_case_staff(user, case):
+        allowed |= {"accept", "decline", "escalate", "return", "archive", "claim", "view_identity"}
+        if case.applicant_id is None:  # a walk-in applicant withdraws through the counter
+            allowed.add("withdraw")
+        if case.mediator_id in (None, user.id):
+            allowed |= {
+                "mediate",
+                "extend",
+                "settle",
+                "fail",
+                "record_session",
+                "draft_agreement",
+                "record_paper_signatures",
+            }
+    return frozenset(allowed)
+
+
+def require_case_permission(user: User, case: Case, action: str) -> None:
+    if action not in case_permissions(user, case):
+        raise NotPermitted(action)
+
+
+def visible_cases(user: User) -> ColumnElement[bool]:
+    """A filter on cases: those ``user`` may open. Staff keep reading cases they passed on."""
+    if user.role is Role.worker:
+        return Case.applicant_id == user.id
+    if user.role is Role.employer_rep:
+        return Case.employer_id == user.employer_id
+    if user.role in CASE_STAFF_ROLES:
+        handled_before = exists().where(
+            and_(AuditEvent.case_id == Case.id, AuditEvent.organization_id == user.organization_id)
+        )
+        return or_(Case.organization_id == user.organization_id, handled_before)
+    if user.role is Role.supervisor:
+        in_jurisdiction = select(Organization.id).where(
+            Organization.region_id.in_(region_subtree(user.region_id))
+        )
+        return Case.organization_id.in_(in_jurisdiction)
+    return false()
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    return bool(db.session.scalar(select(exists().where(Case.id == case.id, visible_cases(user)))))
 
 
 def enforce() -> None:

@@ -282,6 +282,11 @@ class Workflow:
             raise IllegalTransition(rule.trigger, self.current_state)
         return self.last_transition
 
+    def ensure_allowed(self, trigger: str) -> None:
+        """Raise ``IllegalTransition`` when the record rules the trigger out, before any facts
+        are gathered (so an impossible action answers 409 whatever data came with it)."""
+        self._ensure_allowed(self._rule(trigger))
+
     def check(self, trigger: str, **facts: Any) -> None:
         """Raise what ``fire`` would raise, without changing anything."""
         rule = self._rule(trigger)

@@ -1,18 +1,52 @@
 """The ORM models, one module per aggregate; imported here so Alembic sees every table."""
 
+from mediation.models.cases import (
+    Agreement,
+    Case,
+    CaseCategory,
+    CaseCounter,
+    CaseDraft,
+    Category,
+    Channel,
+    Claim,
+    Evidence,
+    EvidenceParty,
+    MediationSession,
+    PriorityGroup,
+    SessionMode,
+)
+from mediation.models.documents import CaseDocument, DocumentKind
 from mediation.models.events import AuditEvent
+from mediation.models.notifications import Notification, OutboxMessage
 from mediation.models.organizations import Employer, Organization, OrgKind
 from mediation.models.places import Region, RegionLevel
 from mediation.models.users import Role, User, UserSession
 
 __all__ = [
+    "Agreement",
     "AuditEvent",
+    "Case",
+    "CaseCategory",
+    "CaseCounter",
+    "CaseDocument",
+    "CaseDraft",
+    "Category",
+    "Channel",
+    "Claim",
+    "DocumentKind",
     "Employer",
+    "Evidence",
+    "EvidenceParty",
+    "MediationSession",
+    "Notification",
     "OrgKind",
     "Organization",
+    "OutboxMessage",
+    "PriorityGroup",
     "Region",
     "RegionLevel",
     "Role",
+    "SessionMode",
     "User",
     "UserSession",
 ]

@@ -1,13 +1,17 @@
 """The append-only audit log: every change and every sensitive read leaves one row."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from mediation.models.organizations import Organization
+    from mediation.models.users import User
 
 
 class AuditEvent(db.Model):
@@ -23,6 +27,15 @@ class AuditEvent(db.Model):
     subject_id: Mapped[int | None] = mapped_column()
     note: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # For case events: the case, the transition, and where the case stood when it happened.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    tier: Mapped[str | None] = mapped_column(String(20))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+
+    actor: Mapped["User | None"] = relationship(foreign_keys=[actor_id])
+    organization: Mapped["Organization | None"] = relationship()
 
 
 class AuditLogIsAppendOnly(RuntimeError):

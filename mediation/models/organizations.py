@@ -72,6 +72,8 @@ class Organization(db.Model):
     kind: Mapped[OrgKind] = mapped_column(enum_column(OrgKind, "org_kind"))
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"), unique=True)
+    # Case numbers read PREFIX-YEAR-NNNNNN; the prefix makes them unique across organisations.
+    case_prefix: Mapped[str | None] = mapped_column(String(12), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     region: Mapped[Region] = relationship()

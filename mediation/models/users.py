@@ -69,6 +69,8 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(11), unique=True)
     id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
+    # Optional: notifications are also e-mailed when there is an address.
+    email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)

@@ -4,6 +4,7 @@ from typing import Any
 
 from mediation.extensions import db
 from mediation.models import AuditEvent, User
+from workflows.case import Tier
 
 
 def record(
@@ -22,6 +23,40 @@ def record(
         actor_role=actor.role.value if actor else None,
         subject_type=subject.__tablename__ if subject is not None else None,
         subject_id=subject.id if subject is not None else None,
+        note=note,
+        details=details or None,
+    )
+    db.session.add(event)
+    return event
+
+
+def record_case_event(
+    case,
+    action: str,
+    *,
+    actor: User | None,
+    transition=None,
+    organization=None,
+    note: str | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """An event on the case's timeline: who did what, where the case stood, and (for a
+    workflow transition) from which state to which.
+
+    ``organization`` is the one handling the case when it happened (before a transfer, the
+    sender); its staff keep read access to the case through these events.
+    """
+    event = AuditEvent(
+        action=f"case.{action}",
+        actor_id=actor.id if actor else None,
+        actor_role=actor.role.value if actor else None,
+        subject_type="cases",
+        subject_id=case.id,
+        case_id=case.id,
+        from_state=transition.from_state.value if transition and transition.from_state else None,
+        to_state=transition.to_state.value if transition else None,
+        tier=(transition.to_tier if transition else Tier(case.tier)).value,
+        organization_id=(organization or case.organization).id,
         note=note,
         details=details or None,
     )

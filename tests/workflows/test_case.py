@@ -591,3 +591,12 @@ def test_the_bound_trigger_methods_follow_the_same_rules_as_fire() -> None:
 
     assert workflow.return_(reason="退回")
     assert (case.state, case.tier) == ("applied", "enterprise")
+
+
+def test_ensure_allowed_judges_the_record_alone():
+    with pytest.raises(IllegalTransition):
+        CaseWorkflow(case_in("closed")).ensure_allowed("settle")
+    with pytest.raises(IllegalTransition) as raised:
+        CaseWorkflow(case_in("mediating", extension_days=5)).ensure_allowed("extend")
+    assert raised.value.code == "already_extended"
+    CaseWorkflow(case_in("closed")).ensure_allowed("archive")  # no facts needed to know this

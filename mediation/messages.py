@@ -1,0 +1,64 @@
+"""Translated words for codes the workflows and services raise, and for notifications.
+
+The workflows speak in stable codes (see ``workflows.case.CODES``); this is where each code
+becomes a sentence in the reader's language, for the pages and the API alike.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+GUARD_MESSAGES = {
+    "not_allowed_in_state": _l("This action is not possible while the case is in this state."),
+    "reason_required": _l("Please write the reason."),
+    "tier_required": _l("The tier of the receiving organisation is required."),
+    "invalid_tier": _l("This is not a mediation tier."),
+    "respondent_consent_required": _l("The employer's consent to mediation must be recorded."),
+    "applicant_consent_required": _l("The applicant's consent must be recorded."),
+    "already_extended": _l("The mediation period has already been extended once."),
+    "days_required": _l("Enter the number of days."),
+    "days_invalid": _l("Enter a whole number of days."),
+    "days_out_of_range": _l("An extension is 1 to 15 days."),
+    "agreement_missing": _l("There is no mediation agreement yet."),
+    "applicant_signature_missing": _l("The applicant has not signed the agreement yet."),
+    "respondent_signature_missing": _l("The employer has not signed the agreement yet."),
+    "no_higher_tier": _l("The case is already at the highest tier."),
+    "tier_not_higher": _l("A case can only be transferred to a higher tier."),
+    "not_transferred": _l("Only a transferred case that has not been accepted can be returned."),
+    "checklist_incomplete": _l("Tick every item of the file checklist first."),
+}
+
+
+def guard_message(code: str):
+    return GUARD_MESSAGES.get(code, GUARD_MESSAGES["not_allowed_in_state"])
+
+
+# In-app notifications and e-mails: kind → sentence with the notification's parameters.
+NOTIFICATION_MESSAGES = {
+    "case_filed": _l("Your application %(number)s was received by %(organization)s."),
+    "new_case": _l("New application %(number)s is waiting for acceptance."),
+    "against_company": _l("A dispute %(number)s was filed against your company."),
+    "accepted": _l("Case %(number)s was accepted for mediation."),
+    "declined": _l("Case %(number)s was not accepted: %(reason)s"),
+    "mediating": _l("Mediation of case %(number)s has started."),
+    "extended": _l("The mediation period of case %(number)s was extended by %(days)s days."),
+    "session": _l("A mediation session for case %(number)s is set for %(when)s."),
+    "agreement_ready": _l("The agreement for case %(number)s is ready for you to sign."),
+    "settled": _l("Case %(number)s was settled by agreement."),
+    "failed": _l(
+        "Mediation of case %(number)s ended without agreement. You may apply for "
+        "labour arbitration."
+    ),
+    "withdrawn": _l("Case %(number)s was withdrawn."),
+    "escalated": _l("Case %(number)s was transferred to %(organization)s."),
+    "returned": _l("Case %(number)s was returned to %(organization)s: %(reason)s"),
+    "archived": _l("Case %(number)s was archived."),
+    "claimed": _l("Case %(number)s is now handled by mediator %(mediator)s."),
+    "evidence_added": _l("The employer added evidence to case %(number)s."),
+}
+
+# Why an action on a case that is not a transition was refused.
+REFUSAL_MESSAGES = {
+    "not_allowed_in_state": GUARD_MESSAGES["not_allowed_in_state"],
+    "already_claimed": _l("Another mediator has already taken this case."),
+    "agreement_missing": GUARD_MESSAGES["agreement_missing"],
+    "too_much_evidence": _l("Each party can upload at most 10 files."),
+}

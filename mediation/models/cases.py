@@ -1,0 +1,348 @@
+"""The dispute case and what belongs to it: claims, categories, sessions, agreement, evidence.
+
+The case's ``state``, ``outcome``, ``tier``, ``extension_days`` and ``transferred_from_tier``
+are written only by :class:`workflows.case.CaseWorkflow`, through ``services.cases.fire``.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from mediation.extensions import db
+from mediation.models.organizations import ORG_KIND_TITLES, Employer, Organization, OrgKind
+from mediation.models.types import UTCDateTime, enum_column, utcnow
+from mediation.models.users import User
+from workflows.case import CaseState, Outcome, Tier
+
+Money = Numeric(14, 2)
+
+
+class Category(StrEnum):
+    wage_arrears = "wage_arrears"
+    overtime = "overtime"
+    dismissal_compensation = "dismissal_compensation"
+    social_insurance = "social_insurance"
+    work_injury = "work_injury"
+    labor_contract = "labor_contract"
+    other = "other"
+
+    @property
+    def title(self) -> LazyString:
+        return CATEGORY_TITLES[self]
+
+
+CATEGORY_TITLES = {
+    Category.wage_arrears: _l("Unpaid wages"),
+    Category.overtime: _l("Overtime pay"),
+    Category.dismissal_compensation: _l("Dismissal compensation"),
+    Category.social_insurance: _l("Social insurance"),
+    Category.work_injury: _l("Work injury"),
+    Category.labor_contract: _l("Labour contract"),
+    Category.other: _l("Other"),
+}
+
+
+class PriorityGroup(StrEnum):
+    migrant_worker = "migrant_worker"
+    injured_worker = "injured_worker"
+    pregnancy_maternity_nursing = "pregnancy_maternity_nursing"
+
+    @property
+    def title(self) -> LazyString:
+        return PRIORITY_GROUP_TITLES[self]
+
+
+PRIORITY_GROUP_TITLES = {
+    PriorityGroup.migrant_worker: _l("Migrant worker"),
+    PriorityGroup.injured_worker: _l("Injured worker"),
+    PriorityGroup.pregnancy_maternity_nursing: _l("Woman in pregnancy, maternity or nursing"),
+}
+
+
+class Channel(StrEnum):
+    web = "web"
+    window = "window"
+    phone = "phone"
+    app = "app"
+
+    @property
+    def title(self) -> LazyString:
+        return CHANNEL_TITLES[self]
+
+
+CHANNEL_TITLES = {
+    Channel.web: _l("Online"),
+    Channel.window: _l("At the counter"),
+    Channel.phone: _l("By phone"),
+    Channel.app: _l("Mobile app"),
+}
+
+STATE_TITLES = {
+    CaseState.applied: _l("Applied"),
+    CaseState.accepted: _l("Accepted"),
+    CaseState.mediating: _l("In mediation"),
+    CaseState.closed: _l("Closed"),
+    CaseState.archived: _l("Archived"),
+}
+
+OUTCOME_TITLES = {
+    Outcome.resolved: _l("Resolved by agreement"),
+    Outcome.unresolved: _l("Mediation failed"),
+    Outcome.withdrawn: _l("Withdrawn"),
+    Outcome.declined: _l("Not accepted"),
+}
+
+TIER_TITLES = {tier: ORG_KIND_TITLES[OrgKind(tier.value)] for tier in Tier}
+
+COLLECTIVE_DISPUTE_WORKERS = 10
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(
+            "(state IN ('closed', 'archived')) = (outcome IS NOT NULL)", name="outcome_when_closed"
+        ),
+        CheckConstraint("workers_involved >= 1", name="workers_involved_positive"),
+        CheckConstraint(
+            "employment_end IS NULL OR employment_end >= employment_start",
+            name="employment_ends_after_start",
+        ),
+        CheckConstraint("monthly_wage IS NULL OR monthly_wage >= 0", name="wage_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+
+    state: Mapped[CaseState] = mapped_column(enum_column(CaseState, "case_state"), index=True)
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, "case_outcome"))
+    tier: Mapped[Tier] = mapped_column(enum_column(Tier, "case_tier"))
+    transferred_from_tier: Mapped[Tier | None] = mapped_column(enum_column(Tier, "case_from_tier"))
+    # The organisation that transferred the case here, where ``return`` sends it back.
+    transferred_from_organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id")
+    )
+    extension_days: Mapped[int | None] = mapped_column(Integer)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    routing_reason: Mapped[str] = mapped_column(Text)
+
+    # The applicant as filed; a walk-in applicant may have no account.
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    applicant_name: Mapped[str] = mapped_column(String(50))
+    applicant_id_number: Mapped[str] = mapped_column(String(18))
+    applicant_phone: Mapped[str] = mapped_column(String(11))
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+
+    employment_start: Mapped[date] = mapped_column(Date)
+    employment_end: Mapped[date | None] = mapped_column(Date)
+    job: Mapped[str] = mapped_column(String(50))
+    monthly_wage: Mapped[Decimal | None] = mapped_column(Money)
+
+    facts: Mapped[str] = mapped_column(Text)
+    desired_outcome: Mapped[str] = mapped_column(Text, default="")
+    workers_involved: Mapped[int] = mapped_column(Integer, default=1)
+    representatives: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    lost_job: Mapped[bool] = mapped_column(Boolean, default=False)
+    migrant_worker: Mapped[bool] = mapped_column(Boolean, default=False)
+    injured_worker: Mapped[bool] = mapped_column(Boolean, default=False)
+    pregnancy_maternity_nursing: Mapped[bool] = mapped_column(Boolean, default=False)
+    preferred_tier: Mapped[Tier | None] = mapped_column(enum_column(Tier, "case_preferred_tier"))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "case_channel"))
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    acceptance_deadline: Mapped[date] = mapped_column(Date)
+    mediation_deadline: Mapped[date | None] = mapped_column(Date)
+    # None: not yet asked; True/False: the respondent's answer to the request to mediate.
+    respondent_consent: Mapped[bool | None] = mapped_column(Boolean)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mediation_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    close_reason: Mapped[str | None] = mapped_column(Text)
+
+    organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
+    transferred_from_organization: Mapped[Organization | None] = relationship(
+        foreign_keys=[transferred_from_organization_id]
+    )
+    employer: Mapped[Employer] = relationship()
+    mediator: Mapped[User | None] = relationship(foreign_keys=[mediator_id])
+    applicant: Mapped[User | None] = relationship(foreign_keys=[applicant_id])
+    filed_by: Mapped[User] = relationship(foreign_keys=[filed_by_id])
+    claims: Mapped[list["Claim"]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="Claim.id"
+    )
+    category_rows: Mapped[list["CaseCategory"]] = relationship(cascade="all, delete-orphan")
+    sessions: Mapped[list["MediationSession"]] = relationship(
+        back_populates="case", order_by="MediationSession.starts_at"
+    )
+    agreement: Mapped["Agreement | None"] = relationship(back_populates="case")
+    evidence: Mapped[list["Evidence"]] = relationship(back_populates="case", order_by="Evidence.id")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def categories(self) -> list[Category]:
+        return [row.category for row in self.category_rows]
+
+    @property
+    def priority_groups(self) -> list[PriorityGroup]:
+        return [group for group in PriorityGroup if getattr(self, group.value)]
+
+    @property
+    def amount_claimed(self) -> Decimal:
+        return sum((claim.amount for claim in self.claims), Decimal("0.00"))
+
+    @property
+    def is_collective(self) -> bool:
+        return self.workers_involved >= COLLECTIVE_DISPUTE_WORKERS
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (CaseState.applied, CaseState.accepted, CaseState.mediating)
+
+
+class CaseCategory(db.Model):
+    __tablename__ = "case_categories"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[Category] = mapped_column(
+        enum_column(Category, "case_category"), primary_key=True, index=True
+    )
+
+
+class Claim(db.Model):
+    __tablename__ = "claims"
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    category: Mapped[Category] = mapped_column(enum_column(Category, "claim_category"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    description: Mapped[str] = mapped_column(String(500), default="")
+
+    case: Mapped[Case] = relationship(back_populates="claims")
+
+
+class CaseCounter(db.Model):
+    """The last case number given by an organisation in a year (numbers without gaps)."""
+
+    __tablename__ = "case_counters"
+
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SessionMode(StrEnum):
+    in_person = "in_person"
+    phone = "phone"
+    video = "video"
+
+    @property
+    def title(self) -> LazyString:
+        return SESSION_MODE_TITLES[self]
+
+
+SESSION_MODE_TITLES = {
+    SessionMode.in_person: _l("In person"),
+    SessionMode.phone: _l("By phone"),
+    SessionMode.video: _l("Video call"),
+}
+
+
+class MediationSession(db.Model):
+    __tablename__ = "mediation_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    mode: Mapped[SessionMode] = mapped_column(enum_column(SessionMode, "session_mode"))
+    location: Mapped[str] = mapped_column(String(200), default="")
+    attendees: Mapped[str] = mapped_column(Text, default="")
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="sessions")
+    recorded_by: Mapped[User] = relationship()
+
+
+class Agreement(db.Model):
+    """The draft and then signed mediation agreement (调解协议书) of a case."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    terms: Mapped[str] = mapped_column(Text)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    drafted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applicant_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    respondent_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Signatures a mediator recorded from paper, instead of the parties confirming online.
+    signed_on_paper: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    case: Mapped[Case] = relationship(back_populates="agreement")
+
+    @property
+    def fully_signed(self) -> bool:
+        return self.applicant_signed_at is not None and self.respondent_signed_at is not None
+
+
+class EvidenceParty(StrEnum):
+    applicant = "applicant"
+    respondent = "respondent"
+
+
+class Evidence(db.Model):
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    party: Mapped[EvidenceParty] = mapped_column(enum_column(EvidenceParty, "evidence_party"))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="evidence")
+
+
+class CaseDraft(db.Model):
+    """An intake form saved half-way, to be resumed by the same person."""
+
+    __tablename__ = "case_drafts"
+    __table_args__ = (UniqueConstraint("user_id", name="one_draft_per_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,258 @@
+"""Filing a case: checking the application, routing it, numbering it, opening the workflow."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from mediation.extensions import db
+from mediation.models import (
+    Case,
+    CaseCategory,
+    CaseCounter,
+    CaseDraft,
+    Category,
+    Channel,
+    Claim,
+    DocumentKind,
+    Employer,
+    Organization,
+    PriorityGroup,
+    Region,
+    RegionLevel,
+    Role,
+    User,
+)
+from mediation.models.cases import COLLECTIVE_DISPUTE_WORKERS
+from mediation.models.types import utcnow
+from mediation.services import audit
+from mediation.services.documents import issue_document
+from mediation.services.notifications import notify
+from mediation.services.routing import route_filing
+from workflows import deadlines
+from workflows.case import CaseWorkflow, Tier
+from workflows.routing import Filing
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    id_number: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class EmployerInput:
+    name: str
+    uscc: str
+    # Needed only for an employer the platform does not know yet.
+    region_id: int | None = None
+    industry: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    category: Category
+    amount: Decimal
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Application:
+    applicant: Party
+    employer: EmployerInput
+    employment_start: date
+    employment_end: date | None
+    job: str
+    monthly_wage: Decimal | None
+    categories: tuple[Category, ...]
+    claims: tuple[ClaimInput, ...]
+    facts: str
+    desired_outcome: str = ""
+    workers_involved: int = 1
+    representatives: tuple[dict[str, str], ...] = ()
+    lost_job: bool = False
+    priority_groups: frozenset[PriorityGroup] = field(default_factory=frozenset)
+    preferred_tier: Tier | None = None
+    channel: Channel = Channel.web
+
+
+class ApplicationInvalid(Exception):
+    """Field problems the forms could not see alone; ``errors`` maps field → messages."""
+
+    def __init__(self, errors: dict[str, list[Any]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _problems(application: Application) -> dict[str, list[Any]]:
+    errors: dict[str, list[Any]] = {}
+    if not application.categories:
+        errors["categories"] = [_l("Choose at least one kind of dispute.")]
+    if application.employment_end and application.employment_end < application.employment_start:
+        errors["employment_end"] = [_l("The end date cannot be before the start date.")]
+    if application.employment_start > local_today():
+        errors["employment_start"] = [_l("The start date cannot be in the future.")]
+    if (
+        application.workers_involved >= COLLECTIVE_DISPUTE_WORKERS
+        and not application.representatives
+    ):
+        errors["representatives"] = [
+            _l("With ten or more workers, name the representatives the workers elected.")
+        ]
+    if not application.facts.strip():
+        errors["facts"] = [_l("Please describe what happened.")]
+    return errors
+
+
+def local_today() -> date:
+    return utcnow().astimezone(SHANGHAI).date()
+
+
+def _employer_for(given: EmployerInput) -> Employer:
+    employer = db.session.scalar(select(Employer).where(Employer.uscc == given.uscc))
+    if employer is not None:
+        return employer
+    errors: dict[str, list[Any]] = {}
+    region = db.session.get(Region, given.region_id) if given.region_id else None
+    if region is None or region.level is RegionLevel.community:
+        errors["employer_region"] = [
+            _l("This employer is new to us: choose the street or town where it is registered.")
+        ]
+    if not given.industry:
+        errors["employer_industry"] = [_l("This employer is new to us: choose its industry.")]
+    if errors:
+        raise ApplicationInvalid(errors)
+    employer = Employer(name=given.name, uscc=given.uscc, region=region, industry=given.industry)
+    db.session.add(employer)
+    db.session.flush()
+    return employer
+
+
+def next_case_number(organization: Organization, year: int) -> str:
+    """The next number of the organisation's year, without gaps or duplicates.
+
+    One upsert takes the counter row's lock until the filing commits, so concurrent filings
+    queue on it, and a filing that rolls back gives its number back.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(CaseCounter)
+        .values(organization_id=organization.id, year=year, last_value=1)
+        .on_conflict_do_update(
+            index_elements=[CaseCounter.organization_id, CaseCounter.year],
+            set_={"last_value": CaseCounter.last_value + 1},
+        )
+        .returning(CaseCounter.last_value)
+    )
+    value = db.session.execute(statement).scalar_one()
+    prefix = organization.case_prefix or f"LD{organization.id}"
+    return f"{prefix}-{year}-{value:06d}"
+
+
+def file_case(application: Application, *, actor: User) -> Case:
+    """File the application; the caller has checked that ``actor`` may file for this channel."""
+    errors = _problems(application)
+    if errors:
+        raise ApplicationInvalid(errors)
+    employer = _employer_for(application.employer)
+    amount = sum((claim.amount for claim in application.claims), Decimal("0.00"))
+    decision = route_filing(
+        Filing(
+            employer_id=employer.id,
+            employer_region_id=employer.region_id,
+            employer_industry=employer.industry,
+            categories=frozenset(application.categories),
+            amount_claimed=amount,
+            workers_involved=application.workers_involved,
+            preferred_tier=application.preferred_tier,
+            channel=application.channel.value,
+        )
+    )
+    organization = db.session.get(Organization, decision.organization_id)
+    received_at = utcnow()
+    case = Case(
+        number=next_case_number(organization, received_at.astimezone(SHANGHAI).year),
+        organization=organization,
+        routing_reason=decision.rule_key,
+        applicant=actor if actor.role is Role.worker else None,
+        applicant_name=application.applicant.name,
+        applicant_id_number=application.applicant.id_number,
+        applicant_phone=application.applicant.phone,
+        employer=employer,
+        employment_start=application.employment_start,
+        employment_end=application.employment_end,
+        job=application.job,
+        monthly_wage=application.monthly_wage,
+        facts=application.facts,
+        desired_outcome=application.desired_outcome,
+        workers_involved=application.workers_involved,
+        representatives=list(application.representatives) or None,
+        lost_job=application.lost_job,
+        preferred_tier=application.preferred_tier,
+        channel=application.channel,
+        filed_by=actor,
+        received_at=received_at,
+        acceptance_deadline=deadlines.acceptance_deadline(received_at.astimezone(SHANGHAI).date()),
+        **{group.value: group in application.priority_groups for group in PriorityGroup},
+    )
+    case.category_rows = [CaseCategory(category=category) for category in application.categories]
+    case.claims = [
+        Claim(category=claim.category, amount=claim.amount, description=claim.description)
+        for claim in application.claims
+    ]
+    transition = CaseWorkflow(case).fire("apply", tier=organization.kind.value)
+    db.session.add(case)
+    db.session.flush()
+    audit.record_case_event(case, "apply", actor=actor, transition=transition)
+    issue_document(case, DocumentKind.application, actor=actor)
+    notify([case.applicant], "case_filed", case, organization=organization.name)
+    notify(staff_of(organization), "new_case", case)
+    notify(representatives_of(employer), "against_company", case)
+    discard_draft(actor)
+    return case
+
+
+def staff_of(organization: Organization) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).where(
+                User.organization_id == organization.id,
+                User.role.in_([Role.mediator, Role.court_liaison]),
+                User.active.is_(True),
+            )
+        )
+    )
+
+
+def representatives_of(employer: Employer) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).where(User.employer_id == employer.id, User.active.is_(True))
+        )
+    )
+
+
+def save_draft(user: User, data: dict[str, Any]) -> None:
+    draft = db.session.scalar(select(CaseDraft).where(CaseDraft.user_id == user.id))
+    if draft is None:
+        db.session.add(CaseDraft(user_id=user.id, data=data))
+    else:
+        draft.data = data
+        draft.updated_at = utcnow()
+
+
+def load_draft(user: User) -> CaseDraft | None:
+    return db.session.scalar(select(CaseDraft).where(CaseDraft.user_id == user.id))
+
+
+def discard_draft(user: User) -> None:
+    db.session.execute(CaseDraft.__table__.delete().where(CaseDraft.user_id == user.id))
