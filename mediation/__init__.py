@@ -67,9 +67,12 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from mediation.admin.blueprint import bp as admin_bp
     from mediation.auth.blueprint import bp as auth_bp
+    from mediation.cases.blueprint import bp as cases_bp
     from mediation.home.blueprint import bp as home_bp
+    from mediation.notifications.blueprint import bp as notifications_bp
+    from mediation.queue.blueprint import bp as queue_bp
 
-    for blueprint in (home_bp, auth_bp, admin_bp):
+    for blueprint in (home_bp, auth_bp, admin_bp, cases_bp, queue_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
 
@@ -102,18 +105,41 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from mediation import privacy
+    from flask_babel import format_currency, format_date, format_datetime
 
-    app.jinja_env.filters["mask_id"] = privacy.mask_id_number
-    app.jinja_env.filters["mask_phone"] = privacy.mask_phone
+    from mediation import privacy
+    from mediation.messages import EVENT_TITLES
+    from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
+    from workflows.case import CaseState, Outcome, Tier
+
+    app.jinja_env.filters.update(
+        mask_id=privacy.mask_id_number,
+        mask_phone=privacy.mask_phone,
+        date=lambda value: format_date(value, "medium") if value else "",
+        datetime=lambda value: format_datetime(value, "medium") if value else "",
+        yuan=lambda value: format_currency(value, "CNY") if value is not None else "",
+    )
+    app.jinja_env.globals.update(
+        state_title=lambda state: STATE_TITLES[CaseState(state)],
+        outcome_title=lambda outcome: OUTCOME_TITLES[Outcome(outcome)],
+        tier_title=lambda tier: TIER_TITLES[Tier(tier)],
+        event_title=lambda action: EVENT_TITLES.get(action, action),
+    )
 
     @app.context_processor
     def helpers() -> dict:
         return {
             "can": lambda permission: policy.can(current_user, permission),
+            "unread_notifications": _unread_notifications,
             "language_names": LANGUAGE_NAMES,
             "current_locale": select_locale(),
         }
+
+
+def _unread_notifications() -> int:
+    from mediation.services.notifications import unread_count
+
+    return unread_count(current_user) if current_user.is_authenticated else 0
 
 
 def _commit_once_per_request(app: Flask) -> None:

@@ -62,3 +62,27 @@ REFUSAL_MESSAGES = {
     "agreement_missing": GUARD_MESSAGES["agreement_missing"],
     "too_much_evidence": _l("Each party can upload at most 10 files."),
 }
+
+# The case timeline: audit action → what it says to the reader.
+EVENT_TITLES = {
+    "case.apply": _l("Application filed"),
+    "case.accept": _l("Accepted"),
+    "case.decline": _l("Not accepted"),
+    "case.mediate": _l("Mediation started"),
+    "case.extend": _l("Mediation period extended"),
+    "case.settle": _l("Settled by agreement"),
+    "case.fail": _l("Mediation failed"),
+    "case.escalate": _l("Transferred to a higher tier"),
+    "case.return": _l("Returned to the sending organisation"),
+    "case.withdraw": _l("Withdrawn by the applicant"),
+    "case.archive": _l("Archived"),
+    "case.claim": _l("A mediator took the case"),
+    "case.session_recorded": _l("Mediation session recorded"),
+    "case.agreement_drafted": _l("Agreement written"),
+    "case.agreement_signed": _l("Agreement signed"),
+    "case.agreement_signed_on_paper": _l("Agreement signed on paper"),
+    "case.respondent_agreed": _l("The employer agreed to mediation"),
+    "case.respondent_refused": _l("The employer refused mediation"),
+    "case.evidence_added": _l("Evidence added"),
+    "case.identity_viewed": _l("Full ID number viewed by staff"),
+}

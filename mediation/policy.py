@@ -20,11 +20,25 @@ from mediation.models.places import region_subtree
 class Permission(StrEnum):
     manage_accounts = "manage_accounts"
     view_organizations = "view_organizations"
+    file_own_case = "file_own_case"
+    file_for_visitor = "file_for_visitor"
+    view_own_cases = "view_own_cases"
+    view_company_cases = "view_company_cases"
+    view_cases = "view_cases"  # then each case is checked on its own
+    work_queue = "work_queue"
 
 
 ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.manage_accounts: frozenset({Role.admin}),
     Permission.view_organizations: frozenset({Role.admin, Role.supervisor}),
+    Permission.file_own_case: frozenset({Role.worker}),
+    Permission.file_for_visitor: frozenset({Role.mediator}),
+    Permission.view_own_cases: frozenset({Role.worker}),
+    Permission.view_company_cases: frozenset({Role.employer_rep}),
+    Permission.view_cases: frozenset(
+        {Role.worker, Role.employer_rep, Role.mediator, Role.court_liaison, Role.supervisor}
+    ),
+    Permission.work_queue: frozenset({Role.mediator, Role.court_liaison}),
 }
 
 PUBLIC = "public"
@@ -41,6 +55,24 @@ ENDPOINTS: dict[str, str | Permission] = {
     "admin.accounts": Permission.manage_accounts,
     "admin.new_staff": Permission.manage_accounts,
     "admin.organizations": Permission.view_organizations,
+    "cases.new": Permission.file_own_case,
+    "cases.new_for_visitor": Permission.file_for_visitor,
+    "cases.mine": Permission.view_own_cases,
+    "cases.company": Permission.view_company_cases,
+    "cases.show": Permission.view_cases,
+    "cases.act": Permission.view_cases,
+    "cases.claim": Permission.view_cases,
+    "cases.respond": Permission.view_cases,
+    "cases.add_session": Permission.view_cases,
+    "cases.draft_agreement": Permission.view_cases,
+    "cases.sign_agreement": Permission.view_cases,
+    "cases.paper_signatures": Permission.view_cases,
+    "cases.upload_evidence": Permission.view_cases,
+    "cases.download_evidence": Permission.view_cases,
+    "cases.reveal_identity": Permission.view_cases,
+    "queue.index": Permission.work_queue,
+    "notifications.index": SIGNED_IN,
+    "notifications.mark_read": SIGNED_IN,
 }
 
 
@@ -94,7 +126,16 @@ def case_permissions(user: User, case: Case) -> frozenset[str]:
     if _is_respondent(user, case):
         allowed |= {"respond", "sign_as_respondent", "upload_evidence"}
     if _is_case_staff(user, case):
-        allowed |= {"accept", "decline", "escalate", "return", "archive", "claim", "view_identity"}
+        allowed |= {
+            "accept",
+            "decline",
+            "escalate",
+            "return",
+            "archive",
+            "claim",
+            "view_identity",
+            "upload_evidence",  # papers handed in at the counter count as the applicant's
+        }
         if case.applicant_id is None:  # a walk-in applicant withdraws through the counter
             allowed.add("withdraw")
         if case.mediator_id in (None, user.id):

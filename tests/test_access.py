@@ -11,6 +11,7 @@ from mediation.models import Role
 ANONYMOUS = "anonymous"
 SIGNED_IN = frozenset(role.value for role in Role)
 EVERYONE = SIGNED_IN | {ANONYMOUS}
+CASE_ROLES = frozenset({"worker", "employer_rep", "mediator", "court_liaison", "supervisor"})
 
 EXPECTED: dict[str, frozenset[str]] = {
     "home.index": EVERYONE,
@@ -22,6 +23,31 @@ EXPECTED: dict[str, frozenset[str]] = {
     "admin.accounts": frozenset({"admin"}),
     "admin.new_staff": frozenset({"admin"}),
     "admin.organizations": frozenset({"admin", "supervisor"}),
+    "cases.new": frozenset({"worker"}),
+    "cases.new_for_visitor": frozenset({"mediator"}),
+    "cases.mine": frozenset({"worker"}),
+    "cases.company": frozenset({"employer_rep"}),
+    "queue.index": frozenset({"mediator", "court_liaison"}),
+    "notifications.index": SIGNED_IN,
+    "notifications.mark_read": SIGNED_IN,
+    # Every case page: these roles get through the door; each case is then checked on its own
+    # (404 when not visible, 403 when not theirs to act on), see tests/test_case_access.py.
+    **dict.fromkeys(
+        [
+            "cases.show",
+            "cases.act",
+            "cases.claim",
+            "cases.respond",
+            "cases.add_session",
+            "cases.draft_agreement",
+            "cases.sign_agreement",
+            "cases.paper_signatures",
+            "cases.upload_evidence",
+            "cases.download_evidence",
+            "cases.reveal_identity",
+        ],
+        CASE_ROLES,
+    ),
 }
 
 DEMO_ACCOUNT = {
@@ -35,7 +61,7 @@ DEMO_ACCOUNT = {
 }
 
 # Values for URL variables; a route whose variables are missing here fails loudly.
-SAMPLE_ARGUMENTS = {"filename": "css/app.css"}
+SAMPLE_ARGUMENTS = {"filename": "css/app.css", "case_id": 1, "trigger": "accept", "evidence_id": 1}
 
 
 def routes(app):

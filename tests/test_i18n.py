@@ -83,9 +83,12 @@ def extracted(tmp_path_factory):
 def test_every_string_in_the_code_is_translated(extracted, locale):
     with (ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po").open("rb") as file:
         catalog = read_po(file)
+
+    def translated(entry) -> bool:
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        return all(strings) and not entry.fuzzy
+
     untranslated = [
-        msgid
-        for msgid in extracted
-        if not (entry := catalog.get(msgid)) or not entry.string or entry.fuzzy
+        msgid for msgid in extracted if not (entry := catalog.get(msgid)) or not translated(entry)
     ]
     assert untranslated == [], f"{locale} lacks translations: {untranslated[:10]}"

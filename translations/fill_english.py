@@ -11,8 +11,9 @@ path = Path(__file__).parent / "en" / "LC_MESSAGES" / "messages.po"
 with path.open("rb") as file:
     catalog = read_po(file, locale="en")
 for message in catalog:
-    if message.id and (not message.string or message.fuzzy):
-        message.string = message.id
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    if message.id and (not all(strings) or message.fuzzy):
+        message.string = message.id  # a (singular, plural) pair for plural messages
         message.flags.discard("fuzzy")
 with path.open("wb") as file:
     write_po(file, catalog, omit_header=False, sort_output=True, include_lineno=False)

@@ -1,0 +1,26 @@
+from flask import Blueprint
+
+from mediation.cases import intake, views
+
+bp = Blueprint("cases", __name__)
+bp.add_url_rule("/cases/new", view_func=intake.new, methods=["GET", "POST"])
+bp.add_url_rule("/cases/new/visitor", view_func=intake.new_for_visitor, methods=["GET", "POST"])
+bp.add_url_rule("/cases/mine", view_func=views.mine)
+bp.add_url_rule("/company/cases", view_func=views.company)
+bp.add_url_rule("/cases/<int:case_id>", view_func=views.show)
+bp.add_url_rule("/cases/<int:case_id>/act/<trigger>", view_func=views.act, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>/claim", "claim", views.claim_case, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>/respond", view_func=views.respond, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>/sessions", view_func=views.add_session, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>/agreement", view_func=views.draft_agreement, methods=["POST"])
+bp.add_url_rule(
+    "/cases/<int:case_id>/agreement/sign", view_func=views.sign_agreement, methods=["POST"]
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/agreement/paper", view_func=views.paper_signatures, methods=["POST"]
+)
+bp.add_url_rule("/cases/<int:case_id>/evidence", view_func=views.upload_evidence, methods=["POST"])
+bp.add_url_rule(
+    "/cases/<int:case_id>/evidence/<int:evidence_id>", view_func=views.download_evidence
+)
+bp.add_url_rule("/cases/<int:case_id>/identity", view_func=views.reveal_identity, methods=["POST"])

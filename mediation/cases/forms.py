@@ -1,0 +1,312 @@
+"""Forms of the case pages: the intake form and one small form per action."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields import FieldList
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from mediation.forms import REQUIRED, person_name_field, strip
+from mediation.industries import INDUSTRIES
+from mediation.models import Category, Channel, PriorityGroup, SessionMode
+from mediation.models.cases import TIER_TITLES
+from mediation.validators import (
+    InvalidValue,
+    Normalised,
+    normalise_amount,
+    normalise_mobile,
+    normalise_resident_id,
+    normalise_uscc,
+)
+
+NOT_CHOSEN = ""
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AmountField(StringField):
+    """Yuan as typed by people ("6,500", "6500.5", "¥6500"), kept as Decimal."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.amount = None
+        if self.data:
+            try:
+                self.amount = normalise_amount(self.data)
+            except InvalidValue as error:
+                raise ValueError(error.message) from None
+
+
+def _date_field(label, *, required=True, description=None) -> DateField:
+    return DateField(
+        label,
+        validators=[REQUIRED if required else Optional()],
+        description=description,
+        render_kw={"type": "date"},
+    )
+
+
+class ClaimRow(Form):
+    category = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(NOT_CHOSEN, "—")]
+        + [SelectChoice(c.value, c.title) for c in Category],
+        validate_choice=True,
+    )
+    amount = AmountField(_l("Amount (yuan)"), filters=[strip], render_kw={"inputmode": "decimal"})
+    description = StringField(_l("What for"), filters=[strip], validators=[Length(max=500)])
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.category.data or self.amount.data or self.description.data)
+
+    def validate_amount(self, field) -> None:
+        if not self.is_blank and field.amount is None:
+            raise ValidationError(_l("Enter the amount you claim, e.g. 6500."))
+
+    def validate_category(self, field) -> None:
+        if not self.is_blank and not field.data:
+            raise ValidationError(_l("Choose what this amount is for."))
+
+
+def _representatives(text: str | None) -> list[dict[str, str]]:
+    """One representative a line: a name, then a mobile number."""
+    people = []
+    for line in (text or "").splitlines():
+        parts = line.replace("，", " ").replace(",", " ").split()
+        if not parts:
+            continue
+        if len(parts) < 2:
+            raise ValidationError(_l("Write each representative as a name and a mobile number."))
+        try:
+            phone = normalise_mobile(parts[-1])
+        except InvalidValue as error:
+            raise ValidationError(error.message) from None
+        people.append({"name": " ".join(parts[:-1])[:50], "phone": phone})
+    return people
+
+
+class IntakeForm(FlaskForm):
+    # 1. Applicant (filled from the account when a worker files for themself)
+    applicant_name = person_name_field(_l("Applicant's real name"))
+    applicant_id_number = StringField(
+        _l("Applicant's resident ID number"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=30), Normalised(normalise_resident_id)],
+    )
+    applicant_phone = StringField(
+        _l("Applicant's mobile number"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=20), Normalised(normalise_mobile)],
+        render_kw={"inputmode": "tel"},
+    )
+    channel = SelectField(
+        _l("How the applicant came to us"),
+        choices=[SelectChoice(c.value, c.title) for c in (Channel.window, Channel.phone)],
+    )
+    # 2. Employer
+    employer_name = StringField(
+        _l("Employer's name"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=200)],
+        description=_l("As on your labour contract or pay slip."),
+    )
+    employer_uscc = StringField(
+        _l("Employer's unified social credit code"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=30), Normalised(normalise_uscc)],
+        description=_l("18 characters, on the business licence or the company's public record."),
+        render_kw={"autocapitalize": "characters", "spellcheck": "false"},
+    )
+    employer_region = SelectField(
+        _l("Where the employer is registered (only if we do not know it yet)"), coerce=str
+    )
+    employer_industry = SelectField(
+        _l("Employer's industry (only if we do not know it yet)"),
+        choices=[SelectChoice(NOT_CHOSEN, "—")]
+        + [SelectChoice(code, title) for code, title in INDUSTRIES.items()],
+    )
+    # 3. Employment
+    employment_start = _date_field(_l("Started working there on"))
+    employment_end = _date_field(
+        _l("Stopped working there on"),
+        required=False,
+        description=_l("Leave empty if you still work there."),
+    )
+    job = StringField(_l("Job"), filters=[strip], validators=[REQUIRED, Length(max=50)])
+    monthly_wage = AmountField(
+        _l("Monthly wage (yuan)"), filters=[strip], render_kw={"inputmode": "decimal"}
+    )
+    # 4. The dispute
+    categories = CheckboxesField(
+        _l("What the dispute is about"),
+        choices=[SelectChoice(c.value, c.title) for c in Category],
+        validate_choice=True,
+    )
+    claims = FieldList(FormField(ClaimRow), min_entries=3, max_entries=20)
+    facts = TextAreaField(
+        _l("What happened"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=5000)],
+        description=_l("Dates, amounts, what the employer said. Plain words are fine."),
+    )
+    desired_outcome = TextAreaField(
+        _l("What you would like to happen"), filters=[strip], validators=[Length(max=2000)]
+    )
+    # 5. Evidence
+    evidence = MultipleFileField(
+        _l("Evidence (PDF, JPEG or PNG, at most 10 MB each)"),
+        description=_l("Labour contract, pay slips, chat records, attendance records..."),
+    )
+    attached = HiddenField()
+    # 6. More about you
+    workers_involved = IntegerField(
+        _l("How many workers share this claim"),
+        default=1,
+        validators=[
+            InputRequired(message=_l("Please fill this in.")),
+            NumberRange(min=1, max=100000, message=_l("Enter a number from 1 to 100000.")),
+        ],
+    )
+    representatives = TextAreaField(
+        _l("Elected representatives (ten or more workers)"),
+        description=_l("One a line: name and mobile number, e.g. 王五 13900139000"),
+        validators=[Length(max=2000)],
+    )
+    priority_groups = CheckboxesField(
+        _l("Does any of this apply to you?"),
+        choices=[SelectChoice(g.value, g.title) for g in PriorityGroup],
+        validate_choice=True,
+    )
+    lost_job = BooleanField(_l("I lost my job because of this dispute"))
+    preferred_tier = SelectField(
+        _l("Where you would like to be mediated"),
+        choices=[SelectChoice(NOT_CHOSEN, _l("Let the platform choose"))]
+        + [SelectChoice(tier.value, title) for tier, title in TIER_TITLES.items()],
+        description=_l("An enterprise committee can only be chosen if the employer has one."),
+    )
+    consent = BooleanField(
+        _l("I confirm the information is true and agree that it is used to handle this dispute."),
+        validators=[InputRequired(message=_l("Please confirm, so that we can handle your case."))],
+    )
+
+    def validate_representatives(self, field) -> None:
+        self.representative_list = _representatives(field.data)
+
+    def validate_categories(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose at least one kind of dispute."))
+
+    def filled_claims(self) -> list[ClaimRow]:
+        return [row.form for row in self.claims if not row.form.is_blank]
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[REQUIRED, Length(max=2000)])
+
+
+class AcceptForm(FlaskForm):
+    respondent_consent = BooleanField(
+        _l("The employer has agreed to mediation"),
+        validators=[InputRequired(message=_l("Mediation needs the employer's consent."))],
+    )
+
+
+class ExtendForm(FlaskForm):
+    days = IntegerField(
+        _l("Extend by how many days"),
+        validators=[
+            InputRequired(message=_l("Enter the number of days.")),
+            NumberRange(min=1, max=15, message=_l("An extension is 1 to 15 days.")),
+        ],
+    )
+    applicant_consent = BooleanField(_l("The applicant agreed to the extension"))
+    respondent_consent = BooleanField(_l("The employer agreed to the extension"))
+
+
+class EscalateForm(ReasonForm):
+    organization_id = SelectField(_l("Transfer to"), coerce=str)
+
+
+ARCHIVE_CHECKLIST = (
+    ("application_filed", _l("Application and identity documents")),
+    ("evidence_filed", _l("Evidence of both parties")),
+    ("minutes_filed", _l("Minutes of the mediation sessions")),
+    ("outcome_filed", _l("Agreement or closing notice, served on both parties")),
+)
+
+
+class ArchiveForm(FlaskForm):
+    application_filed = BooleanField(ARCHIVE_CHECKLIST[0][1])
+    evidence_filed = BooleanField(ARCHIVE_CHECKLIST[1][1])
+    minutes_filed = BooleanField(ARCHIVE_CHECKLIST[2][1])
+    outcome_filed = BooleanField(ARCHIVE_CHECKLIST[3][1])
+
+    @property
+    def checklist_complete(self) -> bool:
+        return all(getattr(self, name).data for name, _ in ARCHIVE_CHECKLIST)
+
+
+class SessionForm(FlaskForm):
+    date = _date_field(_l("Date"))
+    time = TimeField(_l("Time"), validators=[REQUIRED], render_kw={"type": "time"})
+    mode = SelectField(_l("How"), choices=[SelectChoice(m.value, m.title) for m in SessionMode])
+    location = StringField(_l("Place or link"), filters=[strip], validators=[Length(max=200)])
+    attendees = TextAreaField(_l("Attendees"), filters=[strip], validators=[Length(max=2000)])
+    minutes = TextAreaField(
+        _l("Minutes"),
+        filters=[strip],
+        validators=[Length(max=20000)],
+        description=_l("May be added after the session."),
+    )
+
+
+class AgreementForm(FlaskForm):
+    terms = TextAreaField(
+        _l("Terms of the agreement"), filters=[strip], validators=[REQUIRED, Length(max=10000)]
+    )
+    amount = AmountField(
+        _l("Amount to be paid (yuan)"),
+        filters=[strip],
+        validators=[REQUIRED],
+        description=_l("0 if nothing is paid."),
+        render_kw={"inputmode": "decimal"},
+    )
+    due_date = _date_field(_l("To be paid by"), required=False)
+
+
+class RespondForm(FlaskForm):
+    answer = SelectField(
+        _l("Your answer"),
+        choices=[
+            SelectChoice("agree", _l("We agree to mediation")),
+            SelectChoice("refuse", _l("We do not agree to mediation")),
+        ],
+    )
+    note = TextAreaField(_l("Note (optional)"), filters=[strip], validators=[Length(max=2000)])
+
+
+class EvidenceForm(FlaskForm):
+    file = MultipleFileField(_l("Add evidence (PDF, JPEG or PNG, at most 10 MB each)"))
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button: the CSRF token is all it carries."""

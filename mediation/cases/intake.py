@@ -1,0 +1,160 @@
+"""Filing: the worker's own application and one-window intake by a mediator."""
+
+import json
+from pathlib import Path
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from mediation.cases.forms import NOT_CHOSEN, IntakeForm
+from mediation.extensions import db
+from mediation.models import Category, Channel, PriorityGroup, Region, RegionLevel
+from mediation.services import casework, filing
+from mediation.services.filing import (
+    Application,
+    ApplicationInvalid,
+    ClaimInput,
+    EmployerInput,
+    Party,
+)
+from mediation.uploads import StoredFile, UploadRejected, store_upload
+from workflows.case import Tier
+
+
+def evidence_dir() -> Path:
+    return Path(current_app.config["EVIDENCE_DIR"])
+
+
+def _attachments_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="intake-attachments")
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    streets = db.session.scalars(
+        select(Region).where(Region.level == RegionLevel.street).order_by(Region.code)
+    )
+    return [(NOT_CHOSEN, "—")] + [(str(r.id), f"{r.parent.name} {r.name}") for r in streets]
+
+
+def _attached(form: IntakeForm) -> list[StoredFile]:
+    """Files stored by an earlier submission of this form; the signature stops anyone from
+    attaching somebody else's stored file by editing the hidden field."""
+    if not form.attached.data:
+        return []
+    try:
+        return [StoredFile(**item) for item in _attachments_signer().loads(form.attached.data)]
+    except (BadSignature, TypeError):
+        return []
+
+
+def _keep_uploads(form: IntakeForm) -> list[StoredFile]:
+    """Store newly chosen files at once and carry them in the form, so that an error anywhere
+    else never makes the applicant choose their files again."""
+    kept = _attached(form)
+    for upload in form.evidence.data or []:
+        if not getattr(upload, "filename", None):
+            continue
+        try:
+            kept.append(store_upload(upload, evidence_dir()))
+        except UploadRejected as error:
+            form.evidence.errors = [*form.evidence.errors, f"{upload.filename}: {error.message}"]
+    kept = kept[: casework.MAX_EVIDENCE_PER_PARTY]
+    form.attached.data = _attachments_signer().dumps([vars(item) for item in kept])
+    return kept
+
+
+def _application(form: IntakeForm, channel: Channel) -> Application:
+    return Application(
+        applicant=Party(
+            form.applicant_name.data, form.applicant_id_number.data, form.applicant_phone.data
+        ),
+        employer=EmployerInput(
+            name=form.employer_name.data,
+            uscc=form.employer_uscc.data,
+            region_id=int(form.employer_region.data) if form.employer_region.data else None,
+            industry=form.employer_industry.data or None,
+        ),
+        employment_start=form.employment_start.data,
+        employment_end=form.employment_end.data,
+        job=form.job.data,
+        monthly_wage=form.monthly_wage.amount,
+        categories=tuple(Category(value) for value in form.categories.data),
+        claims=tuple(
+            ClaimInput(Category(row.category.data), row.amount.amount, row.description.data or "")
+            for row in form.filled_claims()
+        ),
+        facts=form.facts.data,
+        desired_outcome=form.desired_outcome.data or "",
+        workers_involved=form.workers_involved.data,
+        representatives=tuple(getattr(form, "representative_list", [])),
+        lost_job=form.lost_job.data,
+        priority_groups=frozenset(PriorityGroup(v) for v in form.priority_groups.data),
+        preferred_tier=Tier(form.preferred_tier.data) if form.preferred_tier.data else None,
+        channel=channel,
+    )
+
+
+def _intake(*, for_visitor: bool):
+    draft = None if request.method == "POST" else filing.load_draft(current_user)
+    formdata = MultiDict(draft.data) if draft else None
+    form = IntakeForm(formdata=formdata) if formdata else IntakeForm()
+    form.employer_region.choices = _region_choices()
+    if not for_visitor:
+        # A worker files for themself: who they are comes from the account, not the form.
+        form.applicant_name.data = current_user.name
+        form.applicant_id_number.data = current_user.id_number
+        form.applicant_phone.data = current_user.phone
+        form.channel.data = Channel.window.value  # unused; keeps the field valid
+    if request.method == "POST" and "add_claim" in request.form:
+        form.claims.append_entry()
+        _keep_uploads(form)
+        return _render(form, for_visitor)
+    if request.method == "POST" and "save_draft" in request.form:
+        _keep_uploads(form)
+        filing.save_draft(current_user, _multidict_as_json(request.form, form.attached.data))
+        flash(_("Your draft is saved. Come back to this page to go on."), "success")
+        return redirect(request.path)
+    if form.validate_on_submit():
+        kept = _keep_uploads(form)
+        if not form.evidence.errors:
+            channel = Channel(form.channel.data) if for_visitor else Channel.web
+            try:
+                case = filing.file_case(_application(form, channel), actor=current_user)
+            except ApplicationInvalid as error:
+                for field, messages in error.errors.items():
+                    getattr(form, field).errors = [*getattr(form, field).errors, *messages]
+            else:
+                for stored in kept:
+                    casework.add_evidence(case, actor=current_user, stored=stored)
+                flash(_("Application %(number)s is filed.", number=case.number), "success")
+                return redirect(url_for("cases.show", case_id=case.id))
+    elif request.method == "POST":
+        _keep_uploads(form)
+    elif draft:
+        flash(_("We filled in the draft you saved."), "info")
+    return _render(form, for_visitor)
+
+
+def _multidict_as_json(data: MultiDict, attached: str | None) -> dict:
+    kept = {key: data.getlist(key) for key in data if key not in ("csrf_token", "save_draft")}
+    kept["attached"] = [attached or ""]
+    return json.loads(json.dumps(kept))
+
+
+def _render(form: IntakeForm, for_visitor: bool):
+    status = 422 if form.errors else 200
+    return render_template(
+        "cases/new.html", form=form, for_visitor=for_visitor, attached=_attached(form)
+    ), status
+
+
+def new():
+    return _intake(for_visitor=False)
+
+
+def new_for_visitor():
+    return _intake(for_visitor=True)

@@ -1,0 +1,206 @@
+"""What the case page shows a given person: tracker, deadline, next step, actions, timeline."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from mediation import policy
+from mediation.cases import forms
+from mediation.extensions import db
+from mediation.models import AuditEvent, Case, CaseDocument, Organization, OrgKind, User
+from mediation.services.filing import local_today
+from workflows import deadlines
+from workflows.case import CaseState, CaseWorkflow, Tier
+
+STEPS = (
+    (CaseState.applied, _l("Apply")),
+    (CaseState.accepted, _l("Accept")),
+    (CaseState.mediating, _l("Mediate")),
+    (CaseState.closed, _l("Close")),
+    (CaseState.archived, _l("Archive")),
+)
+
+ROUTING_REASONS = {
+    "chosen_enterprise": _l("you chose the enterprise's own mediation committee"),
+    "chosen_union": _l("you chose trade-union mediation"),
+    "chosen_court": _l("you chose the court's pre-litigation mediation"),
+    "collective": _l("ten or more workers share the claim, so the district centre handles it"),
+    "high_amount": _l("the amount claimed is high, so the district centre handles it"),
+    "employer_street": _l(
+        "it is the centre of the street or town where the employer is registered"
+    ),
+    "fallback": _l("no other organisation could take it, so the district centre handles it"),
+}
+
+NEXT_STEP = {
+    CaseState.applied: _l(
+        "The organisation decides whether to accept the case by %(date)s. It will contact the "
+        "employer to ask whether it agrees to mediation."
+    ),
+    CaseState.accepted: _l("A mediator will contact you and both sides to arrange mediation."),
+    CaseState.mediating: _l(
+        "The mediator works with you and the employer towards an agreement. If there is no "
+        "agreement by %(date)s, you may apply for labour arbitration."
+    ),
+    CaseState.closed: _l("The case is closed. The organisation completes and archives the file."),
+    CaseState.archived: _l("The file is archived and can no longer be changed."),
+}
+
+# Triggers that take a form; the rest are a single button.
+ACTION_FORMS = {
+    "accept": forms.AcceptForm,
+    "decline": forms.ReasonForm,
+    "fail": forms.ReasonForm,
+    "withdraw": forms.ReasonForm,
+    "return": forms.ReasonForm,
+    "escalate": forms.EscalateForm,
+    "extend": forms.ExtendForm,
+    "archive": forms.ArchiveForm,
+}
+
+ACTION_TITLES = {
+    "accept": _l("Accept the case"),
+    "decline": _l("Do not accept"),
+    "mediate": _l("Start mediation"),
+    "extend": _l("Extend the mediation period"),
+    "settle": _l("Close as settled"),
+    "fail": _l("Close as failed"),
+    "escalate": _l("Transfer to a higher tier"),
+    "return": _l("Return to the sending organisation"),
+    "withdraw": _l("Withdraw the application"),
+    "archive": _l("Archive the file"),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    status: str  # done, current, todo
+
+
+def tracker(case: Case) -> list[Step]:
+    order = [state for state, _ in STEPS]
+    current = order.index(CaseState(case.state))
+    return [
+        Step(title, "done" if i < current else "current" if i == current else "todo")
+        for i, (_, title) in enumerate(STEPS)
+    ]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    due: date
+    working_days_left: int
+    overdue: bool
+    approximate: bool  # the holiday schedule of a year in the span is not known
+
+
+def current_deadline(case: Case) -> Deadline | None:
+    if case.state == CaseState.applied:
+        label, due = _l("Decision on acceptance due"), case.acceptance_deadline
+    elif case.state == CaseState.mediating and case.mediation_deadline:
+        label, due = _l("Mediation period ends"), case.mediation_deadline
+    else:
+        return None
+    today = local_today()
+    return Deadline(
+        label=label,
+        due=due,
+        working_days_left=deadlines.working_days_between(today, due),
+        overdue=today > due,
+        approximate=deadlines.DEFAULT_CALENDAR.relies_on_fallback(today, due),
+    )
+
+
+def next_step(case: Case) -> str:
+    state = CaseState(case.state)
+    due = case.acceptance_deadline if state is CaseState.applied else case.mediation_deadline
+    return str(NEXT_STEP[state]) % {"date": format_date(due, "medium") if due else ""}
+
+
+def transfer_targets(case: Case) -> list[Organization]:
+    """Organisations of a higher tier that may receive the case."""
+    higher = [OrgKind(t.value) for t in Tier if t > Tier(case.tier)]
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(Organization.kind.in_(higher), Organization.active.is_(True))
+            .order_by(Organization.kind, Organization.name)
+        )
+    )
+
+
+def action_form(case: Case, trigger: str, *, bound: bool):
+    """The form of ``trigger``: bound to the request being handled, or empty for display."""
+    form_class = ACTION_FORMS.get(trigger, forms.ButtonForm)
+    form = form_class() if bound else form_class(formdata=None)
+    if trigger == "escalate":
+        form.organization_id.choices = [("", _l("The next tier (default)"))] + [
+            (str(org.id), f"{org.name} ({org.kind.title})") for org in transfer_targets(case)
+        ]
+    return form
+
+
+def action_forms(case: Case, user: User, bound: dict | None = None) -> dict[str, object]:
+    """One form for every trigger this user may fire on this case now."""
+    permitted = policy.case_permissions(user, case)
+    available = [t.value for t in CaseWorkflow(case).available_triggers() if t.value in permitted]
+    return {
+        trigger: (bound or {}).get(trigger) or action_form(case, trigger, bound=False)
+        for trigger in available
+    }
+
+
+def timeline(case: Case, user: User) -> list[AuditEvent]:
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.organization))
+        .where(AuditEvent.case_id == case.id)
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    )
+    if not user.is_staff:
+        # Parties see what happened to the case, not which staff looked at their ID number.
+        query = query.where(AuditEvent.action != "case.identity_viewed")
+    return list(db.session.scalars(query))
+
+
+def documents(case: Case) -> list[CaseDocument]:
+    return list(
+        db.session.scalars(
+            select(CaseDocument).where(CaseDocument.case_id == case.id).order_by(CaseDocument.id)
+        )
+    )
+
+
+def page_context(case: Case, bound: dict | None = None) -> dict:
+    permissions = policy.case_permissions(current_user, case)
+    return {
+        "case": case,
+        "permissions": permissions,
+        "steps": tracker(case),
+        "deadline": current_deadline(case),
+        "next_step": next_step(case),
+        "routing_reason": ROUTING_REASONS.get(case.routing_reason, case.routing_reason),
+        "actions": action_forms(case, current_user, bound),
+        "action_titles": ACTION_TITLES,
+        "events": timeline(case, current_user),
+        "documents": documents(case),
+        "session_form": (bound or {}).get("session") or forms.SessionForm(formdata=None),
+        "agreement_form": (bound or {}).get("agreement") or _agreement_form(case),
+        "respond_form": (bound or {}).get("respond") or forms.RespondForm(formdata=None),
+        "evidence_form": (bound or {}).get("evidence") or forms.EvidenceForm(formdata=None),
+        "button_form": forms.ButtonForm(formdata=None),
+    }
+
+
+def _agreement_form(case: Case) -> forms.AgreementForm:
+    form = forms.AgreementForm(formdata=None, obj=case.agreement)
+    if case.agreement:
+        form.amount.data = str(case.agreement.amount)
+    return form
