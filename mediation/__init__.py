@@ -27,7 +27,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)
-    # Access is decided before the CSRF check, so a forbidden POST is a 403 whatever it carries.
+    # The API knows its caller from the Bearer token only; then access is decided, before the
+    # CSRF check, so a forbidden POST is a 403 whatever it carries.
+    from mediation.api.auth import authenticate
+
+    app.before_request(authenticate)
     app.before_request(policy.enforce)
     csrf.init_app(app)
 
@@ -52,6 +56,7 @@ def _init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page explains itself
+    login_manager.blueprint_login_views = {"api": None}  # the API answers 401, never redirects
     # The database session row, not Flask-Login's fingerprint, decides whether a login holds.
     login_manager.session_protection = None
 
@@ -66,18 +71,26 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from mediation.admin.blueprint import bp as admin_bp
+    from mediation.api.blueprint import bp as api_bp
     from mediation.auth.blueprint import bp as auth_bp
     from mediation.cases.blueprint import bp as cases_bp
     from mediation.home.blueprint import bp as home_bp
     from mediation.notifications.blueprint import bp as notifications_bp
     from mediation.queue.blueprint import bp as queue_bp
 
-    for blueprint in (home_bp, auth_bp, admin_bp, cases_bp, queue_bp, notifications_bp):
+    csrf.exempt(api_bp)  # safe: the API ignores cookies (see mediation.api.auth)
+    blueprints = (home_bp, auth_bp, admin_bp, cases_bp, queue_bp, notifications_bp, api_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
 def _register_error_pages(app: Flask) -> None:
-    def error_page(code: int, message: str) -> tuple[str, int]:
+    from mediation.api.auth import is_api_request
+    from mediation.api.errors import error_response
+
+    def error_page(code: int, message: str):
+        if is_api_request():
+            return error_response(code, message)
         return render_template("errors/error.html", code=code, message=message), code
 
     @app.errorhandler(CSRFError)
@@ -92,6 +105,7 @@ def _register_error_pages(app: Flask) -> None:
 
     messages = {
         400: lambda: _("The request could not be understood."),
+        401: lambda: _("Sign in first: send a valid Bearer token."),
         403: lambda: _("You do not have permission to do this."),
         404: lambda: _("This page does not exist, or you cannot see it."),
         405: lambda: _("This page cannot be used that way."),

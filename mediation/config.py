@@ -54,6 +54,7 @@ class Config:
     # A signed-in session lives at most this long, whatever the browser does.
     SESSION_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_LIFETIME_HOURS", "12")))
     PERMANENT_SESSION_LIFETIME = SESSION_LIFETIME
+    API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "30")))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     view_company_cases = "view_company_cases"
     view_cases = "view_cases"  # then each case is checked on its own
     work_queue = "work_queue"
+    file_case = "file_case"  # the API's one filing endpoint: for oneself or for a visitor
 
 
 ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
@@ -39,6 +40,7 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
         {Role.worker, Role.employer_rep, Role.mediator, Role.court_liaison, Role.supervisor}
     ),
     Permission.work_queue: frozenset({Role.mediator, Role.court_liaison}),
+    Permission.file_case: frozenset({Role.worker, Role.mediator}),
 }
 
 PUBLIC = "public"
@@ -73,6 +75,20 @@ ENDPOINTS: dict[str, str | Permission] = {
     "queue.index": Permission.work_queue,
     "notifications.index": SIGNED_IN,
     "notifications.mark_read": SIGNED_IN,
+    "api.openapi": PUBLIC,
+    "api.create_token": PUBLIC,
+    "api.list_cases": Permission.view_cases,
+    "api.file_case": Permission.file_case,
+    "api.show_case": Permission.view_cases,
+    "api.case_events": Permission.view_cases,
+    "api.fire_trigger": Permission.view_cases,
+    "api.claim_case": Permission.view_cases,
+    "api.respond": Permission.view_cases,
+    "api.draft_agreement": Permission.view_cases,
+    "api.sign_agreement": Permission.view_cases,
+    "api.add_session": Permission.view_cases,
+    "api.upload_evidence": Permission.view_cases,
+    "api.queue": Permission.work_queue,
 }
 
 

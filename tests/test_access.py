@@ -30,6 +30,25 @@ EXPECTED: dict[str, frozenset[str]] = {
     "queue.index": frozenset({"mediator", "court_liaison"}),
     "notifications.index": SIGNED_IN,
     "notifications.mark_read": SIGNED_IN,
+    "api.openapi": EVERYONE,
+    "api.create_token": EVERYONE,
+    "api.file_case": frozenset({"worker", "mediator"}),
+    "api.queue": frozenset({"mediator", "court_liaison"}),
+    **dict.fromkeys(
+        [
+            "api.list_cases",
+            "api.show_case",
+            "api.case_events",
+            "api.fire_trigger",
+            "api.claim_case",
+            "api.respond",
+            "api.draft_agreement",
+            "api.sign_agreement",
+            "api.add_session",
+            "api.upload_evidence",
+        ],
+        CASE_ROLES,
+    ),
     # Every case page: these roles get through the door; each case is then checked on its own
     # (404 when not visible, 403 when not theirs to act on), see tests/test_case_access.py.
     **dict.fromkeys(
@@ -84,16 +103,23 @@ def test_every_route_is_in_the_policy(app):
 
 @pytest.mark.parametrize("role", [ANONYMOUS, *DEMO_ACCOUNT])
 def test_role_reaches_exactly_the_routes_of_the_table(app, demo, browser, role):
+    api_headers = {}
     if role != ANONYMOUS:
         browser.login(DEMO_ACCOUNT[role])
+        token = browser.client.post(
+            "/api/v1/tokens", json={"username": DEMO_ACCOUNT[role], "password": "demo-2026"}
+        ).json["token"]
+        api_headers = {"Authorization": f"Bearer {token}"}
     wrong = []
     for endpoint, method, url in routes(app):
         if endpoint == "static":
             continue
-        # POSTs carry no CSRF token: a permitted one gets 400, a forbidden one 403 first.
-        response = browser.client.open(url, method=method)
+        # Pages: the session cookie; the API: the Bearer token (it ignores cookies).
+        # POSTs carry no CSRF token: a permitted page gets 400, a forbidden one 403 first.
+        headers = api_headers if endpoint.startswith("api.") else {}
+        response = browser.client.open(url, method=method, headers=headers, json={})
         to_login = response.status_code == 302 and "/login" in response.headers["Location"]
-        refused = response.status_code == 403 or (role == ANONYMOUS and to_login)
+        refused = response.status_code in (401, 403) or (role == ANONYMOUS and to_login)
         allowed = role in EXPECTED[endpoint]
         if refused == allowed or response.status_code >= 500:
             wrong.append((method, url, response.status_code))

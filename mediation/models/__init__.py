@@ -20,10 +20,11 @@ from mediation.models.events import AuditEvent
 from mediation.models.notifications import Notification, OutboxMessage
 from mediation.models.organizations import Employer, Organization, OrgKind
 from mediation.models.places import Region, RegionLevel
-from mediation.models.users import Role, User, UserSession
+from mediation.models.users import ApiToken, Role, User, UserSession
 
 __all__ = [
     "Agreement",
+    "ApiToken",
     "AuditEvent",
     "Case",
     "CaseCategory",

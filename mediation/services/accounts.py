@@ -1,5 +1,6 @@
 """Accounts: registration, staff creation, passwords and signed-in sessions."""
 
+import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -11,7 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from mediation.extensions import db
-from mediation.models import Employer, Organization, Region, Role, User, UserSession
+from mediation.models import ApiToken, Employer, Organization, Region, Role, User, UserSession
 from mediation.models.types import utcnow
 from mediation.models.users import STAFF_ORG_KINDS
 from mediation.services import audit
@@ -170,6 +171,10 @@ def _end_sessions(user: User) -> None:
     db.session.execute(UserSession.__table__.delete().where(UserSession.user_id == user.id))
 
 
+def _revoke_tokens(user: User) -> None:
+    db.session.execute(ApiToken.__table__.delete().where(ApiToken.user_id == user.id))
+
+
 def start_session(user: User, *, user_agent: str | None = None) -> str:
     """A new session id for a fresh sign-in; the caller puts it in the cookie."""
     audit.record("account.login", actor=user, subject=user)
@@ -206,9 +211,37 @@ def change_password(user: User, *, current: str, new: str, user_agent: str | Non
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     _end_sessions(user)
+    _revoke_tokens(user)  # an app signed in with the old password must sign in again
     audit.record("account.password_changed", actor=user, subject=user)
     return _open_session(user, user_agent)
 
 
 def set_preferred_locale(user: User, locale: str) -> None:
     user.locale = locale
+
+
+def issue_api_token(user: User) -> str:
+    """A new Bearer token for the JSON API; the caller shows it once, only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        ApiToken(
+            user=user,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            expires_at=utcnow() + current_app.config["API_TOKEN_LIFETIME"],
+        )
+    )
+    audit.record("account.api_token_issued", actor=user, subject=user)
+    return token
+
+
+def api_token_user(token: str) -> User | None:
+    """The active user a live token belongs to, else None."""
+    return db.session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == hashlib.sha256(token.encode()).hexdigest(),
+            ApiToken.expires_at > utcnow(),
+            User.active.is_(True),
+        )
+    )

@@ -1,0 +1,392 @@
+"""The OpenAPI 3 description of API v1, served at /api/v1/openapi.json.
+
+Written out by hand, next to the handlers it describes; a test checks that every API route
+appears here and that the example filing body files a case.
+"""
+
+from flask import jsonify
+
+from mediation.models import Category, Channel, PriorityGroup, SessionMode
+from workflows.case import CaseState, CaseTrigger, Outcome, Tier
+
+
+def _enum(members) -> dict:
+    return {"type": "string", "enum": [m.value for m in members]}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "6500.00"}
+ERRORS = {
+    "401": {"description": "No valid Bearer token", **_json(_ref("Error"))},
+    "403": {"description": "The caller may not do this", **_json(_ref("Error"))},
+    "404": {"description": "No such case, or not visible to the caller", **_json(_ref("Error"))},
+}
+CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+    },
+    "Invalid": {
+        "type": "object",
+        "required": ["error", "message", "errors"],
+        "properties": {
+            "error": {"type": "string", "enum": ["invalid"]},
+            "message": {"type": "string"},
+            "errors": {
+                "type": "object",
+                "description": "Field path (e.g. claims.0.amount) → messages in the caller's "
+                "language (Accept-Language: zh-CN or en).",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    },
+    "Filing": {
+        "type": "object",
+        "required": ["employer", "employment", "categories", "claims", "facts"],
+        "properties": {
+            "applicant": {
+                "type": "object",
+                "description": "Left out when a worker files for themself.",
+                "properties": {
+                    "name": {"type": "string", "example": "张三"},
+                    "id_number": {"type": "string", "example": "11010519491231002X"},
+                    "phone": {"type": "string", "example": "13800138000"},
+                },
+            },
+            "employer": {
+                "type": "object",
+                "required": ["name", "uscc"],
+                "properties": {
+                    "name": {"type": "string", "example": "某某制造有限公司"},
+                    "uscc": {"type": "string", "example": "91350100M000100Y43"},
+                    "region_id": {"type": "integer", "description": "For a new employer only"},
+                    "industry": {"type": "string", "description": "GB/T 4754 section letter"},
+                },
+            },
+            "employment": {
+                "type": "object",
+                "required": ["start_date", "job"],
+                "properties": {
+                    "start_date": {"type": "string", "format": "date"},
+                    "end_date": {"type": "string", "format": "date", "nullable": True},
+                    "job": {"type": "string"},
+                    "monthly_wage": MONEY,
+                },
+            },
+            "categories": {"type": "array", "minItems": 1, "items": _enum(Category)},
+            "claims": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["category", "amount"],
+                    "properties": {
+                        "category": _enum(Category),
+                        "amount": MONEY,
+                        "description": {"type": "string"},
+                    },
+                },
+            },
+            "facts": {"type": "string"},
+            "desired_outcome": {"type": "string"},
+            "workers_involved": {"type": "integer", "minimum": 1, "default": 1},
+            "representatives": {
+                "type": "array",
+                "description": "Required when workers_involved is 10 or more.",
+                "items": {
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}, "phone": {"type": "string"}},
+                },
+            },
+            "lost_job": {"type": "boolean"},
+            "priority_groups": {"type": "array", "items": _enum(PriorityGroup)},
+            "preferred_tier": {**_enum(Tier), "nullable": True},
+            "channel": _enum(Channel),
+        },
+    },
+    "CaseSummary": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "number": {"type": "string", "example": "FCJD-2026-000123"},
+            "state": _enum(CaseState),
+            "outcome": {**_enum(Outcome), "nullable": True},
+            "tier": _enum(Tier),
+            "organization": {
+                "type": "object",
+                "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+            },
+            "employer": {"type": "object"},
+            "applicant": {"type": "object", "description": "ID and phone masked"},
+            "received_at": {"type": "string", "format": "date-time"},
+            "deadlines": {
+                "type": "object",
+                "properties": {
+                    "acceptance": {"type": "string", "format": "date"},
+                    "mediation": {"type": "string", "format": "date", "nullable": True},
+                },
+            },
+        },
+    },
+    "Case": {
+        "allOf": [
+            _ref("CaseSummary"),
+            {
+                "type": "object",
+                "properties": {
+                    "claims": {"type": "array", "items": {"type": "object"}},
+                    "amount_claimed": MONEY,
+                    "agreement": {"type": "object", "nullable": True},
+                    "evidence": {"type": "array", "items": {"type": "object"}},
+                    "available_triggers": {"type": "array", "items": _enum(CaseTrigger)},
+                },
+            },
+        ]
+    },
+    "CaseList": {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": _ref("CaseSummary")},
+            "page": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "total": {"type": "integer"},
+        },
+    },
+    "Event": {
+        "type": "object",
+        "properties": {
+            "action": {"type": "string"},
+            "occurred_at": {"type": "string", "format": "date-time"},
+            "actor_role": {"type": "string"},
+            "from_state": {"type": "string", "nullable": True},
+            "to_state": {"type": "string", "nullable": True},
+            "tier": {"type": "string"},
+            "organization": {"type": "string"},
+            "note": {"type": "string", "nullable": True},
+        },
+    },
+    "TriggerBody": {
+        "type": "object",
+        "description": "decline, fail, escalate, return, withdraw: reason; escalate: optional "
+        "organization_id; accept: respondent_consent; extend: days, applicant_consent, "
+        "respondent_consent; archive: checklist_complete; mediate and settle: {}.",
+        "properties": {
+            "reason": {"type": "string"},
+            "organization_id": {"type": "integer"},
+            "respondent_consent": {"type": "boolean"},
+            "applicant_consent": {"type": "boolean"},
+            "days": {"type": "integer", "minimum": 1, "maximum": 15},
+            "checklist_complete": {"type": "boolean"},
+        },
+    },
+}
+
+
+def _case_operation(summary: str, body: dict | None = None, status: str = "200") -> dict:
+    operation = {
+        "summary": summary,
+        "parameters": [CASE_ID],
+        "responses": {
+            status: {"description": "The case after the change", **_json(_ref("Case"))},
+            "409": {"description": "Not possible in the case's state", **_json(_ref("Error"))},
+            "422": {"description": "Invalid data", **_json(_ref("Invalid"))},
+            **ERRORS,
+        },
+    }
+    if body:
+        operation["requestBody"] = {"required": True, **_json(body)}
+    return operation
+
+
+PATHS = {
+    "/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "security": [],
+            "responses": {"200": {"description": "OpenAPI 3 document"}},
+        }
+    },
+    "/tokens": {
+        "post": {
+            "summary": "Sign in: exchange a username (or mobile number) and password for a token",
+            "security": [],
+            "requestBody": _json(
+                {
+                    "type": "object",
+                    "required": ["username", "password"],
+                    "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+                }
+            ),
+            "responses": {
+                "201": {
+                    "description": "A Bearer token",
+                    **_json({"type": "object", "properties": {"token": {"type": "string"}}}),
+                },
+                "401": {"description": "Wrong credentials", **_json(_ref("Error"))},
+                "422": {"description": "Missing fields", **_json(_ref("Invalid"))},
+            },
+        }
+    },
+    "/cases": {
+        "get": {
+            "summary": "The cases the caller may see, newest first",
+            "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "A page", **_json(_ref("CaseList"))}, **ERRORS},
+        },
+        "post": {
+            "summary": "File a case (a worker for themself, or a mediator for a visitor)",
+            "requestBody": {"required": True, **_json(_ref("Filing"))},
+            "responses": {
+                "201": {"description": "The filed case", **_json(_ref("Case"))},
+                "422": {"description": "Invalid data", **_json(_ref("Invalid"))},
+                **ERRORS,
+            },
+        },
+    },
+    "/cases/{case_id}": {
+        "get": {
+            "summary": "One case",
+            "parameters": [CASE_ID],
+            "responses": {"200": {"description": "The case", **_json(_ref("Case"))}, **ERRORS},
+        }
+    },
+    "/cases/{case_id}/events": {
+        "get": {
+            "summary": "The case's audit timeline",
+            "parameters": [CASE_ID],
+            "responses": {
+                "200": {
+                    "description": "Events, oldest first",
+                    **_json(
+                        {
+                            "type": "object",
+                            "properties": {"items": {"type": "array", "items": _ref("Event")}},
+                        }
+                    ),
+                },
+                **ERRORS,
+            },
+        }
+    },
+    "/cases/{case_id}/{trigger}": {
+        "post": {
+            **_case_operation("Fire a workflow trigger", _ref("TriggerBody")),
+            "parameters": [
+                CASE_ID,
+                {
+                    "name": "trigger",
+                    "in": "path",
+                    "required": True,
+                    "schema": _enum(t for t in CaseTrigger if t is not CaseTrigger.apply),
+                },
+            ],
+        }
+    },
+    "/cases/{case_id}/claim": {"post": _case_operation("Take the case (mediators)")},
+    "/cases/{case_id}/respond": {
+        "post": _case_operation(
+            "The employer agrees or refuses to mediate",
+            {
+                "type": "object",
+                "required": ["consent"],
+                "properties": {"consent": {"type": "boolean"}, "note": {"type": "string"}},
+            },
+        )
+    },
+    "/cases/{case_id}/agreement": {
+        "post": _case_operation(
+            "Write or rewrite the agreement (signatures are reset)",
+            {
+                "type": "object",
+                "required": ["terms", "amount"],
+                "properties": {
+                    "terms": {"type": "string"},
+                    "amount": MONEY,
+                    "due_date": {"type": "string", "format": "date"},
+                },
+            },
+        )
+    },
+    "/cases/{case_id}/agreement/sign": {"post": _case_operation("Sign the agreement as a party")},
+    "/cases/{case_id}/sessions": {
+        "post": _case_operation(
+            "Record a mediation session",
+            {
+                "type": "object",
+                "required": ["starts_at", "mode"],
+                "properties": {
+                    "starts_at": {"type": "string", "format": "date-time"},
+                    "mode": _enum(SessionMode),
+                    "location": {"type": "string"},
+                    "attendees": {"type": "string"},
+                    "minutes": {"type": "string"},
+                },
+            },
+            status="201",
+        )
+    },
+    "/cases/{case_id}/evidence": {
+        "post": {
+            **_case_operation("Upload evidence (PDF, JPEG, PNG; 10 MB)", status="201"),
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"file": {"type": "string", "format": "binary"}},
+                        }
+                    }
+                },
+            },
+        }
+    },
+    "/queue": {
+        "get": {
+            "summary": "The mediator's worklist",
+            "parameters": [
+                {
+                    "name": "view",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": ["queue", "mine", "done"]},
+                },
+                {"name": "state", "in": "query", "schema": _enum(CaseState)},
+                {"name": "category", "in": "query", "schema": _enum(Category)},
+                {"name": "priority", "in": "query", "schema": _enum(PriorityGroup)},
+                {"name": "overdue", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
+                {"name": "q", "in": "query", "schema": {"type": "string"}},
+            ],
+            "responses": {"200": {"description": "A page", **_json(_ref("CaseList"))}, **ERRORS},
+        }
+    },
+}
+
+DOCUMENT = {
+    "openapi": "3.0.3",
+    "info": {
+        "title": "Labour-dispute mediation API",
+        "version": "1",
+        "description": "Every call except /tokens needs `Authorization: Bearer <token>`. "
+        "Messages follow Accept-Language (zh-CN by default, or en).",
+    },
+    "servers": [{"url": "/api/v1"}],
+    "components": {
+        "schemas": SCHEMAS,
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+    },
+    "security": [{"bearer": []}],
+    "paths": PATHS,
+}
+
+
+def document():
+    return jsonify(DOCUMENT)

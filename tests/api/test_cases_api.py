@@ -1,0 +1,245 @@
+"""The JSON API v1 as a mobile client uses it (DESIGN.md §6)."""
+
+import copy
+import io
+
+import pytest
+from sqlalchemy import select
+
+from mediation.extensions import db
+from mediation.models import Case
+
+# The filing body of DESIGN.md §6, as mobile clients send it.
+DESIGN_BODY = {
+    "applicant": {"name": "张三", "id_number": "11010519491231002X", "phone": "13800138000"},
+    "employer": {"name": "某某制造有限公司", "uscc": "91350100M000100Y43"},
+    "employment": {
+        "start_date": "2023-03-01",
+        "end_date": None,
+        "job": "操作工",
+        "monthly_wage": "6500.00",
+    },
+    "categories": ["wage_arrears"],
+    "claims": [{"category": "wage_arrears", "amount": "13000.00", "description": "两个月工资"}],
+    "facts": "…",
+    "workers_involved": 1,
+    "lost_job": False,
+    "priority_groups": [],
+    "preferred_tier": None,
+    "channel": "app",
+}
+
+
+@pytest.fixture
+def api(app, demo):
+    client = app.test_client()
+
+    def call(method, path, user=None, lang="en", **kwargs):
+        headers = {"Accept-Language": lang}
+        if user:
+            token = client.post(
+                "/api/v1/tokens", json={"username": user, "password": "demo-2026"}
+            ).json["token"]
+            headers["Authorization"] = f"Bearer {token}"
+        return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+    return call
+
+
+def body(**changes):
+    result = copy.deepcopy(DESIGN_BODY)
+    del result["applicant"]  # a worker filing for themself
+    result.update(changes)
+    return result
+
+
+def test_token_for_good_credentials_only(api):
+    assert (
+        api("POST", "/tokens", json={"username": "worker1", "password": "demo-2026"}).status_code
+        == 201
+    )
+    response = api("POST", "/tokens", json={"username": "worker1", "password": "nope"})
+    assert response.status_code == 401 and response.json["error"] == "unauthorized"
+    response = api("POST", "/tokens", json={})
+    assert response.status_code == 422 and set(response.json["errors"]) == {"username", "password"}
+
+
+def test_the_whole_journey_through_the_api(api):
+    filed = api("POST", "/cases", "worker1", json=body())
+    assert filed.status_code == 201
+    case_id = filed.json["id"]
+    assert filed.json["state"] == "applied" and filed.json["tier"] == "hr_bureau"
+    assert filed.json["organization"]["name"] == "凤城街道劳动人事争议调解中心"
+    assert filed.json["deadlines"]["acceptance"]
+    steps = [
+        ("med_hr", "claim", {}),
+        ("med_hr", "accept", {"respondent_consent": True}),
+        ("med_hr", "mediate", {}),
+        (
+            "med_hr",
+            "sessions",
+            {
+                "starts_at": "2026-11-25T10:00:00+08:00",
+                "mode": "in_person",
+                "location": "凤城街道调解室",
+                "minutes": "双方到场",
+            },
+        ),
+        (
+            "med_hr",
+            "agreement",
+            {"terms": "公司支付13000元", "amount": "13000.00", "due_date": "2026-11-30"},
+        ),
+        ("worker1", "agreement/sign", None),
+        ("employer1", "agreement/sign", None),
+        ("med_hr", "settle", {}),
+        ("med_hr", "archive", {"checklist_complete": True}),
+    ]
+    for user, step, data in steps:
+        response = api("POST", f"/cases/{case_id}/{step}", user, json=data)
+        assert response.status_code in (200, 201), (step, response.json)
+    case = api("GET", f"/cases/{case_id}", "worker1").json
+    assert (case["state"], case["outcome"]) == ("archived", "resolved")
+    assert case["agreement"]["applicant_signed_at"] and case["agreement"]["respondent_signed_at"]
+    events = api("GET", f"/cases/{case_id}/events", "worker1").json["items"]
+    assert [e["action"] for e in events] == [
+        "apply",
+        "claim",
+        "accept",
+        "mediate",
+        "session_recorded",
+        "agreement_drafted",
+        "agreement_signed",
+        "agreement_signed",
+        "settle",
+        "archive",
+    ]
+    assert events[2]["from_state"] == "applied" and events[2]["to_state"] == "accepted"
+
+
+def test_the_design_example_files_for_a_visitor_at_the_counter(api):
+    response = api("POST", "/cases", "med_hr", json={**DESIGN_BODY, "channel": "window"})
+    assert response.status_code == 201
+    assert response.json["applicant"]["id_number"] == "110105********002X"
+    assert db.session.get(Case, response.json["id"]).applicant_id is None
+
+
+def test_illegal_trigger_is_409_and_changes_nothing(api):
+    case_id = api("POST", "/cases", "worker1", json=body()).json["id"]
+    response = api("POST", f"/cases/{case_id}/settle", "med_hr", json={})
+    assert response.status_code == 409
+    assert "not possible" in response.json["message"]
+    assert api("GET", f"/cases/{case_id}", "worker1").json["state"] == "applied"
+
+
+def test_wrong_people_get_403_or_404(api):
+    case_id = api("POST", "/cases", "worker1", json=body()).json["id"]
+    assert api("GET", f"/cases/{case_id}", "worker2").status_code == 404
+    assert (
+        api(
+            "POST", f"/cases/{case_id}/accept", "med_union", json={"respondent_consent": True}
+        ).status_code
+        == 404
+    )
+    assert (
+        api(
+            "POST", f"/cases/{case_id}/accept", "worker1", json={"respondent_consent": True}
+        ).status_code
+        == 403
+    )
+    assert api("POST", f"/cases/{case_id}/explode", "med_hr").status_code == 404
+    assert api("GET", f"/cases/{case_id}").status_code == 401
+
+
+def test_session_cookie_does_not_authenticate_the_api(app, api, browser):
+    browser.login("worker1")
+    assert browser.client.get("/api/v1/cases").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"claims": [{"category": "wage_arrears", "amount": "-1"}]}, "claims.0.amount", "negative"),
+        (
+            {"claims": [{"category": "wage_arrears", "amount": "lots"}]},
+            "claims.0.amount",
+            "Enter an amount in yuan",
+        ),
+        (
+            {"claims": [{"category": "wage_arrears", "amount": 13000.5}]},
+            "claims.0.amount",
+            "strings of yuan",
+        ),
+        (
+            {"employment": {"start_date": "2023-03-01", "end_date": "2022-01-01", "job": "x"}},
+            "employment_end",
+            "cannot be before the start date",
+        ),
+        (
+            {"employer": {"name": "x", "uscc": "91350100M000100Y44"}},
+            "employer.uscc",
+            "last character",
+        ),
+        ({"categories": ["gambling_debt"]}, "categories.0", "Not one of"),
+        ({"workers_involved": 12}, "representatives", "name the representatives"),
+        ({"channel": "window"}, "channel", "Workers file online"),
+    ],
+)
+def test_invalid_filing_is_422_with_field_messages(api, changes, field, message):
+    response = api("POST", "/cases", "worker1", json=body(**changes))
+    assert response.status_code == 422
+    assert any(message in text for text in response.json["errors"].get(field, [])), response.json
+    assert db.session.scalar(select(Case.id)) is None
+
+
+def test_messages_follow_accept_language(api):
+    response = api(
+        "POST",
+        "/cases",
+        "worker1",
+        lang="zh-CN",
+        json=body(claims=[{"category": "wage_arrears", "amount": "-1"}]),
+    )
+    assert response.json["errors"]["claims.0.amount"] == ["金额不能为负数。"]
+
+
+def test_non_json_body_is_422_not_500(api):
+    response = api("POST", "/cases", "worker1", data="not json", content_type="text/plain")
+    assert response.status_code == 422
+
+
+def test_evidence_upload_through_the_api(api):
+    case_id = api("POST", "/cases", "worker1", json=body()).json["id"]
+    pdf = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
+    response = api(
+        "POST",
+        f"/cases/{case_id}/evidence",
+        "worker1",
+        data={"file": (io.BytesIO(pdf), "工资条.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201
+    assert response.json["evidence"][0]["name"] == "工资条.pdf"
+    response = api(
+        "POST",
+        f"/cases/{case_id}/evidence",
+        "worker1",
+        data={"file": (io.BytesIO(b"MZ\x90\x00"), "x.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422 and "file" in response.json["errors"]
+
+
+def test_openapi_document_describes_every_api_route(app, api):
+    document = api("GET", "/openapi.json").json
+    assert document["openapi"].startswith("3.")
+    described = {
+        (path, method.upper()) for path, item in document["paths"].items() for method in item
+    }
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api."):
+            continue
+        path = rule.rule.removeprefix("/api/v1").replace("<int:case_id>", "{case_id}")
+        path = path.replace("<trigger>", "{trigger}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method) in described, (path, method)

@@ -1,0 +1,259 @@
+"""The case pages as people use them: filing, bad input, who sees what, illegal actions."""
+
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from mediation.extensions import db
+from mediation.models import AuditEvent, Case, CaseDraft, Evidence
+from tests.factories import filed_case
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+FILING = {
+    "employer_name": "清远某某新材料有限公司",
+    "employer_uscc": "91350100M000100Y43",
+    "employer_region": "",
+    "employer_industry": "",
+    "employment_start": "2023-03-01",
+    "employment_end": "",
+    "job": "操作工",
+    "monthly_wage": "6,500",
+    "categories": ["wage_arrears", "overtime"],
+    "claims-0-category": "wage_arrears",
+    "claims-0-amount": "13000",
+    "claims-0-description": "两个月工资",
+    "claims-1-category": "overtime",
+    "claims-1-amount": "2,400.50",
+    "claims-1-description": "加班费",
+    "claims-2-category": "",
+    "claims-2-amount": "",
+    "claims-2-description": "",
+    "facts": "公司拖欠工资。<script>alert('x')</script>",
+    "desired_outcome": "",
+    "workers_involved": "1",
+    "representatives": "",
+    "preferred_tier": "",
+    "consent": "y",
+    "attached": "",
+}
+
+
+def file(browser, lang="en", **changes):
+    data = {**FILING, **changes}
+    return browser.submit("/cases/new", data, headers={"Accept-Language": lang})
+
+
+def errors(response) -> dict[str, str]:
+    html = response.get_data(as_text=True)
+    return dict(re.findall(r'<p class="field-error" id="([\w-]+)-error">([^<]*)</p>', html))
+
+
+@pytest.fixture
+def worker(app, demo, make_browser):
+    browser = make_browser()
+    browser.login("worker1")
+    return browser
+
+
+def test_worker_files_a_case_and_sees_it_on_the_tracker(app, worker):
+    response = file(worker)
+    assert response.status_code == 302
+    case = db.session.scalar(select(Case))
+    assert response.headers["Location"] == f"/cases/{case.id}"
+    assert [str(c.amount) for c in case.claims] == ["13000.00", "2400.50"]
+    assert case.monthly_wage == 6500
+    html = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert case.number in html
+    assert 'aria-current="step"' in html and "Routed to this organisation because" in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+    assert "441802********0013" in html and "441802199003150013" not in html
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"employer_uscc": "91350100M000100Y44"}, "employer_uscc", "last character of this code"),
+        ({"employer_uscc": "91350100M00010OY43"}, "employer_uscc", "never contains O"),
+        ({"employment_end": "2022-01-01"}, "employment_end", "cannot be before the start date"),
+        ({"claims-0-amount": "-100"}, "claims-0-amount", "cannot be negative"),
+        ({"claims-0-amount": "一万"}, "claims-0-amount", "Enter an amount in yuan"),
+        ({"monthly_wage": "abc"}, "monthly_wage", "Enter an amount in yuan"),
+        ({"categories": []}, "categories", "Choose at least one kind of dispute"),
+        ({"facts": ""}, "facts", "Please fill this in"),
+        ({"workers_involved": "12"}, "representatives", "name the representatives"),
+        ({"representatives": "王五 123"}, "representatives", "11-digit mainland mobile"),
+        (
+            {"employer_uscc": "91441802MA4UXB1A1C", "employer_name": "新公司"},
+            "employer_region",
+            "choose the street or town",
+        ),
+        ({"consent": ""}, "consent", "Please confirm"),
+    ],
+)
+def test_bad_filing_input_gets_a_field_message_and_keeps_the_rest(
+    app, worker, changes, field, message
+):
+    if changes.get("employer_uscc") == "91441802MA4UXB1A1C":
+        from mediation.validators import uscc_check_character
+
+        changes["employer_uscc"] = "91441802MA4UXB1A1" + uscc_check_character("91441802MA4UXB1A1")
+    response = file(worker, **changes)
+    assert response.status_code == 422
+    assert message in errors(response).get(field, ""), errors(response)
+    html = response.get_data(as_text=True)
+    assert 'value="操作工"' in html  # the rest is kept
+    assert "公司拖欠工资" in html or field == "facts"
+    assert 'value="13000"' in html or field == "claims-0-amount"
+    assert db.session.scalar(select(func.count(Case.id))) == 0
+
+
+def test_chosen_evidence_survives_an_error_elsewhere(app, worker):
+    upload = (io.BytesIO(PDF), "劳动合同.pdf")
+    response = worker.submit(
+        "/cases/new",
+        {**FILING, "facts": "", "evidence": upload},
+        page="/cases/new",
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "劳动合同.pdf" in html
+    attached = re.search(r'name="attached" type="hidden" value="([^"]*)"', html).group(1)
+    response = file(worker, attached=attached)
+    assert response.status_code == 302
+    assert db.session.scalar(select(Evidence.original_name)) == "劳动合同.pdf"
+
+
+def test_disguised_or_oversized_evidence_is_refused_with_a_message(app, worker):
+    html_as_pdf = (io.BytesIO(b"<html><script>x</script></html>"), "合同.pdf")
+    response = worker.submit(
+        "/cases/new",
+        {**FILING, "evidence": html_as_pdf},
+        page="/cases/new",
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    assert "Only PDF, JPEG and PNG files" in errors(response)["evidence"]
+    big = (io.BytesIO(b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)), "big.pdf")
+    response = worker.submit(
+        "/cases/new",
+        {**FILING, "evidence": big},
+        page="/cases/new",
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "en"},
+    )
+    assert "larger than 10 MB" in errors(response)["evidence"]
+    assert db.session.scalar(select(func.count(Case.id))) == 0
+
+
+def test_a_draft_is_saved_and_resumed(app, worker):
+    response = worker.submit("/cases/new", {**FILING, "facts": "写了一半", "save_draft": "1"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(CaseDraft.id))) == 1
+    html = worker.get("/cases/new").get_data(as_text=True)
+    assert "写了一半" in html and 'value="操作工"' in html
+    file(worker)
+    assert db.session.scalar(select(func.count(CaseDraft.id))) == 0  # filed: draft gone
+
+
+def test_other_people_cannot_see_the_case_or_its_files(app, demo, make_browser, worker):
+    file(worker, evidence=(io.BytesIO(PDF), "证据.pdf"))
+    worker.submit(
+        "/cases/new",
+        {**FILING, "evidence": (io.BytesIO(PDF), "证据.pdf")},
+        page="/cases/new",
+        content_type="multipart/form-data",
+    )
+    case = db.session.scalars(select(Case).order_by(Case.id.desc())).first()
+    evidence = db.session.scalar(select(Evidence).where(Evidence.case_id == case.id))
+    download = f"/cases/{case.id}/evidence/{evidence.id}"
+    response = worker.get(download)
+    assert response.status_code == 200 and response.data == PDF
+    assert "attachment" in response.headers["Content-Disposition"]
+    for username in ("worker2", "med_union", "med_district", "court1"):
+        other = make_browser()
+        other.login(username)
+        assert other.get(f"/cases/{case.id}").status_code == 404, username
+        assert other.get(download).status_code == 404, username
+    outsider = make_browser()
+    outsider.login("med_union")
+    response = outsider.submit(
+        f"/cases/{case.id}/act/accept", {"respondent_consent": "y"}, page="/"
+    )
+    assert response.status_code == 404
+    assert db.session.get(Case, case.id).state == "applied"
+
+
+def test_illegal_trigger_shows_a_message_and_changes_nothing(app, demo, make_browser):
+    case = filed_case()
+    mediator = make_browser()
+    mediator.login("med_hr")
+    response = mediator.submit(
+        f"/cases/{case.id}/act/settle",
+        {},
+        page=f"/cases/{case.id}",
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 302
+    page = mediator.get(f"/cases/{case.id}", headers={"Accept-Language": "en"})
+    assert "not possible while the case is in this state" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).state == "applied"
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id))
+    assert list(actions) == ["case.apply"]
+
+
+def test_reason_is_required_to_decline(app, demo, make_browser):
+    case = filed_case()
+    mediator = make_browser()
+    mediator.login("med_hr")
+    response = mediator.submit(
+        f"/cases/{case.id}/act/decline",
+        {"reason": "  "},
+        page=f"/cases/{case.id}",
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    assert "Please fill this in" in errors(response)["reason"]
+
+
+def test_full_id_number_view_is_audited(app, demo, make_browser):
+    case = filed_case()
+    mediator = make_browser()
+    mediator.login("med_hr")
+    html = mediator.submit(f"/cases/{case.id}/identity", {}, page=f"/cases/{case.id}")
+    assert "441802199003150013" in html.get_data(as_text=True)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.identity_viewed"))
+    assert event.actor_role == "mediator" and event.case_id == case.id
+    worker = make_browser()
+    worker.login("worker1")
+    assert (
+        worker.submit(f"/cases/{case.id}/identity", {}, page=f"/cases/{case.id}").status_code == 403
+    )
+
+
+def test_worklist_sorts_by_deadline_and_filters(app, demo, make_browser):
+    from datetime import date, timedelta
+
+    first, second = filed_case(), filed_case(categories=("overtime",), facts="加班费")
+    second.acceptance_deadline = date.today() - timedelta(days=1)
+    db.session.commit()
+    mediator = make_browser()
+    mediator.login("med_hr")
+    html = mediator.get("/queue", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert html.index(second.number) < html.index(first.number)
+    assert "overdue" in html
+    html = mediator.get("/queue?overdue=1").get_data(as_text=True)
+    assert second.number in html and first.number not in html
+    html = mediator.get("/queue?category=wage_arrears").get_data(as_text=True)
+    assert first.number in html and second.number not in html
+    html = mediator.get(f"/queue?q={first.number}").get_data(as_text=True)
+    assert first.number in html and second.number not in html
+    html = mediator.get("/queue?state=nonsense&category=bogus&view=evil").get_data(as_text=True)
+    assert first.number in html  # unknown filter values are ignored, never a 500
