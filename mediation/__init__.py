@@ -74,12 +74,22 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.api.blueprint import bp as api_bp
     from mediation.auth.blueprint import bp as auth_bp
     from mediation.cases.blueprint import bp as cases_bp
+    from mediation.documents.blueprint import bp as documents_bp
     from mediation.home.blueprint import bp as home_bp
     from mediation.notifications.blueprint import bp as notifications_bp
     from mediation.queue.blueprint import bp as queue_bp
 
     csrf.exempt(api_bp)  # safe: the API ignores cookies (see mediation.api.auth)
-    blueprints = (home_bp, auth_bp, admin_bp, cases_bp, queue_bp, notifications_bp, api_bp)
+    blueprints = (
+        home_bp,
+        auth_bp,
+        admin_bp,
+        cases_bp,
+        documents_bp,
+        queue_bp,
+        notifications_bp,
+        api_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -12,16 +12,35 @@ from mediation.services import accounts
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_staff_command)
+    app.cli.add_command(outbox)
+
+
+@click.group()
+def outbox() -> None:
+    """The e-mail outbox."""
+
+
+@outbox.command("deliver")
+@click.option("--limit", default=100, show_default=True, help="At most this many messages.")
+def deliver_command(limit: int) -> None:
+    """Send waiting e-mails (safe to run from cron; each message is sent once)."""
+    from mediation.services.notifications import deliver_outbox
+
+    sent, failed = deliver_outbox(limit)
+    click.echo(f"Outbox: {sent} sent, {failed} failed.")
 
 
 @click.command("seed-demo")
-def seed_demo_command() -> None:
-    """Create the demo jurisdiction and accounts (development only; idempotent)."""
-    from mediation.demo import seed_demo
+@click.option("--no-cases", is_flag=True, help="Only the jurisdiction and accounts.")
+def seed_demo_command(no_cases: bool) -> None:
+    """Create the demo jurisdiction, accounts and a few cases (development only; idempotent)."""
+    from mediation.demo import seed_demo, seed_demo_cases
 
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("Demo accounts are never created in production.")
     added = seed_demo()
+    if not no_cases:
+        added += seed_demo_cases()
     db.session.commit()
     click.echo(f"Demo data: {added} rows added." if added else "Demo data already present.")
 

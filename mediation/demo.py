@@ -7,7 +7,16 @@ Never run in production (the CLI refuses).
 from sqlalchemy import select
 
 from mediation.extensions import db
-from mediation.models import Employer, Organization, OrgKind, Region, RegionLevel, Role, User
+from mediation.models import (
+    Employer,
+    Organization,
+    OrgKind,
+    PriorityGroup,
+    Region,
+    RegionLevel,
+    Role,
+    User,
+)
 from mediation.services import accounts
 
 DEMO_PASSWORD = "demo-2026"
@@ -126,3 +135,63 @@ def seed_demo() -> int:
             )
             added += 1
     return added
+
+
+def seed_demo_cases() -> int:
+    """A few cases in different states, so the demo's queues and pages are not empty.
+
+    Filed and moved through the real services; skipped when any case exists.
+    """
+    from datetime import date
+    from decimal import Decimal
+
+    from mediation.models import Case, Category, Channel
+    from mediation.services import cases, filing
+    from mediation.services.filing import Application, ClaimInput, EmployerInput, Party
+    from workflows.case import Tier
+
+    if db.session.scalar(select(Case.id).limit(1)):
+        return 0
+    worker1, worker2 = _one(User, username="worker1"), _one(User, username="worker2")
+
+    def apply(worker: User, uscc: str, **details) -> Case:
+        employer = _one(Employer, uscc=uscc)
+        return filing.file_case(
+            Application(
+                applicant=Party(worker.name, worker.id_number, worker.phone),
+                employer=EmployerInput(name=employer.name, uscc=uscc),
+                employment_start=date(2024, 5, 6),
+                employment_end=None,
+                job=details.pop("job"),
+                monthly_wage=Decimal("5200.00"),
+                channel=Channel.web,
+                **details,
+            ),
+            actor=worker,
+        )
+
+    apply(
+        worker2,
+        "91441802MA53P8QW2J",
+        job="厨师",
+        categories=(Category.wage_arrears, Category.overtime),
+        claims=(
+            ClaimInput(Category.wage_arrears, Decimal("10400.00"), "2026年9月至10月工资"),
+            ClaimInput(Category.overtime, Decimal("1800.00"), "国庆假期加班"),
+        ),
+        facts="餐厅自2026年9月起未发工资，国庆期间安排加班未支付加班费。",
+        priority_groups=frozenset({PriorityGroup.migrant_worker}),
+    )
+    in_mediation = apply(
+        worker1,
+        "91350100M000100Y43",
+        job="操作工",
+        categories=(Category.social_insurance,),
+        claims=(ClaimInput(Category.social_insurance, Decimal("6200.00"), "补缴2025年社保"),),
+        facts="公司2025年未足额缴纳社会保险。",
+        preferred_tier=Tier.enterprise,
+    )
+    committee = _one(User, username="med_enterprise")
+    cases.fire(in_mediation, "accept", actor=committee, respondent_consent=True)
+    cases.fire(in_mediation, "mediate", actor=committee)
+    return 2

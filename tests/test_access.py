@@ -30,6 +30,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "queue.index": frozenset({"mediator", "court_liaison"}),
     "notifications.index": SIGNED_IN,
     "notifications.mark_read": SIGNED_IN,
+    "documents.printable": CASE_ROLES,
+    "documents.pdf": CASE_ROLES,
+    "documents.verify": EVERYONE,
     "api.openapi": EVERYONE,
     "api.create_token": EVERYONE,
     "api.file_case": frozenset({"worker", "mediator"}),
@@ -80,7 +83,13 @@ DEMO_ACCOUNT = {
 }
 
 # Values for URL variables; a route whose variables are missing here fails loudly.
-SAMPLE_ARGUMENTS = {"filename": "css/app.css", "case_id": 1, "trigger": "accept", "evidence_id": 1}
+SAMPLE_ARGUMENTS = {
+    "filename": "css/app.css",
+    "case_id": 1,
+    "trigger": "accept",
+    "evidence_id": 1,
+    "document_id": 1,
+}
 
 
 def routes(app):

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from mediation.demo import EMPLOYERS
 from mediation.extensions import db
-from mediation.models import Organization, OrgKind, Role, User
+from mediation.models import Case, Organization, OrgKind, Role, User
 from mediation.validators import normalise_uscc
 
 
@@ -16,6 +16,7 @@ def test_seed_demo_is_idempotent(app):
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "already present" in second.output
     assert db.session.scalar(select(func.count(User.id))) == users == 11
+    assert db.session.scalar(select(func.count(Case.id))) == 2  # demo cases, filed once
 
 
 def test_demo_jurisdiction_has_every_tier_and_a_reemployment_centre(app, demo):

@@ -1,0 +1,213 @@
+"""Turning a case and one of its issued documents into a translated ``pdf.Document``.
+
+The same value feeds the printable page and the PDF, so both always say the same thing.
+"""
+
+from datetime import date
+
+from flask import url_for
+from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+
+from mediation.documents.pdf import Document, Labels, Section, Signature
+from mediation.models import Case, CaseDocument, DocumentKind
+from mediation.privacy import mask_id_number, mask_phone
+from mediation.services.filing import SHANGHAI
+from workflows import deadlines
+
+
+def _labels() -> Labels:
+    return Labels(
+        case_number=_("Case number"),
+        verification_code=_("Verification code"),
+        check_at=_("Scan the QR code or visit this address to check this document"),
+        signature=_("Signature"),
+        date=_("Date"),
+        page=_("Page %(page)d of %(pages)d"),
+        colon=_(": "),
+        language="zh-CN" if str(get_locale()).startswith("zh") else "en",
+    )
+
+
+def _day(moment) -> str:
+    return format_date(
+        moment.astimezone(SHANGHAI).date() if hasattr(moment, "hour") else moment, "long"
+    )
+
+
+def _yuan(amount) -> str:
+    return format_currency(amount, "CNY")
+
+
+def _parties(case: Case) -> Section:
+    return Section(
+        heading=_("Parties"),
+        rows=(
+            (_("Applicant"), case.applicant_name),
+            (_("Resident ID number"), mask_id_number(case.applicant_id_number)),
+            (_("Mobile number"), mask_phone(case.applicant_phone)),
+            (_("Respondent"), case.employer.name),
+            (_("Unified social credit code"), case.employer.uscc),
+        ),
+    )
+
+
+def _claims(case: Case) -> Section:
+    rows = [
+        (
+            f"{claim.category.title}{'（' + claim.description + '）' if claim.description else ''}",
+            _yuan(claim.amount),
+        )
+        for claim in case.claims
+    ]
+    rows.append((_("Total"), _yuan(case.amount_claimed)))
+    return Section(heading=_("Claims"), rows=tuple(rows))
+
+
+def _application(case: Case) -> list[Section]:
+    employment = _(
+        "%(job)s, from %(start)s", job=case.job, start=format_date(case.employment_start, "long")
+    )
+    if case.employment_end:
+        employment += _(" to %(end)s", end=format_date(case.employment_end, "long"))
+    return [
+        _parties(case),
+        Section(heading=_("Employment"), paragraphs=(employment,)),
+        _claims(case),
+        Section(heading=_("Facts and reasons"), paragraphs=(case.facts,)),
+    ]
+
+
+def _acceptance(case: Case) -> list[Section]:
+    text = _(
+        "%(organization)s accepted the application of %(applicant)s against %(employer)s for "
+        "mediation on %(date)s.",
+        organization=case.organization.name,
+        applicant=case.applicant_name,
+        employer=case.employer.name,
+        date=_day(case.accepted_at),
+    )
+    return [_parties(case), Section(paragraphs=(text,))]
+
+
+def _decline(case: Case) -> list[Section]:
+    return [
+        _parties(case),
+        Section(
+            heading=_("Decision"),
+            paragraphs=(
+                _(
+                    "%(organization)s does not accept this application for mediation.",
+                    organization=case.organization.name,
+                ),
+            ),
+        ),
+        Section(heading=_("Reason"), paragraphs=(case.close_reason or "",)),
+        Section(
+            heading=_("What you can do"),
+            paragraphs=(
+                _(
+                    "You may apply to a mediation organisation of another tier, or apply for "
+                    "labour arbitration to the labour and personnel dispute arbitration "
+                    "commission."
+                ),
+            ),
+        ),
+    ]
+
+
+def _effective(agreement) -> date:
+    """An agreement takes effect when the last party signs it."""
+    signed = max(agreement.applicant_signed_at, agreement.respondent_signed_at)
+    return signed.astimezone(SHANGHAI).date()
+
+
+def _agreement(case: Case) -> list[Section]:
+    agreement = case.agreement
+    rows = [(_("Amount to be paid"), _yuan(agreement.amount))]
+    if agreement.due_date:
+        rows.append((_("To be paid by"), format_date(agreement.due_date, "long")))
+    return [
+        _parties(case),
+        _claims(case),
+        Section(heading=_("Terms agreed"), paragraphs=(agreement.terms,), rows=tuple(rows)),
+        Section(
+            paragraphs=(
+                _(
+                    "Both parties may jointly apply to the people's court for judicial "
+                    "confirmation of this agreement within 30 days of it taking effect, by "
+                    "%(date)s.",
+                    date=format_date(
+                        deadlines.judicial_confirmation_deadline(_effective(agreement)), "long"
+                    ),
+                ),
+            )
+        ),
+    ]
+
+
+def _termination(case: Case) -> list[Section]:
+    received = case.received_at.astimezone(SHANGHAI).date()
+    limit = deadlines.arbitration_limitation_date(received, interrupted_on=received)
+    return [
+        _parties(case),
+        Section(
+            heading=_("Mediation has ended without agreement"),
+            paragraphs=(case.close_reason or "",),
+        ),
+        Section(
+            heading=_("Labour arbitration"),
+            paragraphs=(
+                _(
+                    "You may apply for labour arbitration to the labour and personnel dispute "
+                    "arbitration commission where the contract was performed or where the employer "
+                    "is located. The limitation period is one year; your application for mediation "
+                    "interrupted it, so apply by %(date)s at the latest.",
+                    date=format_date(limit, "long"),
+                ),
+            ),
+        ),
+    ]
+
+
+BUILDERS = {
+    DocumentKind.application: _application,
+    DocumentKind.acceptance_notice: _acceptance,
+    DocumentKind.decline_notice: _decline,
+    DocumentKind.agreement: _agreement,
+    DocumentKind.termination_notice: _termination,
+}
+
+
+def _signatures(case: Case, document: CaseDocument) -> tuple[Signature, ...]:
+    if document.kind is not DocumentKind.agreement:
+        return ()
+    agreement = case.agreement
+
+    def signed(moment) -> str:
+        if moment is None:
+            return ""
+        how = _("on paper") if agreement.signed_on_paper else _("online")
+        return _("signed %(how)s on %(date)s", how=how, date=format_datetime(moment, "medium"))
+
+    return (
+        Signature(_("Applicant"), case.applicant_name, signed(agreement.applicant_signed_at)),
+        Signature(_("Respondent"), case.employer.name, signed(agreement.respondent_signed_at)),
+        Signature(_("Mediator"), case.mediator.name if case.mediator else ""),
+    )
+
+
+def build(case: Case, document: CaseDocument) -> Document:
+    return Document(
+        title=str(document.kind.title),
+        number=case.number,
+        issuer=case.organization.name,
+        issued_on=_day(document.issued_at),
+        sections=BUILDERS[document.kind](case),
+        signatures=_signatures(case, document),
+        verification_code=document.verification_code,
+        verification_url=url_for(
+            "documents.verify", code=document.verification_code, _external=True
+        ),
+        labels=_labels(),
+    )
