@@ -62,6 +62,7 @@ def test_bad_registration_input_gets_a_field_message_and_keeps_the_rest(
     assert response.status_code == 200
     assert message in html
     assert f'id="{field}-error"' in html  # the message stands next to its field
+    assert '="None"' not in html  # no attribute rendered from a missing value
     for kept in ("name", "phone", "id_number"):
         if kept != field:
             assert f'value="{GOOD[kept]}"' in html

@@ -257,3 +257,92 @@ def test_worklist_sorts_by_deadline_and_filters(app, demo, make_browser):
     assert first.number in html and second.number not in html
     html = mediator.get("/queue?state=nonsense&category=bogus&view=evil").get_data(as_text=True)
     assert first.number in html  # unknown filter values are ignored, never a 500
+
+
+def test_mediator_files_for_a_walk_in_applicant(app, demo, make_browser):
+    mediator = make_browser()
+    mediator.login("med_hr")
+    data = {
+        **FILING,
+        "applicant_name": "赵六",
+        "applicant_id_number": "11010519491231002X",
+        "applicant_phone": "13700137000",
+        "channel": "phone",
+    }
+    response = mediator.submit("/cases/new/visitor", data)
+    assert response.status_code == 302
+    case = db.session.scalar(select(Case))
+    assert (case.channel, case.applicant_id, case.applicant_name) == ("phone", None, "赵六")
+    assert case.filed_by.username == "med_hr"
+
+
+def test_employer_answers_the_request_to_mediate(app, demo, make_browser):
+    case = filed_case()
+    employer = make_browser()
+    employer.login("employer1")
+    assert case.number in employer.get("/company/cases").get_data(as_text=True)
+    response = employer.submit(
+        f"/cases/{case.id}/respond",
+        {"answer": "refuse", "note": "已全额支付"},
+        page=f"/cases/{case.id}",
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).respondent_consent is False
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "case.respondent_refused")
+    )
+    assert event.note == "已全额支付" and event.actor_role == "employer_rep"
+
+
+def test_each_party_uploads_at_most_ten_files(app, demo, make_browser):
+    case = filed_case()
+    worker = make_browser()
+    worker.login("worker1")
+    files = [(io.BytesIO(PDF), f"证据{i}.pdf") for i in range(11)]
+    response = worker.submit(
+        f"/cases/{case.id}/evidence",
+        {"file": files},
+        page=f"/cases/{case.id}",
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "en"},
+    )
+    assert "at most 10 files" in errors(response)["file"]
+    assert db.session.scalar(select(func.count(Evidence.id))) == 10
+    employer = make_browser()
+    employer.login("employer1")
+    response = employer.submit(
+        f"/cases/{case.id}/evidence",
+        {"file": [(io.BytesIO(PDF), "考勤表.pdf")]},
+        page=f"/cases/{case.id}",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302  # the employer has ten of its own
+
+
+def test_an_archived_case_is_read_only(app, demo, make_browser):
+    case = filed_case()
+    with app.test_request_context():
+        from mediation.services.cases import fire
+        from tests.factories import user
+
+        fire(case, "decline", actor=user("med_hr"), reason="不属于受理范围")
+        fire(case, "archive", actor=user("med_hr"), checklist_complete=True)
+        db.session.commit()
+    mediator = make_browser()
+    mediator.login("med_hr")
+    html = mediator.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert "What you can do" not in html and "Upload" not in html
+    worker = make_browser()
+    worker.login("worker1")
+    response = worker.submit(
+        f"/cases/{case.id}/evidence",
+        {"file": [(io.BytesIO(PDF), "晚到的证据.pdf")]},
+        page=f"/cases/{case.id}",
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count(Evidence.id))) == 0

@@ -1,0 +1,122 @@
+"""The whole mediation in Chromium with the demo accounts (issue 3's journey)."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import accessibility_problems
+
+pytestmark = pytest.mark.browser
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def sign_in(page, username: str, label="用户名或手机号码", password_label="密码", button="登录"):
+    page.goto("/login")
+    page.get_by_label(label).fill(username)
+    page.get_by_label(password_label, exact=True).fill("demo-2026")
+    page.get_by_role("button", name=button, exact=True).click()
+
+
+def sign_in_en(page, username: str):
+    sign_in(page, username, "Username or mobile number", "Password", "Sign in")
+
+
+def test_worker_files_and_the_case_goes_all_the_way_to_the_archive(
+    app, demo, new_page, screenshot, tmp_path
+):
+    worker = new_page()
+    sign_in(worker, "worker1")
+    worker.get_by_role("link", name=re.compile("申请调解")).first.click()
+    expect(worker.get_by_role("heading", level=1)).to_have_text("申请调解")
+    worker.get_by_label("用人单位名称").fill("清远某某新材料有限公司")
+    worker.get_by_label("用人单位统一社会信用代码").fill("91350100M000100Y43")
+    worker.get_by_label("入职日期").fill("2023-03-01")
+    worker.get_by_label("工作岗位").fill("操作工")
+    worker.get_by_label("月工资（元）").fill("6500")
+    worker.get_by_label("拖欠工资").first.check()
+    worker.locator("#claims-0-category").select_option("wage_arrears")
+    worker.locator("#claims-0-amount").fill("13000")
+    worker.locator("#claims-0-description").fill("两个月工资")
+    worker.get_by_label("事实经过").fill("公司拖欠2026年9月、10月工资。")
+    worker.locator("#evidence").set_input_files(
+        files=[{"name": "工资条.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    worker.get_by_label("本人确认").check()
+    assert accessibility_problems(worker) == []
+    screenshot(worker, "1-intake")
+    worker.get_by_role("button", name="提交申请").click()
+
+    expect(worker.get_by_role("heading", level=1)).to_contain_text("案件")
+    case_url = worker.url
+    expect(worker.locator('[aria-current="step"]')).to_contain_text("申请")
+    expect(worker.get_by_role("link", name="工资条.pdf")).to_be_visible()
+    assert accessibility_problems(worker) == []
+    screenshot(worker, "2-applied")
+
+    mediator = new_page(locale="en-US", viewport=DESKTOP)
+    sign_in_en(mediator, "med_hr")
+    mediator.goto(case_url)
+    mediator.locator("summary", has_text="Accept the case").click()  # opens the action
+    mediator.get_by_label("The employer has agreed to mediation").check()
+    mediator.get_by_role("button", name="Accept the case").click()
+    expect(mediator.locator('[aria-current="step"]')).to_contain_text("Accept")
+    mediator.get_by_role("button", name="Start mediation").click()
+    expect(mediator.locator('[aria-current="step"]')).to_contain_text("Mediate")
+    mediator.get_by_label("Date", exact=True).fill("2026-11-25")
+    mediator.get_by_label("Time", exact=True).fill("10:00")
+    mediator.get_by_label("Place or link").fill("凤城街道调解室")
+    mediator.get_by_label("Minutes").fill("双方到场，公司同意支付拖欠工资。")
+    mediator.get_by_role("button", name="Save the session").click()
+    expect(mediator.get_by_text("双方到场，公司同意支付拖欠工资。")).to_be_visible()
+    mediator.get_by_label("Terms of the agreement").fill("公司于2026年11月30日前支付工资13000元。")
+    mediator.get_by_label("Amount to be paid (yuan)").fill("13000")
+    mediator.get_by_role("button", name="Save the agreement").click()
+    screenshot(mediator, "3-mediating")
+
+    worker.goto(case_url)
+    worker.get_by_role("button", name="我已阅读调解协议并确认签署").click()
+    expect(worker.get_by_text("您已签署调解协议。")).to_be_visible()
+
+    employer = new_page(locale="en-US")
+    sign_in_en(employer, "employer1")
+    employer.goto(case_url)
+    employer.get_by_role("button", name="I have read the agreement and sign it").click()
+    expect(employer.get_by_text("You signed the agreement.")).to_be_visible()
+
+    mediator.goto(case_url)
+    mediator.get_by_role("button", name="Close as settled").click()
+    mediator.locator("summary", has_text="Archive the file").click()
+    for item in ("Application and identity", "Evidence of both", "Minutes of the", "Agreement or"):
+        mediator.get_by_label(item).check()
+    mediator.get_by_role("button", name="Archive the file").click()
+    expect(mediator.locator('[aria-current="step"]')).to_contain_text("Archive")
+
+    worker.goto(case_url)
+    expect(worker.locator(".tracker__step--done")).to_have_count(4)
+    expect(worker.locator('[aria-current="step"]')).to_contain_text("归档")
+    expect(worker.get_by_text("调解成功").first).to_be_visible()
+    assert accessibility_problems(worker) == []
+    screenshot(worker, "4-archived")
+
+    # The agreement PDF opens, and its verification code checks on the public page.
+    row = worker.locator("li", has_text="调解协议书").filter(
+        has=worker.get_by_role("link", name="PDF")
+    )
+    code = row.locator("code").inner_text()
+    pdf = worker.request.get(row.get_by_role("link", name="PDF").get_attribute("href"))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        path = tmp_path / "agreement.pdf"
+        path.write_bytes(pdf.body())
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+        assert code in text and "调解协议书" in text
+    visitor = new_page()
+    visitor.goto("/verify")
+    visitor.get_by_label("验证码").fill(code)
+    visitor.get_by_role("button", name="核验").click()
+    expect(visitor.get_by_role("heading", name="该文书真实有效")).to_be_visible()
