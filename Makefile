@@ -39,3 +39,7 @@ translations-update: $(VENV)/.installed
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Background work for a deployment: the deadline sweep and the e-mail outbox, every 5 minutes.
+worker: $(VENV)/.installed
+	while true; do $(BIN)/flask deadlines sweep; $(BIN)/flask outbox deliver; sleep 300; done

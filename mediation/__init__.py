@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.home.blueprint import bp as home_bp
     from mediation.notifications.blueprint import bp as notifications_bp
     from mediation.queue.blueprint import bp as queue_bp
+    from mediation.supervision.blueprint import bp as supervision_bp
 
     csrf.exempt(api_bp)  # safe: the API ignores cookies (see mediation.api.auth)
     blueprints = (
@@ -88,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
         documents_bp,
         queue_bp,
         notifications_bp,
+        supervision_bp,
         api_bp,
     )
     for blueprint in blueprints:

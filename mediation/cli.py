@@ -13,6 +13,30 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_staff_command)
     app.cli.add_command(outbox)
+    app.cli.add_command(deadlines_group)
+
+
+@click.group("deadlines")
+def deadlines_group() -> None:
+    """Legal deadlines."""
+
+
+@deadlines_group.command("sweep")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Pretend it is this day.")
+def sweep_command(today) -> None:
+    """Remind staff a working day ahead, mark overdue cases, tell workers arbitration is open.
+
+    Idempotent: run it every few minutes; each reminder is sent once.
+    """
+    from mediation.services.filing import local_today
+    from mediation.services.sweep import sweep
+
+    report = sweep(today.date() if today else local_today())
+    db.session.commit()
+    click.echo(
+        f"Deadlines: {report.reminders} reminders, {report.overdue} newly overdue, "
+        f"{report.arbitration_notices} arbitration notices."
+    )
 
 
 @click.group()

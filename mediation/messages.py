@@ -53,6 +53,14 @@ NOTIFICATION_MESSAGES = {
     "archived": _l("Case %(number)s was archived."),
     "claimed": _l("Case %(number)s is now handled by mediator %(mediator)s."),
     "evidence_added": _l("The employer added evidence to case %(number)s."),
+    "acceptance_due_soon": _l("Case %(number)s must be accepted or declined by %(due)s."),
+    "mediation_due_soon": _l("The mediation period of case %(number)s ends on %(due)s."),
+    "acceptance_overdue": _l("Case %(number)s is overdue: acceptance was due by %(due)s."),
+    "mediation_overdue": _l("Case %(number)s is overdue: its mediation period ended on %(due)s."),
+    "arbitration_open": _l(
+        "The mediation period of case %(number)s ended on %(due)s without an agreement. You may "
+        "now apply for labour arbitration, or agree with the mediator to go on."
+    ),
 }
 
 # Why an action on a case that is not a transition was refused.
@@ -85,4 +93,5 @@ EVENT_TITLES = {
     "case.respondent_refused": _l("The employer refused mediation"),
     "case.evidence_added": _l("Evidence added"),
     "case.identity_viewed": _l("Full ID number viewed by staff"),
+    "case.overdue": _l("Deadline passed"),
 }

@@ -27,6 +27,8 @@ class Permission(StrEnum):
     view_cases = "view_cases"  # then each case is checked on its own
     work_queue = "work_queue"
     file_case = "file_case"  # the API's one filing endpoint: for oneself or for a visitor
+    manage_calendar = "manage_calendar"
+    supervise = "supervise"
 
 
 ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
@@ -41,6 +43,8 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     ),
     Permission.work_queue: frozenset({Role.mediator, Role.court_liaison}),
     Permission.file_case: frozenset({Role.worker, Role.mediator}),
+    Permission.manage_calendar: frozenset({Role.admin}),
+    Permission.supervise: frozenset({Role.supervisor}),
 }
 
 PUBLIC = "public"
@@ -57,6 +61,9 @@ ENDPOINTS: dict[str, str | Permission] = {
     "admin.accounts": Permission.manage_accounts,
     "admin.new_staff": Permission.manage_accounts,
     "admin.organizations": Permission.view_organizations,
+    "admin.calendar_years": Permission.manage_calendar,
+    "admin.edit_calendar": Permission.manage_calendar,
+    "supervision.overdue": Permission.supervise,
     "cases.new": Permission.file_own_case,
     "cases.new_for_visitor": Permission.file_for_visitor,
     "cases.mine": Permission.view_own_cases,

@@ -23,6 +23,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "admin.accounts": frozenset({"admin"}),
     "admin.new_staff": frozenset({"admin"}),
     "admin.organizations": frozenset({"admin", "supervisor"}),
+    "admin.calendar_years": frozenset({"admin"}),
+    "admin.edit_calendar": frozenset({"admin"}),
+    "supervision.overdue": frozenset({"supervisor"}),
     "cases.new": frozenset({"worker"}),
     "cases.new_for_visitor": frozenset({"mediator"}),
     "cases.mine": frozenset({"worker"}),
@@ -89,6 +92,7 @@ SAMPLE_ARGUMENTS = {
     "trigger": "accept",
     "evidence_id": 1,
     "document_id": 1,
+    "year": 2027,
 }
 
 

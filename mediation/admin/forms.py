@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from mediation.forms import (
@@ -43,3 +43,16 @@ class StaffForm(FlaskForm):
     employer = _optional_choice(_l("Employer (employer representatives)"))
     region = _optional_choice(_l("Jurisdiction (supervisors)"))
     password, confirm = new_password_fields(_l("Password"))
+
+
+class HolidayScheduleForm(FlaskForm):
+    holidays = TextAreaField(
+        _l("Holidays (days off)"),
+        description=_l("One date or range a line, e.g. 2027-02-06..2027-02-13"),
+        render_kw={"rows": 10, "spellcheck": "false"},
+    )
+    makeup_workdays = TextAreaField(
+        _l("Make-up working days (weekend days worked)"),
+        description=_l("Saturdays or Sundays that are working days, e.g. 2027-02-20"),
+        render_kw={"rows": 4, "spellcheck": "false"},
+    )

@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -6,10 +6,12 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from mediation import policy
-from mediation.admin.forms import NONE_CHOSEN, StaffForm
+from mediation.admin.forms import NONE_CHOSEN, HolidayScheduleForm, StaffForm
 from mediation.extensions import db
 from mediation.models import Employer, Organization, Region, RegionLevel, Role, User
 from mediation.services import accounts
+from mediation.services.calendar import ScheduleInvalid, save_schedule, work_calendar
+from mediation.services.filing import local_today
 
 PAGE_SIZE = 50
 
@@ -78,3 +80,59 @@ def organizations():
         query = query.where(in_view)
     orgs = db.session.scalars(query).all()
     return render_template("admin/organizations.html", organizations=orgs)
+
+
+def _as_ranges(days) -> str:
+    """Consecutive days written as one range, so an admin reads a schedule like the notice."""
+    lines, run = [], []
+    for day in sorted(days):
+        if run and (day - run[-1]).days != 1:
+            lines.append(_range(run))
+            run = []
+        run.append(day)
+    if run:
+        lines.append(_range(run))
+    return "\n".join(lines)
+
+
+def _range(run) -> str:
+    return run[0].isoformat() if len(run) == 1 else f"{run[0].isoformat()}..{run[-1].isoformat()}"
+
+
+def calendar_years():
+    today = local_today()
+    calendar = work_calendar()
+    years = [(year, calendar.source(year)) for year in range(today.year - 1, today.year + 3)]
+    return render_template("admin/calendar.html", years=years)
+
+
+def edit_calendar(year: int):
+    if not 2004 <= year <= 2100:
+        abort(404)
+    form = HolidayScheduleForm()
+    if form.validate_on_submit():
+        try:
+            _schedule, moved = save_schedule(
+                year,
+                holidays=form.holidays.data,
+                makeup_workdays=form.makeup_workdays.data,
+                actor=current_user,
+            )
+        except ScheduleInvalid as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(
+                _(
+                    "The %(year)d schedule is saved. Deadlines of %(count)d open case(s) moved.",
+                    year=year,
+                    count=moved,
+                ),
+                "success",
+            )
+            return redirect(url_for("admin.calendar_years"))
+    elif request.method == "GET":
+        schedule = work_calendar().schedule(year)
+        form.holidays.data = _as_ranges(schedule.holidays)
+        form.makeup_workdays.data = _as_ranges(schedule.makeup_workdays)
+    source = work_calendar().source(year)
+    return render_template("admin/calendar_year.html", form=form, year=year, source=source)

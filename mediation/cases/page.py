@@ -13,6 +13,8 @@ from mediation import policy
 from mediation.cases import forms
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, CaseDocument, Organization, OrgKind, User
+from mediation.services import clocks
+from mediation.services.calendar import work_calendar
 from mediation.services.filing import local_today
 from workflows import deadlines
 from workflows.case import CaseState, CaseWorkflow, Tier
@@ -112,9 +114,9 @@ def current_deadline(case: Case) -> Deadline | None:
     return Deadline(
         label=label,
         due=due,
-        working_days_left=deadlines.working_days_between(today, due),
+        working_days_left=deadlines.working_days_between(today, due, calendar=work_calendar()),
         overdue=today > due,
-        approximate=deadlines.DEFAULT_CALENDAR.relies_on_fallback(today, due),
+        approximate=clocks.is_approximate(case, due),
     )
 
 

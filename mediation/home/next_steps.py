@@ -81,6 +81,11 @@ NEXT_STEPS: dict[Role, list[NextStep]] = {
             "stats.dashboard",
         ),
         NextStep(
+            _l("Overdue cases"),
+            _l("Cases past their legal deadline, per organisation."),
+            "supervision.overdue",
+        ),
+        NextStep(
             _l("Early warnings"), _l("Wage-arrears alerts and employers at risk."), "stats.alerts"
         ),
         NextStep(
@@ -99,6 +104,11 @@ NEXT_STEPS: dict[Role, list[NextStep]] = {
             _l("Organisations"),
             _l("Regions, mediation organisations and service centres."),
             "admin.organizations",
+        ),
+        NextStep(
+            _l("Holiday calendar"),
+            _l("The State Council schedule for years the built-in calendar does not know."),
+            "admin.calendar_years",
         ),
         NextStep(
             _l("Routing rules"),

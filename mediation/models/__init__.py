@@ -1,5 +1,6 @@
 """The ORM models, one module per aggregate; imported here so Alembic sees every table."""
 
+from mediation.models.calendar import DeadlineReminder, HolidaySchedule
 from mediation.models.cases import (
     Agreement,
     Case,
@@ -34,10 +35,12 @@ __all__ = [
     "Category",
     "Channel",
     "Claim",
+    "DeadlineReminder",
     "DocumentKind",
     "Employer",
     "Evidence",
     "EvidenceParty",
+    "HolidaySchedule",
     "MediationSession",
     "Notification",
     "OrgKind",

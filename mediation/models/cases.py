@@ -169,8 +169,14 @@ class Case(db.Model):
     filed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    acceptance_deadline: Mapped[date] = mapped_column(Date)
-    mediation_deadline: Mapped[date | None] = mapped_column(Date)
+    # Each clock's start day is kept so the deadline can be recomputed when an admin edits
+    # the holiday schedule; the deadlines themselves are stored so figures stay stable.
+    acceptance_clock_start: Mapped[date] = mapped_column(Date)
+    acceptance_deadline: Mapped[date] = mapped_column(Date, index=True)
+    mediation_clock_start: Mapped[date | None] = mapped_column(Date)
+    mediation_deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    # Set by the deadline sweep on the day it found the current deadline passed.
+    overdue_since: Mapped[date | None] = mapped_column(Date)
     # None: not yet asked; True/False: the respondent's answer to the request to mediate.
     respondent_consent: Mapped[bool | None] = mapped_column(Boolean)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,6 +1,5 @@
 """Moving a case through its workflow: ``fire`` is the only way a case changes state."""
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import update
@@ -9,12 +8,11 @@ from mediation import policy
 from mediation.extensions import db
 from mediation.models import Case, DocumentKind, Organization, User
 from mediation.models.types import utcnow
-from mediation.services import audit
+from mediation.services import audit, clocks
 from mediation.services.documents import issue_document
 from mediation.services.filing import SHANGHAI, local_today, representatives_of, staff_of
 from mediation.services.notifications import notify
 from mediation.services.routing import DatabaseDirectory
-from workflows import deadlines
 from workflows.case import (
     CaseState,
     CaseTransition,
@@ -80,16 +78,6 @@ def _facts(case: Case, trigger: CaseTrigger, data: dict[str, Any]) -> dict[str, 
     return {}
 
 
-def _mediation_deadline(case: Case, start: date) -> date:
-    extension = case.extension_days or 0
-    if case.tier == Tier.court:
-        return deadlines.court_mediation_deadline(start, extension)
-    # Enterprise committees count from acceptance; the other tiers from the application.
-    if case.tier == Tier.enterprise:
-        return deadlines.mediation_deadline(start, extension)
-    return deadlines.mediation_deadline(case.received_at.astimezone(SHANGHAI).date(), extension)
-
-
 def fire(case: Case, trigger: str, *, actor: User, **data: Any) -> CaseTransition:
     """Check permission, run the workflow, record the effects, the audit event, the notices.
 
@@ -128,11 +116,11 @@ def _apply_effects(case: Case, trigger: CaseTrigger, *, actor: User, data: dict,
         case CaseTrigger.mediate:
             case.mediator = case.mediator or actor
             case.mediation_started_at = now
-            started = (case.accepted_at or now).astimezone(SHANGHAI).date()
-            case.mediation_deadline = _mediation_deadline(case, started)
+            clocks.start_mediation_clock(
+                case, (case.accepted_at or now).astimezone(SHANGHAI).date()
+            )
         case CaseTrigger.extend:
-            started = (case.accepted_at or now).astimezone(SHANGHAI).date()
-            case.mediation_deadline = _mediation_deadline(case, started)
+            clocks.extend_mediation_clock(case)
         case CaseTrigger.decline | CaseTrigger.settle | CaseTrigger.fail | CaseTrigger.withdraw:
             case.closed_at = now
             case.close_reason = data.get("reason")
@@ -142,9 +130,10 @@ def _apply_effects(case: Case, trigger: CaseTrigger, *, actor: User, data: dict,
             case.transferred_from_organization = None if back else case.organization
             case.organization = receiving
             case.mediator = None
-            case.accepted_at = case.mediation_started_at = case.mediation_deadline = None
+            case.accepted_at = case.mediation_started_at = None
+            clocks.stop_mediation_clock(case)
             # The receiving organisation reviews it like a new application.
-            case.acceptance_deadline = deadlines.acceptance_deadline(local_today())
+            clocks.start_acceptance_clock(case, local_today())
         case CaseTrigger.archive:
             case.archived_at = now
 

@@ -30,11 +30,10 @@ from mediation.models import (
 )
 from mediation.models.cases import COLLECTIVE_DISPUTE_WORKERS
 from mediation.models.types import utcnow
-from mediation.services import audit
+from mediation.services import audit, clocks
 from mediation.services.documents import issue_document
 from mediation.services.notifications import notify
 from mediation.services.routing import route_filing
-from workflows import deadlines
 from workflows.case import CaseWorkflow, Tier
 from workflows.routing import Filing
 
@@ -201,9 +200,9 @@ def file_case(application: Application, *, actor: User) -> Case:
         channel=application.channel,
         filed_by=actor,
         received_at=received_at,
-        acceptance_deadline=deadlines.acceptance_deadline(received_at.astimezone(SHANGHAI).date()),
         **{group.value: group in application.priority_groups for group in PriorityGroup},
     )
+    clocks.start_acceptance_clock(case, received_at.astimezone(SHANGHAI).date())
     case.category_rows = [CaseCategory(category=category) for category in application.categories]
     case.claims = [
         Claim(category=claim.category, amount=claim.amount, description=claim.description)

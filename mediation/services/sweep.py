@@ -1,0 +1,84 @@
+"""The deadline sweep: reminders before a deadline, overdue marks, the worker's arbitration
+notice. Safe to run every few minutes from several machines: each message is recorded in
+``deadline_reminders`` first, and only the run whose record went in sends it."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload
+
+from mediation.extensions import db
+from mediation.models import Case, DeadlineReminder, User
+from mediation.services import audit
+from mediation.services.calendar import work_calendar
+from mediation.services.filing import staff_of
+from mediation.services.notifications import notify
+from workflows import deadlines
+from workflows.case import CaseState
+
+
+@dataclass
+class SweepReport:
+    reminders: int = 0
+    overdue: int = 0
+    arbitration_notices: int = 0
+    cases: list[str] = field(default_factory=list)
+
+
+def _first_time(case: Case, kind: str, due: date) -> bool:
+    """Record that ``kind`` about ``due`` is being sent; False when it already was."""
+    insert = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    # RETURNING, not rowcount: the ORM's INSERT path does not report rowcount on every driver.
+    inserted = db.session.execute(
+        insert(DeadlineReminder)
+        .values(case_id=case.id, kind=kind, due=due)
+        .on_conflict_do_nothing()
+        .returning(DeadlineReminder.case_id)
+    ).first()
+    return inserted is not None
+
+
+def _responsible(case: Case) -> list[User]:
+    return [case.mediator] if case.mediator else staff_of(case.organization)
+
+
+def _current_deadline(case: Case) -> tuple[str, date | None]:
+    if case.state == CaseState.applied:
+        return "acceptance", case.acceptance_deadline
+    return "mediation", case.mediation_deadline
+
+
+def sweep(today: date) -> SweepReport:
+    report = SweepReport()
+    calendar = work_calendar()
+    next_working_day = deadlines.add_working_days(today, 1, calendar=calendar)
+    open_cases = db.session.scalars(
+        select(Case)
+        .options(joinedload(Case.organization), joinedload(Case.mediator))
+        .where(Case.state.in_([CaseState.applied, CaseState.accepted, CaseState.mediating]))
+    ).all()
+    for case in open_cases:
+        clock, due = _current_deadline(case)
+        if due is None:
+            continue
+        if today < due <= next_working_day and _first_time(case, f"{clock}_due_soon", due):
+            notify(_responsible(case), f"{clock}_due_soon", case, due=due.isoformat())
+            report.reminders += 1
+        if due < today:
+            if case.overdue_since is None:
+                case.overdue_since = today
+                audit.record_case_event(
+                    case, "overdue", actor=None, clock=clock, due=due.isoformat()
+                )
+            if _first_time(case, f"{clock}_overdue", due):
+                notify(_responsible(case), f"{clock}_overdue", case, due=due.isoformat())
+                report.overdue += 1
+                report.cases.append(case.number)
+            if clock == "mediation" and _first_time(case, "arbitration_open", due):
+                notify([case.applicant], "arbitration_open", case, due=due.isoformat())
+                report.arbitration_notices += 1
+    return report

@@ -1,0 +1,6 @@
+from flask import Blueprint
+
+from mediation.supervision import views
+
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+bp.add_url_rule("/overdue", view_func=views.overdue)

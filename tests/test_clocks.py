@@ -1,0 +1,207 @@
+"""Legal clocks in the product: stored deadlines, extensions, the admin calendar, the sweep."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from mediation.extensions import db
+from mediation.models import AuditEvent, Case, DeadlineReminder, HolidaySchedule, Notification
+from mediation.services import clocks
+from mediation.services.cases import fire
+from mediation.services.sweep import sweep
+from tests.factories import filed_case, user
+from workflows import deadlines
+
+
+@pytest.fixture
+def in_request(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield
+
+
+def mediating_case():
+    case = filed_case()
+    fire(case, "accept", actor=user("med_hr"), respondent_consent=True)
+    fire(case, "mediate", actor=user("med_hr"))
+    db.session.commit()
+    return case
+
+
+def test_filing_stores_the_acceptance_deadline_on_the_working_day_calendar(app, demo, in_request):
+    case = filed_case()
+    assert case.acceptance_deadline == deadlines.acceptance_deadline(case.acceptance_clock_start)
+    assert case.acceptance_deadline > case.acceptance_clock_start
+
+
+def test_extension_moves_the_deadline_once(app, demo, make_browser):
+    with app.test_request_context():
+        case = mediating_case()
+    before = case.mediation_deadline
+    mediator = make_browser()
+    mediator.login("med_hr")
+    page = f"/cases/{case.id}"
+    cases = [
+        ({"days": "16", "applicant_consent": "y", "respondent_consent": "y"}, "1 to 15 days"),
+        ({"days": "10", "applicant_consent": "y"}, "The employer's consent to mediation must"),
+        ({"days": "ten", "applicant_consent": "y", "respondent_consent": "y"}, "Not a valid"),
+    ]
+    for data, message in cases:
+        response = mediator.submit(
+            f"{page}/act/extend", data, page=page, headers={"Accept-Language": "en"}
+        )
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).mediation_deadline == before
+    ok = {"days": "10", "applicant_consent": "y", "respondent_consent": "y"}
+    assert mediator.submit(f"{page}/act/extend", ok, page=page).status_code == 302
+    db.session.expire_all()
+    extended = db.session.get(Case, case.id)
+    assert extended.extension_days == 10
+    assert extended.mediation_deadline == deadlines.mediation_deadline(
+        extended.mediation_clock_start, 10
+    )
+    response = mediator.submit(
+        f"{page}/act/extend", ok, page=page, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 302  # refused with a message: the button is gone
+    assert "already been extended once" in mediator.get(
+        page, headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).extension_days == 10
+
+
+def test_a_year_past_the_package_is_weekends_only_until_an_admin_enters_it(app, demo, make_browser):
+    with app.test_request_context():
+        case = filed_case()
+        clocks.start_acceptance_clock(case, date(2026, 12, 30))  # as if filed then
+        db.session.commit()
+    # Weekends only: Thu 31 Dec, Fri 1 Jan (not known as a holiday), Mon 4 Jan.
+    assert case.acceptance_deadline == date(2027, 1, 4)
+    worker = make_browser()
+    worker.login("worker1")
+    html = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Counted on weekends only" in html
+
+    admin = make_browser()
+    admin.login("admin")
+    response = admin.submit(
+        "/admin/calendar/2027",
+        {
+            "holidays": "2027-01-01..2027-01-03\n2027-02-06..2027-02-13",
+            "makeup_workdays": "2027-02-20",
+        },
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    recomputed = db.session.get(Case, case.id)
+    assert recomputed.acceptance_deadline == date(2027, 1, 5)  # 31 Dec, 4 Jan, 5 Jan
+    html = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Counted on weekends only" not in html
+    form = admin.get("/admin/calendar/2027").get_data(as_text=True)
+    assert "2027-02-06..2027-02-13" in form
+
+
+@pytest.mark.parametrize(
+    ("holidays", "makeup", "field", "message"),
+    [
+        ("2027-01-01\n2027-02-06..2027-02-13\n2027-02-10", "", "holidays", "listed twice"),
+        ("2027-01-01\n2027-02-30", "", "holidays", "is not a date like"),
+        ("2027-01-01\nnext Monday", "", "holidays", "is not a date like"),
+        ("2027-01-01\n2027-02-13..2027-02-06", "", "holidays", "is not possible"),
+        ("2027-01-01\n2028-01-01", "", "holidays", "is not in 2027"),
+        ("2027-02-06..2027-02-13", "", "holidays", "New Year's Day"),
+        ("2027-01-01", "2027-02-17", "makeup_workdays", "is a weekday"),
+        ("2027-01-01\n2027-02-20", "2027-02-20", "makeup_workdays", "both a holiday"),
+    ],
+)
+def test_bad_holiday_schedules_are_refused_and_change_nothing(
+    app, demo, browser, holidays, makeup, field, message
+):
+    browser.login("admin")
+    response = browser.submit(
+        "/admin/calendar/2027",
+        {"holidays": holidays, "makeup_workdays": makeup},
+        headers={"Accept-Language": "en"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and f'id="{field}-error"' in html and message in html
+    assert db.session.scalar(select(func.count()).select_from(HolidaySchedule)) == 0
+
+
+def test_sweep_twice_sends_each_reminder_once_and_marks_overdue(app, demo, in_request):
+    waiting = filed_case()
+    clocks.start_acceptance_clock(waiting, date(2026, 11, 20))  # Friday → due Wednesday 25th
+    late = mediating_case()
+    late.mediation_clock_start = date(2026, 11, 1)
+    late.mediation_deadline = date(2026, 11, 16)
+    db.session.commit()
+    assert waiting.acceptance_deadline == date(2026, 11, 25)
+
+    first = sweep(date(2026, 11, 24))  # Tuesday: the acceptance is due the next working day
+    db.session.commit()
+    again = sweep(date(2026, 11, 24))
+    db.session.commit()
+    assert (first.reminders, first.overdue, first.arbitration_notices) == (1, 1, 1)
+    assert (again.reminders, again.overdue, again.arbitration_notices) == (0, 0, 0)
+    assert late.overdue_since == date(2026, 11, 24) and waiting.overdue_since is None
+
+    later = sweep(date(2026, 11, 26))  # Thursday: now the acceptance is overdue too
+    db.session.commit()
+    assert (later.reminders, later.overdue) == (0, 1) and later.cases == [waiting.number]
+    assert waiting.overdue_since == date(2026, 11, 26)
+    assert sweep(date(2026, 11, 27)).overdue == 0
+
+    kinds = sorted(
+        db.session.scalars(
+            select(Notification.kind).where(
+                Notification.kind.in_(
+                    [
+                        "acceptance_due_soon",
+                        "acceptance_overdue",
+                        "mediation_overdue",
+                        "arbitration_open",
+                    ]
+                )
+            )
+        )
+    )
+    # Reminders to the staff of the street centre (one mediator) and the worker's notice.
+    assert kinds == [
+        "acceptance_due_soon",
+        "acceptance_overdue",
+        "arbitration_open",
+        "mediation_overdue",
+    ]
+    assert db.session.scalar(select(func.count()).select_from(DeadlineReminder)) == 4
+    overdue_events = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(AuditEvent.action == "case.overdue")
+    )
+    assert overdue_events == 2
+
+
+def test_sweep_command(app, demo):
+    with app.test_request_context():
+        case = filed_case()
+        clocks.start_acceptance_clock(case, date(2026, 11, 2))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["deadlines", "sweep", "--today", "2026-11-24"]).output
+    second = runner.invoke(args=["deadlines", "sweep", "--today", "2026-11-24"]).output
+    assert "1 newly overdue" in first and "0 newly overdue" in second
+
+
+def test_supervisor_sees_overdue_cases_per_organisation(app, demo, make_browser):
+    with app.test_request_context():
+        late, fine = filed_case(), filed_case()
+        clocks.start_acceptance_clock(late, date(2026, 11, 2))
+        db.session.commit()
+    supervisor = make_browser()
+    supervisor.login("supervisor1")
+    html = supervisor.get("/supervision/overdue", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert late.number in html and fine.number not in html
+    assert "凤城街道劳动人事争议调解中心" in html and "days late" in html
