@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.api.blueprint import bp as api_bp
     from mediation.auth.blueprint import bp as auth_bp
     from mediation.cases.blueprint import bp as cases_bp
+    from mediation.court.blueprint import bp as court_bp
     from mediation.documents.blueprint import bp as documents_bp
     from mediation.home.blueprint import bp as home_bp
     from mediation.notifications.blueprint import bp as notifications_bp
@@ -86,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp,
         admin_bp,
         cases_bp,
+        court_bp,
         documents_bp,
         queue_bp,
         notifications_bp,

@@ -28,7 +28,7 @@ def sweep_command(today) -> None:
 
     Idempotent: run it every few minutes; each reminder is sent once.
     """
-    from mediation.services.filing import local_today
+    from mediation.localtime import local_today
     from mediation.services.sweep import sweep
 
     report = sweep(today.date() if today else local_today())

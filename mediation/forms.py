@@ -1,8 +1,11 @@
 """Pieces shared by the forms of every area."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from mediation.validators import InvalidValue, normalise_amount
 
 REQUIRED = DataRequired(message=_l("Please fill this in."))
 
@@ -52,3 +55,21 @@ USERNAME_PATTERN = Regexp(
     r"^[A-Za-z0-9_.\-]{3,50}$",
     message=_l("3 to 50 letters, digits, dots, dashes or underscores."),
 )
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AmountField(StringField):
+    """Yuan as typed by people ("6,500", "6500.5", "¥6500"), kept as Decimal."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.amount = None
+        if self.data:
+            try:
+                self.amount = normalise_amount(self.data)
+            except InvalidValue as error:
+                raise ValueError(error.message) from None

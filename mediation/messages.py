@@ -57,6 +57,13 @@ NOTIFICATION_MESSAGES = {
     "mediation_due_soon": _l("The mediation period of case %(number)s ends on %(due)s."),
     "acceptance_overdue": _l("Case %(number)s is overdue: acceptance was due by %(due)s."),
     "mediation_overdue": _l("Case %(number)s is overdue: its mediation period ended on %(due)s."),
+    "confirmation_requested": _l(
+        "Both parties ask the court to confirm the agreement of %(number)s."
+    ),
+    "confirmed": _l("The court confirmed the agreement of case %(number)s."),
+    "confirmation_refused": _l(
+        "The court did not confirm the agreement of case %(number)s: %(reason)s"
+    ),
     "arbitration_open": _l(
         "The mediation period of case %(number)s ended on %(due)s without an agreement. You may "
         "now apply for labour arbitration, or agree with the mediator to go on."
@@ -69,6 +76,16 @@ REFUSAL_MESSAGES = {
     "already_claimed": _l("Another mediator has already taken this case."),
     "agreement_missing": GUARD_MESSAGES["agreement_missing"],
     "too_much_evidence": _l("Each party can upload at most 10 files."),
+    "confirmation_too_late": _l(
+        "Judicial confirmation must be asked for within 30 days of the agreement taking effect."
+    ),
+    "no_court": _l("No court of the district takes confirmation requests on this platform."),
+    "already_requested": _l("Confirmation has already been asked for."),
+    "reason_required": GUARD_MESSAGES["reason_required"],
+    "changed_meanwhile": _l(
+        "Someone changed this case at the same moment. Nothing you sent was applied; "
+        "look at the case again and repeat the action if it is still needed."
+    ),
 }
 
 # The case timeline: audit action → what it says to the reader.
@@ -94,4 +111,7 @@ EVENT_TITLES = {
     "case.evidence_added": _l("Evidence added"),
     "case.identity_viewed": _l("Full ID number viewed by staff"),
     "case.overdue": _l("Deadline passed"),
+    "case.confirmation_requested": _l("Judicial confirmation asked for"),
+    "case.confirmed": _l("Agreement confirmed by the court"),
+    "case.confirmation_refused": _l("Agreement not confirmed by the court"),
 }

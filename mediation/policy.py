@@ -13,7 +13,7 @@ from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 
 from mediation.extensions import db, login_manager
-from mediation.models import AuditEvent, Case, Organization, Role, User
+from mediation.models import AuditEvent, Case, JudicialConfirmation, Organization, Role, User
 from mediation.models.places import region_subtree
 
 
@@ -28,6 +28,8 @@ class Permission(StrEnum):
     work_queue = "work_queue"
     file_case = "file_case"  # the API's one filing endpoint: for oneself or for a visitor
     manage_calendar = "manage_calendar"
+    court_desk = "court_desk"
+    manage_routing = "manage_routing"
     supervise = "supervise"
 
 
@@ -44,6 +46,8 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.work_queue: frozenset({Role.mediator, Role.court_liaison}),
     Permission.file_case: frozenset({Role.worker, Role.mediator}),
     Permission.manage_calendar: frozenset({Role.admin}),
+    Permission.court_desk: frozenset({Role.court_liaison}),
+    Permission.manage_routing: frozenset({Role.admin}),
     Permission.supervise: frozenset({Role.supervisor}),
 }
 
@@ -63,6 +67,12 @@ ENDPOINTS: dict[str, str | Permission] = {
     "admin.organizations": Permission.view_organizations,
     "admin.calendar_years": Permission.manage_calendar,
     "admin.edit_calendar": Permission.manage_calendar,
+    "admin.routing_rules": Permission.manage_routing,
+    "admin.new_rule": Permission.manage_routing,
+    "admin.edit_rule": Permission.manage_routing,
+    "admin.move_rule": Permission.manage_routing,
+    "admin.toggle_rule": Permission.manage_routing,
+    "admin.reset_rules": Permission.manage_routing,
     "supervision.overdue": Permission.supervise,
     "cases.new": Permission.file_own_case,
     "cases.new_for_visitor": Permission.file_for_visitor,
@@ -79,6 +89,10 @@ ENDPOINTS: dict[str, str | Permission] = {
     "cases.upload_evidence": Permission.view_cases,
     "cases.download_evidence": Permission.view_cases,
     "cases.reveal_identity": Permission.view_cases,
+    "cases.request_confirmation": Permission.view_cases,
+    "court.queue": Permission.court_desk,
+    "court.packet": Permission.court_desk,
+    "court.decide": Permission.court_desk,
     "queue.index": Permission.work_queue,
     "notifications.index": SIGNED_IN,
     "notifications.mark_read": SIGNED_IN,
@@ -99,6 +113,8 @@ ENDPOINTS: dict[str, str | Permission] = {
     "api.add_session": Permission.view_cases,
     "api.upload_evidence": Permission.view_cases,
     "api.queue": Permission.work_queue,
+    "api.request_confirmation": Permission.view_cases,
+    "api.decide_confirmation": Permission.view_cases,
 }
 
 
@@ -120,6 +136,8 @@ class NotPermitted(Exception):
 # What can be done to a case besides the workflow triggers.
 CASE_ACTIONS = (
     "claim",
+    "request_confirmation",  # a party asks the court to confirm the agreement
+    "decide_confirmation",  # the court's liaison confirms or refuses
     "respond",  # the employer agrees or refuses to mediate
     "record_session",
     "draft_agreement",
@@ -144,13 +162,31 @@ def _is_case_staff(user: User, case: Case) -> bool:
     return user.role in CASE_STAFF_ROLES and case.organization_id == user.organization_id
 
 
+def _applicant_may_transfer(case: Case) -> bool:
+    """After a failure, or when the mediation period ran out, the applicant may ask for the
+    next tier themself (DESIGN.md §3)."""
+    from mediation.localtime import local_today
+
+    failed = case.state == "closed" and case.outcome == "unresolved"
+    timed_out = (
+        case.state == "mediating"
+        and case.mediation_deadline is not None
+        and case.mediation_deadline < local_today()
+    )
+    return failed or timed_out
+
+
 def case_permissions(user: User, case: Case) -> frozenset[str]:
     """Everything ``user`` may do to ``case``, whatever its state (the workflow decides that)."""
     allowed: set[str] = set()
     if _is_applicant(user, case):
-        allowed |= {"withdraw", "sign_as_applicant", "upload_evidence"}
+        allowed |= {"withdraw", "sign_as_applicant", "upload_evidence", "request_confirmation"}
+        if _applicant_may_transfer(case):
+            allowed.add("escalate")
     if _is_respondent(user, case):
-        allowed |= {"respond", "sign_as_respondent", "upload_evidence"}
+        allowed |= {"respond", "sign_as_respondent", "upload_evidence", "request_confirmation"}
+    if user.role is Role.court_liaison and _confirmation_court(case) == user.organization_id:
+        allowed.add("decide_confirmation")
     if _is_case_staff(user, case):
         allowed |= {
             "accept",
@@ -177,6 +213,10 @@ def case_permissions(user: User, case: Case) -> frozenset[str]:
     return frozenset(allowed)
 
 
+def _confirmation_court(case: Case) -> int | None:
+    return case.confirmation.court_id if case.confirmation is not None else None
+
+
 def require_case_permission(user: User, case: Case, action: str) -> None:
     if action not in case_permissions(user, case):
         raise NotPermitted(action)
@@ -192,7 +232,13 @@ def visible_cases(user: User) -> ColumnElement[bool]:
         handled_before = exists().where(
             and_(AuditEvent.case_id == Case.id, AuditEvent.organization_id == user.organization_id)
         )
-        return or_(Case.organization_id == user.organization_id, handled_before)
+        asked_to_confirm = exists().where(
+            and_(
+                JudicialConfirmation.case_id == Case.id,
+                JudicialConfirmation.court_id == user.organization_id,
+            )
+        )
+        return or_(Case.organization_id == user.organization_id, handled_before, asked_to_confirm)
     if user.role is Role.supervisor:
         in_jurisdiction = select(Organization.id).where(
             Organization.region_id.in_(region_subtree(user.region_id))

@@ -91,12 +91,21 @@ def empty_all_tables() -> None:
                 connection.execute(text(f"DELETE FROM {table}"))
 
 
+def restore_reference_data() -> None:
+    """Put back the rows the migrations install, which every deployment starts with."""
+    from mediation.services.routing import reset_rules_to_defaults
+
+    reset_rules_to_defaults()
+    db.session.commit()
+
+
 @pytest.fixture
 def app(database_app):
     with database_app.app_context():
         yield database_app
         db.session.remove()
         empty_all_tables()
+        restore_reference_data()
 
 
 @pytest.fixture

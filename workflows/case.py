@@ -36,9 +36,9 @@ extend      mediating → mediating              not yet extended; ``days`` 1–
 settle      mediating → closed(resolved)       ``has_agreement``, ``applicant_signed``,
                                                ``respondent_signed`` all True
 fail        mediating → closed(unresolved)     ``reason``
-escalate    applied, accepted, mediating       a higher tier exists; ``reason``; optional
-            → applied at a higher tier         ``to_tier`` (default: the next tier), strictly
-                                               higher than the current tier
+escalate    applied, accepted, mediating,      a higher tier exists; ``reason``; optional
+            closed(unresolved)                 ``to_tier`` (default: the next tier), strictly
+            → applied at a higher tier         higher than the current tier
 return      applied → applied at the tier it   it arrived by escalation (``transferred_from_tier``
             was escalated from                 set); ``reason``
 withdraw    applied, accepted, mediating       ``reason``
@@ -230,6 +230,14 @@ def _has_higher_tier(record: Any) -> str | None:
     return None if _tier(record).next_tier() else "no_higher_tier"
 
 
+def _may_transfer(record: Any) -> str | None:
+    """Open cases go up a tier; so does a case whose mediation failed (the applicant asks for
+    the next tier rather than starting over), but no other closed case."""
+    if record.state == CaseState.closed and record.outcome != Outcome.unresolved:
+        return "not_allowed_in_state"
+    return _has_higher_tier(record)
+
+
 def _arrived_by_transfer(record: Any) -> str | None:
     return None if record.transferred_from_tier else "not_transferred"
 
@@ -316,8 +324,14 @@ def _extend_effect(record: Any, facts: Facts) -> dict[str, Any]:
 def _escalate_effect(record: Any, facts: Facts) -> dict[str, Any]:
     current = _tier(record)
     target = Tier(facts["to_tier"]) if facts.get("to_tier") is not None else current.next_tier()
-    # The receiving organisation mediates afresh, with its own period and its own extension.
-    return {"tier": target.value, "transferred_from_tier": current.value, "extension_days": None}
+    # The receiving organisation mediates afresh, with its own period and its own extension;
+    # a failed case transferred up is open again.
+    return {
+        "tier": target.value,
+        "transferred_from_tier": current.value,
+        "extension_days": None,
+        "outcome": None,
+    }
 
 
 def _return_effect(record: Any, facts: Facts) -> dict[str, Any]:
@@ -382,10 +396,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         _T.escalate,
-        sources=_OPEN,
+        sources=(*_OPEN, _S.closed.value),
         dest=_S.applied,
         facts=("reason", "to_tier"),
-        precondition=_has_higher_tier,
+        precondition=_may_transfer,
         check=_escalate_problems,
         effect=_escalate_effect,
     ),

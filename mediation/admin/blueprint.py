@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from mediation.admin import views
+from mediation.admin import routing, views
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_url_rule("/accounts", "accounts", views.list_accounts)
@@ -8,3 +8,14 @@ bp.add_url_rule("/accounts/new", view_func=views.new_staff, methods=["GET", "POS
 bp.add_url_rule("/organizations", view_func=views.organizations)
 bp.add_url_rule("/calendar", view_func=views.calendar_years)
 bp.add_url_rule("/calendar/<int:year>", view_func=views.edit_calendar, methods=["GET", "POST"])
+bp.add_url_rule("/routing", "routing_rules", routing.rules)
+bp.add_url_rule("/routing/new", "new_rule", routing.edit, methods=["GET", "POST"])
+bp.add_url_rule("/routing/<int:rule_id>", "edit_rule", routing.edit, methods=["GET", "POST"])
+bp.add_url_rule(
+    "/routing/<int:rule_id>/move/<any(up, down):direction>",
+    "move_rule",
+    routing.move,
+    methods=["POST"],
+)
+bp.add_url_rule("/routing/<int:rule_id>/toggle", "toggle_rule", routing.toggle, methods=["POST"])
+bp.add_url_rule("/routing/reset", "reset_rules", routing.reset, methods=["POST"])

@@ -1,11 +1,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, NumberRange, Optional
 
 from mediation.forms import (
     REQUIRED,
     USERNAME_PATTERN,
+    AmountField,
+    CheckboxesField,
     new_password_fields,
     person_name_field,
     strip,
@@ -56,3 +65,34 @@ class HolidayScheduleForm(FlaskForm):
         description=_l("Saturdays or Sundays that are working days, e.g. 2027-02-20"),
         render_kw={"rows": 4, "spellcheck": "false"},
     )
+
+
+class RuleForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip], validators=[REQUIRED, Length(max=100)])
+    destination = SelectField(_l("Send the case to"))
+    organization = _optional_choice(_l("Organisation (when sending to one organisation)"))
+    preferred_tier = SelectField(_l("Only when the applicant chose"))
+    min_workers = IntegerField(
+        _l("Only with at least this many workers"),
+        validators=[Optional(), NumberRange(min=1, max=100000)],
+    )
+    min_amount = AmountField(_l("Only when the claims add up to at least (yuan)"), filters=[strip])
+    categories = CheckboxesField(_l("Only for these kinds of dispute (none: any)"))
+    region_ids = CheckboxesField(
+        _l("Only for employers registered in (none: anywhere)"), coerce=int
+    )
+    industries = CheckboxesField(_l("Only for these industries (none: any)"))
+    channels = CheckboxesField(_l("Only for these channels (none: any)"))
+    active = BooleanField(_l("In use"), default=True)
+
+
+class TryRoutingForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET that changes nothing
+
+    employer = SelectField(_l("Employer"), coerce=int)
+    categories = CheckboxesField(_l("Kinds of dispute"))
+    amount = AmountField(_l("Amount claimed (yuan)"), filters=[strip])
+    workers = IntegerField(_l("Workers"), default=1, validators=[Optional(), NumberRange(min=1)])
+    preferred_tier = SelectField(_l("Applicant's choice"))
+    channel = SelectField(_l("Channel"))

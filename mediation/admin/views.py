@@ -8,10 +8,10 @@ from wtforms import SelectChoice
 from mediation import policy
 from mediation.admin.forms import NONE_CHOSEN, HolidayScheduleForm, StaffForm
 from mediation.extensions import db
+from mediation.localtime import local_today
 from mediation.models import Employer, Organization, Region, RegionLevel, Role, User
 from mediation.services import accounts
 from mediation.services.calendar import ScheduleInvalid, save_schedule, work_calendar
-from mediation.services.filing import local_today
 
 PAGE_SIZE = 50
 

@@ -17,6 +17,14 @@ bp.add_url_rule(
 )
 bp.add_url_rule("/cases/<int:case_id>/sessions", view_func=views.add_session, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>/evidence", view_func=views.upload_evidence, methods=["POST"])
+bp.add_url_rule(
+    "/cases/<int:case_id>/confirmation", view_func=views.request_confirmation, methods=["POST"]
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/confirmation/decision",
+    view_func=views.decide_confirmation,
+    methods=["POST"],
+)
 # Last: the trigger is a path segment, so the fixed names above win.
 bp.add_url_rule("/cases/<int:case_id>/<trigger>", view_func=views.fire_trigger, methods=["POST"])
 bp.add_url_rule("/queue", view_func=views.queue)

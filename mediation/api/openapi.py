@@ -177,7 +177,9 @@ SCHEMAS = {
     "TriggerBody": {
         "type": "object",
         "description": "decline, fail, escalate, return, withdraw: reason; escalate: optional "
-        "organization_id; accept: respondent_consent; extend: days, applicant_consent, "
+        "organization_id (a higher tier; also after a failed mediation); return: the receiving "
+        "organisation (e.g. the court liaison) sends a transfer back; accept: "
+        "respondent_consent; extend: days, applicant_consent, "
         "respondent_consent; archive: checklist_complete; mediate and settle: {}.",
         "properties": {
             "reason": {"type": "string"},
@@ -349,6 +351,25 @@ PATHS = {
                 },
             },
         }
+    },
+    "/cases/{case_id}/confirmation": {
+        "post": _case_operation(
+            "A party asks the district court to confirm the settled agreement (within 30 days; "
+            "both parties must ask)"
+        )
+    },
+    "/cases/{case_id}/confirmation/decision": {
+        "post": _case_operation(
+            "The court liaison confirms or refuses the agreement",
+            {
+                "type": "object",
+                "required": ["confirm"],
+                "properties": {
+                    "confirm": {"type": "boolean"},
+                    "reason": {"type": "string", "description": "Required when refusing"},
+                },
+            },
+        )
     },
     "/queue": {
         "get": {

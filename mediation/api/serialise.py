@@ -1,6 +1,9 @@
 """Cases and events as JSON: amounts as decimal strings, times in UTC ISO 8601."""
 
+from sqlalchemy import select
+
 from mediation import policy
+from mediation.extensions import db
 from mediation.models import AuditEvent, Case, User
 from mediation.privacy import mask_id_number, mask_phone
 from workflows.case import CaseWorkflow
@@ -34,6 +37,13 @@ def case_summary(case: Case) -> dict:
 
 def case_detail(case: Case, user: User) -> dict:
     permitted = policy.case_permissions(user, case)
+    transfers = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.case_id == case.id, AuditEvent.action.in_(["case.escalate", "case.return"])
+        )
+        .order_by(AuditEvent.id)
+    ).all()
     agreement = case.agreement
     return {
         **case_summary(case),
@@ -71,6 +81,23 @@ def case_detail(case: Case, user: User) -> dict:
         "available_triggers": [
             t.value for t in CaseWorkflow(case).available_triggers() if t.value in permitted
         ],
+        "transfer_path": [
+            {
+                "organization": e.details["to_organization"],
+                "action": e.action.removeprefix("case."),
+                "reason": e.note,
+                "at": _iso(e.occurred_at),
+            }
+            for e in transfers
+        ],
+        "judicial_confirmation": None
+        if case.confirmation is None
+        else {
+            "status": case.confirmation.status.value,
+            "court": case.confirmation.court.name,
+            "decided_at": _iso(case.confirmation.decided_at),
+            "reason": case.confirmation.reason,
+        },
         "closed_at": _iso(case.closed_at),
         "archived_at": _iso(case.archived_at),
     }

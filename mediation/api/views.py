@@ -13,12 +13,13 @@ from mediation.api.errors import error_response, invalid
 from mediation.api.schemas import BodyInvalid, Reader, read_application
 from mediation.cases.intake import evidence_dir
 from mediation.extensions import db
+from mediation.localtime import SHANGHAI, local_today
 from mediation.messages import REFUSAL_MESSAGES, guard_message
 from mediation.models import AuditEvent, Case, Channel, Role, SessionMode
 from mediation.queue.worklist import Filters, worklist_query
-from mediation.services import accounts, casework, filing
+from mediation.services import accounts, casework, confirmations, filing
 from mediation.services.cases import CaseRefused, GuardFailed, IllegalTransition, claim, fire
-from mediation.services.filing import SHANGHAI, ApplicationInvalid, local_today
+from mediation.services.filing import ApplicationInvalid
 from mediation.uploads import UploadRejected, delete_stored, store_upload
 from workflows.case import CaseTrigger, UnknownTrigger
 
@@ -149,6 +150,8 @@ def fire_trigger(case_id: int, trigger: str):
         abort(403)
     except (IllegalTransition, UnknownTrigger) as error:
         return error_response(409, guard_message(getattr(error, "code", "not_allowed_in_state")))
+    except CaseRefused as error:
+        return _refusal(error)
     except GuardFailed as error:
         return invalid({p.field: [guard_message(p.code)] for p in error.problems})
     except BodyInvalid as error:
@@ -268,3 +271,32 @@ def upload_evidence(case_id: int):
 def queue():
     filters = Filters.from_args(request.args)
     return jsonify(_page(worklist_query(current_user, filters, local_today())))
+
+
+def request_confirmation(case_id: int):
+    case = _load(case_id)
+    try:
+        confirmations.request_confirmation(case, actor=current_user)
+    except policy.NotPermitted:
+        abort(403)
+    except CaseRefused as error:
+        return _refusal(error)
+    return _case(case)
+
+
+def decide_confirmation(case_id: int):
+    case = _load(case_id)
+    r = Reader(_body())
+    confirm = r.body.get("confirm")
+    if not isinstance(confirm, bool):
+        r.fail("confirm", _("Send true or false."))
+    reason = r.text(r.body, "reason", "reason", required=confirm is False, max_length=2000) or ""
+    if r.errors:
+        return invalid(r.errors)
+    try:
+        confirmations.decide_confirmation(case, actor=current_user, confirm=confirm, reason=reason)
+    except policy.NotPermitted:
+        abort(403)
+    except CaseRefused as error:
+        return _refusal(error)
+    return _case(case)

@@ -24,3 +24,6 @@ bp.add_url_rule(
     "/cases/<int:case_id>/evidence/<int:evidence_id>", view_func=views.download_evidence
 )
 bp.add_url_rule("/cases/<int:case_id>/identity", view_func=views.reveal_identity, methods=["POST"])
+bp.add_url_rule(
+    "/cases/<int:case_id>/confirmation", view_func=views.request_confirmation, methods=["POST"]
+)

@@ -12,47 +12,26 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.fields import FieldList
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from mediation.forms import REQUIRED, person_name_field, strip
+from mediation.forms import REQUIRED, AmountField, CheckboxesField, person_name_field, strip
 from mediation.industries import INDUSTRIES
 from mediation.models import Category, Channel, PriorityGroup, SessionMode
 from mediation.models.cases import TIER_TITLES
 from mediation.validators import (
     InvalidValue,
     Normalised,
-    normalise_amount,
     normalise_mobile,
     normalise_resident_id,
     normalise_uscc,
 )
 
 NOT_CHOSEN = ""
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class AmountField(StringField):
-    """Yuan as typed by people ("6,500", "6500.5", "¥6500"), kept as Decimal."""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        self.amount = None
-        if self.data:
-            try:
-                self.amount = normalise_amount(self.data)
-            except InvalidValue as error:
-                raise ValueError(error.message) from None
 
 
 def _date_field(label, *, required=True, description=None) -> DateField:
@@ -310,3 +289,22 @@ class EvidenceForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A form that is only a button: the CSRF token is all it carries."""
+
+
+class ConfirmationDecisionForm(FlaskForm):
+    decision = SelectField(
+        _l("Decision"),
+        choices=[
+            SelectChoice("confirm", _l("Confirm the agreement")),
+            SelectChoice("refuse", _l("Do not confirm")),
+        ],
+    )
+    reason = TextAreaField(
+        _l("Reason (required when not confirming)"),
+        filters=[strip],
+        validators=[Length(max=2000)],
+    )
+
+    def validate_reason(self, field) -> None:
+        if self.decision.data == "refuse" and not field.data:
+            raise ValidationError(_l("Please write why the court does not confirm it."))

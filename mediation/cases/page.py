@@ -12,12 +12,13 @@ from sqlalchemy.orm import joinedload
 from mediation import policy
 from mediation.cases import forms
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case, CaseDocument, Organization, OrgKind, User
+from mediation.localtime import local_today
+from mediation.models import AuditEvent, Case, CaseDocument, Category, Organization, OrgKind, User
 from mediation.services import clocks
 from mediation.services.calendar import work_calendar
-from mediation.services.filing import local_today
+from mediation.services.confirmations import confirmation_deadline
 from workflows import deadlines
-from workflows.case import CaseState, CaseWorkflow, Tier
+from workflows.case import CaseState, CaseWorkflow, Outcome, Tier
 
 STEPS = (
     (CaseState.applied, _l("Apply")),
@@ -172,6 +173,77 @@ def timeline(case: Case, user: User) -> list[AuditEvent]:
     return list(db.session.scalars(query))
 
 
+@dataclass(frozen=True)
+class Hop:
+    """One step of the case's path across organisations."""
+
+    on: object  # datetime
+    organization: str
+    tier: str
+    kind: str  # filed, transferred, returned
+    reason: str | None
+
+
+def tier_path(events: list[AuditEvent]) -> list[Hop]:
+    """Where the case has been: filed at one organisation, then each transfer and return."""
+    hops = []
+    for event in events:
+        if event.action == "case.apply":
+            hops.append(Hop(event.occurred_at, event.organization.name, event.tier, "filed", None))
+        elif event.action in ("case.escalate", "case.return") and event.details:
+            kind = "transferred" if event.action == "case.escalate" else "returned"
+            hops.append(
+                Hop(
+                    event.occurred_at,
+                    event.details["to_organization"],
+                    event.tier,
+                    kind,
+                    event.note,
+                )
+            )
+    return hops
+
+
+@dataclass(frozen=True)
+class ArbitrationAdvice:
+    """What a worker needs when mediation did not end in an agreement."""
+
+    commission: str
+    apply_by: date | None
+
+
+def arbitration_advice(case: Case) -> ArbitrationAdvice | None:
+    failed = case.state in (CaseState.closed, CaseState.archived) and case.outcome in (
+        Outcome.unresolved,
+        Outcome.declined,
+    )
+    timed_out = (
+        case.state == CaseState.mediating
+        and case.mediation_deadline is not None
+        and case.mediation_deadline < local_today()
+    )
+    if not (failed or timed_out):
+        return None
+    apply_by = clocks.arbitration_apply_by(case)
+    district = case.employer.region.district.name
+    return ArbitrationAdvice(commission=f"{district}劳动人事争议仲裁委员会", apply_by=apply_by)
+
+
+def payment_order_advice(case: Case) -> bool:
+    """An agreement to pay wages, injury costs or compensation that falls due unpaid can go
+    to a court for a payment order (劳动争议调解仲裁法 第十六条)."""
+    agreement = case.agreement
+    payable = {Category.wage_arrears, Category.work_injury, Category.dismissal_compensation}
+    return bool(
+        case.outcome == Outcome.resolved
+        and agreement
+        and agreement.amount > 0
+        and agreement.due_date
+        and agreement.due_date < local_today()
+        and payable & set(case.categories)
+    )
+
+
 def documents(case: Case) -> list[CaseDocument]:
     return list(
         db.session.scalars(
@@ -182,6 +254,7 @@ def documents(case: Case) -> list[CaseDocument]:
 
 def page_context(case: Case, bound: dict | None = None) -> dict:
     permissions = policy.case_permissions(current_user, case)
+    events = timeline(case, current_user)
     return {
         "case": case,
         "permissions": permissions,
@@ -191,13 +264,19 @@ def page_context(case: Case, bound: dict | None = None) -> dict:
         "routing_reason": ROUTING_REASONS.get(case.routing_reason, case.routing_reason),
         "actions": action_forms(case, current_user, bound),
         "action_titles": ACTION_TITLES,
-        "events": timeline(case, current_user),
+        "events": events,
+        "path": tier_path(events),
+        "arbitration": arbitration_advice(case),
+        "payment_order": payment_order_advice(case),
+        "confirmation_due": confirmation_deadline(case),
         "documents": documents(case),
         "session_form": (bound or {}).get("session") or forms.SessionForm(formdata=None),
         "agreement_form": (bound or {}).get("agreement") or _agreement_form(case),
         "respond_form": (bound or {}).get("respond") or forms.RespondForm(formdata=None),
         "evidence_form": (bound or {}).get("evidence") or forms.EvidenceForm(formdata=None),
         "button_form": forms.ButtonForm(formdata=None),
+        "decision_form": (bound or {}).get("decision")
+        or forms.ConfirmationDecisionForm(formdata=None),
     }
 
 

@@ -14,11 +14,11 @@ from mediation.cases import forms
 from mediation.cases.intake import evidence_dir
 from mediation.cases.page import ACTION_TITLES, action_form, page_context
 from mediation.extensions import db
+from mediation.localtime import SHANGHAI
 from mediation.messages import REFUSAL_MESSAGES, guard_message
-from mediation.models import Case, Evidence, SessionMode
-from mediation.services import casework
+from mediation.models import Case, ConfirmationStatus, Evidence, SessionMode
+from mediation.services import casework, confirmations
 from mediation.services.cases import CaseRefused, GuardFailed, IllegalTransition, claim, fire
-from mediation.services.filing import SHANGHAI
 from mediation.uploads import UploadRejected, attachment_response, delete_stored, store_upload
 from workflows.case import CaseTrigger
 
@@ -104,7 +104,7 @@ def act(case_id: int, trigger: str):
         return _page(case, {trigger: form}, 422)
     try:
         fire(case, trigger, actor=current_user, **_trigger_data(trigger, form))
-    except IllegalTransition as error:
+    except (IllegalTransition, CaseRefused) as error:
         return _refused(case, error.code)
     except GuardFailed as error:
         for problem in error.problems:
@@ -264,3 +264,18 @@ def reveal_identity(case_id: int):
         return _back(case)
     id_number = casework.reveal_identity(case, actor=current_user)
     return render_template("cases/identity.html", case=case, id_number=id_number)
+
+
+def request_confirmation(case_id: int):
+    case = load_case(case_id)
+    _require(case, "request_confirmation")
+    if forms.ButtonForm().validate_on_submit():
+        try:
+            confirmation = confirmations.request_confirmation(case, actor=current_user)
+        except CaseRefused as error:
+            return _refused(case, error.code)
+        if confirmation.status is ConfirmationStatus.requested:
+            flash(_("Both parties have asked; the court will review the agreement."), "success")
+        else:
+            flash(_("Your request is recorded; the other party must ask too."), "success")
+    return _back(case, "confirmation")

@@ -3,17 +3,16 @@
 The same value feeds the printable page and the PDF, so both always say the same thing.
 """
 
-from datetime import date
-
 from flask import url_for
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 
 from mediation.documents.pdf import Document, Labels, Section, Signature
-from mediation.models import Case, CaseDocument, DocumentKind
+from mediation.localtime import SHANGHAI
+from mediation.models import Case, CaseDocument, ConfirmationStatus, DocumentKind
 from mediation.privacy import mask_id_number, mask_phone
-from mediation.services.filing import SHANGHAI
-from workflows import deadlines
+from mediation.services.clocks import arbitration_apply_by
+from mediation.services.confirmations import confirmation_deadline
 
 
 def _labels() -> Labels:
@@ -103,6 +102,7 @@ def _decline(case: Case) -> list[Section]:
             ),
         ),
         Section(heading=_("Reason"), paragraphs=(case.close_reason or "",)),
+        _arbitration(case),
         Section(
             heading=_("What you can do"),
             paragraphs=(
@@ -116,57 +116,58 @@ def _decline(case: Case) -> list[Section]:
     ]
 
 
-def _effective(agreement) -> date:
-    """An agreement takes effect when the last party signs it."""
-    signed = max(agreement.applicant_signed_at, agreement.respondent_signed_at)
-    return signed.astimezone(SHANGHAI).date()
-
-
 def _agreement(case: Case) -> list[Section]:
     agreement = case.agreement
     rows = [(_("Amount to be paid"), _yuan(agreement.amount))]
     if agreement.due_date:
         rows.append((_("To be paid by"), format_date(agreement.due_date, "long")))
+    confirmation = case.confirmation
+    if confirmation is not None and confirmation.status is ConfirmationStatus.confirmed:
+        closing = _(
+            "%(court)s confirmed this agreement on %(date)s; it can be enforced by the court.",
+            court=confirmation.court.name,
+            date=_day(confirmation.decided_at),
+        )
+    else:
+        closing = _(
+            "Both parties may jointly apply to the people's court for judicial confirmation of "
+            "this agreement within 30 days of it taking effect, by %(date)s.",
+            date=format_date(confirmation_deadline(case), "long"),
+        )
     return [
         _parties(case),
         _claims(case),
         Section(heading=_("Terms agreed"), paragraphs=(agreement.terms,), rows=tuple(rows)),
-        Section(
-            paragraphs=(
-                _(
-                    "Both parties may jointly apply to the people's court for judicial "
-                    "confirmation of this agreement within 30 days of it taking effect, by "
-                    "%(date)s.",
-                    date=format_date(
-                        deadlines.judicial_confirmation_deadline(_effective(agreement)), "long"
-                    ),
-                ),
-            )
-        ),
+        Section(paragraphs=(closing,)),
     ]
 
 
+def _arbitration(case: Case) -> Section:
+    limit = arbitration_apply_by(case)
+    where = _(
+        "You may apply for labour arbitration to the labour and personnel dispute arbitration "
+        "commission where the contract was performed or where the employer is located."
+    )
+    when = (
+        _("Unpaid wages while you are still employed are not limited in time.")
+        if limit is None
+        else _(
+            "The limitation period is one year; your application for mediation interrupted it, "
+            "so apply by %(date)s at the latest.",
+            date=format_date(limit, "long"),
+        )
+    )
+    return Section(heading=_("Labour arbitration"), paragraphs=(f"{where} {when}",))
+
+
 def _termination(case: Case) -> list[Section]:
-    received = case.received_at.astimezone(SHANGHAI).date()
-    limit = deadlines.arbitration_limitation_date(received, interrupted_on=received)
     return [
         _parties(case),
         Section(
             heading=_("Mediation has ended without agreement"),
             paragraphs=(case.close_reason or "",),
         ),
-        Section(
-            heading=_("Labour arbitration"),
-            paragraphs=(
-                _(
-                    "You may apply for labour arbitration to the labour and personnel dispute "
-                    "arbitration commission where the contract was performed or where the employer "
-                    "is located. The limitation period is one year; your application for mediation "
-                    "interrupted it, so apply by %(date)s at the latest.",
-                    date=format_date(limit, "long"),
-                ),
-            ),
-        ),
+        _arbitration(case),
     ]
 
 

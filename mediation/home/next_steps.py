@@ -65,7 +65,7 @@ NEXT_STEPS: dict[Role, list[NextStep]] = {
         NextStep(
             _l("Judicial confirmation"),
             _l("Agreements waiting for confirmation."),
-            "court.confirmations",
+            "court.queue",
         ),
     ],
     Role.reemployment_officer: [

@@ -16,11 +16,13 @@ from mediation.models.cases import (
     PriorityGroup,
     SessionMode,
 )
+from mediation.models.confirmations import ConfirmationStatus, JudicialConfirmation
 from mediation.models.documents import CaseDocument, DocumentKind
 from mediation.models.events import AuditEvent
 from mediation.models.notifications import Notification, OutboxMessage
 from mediation.models.organizations import Employer, Organization, OrgKind
 from mediation.models.places import Region, RegionLevel
+from mediation.models.routing import RoutingRuleRow
 from mediation.models.users import ApiToken, Role, User, UserSession
 
 __all__ = [
@@ -35,12 +37,14 @@ __all__ = [
     "Category",
     "Channel",
     "Claim",
+    "ConfirmationStatus",
     "DeadlineReminder",
     "DocumentKind",
     "Employer",
     "Evidence",
     "EvidenceParty",
     "HolidaySchedule",
+    "JudicialConfirmation",
     "MediationSession",
     "Notification",
     "OrgKind",
@@ -50,6 +54,7 @@ __all__ = [
     "Region",
     "RegionLevel",
     "Role",
+    "RoutingRuleRow",
     "SessionMode",
     "User",
     "UserSession",

@@ -184,6 +184,9 @@ class Case(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     close_reason: Mapped[str | None] = mapped_column(Text)
+    # Optimistic locking: two people changing one case at once cannot both win; the second
+    # gets "the case changed" instead of overwriting the first (see services.cases.fire).
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
     transferred_from_organization: Mapped[Organization | None] = relationship(
@@ -202,6 +205,9 @@ class Case(db.Model):
     )
     agreement: Mapped["Agreement | None"] = relationship(back_populates="case")
     evidence: Mapped[list["Evidence"]] = relationship(back_populates="case", order_by="Evidence.id")
+    confirmation = relationship("JudicialConfirmation", back_populates="case", uselist=False)
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __str__(self) -> str:
         return self.number

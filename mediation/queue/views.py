@@ -2,9 +2,9 @@ from flask import render_template, request
 from flask_login import current_user
 
 from mediation.extensions import db
+from mediation.localtime import local_today
 from mediation.models import Category, PriorityGroup
 from mediation.queue.worklist import VIEWS, Filters, worklist_query
-from mediation.services.filing import local_today
 from workflows.case import CaseState
 
 

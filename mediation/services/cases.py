@@ -3,14 +3,16 @@
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.orm.exc import StaleDataError
 
 from mediation import policy
 from mediation.extensions import db
+from mediation.localtime import SHANGHAI, local_today
 from mediation.models import Case, DocumentKind, Organization, User
 from mediation.models.types import utcnow
 from mediation.services import audit, clocks
 from mediation.services.documents import issue_document
-from mediation.services.filing import SHANGHAI, local_today, representatives_of, staff_of
+from mediation.services.filing import representatives_of, staff_of
 from mediation.services.notifications import notify
 from mediation.services.routing import DatabaseDirectory
 from workflows.case import (
@@ -33,6 +35,16 @@ class CaseRefused(Exception):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+def _flush_or_refuse() -> None:
+    """Write now, so that a concurrent change to the same case (a double submit, two staff at
+    once) is refused here as a conflict rather than failing at commit."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise CaseRefused("changed_meanwhile") from None
 
 
 def _transfer_target(case: Case, organization_id: Any) -> Organization | None:
@@ -93,6 +105,7 @@ def fire(case: Case, trigger: str, *, actor: User, **data: Any) -> CaseTransitio
     target = _transfer_target(case, data.get("organization_id")) if trigger == "escalate" else None
     transition = workflow.fire(trigger_member.value, **facts)
     _apply_effects(case, trigger_member, actor=actor, data=data, target=target)
+    _flush_or_refuse()
     audit.record_case_event(
         case,
         trigger_member.value,
@@ -100,11 +113,18 @@ def fire(case: Case, trigger: str, *, actor: User, **data: Any) -> CaseTransitio
         transition=transition,
         organization=sender,
         note=data.get("reason"),
-        **({"to_organization": case.organization.name} if target else {}),
+        **_hop_details(case, trigger_member),
     )
     _issue_documents(case, trigger_member, actor)
     _notify(case, trigger_member, data, sender)
     return transition
+
+
+def _hop_details(case: Case, trigger: CaseTrigger) -> dict:
+    """For a transfer or a return: where the case went, for the path shown across tiers."""
+    if trigger not in (CaseTrigger.escalate, CaseTrigger.return_):
+        return {}
+    return {"to_organization": case.organization.name, "to_organization_id": case.organization_id}
 
 
 def _apply_effects(case: Case, trigger: CaseTrigger, *, actor: User, data: dict, target) -> None:
@@ -131,6 +151,7 @@ def _apply_effects(case: Case, trigger: CaseTrigger, *, actor: User, data: dict,
             case.organization = receiving
             case.mediator = None
             case.accepted_at = case.mediation_started_at = None
+            case.closed_at = case.close_reason = None  # a failed case transferred up reopens
             clocks.stop_mediation_clock(case)
             # The receiving organisation reviews it like a new application.
             clocks.start_acceptance_clock(case, local_today())

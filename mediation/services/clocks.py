@@ -9,7 +9,8 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from mediation.extensions import db
-from mediation.models import Case
+from mediation.localtime import SHANGHAI
+from mediation.models import Case, Category
 from mediation.services.calendar import work_calendar
 from workflows import deadlines
 from workflows.case import CaseState, Tier
@@ -83,3 +84,21 @@ def recompute_open_deadlines(year: int) -> int:
             case.mediation_deadline = mediation_due(case)
         changed += before != (case.acceptance_deadline, case.mediation_deadline)
     return changed
+
+
+def arbitration_apply_by(case: Case) -> date | None:
+    """The last day to apply for labour arbitration (劳动争议调解仲裁法 第二十七条).
+
+    The application for mediation interrupted the one-year period, which runs again from the
+    day it was received. Wage arrears while the worker is still employed have no limit (None).
+    """
+    received = case.received_at.astimezone(SHANGHAI).date()
+    return deadlines.arbitration_limitation_date(
+        received,
+        interrupted_on=received,
+        wage_arrears_while_employed=(
+            case.employment_end is None and Category.wage_arrears in case.categories
+        ),
+        employment_ended_on=case.employment_end,
+        calendar=work_calendar(),
+    )

@@ -4,13 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from mediation.extensions import db
+from mediation.localtime import SHANGHAI, local_today
 from mediation.models import (
     Case,
     CaseCategory,
@@ -33,11 +33,9 @@ from mediation.models.types import utcnow
 from mediation.services import audit, clocks
 from mediation.services.documents import issue_document
 from mediation.services.notifications import notify
-from mediation.services.routing import route_filing
+from mediation.services.routing import reason_of, route_filing
 from workflows.case import CaseWorkflow, Tier
 from workflows.routing import Filing
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -111,10 +109,6 @@ def _problems(application: Application) -> dict[str, list[Any]]:
     return errors
 
 
-def local_today() -> date:
-    return utcnow().astimezone(SHANGHAI).date()
-
-
 def _employer_for(given: EmployerInput) -> Employer:
     employer = db.session.scalar(select(Employer).where(Employer.uscc == given.uscc))
     if employer is not None:
@@ -181,7 +175,7 @@ def file_case(application: Application, *, actor: User) -> Case:
     case = Case(
         number=next_case_number(organization, received_at.astimezone(SHANGHAI).year),
         organization=organization,
-        routing_reason=decision.rule_key,
+        routing_reason=reason_of(decision),
         applicant=actor if actor.role is Role.worker else None,
         applicant_name=application.applicant.name,
         applicant_id_number=application.applicant.id_number,

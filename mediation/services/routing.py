@@ -1,13 +1,24 @@
-"""The organisations that routing and escalation can reach, read from the database."""
+"""Routing and transfer targets, from the organisations and the rules in the database."""
 
 from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from mediation.extensions import db
-from mediation.models import Organization, OrgKind, Region, RegionLevel
+from mediation.models import Organization, OrgKind, Region, RegionLevel, RoutingRuleRow, User
+from mediation.services import audit
 from workflows.case import Tier
-from workflows.routing import Filing, RoutingDecision, route
+from workflows.routing import DEFAULT_RULES, Filing, RoutingDecision, RoutingRule, route
+
+# Names of the built-in rules as an admin first sees them (pages explain them by key).
+DEFAULT_RULE_NAMES = {
+    "chosen_enterprise": "申请人选择企业劳动争议调解委员会",
+    "chosen_union": "申请人选择工会调解",
+    "chosen_court": "申请人选择法院诉前调解",
+    "collective": "集体争议（十人以上）由区调解中心受理",
+    "high_amount": "请求金额二十万元以上由区调解中心受理",
+    "employer_street": "用人单位注册地街道调解中心",
+}
 
 
 class DatabaseDirectory:
@@ -82,5 +93,87 @@ class DatabaseDirectory:
         return None
 
 
+def as_rule(row: RoutingRuleRow) -> RoutingRule:
+    return RoutingRule(
+        key=row.key or f"rule:{row.id}",
+        destination=row.destination,
+        organization_id=row.organization_id,
+        preferred_tier=Tier(row.preferred_tier) if row.preferred_tier else None,
+        min_workers=row.min_workers,
+        min_amount=row.min_amount,
+        categories=frozenset(row.categories or ()),
+        region_ids=frozenset(row.region_ids or ()),
+        industries=frozenset(row.industries or ()),
+        channels=frozenset(row.channels or ()),
+    )
+
+
+def rule_rows(*, active_only: bool = False) -> list[RoutingRuleRow]:
+    query = select(RoutingRuleRow).order_by(RoutingRuleRow.position, RoutingRuleRow.id)
+    if active_only:
+        query = query.where(RoutingRuleRow.active.is_(True))
+    return list(db.session.scalars(query))
+
+
 def route_filing(filing: Filing) -> RoutingDecision:
-    return route(filing, DatabaseDirectory())
+    return route(filing, DatabaseDirectory(), [as_rule(row) for row in rule_rows(active_only=True)])
+
+
+def reason_of(decision: RoutingDecision) -> str:
+    """What the case stores as the reason: a built-in rule's key, or an admin rule's name."""
+    if not decision.rule_key.startswith("rule:"):
+        return decision.rule_key
+    row = db.session.get(RoutingRuleRow, int(decision.rule_key.removeprefix("rule:")))
+    return row.name if row else decision.rule_key
+
+
+def reset_rules_to_defaults(actor: User | None = None) -> None:
+    """Replace the table with the rules of DESIGN.md §4 (as the first migration installs)."""
+    db.session.execute(delete(RoutingRuleRow))
+    for position, rule in enumerate(DEFAULT_RULES, start=1):
+        db.session.add(
+            RoutingRuleRow(
+                position=position,
+                key=rule.key,
+                name=DEFAULT_RULE_NAMES[rule.key],
+                destination=rule.destination,
+                preferred_tier=rule.preferred_tier,
+                min_workers=rule.min_workers,
+                min_amount=rule.min_amount,
+                categories=sorted(rule.categories),
+                region_ids=sorted(rule.region_ids),
+                industries=sorted(rule.industries),
+                channels=sorted(rule.channels),
+            )
+        )
+    if actor is not None:
+        audit.record("routing.reset", actor=actor)
+
+
+def save_rule(row: RoutingRuleRow, *, actor: User) -> RoutingRuleRow:
+    if row.position is None:
+        row.position = (db.session.scalar(select(func.max(RoutingRuleRow.position))) or 0) + 1
+    db.session.add(row)
+    db.session.flush()
+    audit.record("routing.rule_saved", actor=actor, subject=row, name=row.name)
+    return row
+
+
+def move_rule(row: RoutingRuleRow, offset: int, *, actor: User) -> None:
+    """Swap the rule with its neighbour above (-1) or below (+1)."""
+    rows = rule_rows()
+    index = rows.index(row)
+    other = index + offset
+    if not 0 <= other < len(rows):
+        return
+    rows[index], rows[other] = rows[other], rows[index]
+    for position, each in enumerate(rows, start=1):
+        each.position = position
+    audit.record("routing.rule_moved", actor=actor, subject=row, position=row.position)
+
+
+def set_rule_active(row: RoutingRuleRow, active: bool, *, actor: User) -> None:
+    row.active = active
+    audit.record(
+        "routing.rule_enabled" if active else "routing.rule_disabled", actor=actor, subject=row
+    )

@@ -9,9 +9,9 @@ from sqlalchemy.orm import joinedload
 
 from mediation import policy
 from mediation.extensions import db
+from mediation.localtime import local_today
 from mediation.models import Case, Organization
 from mediation.queue.worklist import OPEN, current_deadline
-from mediation.services.filing import local_today
 
 
 def overdue():

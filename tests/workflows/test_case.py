@@ -89,6 +89,13 @@ LEGAL = {
     },
     ("mediating", "withdraw"): {"state": "closed", "outcome": "withdrawn"},
     ("closed", "archive"): {"state": "archived"},
+    # Mediation failed at this tier: the case may be transferred up (issue 4).
+    ("closed", "escalate"): {
+        "state": "applied",
+        "outcome": None,
+        "tier": "hr_bureau",
+        "transferred_from_tier": "union",
+    },
 }
 ALL_PAIRS = [(state, trigger.value) for state in STATES for trigger in CaseTrigger]
 ILLEGAL = [pair for pair in ALL_PAIRS if pair not in LEGAL]
@@ -600,3 +607,12 @@ def test_ensure_allowed_judges_the_record_alone():
         CaseWorkflow(case_in("mediating", extension_days=5)).ensure_allowed("extend")
     assert raised.value.code == "already_extended"
     CaseWorkflow(case_in("closed")).ensure_allowed("archive")  # no facts needed to know this
+
+
+@pytest.mark.parametrize("outcome", ["resolved", "withdrawn", "declined"])
+def test_only_a_failed_case_can_be_transferred_after_closing(outcome: str) -> None:
+    case = case_in("closed", outcome=outcome)
+    before = asdict(case)
+    with pytest.raises(IllegalTransition):
+        CaseWorkflow(case).fire("escalate", **REASON)
+    assert asdict(case) == before

@@ -1,0 +1,68 @@
+"""The court liaison's desk: transfers into pre-litigation mediation, with their packet, and
+agreements both parties asked the court to confirm."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from mediation import policy
+from mediation.cases import forms
+from mediation.cases.page import page_context
+from mediation.cases.views import load_case
+from mediation.extensions import db
+from mediation.messages import REFUSAL_MESSAGES
+from mediation.models import Case, ConfirmationStatus, JudicialConfirmation
+from mediation.services import confirmations
+from mediation.services.cases import CaseRefused
+from workflows.case import CaseState
+
+
+def queue():
+    transfers = db.session.scalars(
+        select(Case)
+        .options(joinedload(Case.employer), joinedload(Case.transferred_from_organization))
+        .where(
+            Case.organization_id == current_user.organization_id,
+            Case.state == CaseState.applied,
+            Case.transferred_from_tier.is_not(None),
+        )
+        .order_by(Case.acceptance_deadline, Case.id)
+    ).all()
+    requests = db.session.scalars(
+        select(JudicialConfirmation)
+        .options(joinedload(JudicialConfirmation.case))
+        .where(
+            JudicialConfirmation.court_id == current_user.organization_id,
+            JudicialConfirmation.status == ConfirmationStatus.requested,
+        )
+        .order_by(JudicialConfirmation.id)
+    ).all()
+    return render_template("court/queue.html", transfers=transfers, requests=requests)
+
+
+def packet(case_id: int):
+    """Everything the court needs to decide on a transfer, on one printable page."""
+    return render_template("court/packet.html", **page_context(load_case(case_id)))
+
+
+def decide(case_id: int):
+    case = load_case(case_id)
+    if "decide_confirmation" not in policy.case_permissions(current_user, case):
+        abort(403)
+    form = forms.ConfirmationDecisionForm()
+    if not form.validate_on_submit():
+        return render_template("court/packet.html", **page_context(case, {"decision": form})), 422
+    try:
+        confirmations.decide_confirmation(
+            case,
+            actor=current_user,
+            confirm=form.decision.data == "confirm",
+            reason=form.reason.data or "",
+        )
+    except CaseRefused as error:
+        form.reason.errors.append(REFUSAL_MESSAGES[error.code])
+        return render_template("court/packet.html", **page_context(case, {"decision": form})), 422
+    flash(_("The decision was recorded and both parties are told."), "success")
+    return redirect(url_for("court.queue"))

@@ -1,0 +1,108 @@
+"""Judicial confirmation: both parties ask the district court to confirm their agreement
+within 30 days of it taking effect (人民调解法 第三十三条); a court liaison decides."""
+
+from datetime import date
+
+from mediation import policy
+from mediation.extensions import db
+from mediation.localtime import SHANGHAI, local_today
+from mediation.models import (
+    Case,
+    ConfirmationStatus,
+    JudicialConfirmation,
+    Organization,
+    User,
+)
+from mediation.models.types import utcnow
+from mediation.services import audit
+from mediation.services.calendar import work_calendar
+from mediation.services.cases import CaseRefused
+from mediation.services.filing import representatives_of, staff_of
+from mediation.services.notifications import notify
+from mediation.services.routing import DatabaseDirectory
+from workflows import deadlines
+from workflows.case import CaseState, Outcome
+
+
+def agreement_effective_on(case: Case) -> date:
+    """An agreement takes effect when the last party signs it."""
+    agreement = case.agreement
+    return (
+        max(agreement.applicant_signed_at, agreement.respondent_signed_at)
+        .astimezone(SHANGHAI)
+        .date()
+    )
+
+
+def confirmation_deadline(case: Case) -> date | None:
+    if (
+        case.outcome != Outcome.resolved
+        or case.agreement is None
+        or not case.agreement.fully_signed
+    ):
+        return None
+    return deadlines.judicial_confirmation_deadline(
+        agreement_effective_on(case), calendar=work_calendar()
+    )
+
+
+def request_confirmation(case: Case, *, actor: User) -> JudicialConfirmation:
+    policy.require_case_permission(actor, case, "request_confirmation")
+    due = confirmation_deadline(case)
+    if case.state not in (CaseState.closed, CaseState.archived) or due is None:
+        raise CaseRefused("not_allowed_in_state")
+    if local_today() > due:
+        raise CaseRefused("confirmation_too_late")
+    confirmation = case.confirmation
+    if confirmation is None:
+        directory = DatabaseDirectory()
+        court_id = directory.court_of(directory.district_of(case.employer.region_id))
+        if court_id is None:
+            raise CaseRefused("no_court")
+        confirmation = JudicialConfirmation(
+            case=case, court_id=court_id, status=ConfirmationStatus.awaiting_parties
+        )
+        db.session.add(confirmation)
+    elif confirmation.status not in (ConfirmationStatus.awaiting_parties,):
+        raise CaseRefused("already_requested")
+    now = utcnow()
+    if "sign_as_applicant" in policy.case_permissions(actor, case):
+        confirmation.applicant_requested_at = confirmation.applicant_requested_at or now
+    else:
+        confirmation.respondent_requested_at = confirmation.respondent_requested_at or now
+    if confirmation.applicant_requested_at and confirmation.respondent_requested_at:
+        confirmation.status = ConfirmationStatus.requested
+        db.session.flush()
+        notify(
+            staff_of(db.session.get(Organization, confirmation.court_id)),
+            "confirmation_requested",
+            case,
+        )
+    audit.record_case_event(case, "confirmation_requested", actor=actor)
+    return confirmation
+
+
+def decide_confirmation(case: Case, *, actor: User, confirm: bool, reason: str = "") -> None:
+    policy.require_case_permission(actor, case, "decide_confirmation")
+    confirmation = case.confirmation
+    if confirmation.status is not ConfirmationStatus.requested:
+        raise CaseRefused("not_allowed_in_state")
+    if not confirm and not reason.strip():
+        raise CaseRefused("reason_required")
+    confirmation.status = ConfirmationStatus.confirmed if confirm else ConfirmationStatus.refused
+    confirmation.decided_at = utcnow()
+    confirmation.decided_by_id = actor.id
+    confirmation.reason = reason or None
+    audit.record_case_event(
+        case,
+        "confirmed" if confirm else "confirmation_refused",
+        actor=actor,
+        organization=confirmation.court,
+        note=reason or None,
+    )
+    notify(
+        [case.applicant, *representatives_of(case.employer)],
+        "confirmed" if confirm else "confirmation_refused",
+        case,
+        reason=reason,
+    )
