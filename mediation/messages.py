@@ -82,6 +82,7 @@ REFUSAL_MESSAGES = {
     "no_court": _l("No court of the district takes confirmation requests on this platform."),
     "already_requested": _l("Confirmation has already been asked for."),
     "reason_required": GUARD_MESSAGES["reason_required"],
+    "moved_on": _l("This case is now with another organisation; you can still read it."),
     "changed_meanwhile": _l(
         "Someone changed this case at the same moment. Nothing you sent was applied; "
         "look at the case again and repeat the action if it is still needed."

@@ -148,6 +148,13 @@ class Browser:
         html = self.client.get(page or url).get_data(as_text=True)
         return self.client.post(url, data={**data, "csrf_token": csrf_token_from(html)}, **kwargs)
 
+    def act(self, case_id: int, trigger: str, fields: dict, *, page: str | None = None, **kwargs):
+        """Fire ``trigger`` from the case page's form (its fields carry the trigger as prefix)."""
+        data = {f"{trigger}-{name}": value for name, value in fields.items()}
+        return self.submit(
+            f"/cases/{case_id}/act/{trigger}", data, page=page or f"/cases/{case_id}", **kwargs
+        )
+
     def login(self, identifier: str, password: str = "demo-2026"):
         response = self.submit("/login", {"identifier": identifier, "password": password})
         assert response.status_code == 302, "login failed"

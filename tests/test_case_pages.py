@@ -183,9 +183,7 @@ def test_other_people_cannot_see_the_case_or_its_files(app, demo, make_browser, 
         assert other.get(download).status_code == 404, username
     outsider = make_browser()
     outsider.login("med_union")
-    response = outsider.submit(
-        f"/cases/{case.id}/act/accept", {"respondent_consent": "y"}, page="/"
-    )
+    response = outsider.act(case.id, "accept", {"respondent_consent": "y"}, page="/")
     assert response.status_code == 404
     assert db.session.get(Case, case.id).state == "applied"
 
@@ -194,10 +192,10 @@ def test_illegal_trigger_shows_a_message_and_changes_nothing(app, demo, make_bro
     case = filed_case()
     mediator = make_browser()
     mediator.login("med_hr")
-    response = mediator.submit(
-        f"/cases/{case.id}/act/settle",
+    response = mediator.act(
+        case.id,
+        "settle",
         {},
-        page=f"/cases/{case.id}",
         headers={"Accept-Language": "en"},
     )
     assert response.status_code == 302
@@ -213,14 +211,14 @@ def test_reason_is_required_to_decline(app, demo, make_browser):
     case = filed_case()
     mediator = make_browser()
     mediator.login("med_hr")
-    response = mediator.submit(
-        f"/cases/{case.id}/act/decline",
+    response = mediator.act(
+        case.id,
+        "decline",
         {"reason": "  "},
-        page=f"/cases/{case.id}",
         headers={"Accept-Language": "en"},
     )
     assert response.status_code == 422
-    assert "Please fill this in" in errors(response)["reason"]
+    assert "Please fill this in" in errors(response)["decline-reason"]
 
 
 def test_full_id_number_view_is_audited(app, demo, make_browser):

@@ -47,23 +47,19 @@ def test_extension_moves_the_deadline_once(app, demo, make_browser):
         ({"days": "ten", "applicant_consent": "y", "respondent_consent": "y"}, "Not a valid"),
     ]
     for data, message in cases:
-        response = mediator.submit(
-            f"{page}/act/extend", data, page=page, headers={"Accept-Language": "en"}
-        )
+        response = mediator.act(case.id, "extend", data, headers={"Accept-Language": "en"})
         assert response.status_code == 422 and message in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Case, case.id).mediation_deadline == before
     ok = {"days": "10", "applicant_consent": "y", "respondent_consent": "y"}
-    assert mediator.submit(f"{page}/act/extend", ok, page=page).status_code == 302
+    assert mediator.act(case.id, "extend", ok).status_code == 302
     db.session.expire_all()
     extended = db.session.get(Case, case.id)
     assert extended.extension_days == 10
     assert extended.mediation_deadline == deadlines.mediation_deadline(
         extended.mediation_clock_start, 10
     )
-    response = mediator.submit(
-        f"{page}/act/extend", ok, page=page, headers={"Accept-Language": "en"}
-    )
+    response = mediator.act(case.id, "extend", ok, headers={"Accept-Language": "en"})
     assert response.status_code == 302  # refused with a message: the button is gone
     assert "already been extended once" in mediator.get(
         page, headers={"Accept-Language": "en"}

@@ -142,7 +142,8 @@ def transfer_targets(case: Case) -> list[Organization]:
 def action_form(case: Case, trigger: str, *, bound: bool):
     """The form of ``trigger``: bound to the request being handled, or empty for display."""
     form_class = ACTION_FORMS.get(trigger, forms.ButtonForm)
-    form = form_class() if bound else form_class(formdata=None)
+    # Several action forms share a page: the prefix keeps their field ids (and labels) apart.
+    form = form_class(prefix=trigger) if bound else form_class(formdata=None, prefix=trigger)
     if trigger == "escalate":
         form.organization_id.choices = [("", _l("The next tier (default)"))] + [
             (str(org.id), f"{org.name} ({org.kind.title})") for org in transfer_targets(case)

@@ -98,7 +98,11 @@ def act(case_id: int, trigger: str):
     case = load_case(case_id)
     if trigger not in {t.value for t in CaseTrigger} or trigger == CaseTrigger.apply:
         abort(404)
-    _require(case, trigger)
+    if trigger not in policy.case_permissions(current_user, case):
+        if current_user.is_staff and case.organization_id != current_user.organization_id:
+            # Typically a second submit of a transfer: say so rather than "forbidden".
+            return _refused(case, "moved_on")
+        abort(403)
     form = action_form(case, trigger, bound=True)
     if not form.validate_on_submit():
         return _page(case, {trigger: form}, 422)

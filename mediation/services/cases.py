@@ -103,8 +103,11 @@ def fire(case: Case, trigger: str, *, actor: User, **data: Any) -> CaseTransitio
     facts = _facts(case, trigger_member, data)
     sender = case.organization
     target = _transfer_target(case, data.get("organization_id")) if trigger == "escalate" else None
-    transition = workflow.fire(trigger_member.value, **facts)
-    _apply_effects(case, trigger_member, actor=actor, data=data, target=target)
+    # No autoflush until the case is complete: the one flush below is where a concurrent
+    # change to the same case shows up.
+    with db.session.no_autoflush:
+        transition = workflow.fire(trigger_member.value, **facts)
+        _apply_effects(case, trigger_member, actor=actor, data=data, target=target)
     _flush_or_refuse()
     audit.record_case_event(
         case,

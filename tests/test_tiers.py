@@ -1,0 +1,323 @@
+"""The four tiers as one loop: rules an admin edits, transfers, returns, the court's desk,
+judicial confirmation, arbitration advice."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from mediation.extensions import db
+from mediation.models import AuditEvent, Case, Organization, RoutingRuleRow
+from mediation.services import casework
+from mediation.services.cases import fire
+from tests.factories import filed_case, user
+from workflows.case import Tier
+
+
+def org_id(name: str) -> int:
+    return db.session.scalar(select(Organization.id).where(Organization.name == name))
+
+
+DISTRICT_CENTRE = "清城区劳动人事争议调解中心"
+STREET_CENTRE = "凤城街道劳动人事争议调解中心"
+COURT = "清城区人民法院诉前调解中心"
+
+
+@pytest.fixture
+def in_request(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield
+
+
+def test_admin_adds_a_rule_and_the_next_filing_follows_it(app, demo, make_browser):
+    admin = make_browser()
+    admin.login("admin")
+    response = admin.submit(
+        "/admin/routing/new",
+        {
+            "name": "欠薪案件由区中心办理",
+            "destination": "organization",
+            "organization": str(org_id(DISTRICT_CENTRE)),
+            "preferred_tier": "",
+            "min_workers": "",
+            "min_amount": "",
+            "categories": ["wage_arrears"],
+            "active": "y",
+        },
+    )
+    assert response.status_code == 302
+    rule = db.session.scalar(select(RoutingRuleRow).where(RoutingRuleRow.key.is_(None)))
+    for _ in range(6):  # to the top of the list
+        admin.submit(f"/admin/routing/{rule.id}/move/up", {}, page="/admin/routing")
+    with app.test_request_context():
+        case = filed_case()
+    assert case.organization.name == DISTRICT_CENTRE
+    assert case.routing_reason == "欠薪案件由区中心办理"
+    worker = make_browser()
+    worker.login("worker1")
+    page = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "because 欠薪案件由区中心办理" in page
+
+    admin.submit(f"/admin/routing/{rule.id}/toggle", {}, page="/admin/routing")
+    with app.test_request_context():
+        assert filed_case().organization.name == STREET_CENTRE
+
+
+def test_try_it_shows_the_rule_a_sample_case_hits(app, demo, browser):
+    from mediation.models import Employer
+
+    browser.login("admin")
+    employer = db.session.scalar(select(Employer).where(Employer.uscc == "91350100M000100Y43"))
+    html = browser.get(
+        f"/admin/routing?employer={employer.id}&categories=wage_arrears&amount=250000&workers=1"
+        "&preferred_tier=&channel=web",
+        headers={"Accept-Language": "en"},
+    ).get_data(as_text=True)
+    assert f"It would go to {DISTRICT_CENTRE}" in html and "请求金额二十万元以上" in html
+
+
+def test_a_rule_for_one_organisation_needs_the_organisation(app, demo, browser):
+    browser.login("admin")
+    response = browser.submit(
+        "/admin/routing/new",
+        {
+            "name": "x",
+            "destination": "organization",
+            "organization": "0",
+            "preferred_tier": "",
+            "min_workers": "",
+            "min_amount": "",
+            "active": "y",
+        },
+        headers={"Accept-Language": "en"},
+    )
+    assert "Choose the organisation" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(RoutingRuleRow.id))) == 6
+
+
+def test_transferred_case_leaves_the_sender_queue_but_stays_readable(app, demo, make_browser):
+    with app.test_request_context():
+        case = filed_case()
+        fire(
+            case,
+            "escalate",
+            actor=user("med_hr"),
+            reason="涉及多名工人",
+            organization_id=org_id(COURT),
+        )
+        db.session.commit()
+    sender = make_browser()
+    sender.login("med_hr")
+    assert case.number not in sender.get("/queue").get_data(as_text=True)
+    page = sender.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert case.number in page and "What you can do" not in page
+    assert "涉及多名工人" in page  # the reason, on the path across organisations
+    receiver = make_browser()
+    receiver.login("court1")
+    assert case.number in receiver.get("/queue").get_data(as_text=True)
+    assert case.number in receiver.get("/court/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"reason": "", "organization_id": ""}, "Please fill this in"),
+        ({"reason": "x", "organization_id": "__street__"}, "Not a valid choice"),  # same tier
+        ({"reason": "x", "organization_id": "__enterprise__"}, "Not a valid choice"),
+    ],
+)
+def test_bad_escalation_is_refused_and_changes_nothing(app, demo, make_browser, data, message):
+    with app.test_request_context():
+        case = filed_case()  # at the street centre (hr_bureau tier)
+    placeholders = {
+        "__street__": org_id("东城街道劳动人事争议调解中心"),
+        "__enterprise__": org_id("清远某某新材料有限公司劳动争议调解委员会"),
+    }
+    data = {k: str(placeholders.get(v, v)) for k, v in data.items()}
+    mediator = make_browser()
+    mediator.login("med_hr")
+    response = mediator.act(
+        case.id,
+        "escalate",
+        data,
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).organization.name == STREET_CENTRE
+
+
+def test_double_submitted_escalation_transfers_once(app, demo, make_browser):
+    from tests.conftest import csrf_token_from
+
+    with app.test_request_context():
+        case = filed_case()
+    mediator = make_browser()
+    mediator.login("med_hr")
+    token = csrf_token_from(mediator.get(f"/cases/{case.id}").get_data(as_text=True))
+    data = {
+        "escalate-reason": "需法院调解",
+        "escalate-organization_id": str(org_id(COURT)),
+        "csrf_token": token,
+    }
+    first = mediator.client.post(f"/cases/{case.id}/act/escalate", data=data)
+    second = mediator.client.post(f"/cases/{case.id}/act/escalate", data=data)
+    assert first.status_code == second.status_code == 302
+    page = mediator.get(f"/cases/{case.id}")
+    assert "该案件已转至其他组织办理" in page.get_data(as_text=True)  # told in Chinese, the default
+    escalations = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.case_id == case.id, AuditEvent.action == "case.escalate"
+        )
+    )
+    assert escalations == 1
+
+
+def test_concurrent_escalations_of_one_case_transfer_it_once(app, demo):
+    from mediation.services.cases import CaseRefused
+
+    with app.test_request_context():
+        case = filed_case()
+    case_id, court = case.id, org_id(COURT)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def escalate():
+        with app.test_request_context():
+            loaded = db.session.get(Case, case_id)
+            assert loaded.organization is not None  # loaded before the race
+            barrier.wait()
+            try:
+                fire(loaded, "escalate", actor=user("med_hr"), reason="x", organization_id=court)
+                db.session.commit()
+                outcomes.append("moved")
+            except CaseRefused as error:
+                outcomes.append(error.code)
+            except Exception as error:
+                outcomes.append(type(error).__name__)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=escalate) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["changed_meanwhile", "moved"]
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.case_id == case_id, AuditEvent.action == "case.escalate"
+            )
+        )
+        == 1
+    )
+
+
+def test_court_returns_a_transfer_and_it_lands_back_with_the_reason(app, demo, make_browser):
+    with app.test_request_context():
+        case = filed_case()
+        fire(
+            case, "escalate", actor=user("med_hr"), reason="调解不成", organization_id=org_id(COURT)
+        )
+        db.session.commit()
+    court = make_browser()
+    court.login("court1")
+    desk = court.get("/court/").get_data(as_text=True)
+    assert case.number in desk
+    packet = court.get(f"/court/cases/{case.id}", headers={"Accept-Language": "en"})
+    assert "Why the lower tiers did not settle it" in packet.get_data(as_text=True)
+    response = court.act(
+        case.id, "return", {"reason": "证据材料不全，请补充"}, page=f"/court/cases/{case.id}"
+    )
+    assert response.status_code == 302
+    mediator = make_browser()
+    mediator.login("med_hr")
+    assert case.number in mediator.get("/queue").get_data(as_text=True)
+    page = mediator.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "证据材料不全，请补充" in page
+
+
+def test_the_applicant_may_ask_for_the_next_tier_after_a_failure(app, demo, make_browser):
+    with app.test_request_context():
+        case = filed_case(preferred_tier=Tier.enterprise)
+        committee = user("med_enterprise")
+        fire(case, "accept", actor=committee, respondent_consent=True)
+        fire(case, "mediate", actor=committee)
+        fire(case, "fail", actor=committee, reason="公司不同意支付")
+        db.session.commit()
+    worker = make_browser()
+    worker.login("worker1")
+    page = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Labour arbitration" in page and "Transfer to a higher tier" in page
+    response = worker.act(case.id, "escalate", {"reason": "希望工会调解", "organization_id": ""})
+    assert response.status_code == 302
+    db.session.expire_all()
+    moved = db.session.get(Case, case.id)
+    assert (moved.state, moved.outcome, moved.tier) == ("applied", None, "union")
+    assert moved.organization.name == "清城区总工会劳动争议调解委员会"
+
+
+def settle(case):
+    mediator = user("med_hr")
+    fire(case, "accept", actor=mediator, respondent_consent=True)
+    fire(case, "mediate", actor=mediator)
+    casework.draft_agreement(
+        case, actor=mediator, terms="公司支付13000元", amount=13000, due_date=None
+    )
+    casework.sign_agreement(case, actor=user("worker1"))
+    casework.sign_agreement(case, actor=user("employer1"))
+    fire(case, "settle", actor=mediator)
+    db.session.commit()
+
+
+def test_judicial_confirmation_needs_both_parties_and_the_court(app, demo, make_browser):
+    with app.test_request_context():
+        case = filed_case()
+        settle(case)
+    worker, employer, court = make_browser(), make_browser(), make_browser()
+    worker.login("worker1")
+    employer.login("employer1")
+    court.login("court1")
+    worker.submit(f"/cases/{case.id}/confirmation", {}, page=f"/cases/{case.id}")
+    assert case.number not in court.get("/court/").get_data(as_text=True)  # one party only
+    employer.submit(f"/cases/{case.id}/confirmation", {}, page=f"/cases/{case.id}")
+    assert case.number in court.get("/court/").get_data(as_text=True)
+    refused = court.submit(
+        f"/court/cases/{case.id}/confirmation",
+        {"decision": "refuse", "reason": ""},
+        page=f"/court/cases/{case.id}",
+        headers={"Accept-Language": "en"},
+    )
+    assert refused.status_code == 422 and "Please write why" in refused.get_data(as_text=True)
+    court.submit(
+        f"/court/cases/{case.id}/confirmation",
+        {"decision": "confirm", "reason": ""},
+        page=f"/court/cases/{case.id}",
+    )
+    page = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Confirmed by the court" in page
+    with app.test_request_context():
+        from mediation.documents.builders import build
+        from mediation.models import DocumentKind
+        from mediation.services.documents import latest_document
+
+        db.session.expire_all()
+        settled = db.session.get(Case, case.id)
+        document = build(settled, latest_document(settled, DocumentKind.agreement))
+        assert any(COURT in p for s in document.sections for p in s.paragraphs)
+
+
+def test_confirmation_after_30_days_is_refused(app, demo, make_browser):
+    with app.test_request_context():
+        case = filed_case()
+        settle(case)
+        agreement = case.agreement
+        agreement.applicant_signed_at -= timedelta(days=40)
+        agreement.respondent_signed_at -= timedelta(days=40)
+        db.session.commit()
+    worker = make_browser()
+    worker.login("worker1")
+    worker.submit(f"/cases/{case.id}/confirmation", {}, page=f"/cases/{case.id}")
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).confirmation is None
