@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case, DeadlineReminder, HolidaySchedule, Notification
+from mediation.models import (
+    AuditEvent,
+    Case,
+    CaseDocument,
+    DeadlineReminder,
+    HolidaySchedule,
+    Notification,
+)
 from mediation.services import clocks
 from mediation.services.cases import fire
 from mediation.services.sweep import sweep
@@ -172,6 +179,12 @@ def test_sweep_twice_sends_each_reminder_once_and_marks_overdue(app, demo, in_re
         "mediation_overdue",
     ]
     assert db.session.scalar(select(func.count()).select_from(DeadlineReminder)) == 4
+    notice = db.session.scalar(
+        select(CaseDocument).where(
+            CaseDocument.case_id == late.id, CaseDocument.kind == "period_expired_notice"
+        )
+    )
+    assert notice is not None  # the worker's notice, a page and a PDF like every document
     overdue_events = db.session.scalar(
         select(func.count(AuditEvent.id)).where(AuditEvent.action == "case.overdue")
     )

@@ -13,10 +13,11 @@ from mediation import policy
 from mediation.cases import forms
 from mediation.extensions import db
 from mediation.localtime import local_today
-from mediation.models import AuditEvent, Case, CaseDocument, Category, Organization, OrgKind, User
+from mediation.models import AuditEvent, Case, CaseDocument, Organization, OrgKind, User
 from mediation.services import clocks
 from mediation.services.calendar import work_calendar
 from mediation.services.confirmations import confirmation_deadline
+from mediation.services.payment import payment_order_applies
 from workflows import deadlines
 from workflows.case import CaseState, CaseWorkflow, Outcome, Tier
 
@@ -231,17 +232,13 @@ def arbitration_advice(case: Case) -> ArbitrationAdvice | None:
 
 
 def payment_order_advice(case: Case) -> bool:
-    """An agreement to pay wages, injury costs or compensation that falls due unpaid can go
-    to a court for a payment order (劳动争议调解仲裁法 第十六条)."""
+    """Show the route once an agreed payment falls due (it may have gone unpaid)."""
     agreement = case.agreement
-    payable = {Category.wage_arrears, Category.work_injury, Category.dismissal_compensation}
-    return bool(
+    return (
         case.outcome == Outcome.resolved
-        and agreement
-        and agreement.amount > 0
-        and agreement.due_date
+        and payment_order_applies(case)
+        and agreement.due_date is not None
         and agreement.due_date < local_today()
-        and payable & set(case.categories)
     )
 
 

@@ -13,6 +13,7 @@ from mediation.models import Case, CaseDocument, ConfirmationStatus, DocumentKin
 from mediation.privacy import mask_id_number, mask_phone
 from mediation.services.clocks import arbitration_apply_by
 from mediation.services.confirmations import confirmation_deadline
+from mediation.services.payment import payment_order_applies
 
 
 def _labels() -> Labels:
@@ -134,11 +135,19 @@ def _agreement(case: Case) -> list[Section]:
             "this agreement within 30 days of it taking effect, by %(date)s.",
             date=format_date(confirmation_deadline(case), "long"),
         )
+    paragraphs = [closing]
+    if payment_order_applies(case):
+        paragraphs.append(
+            _(
+                "If the employer does not pay as agreed, the worker may apply to the basic "
+                "people's court for a payment order with this agreement."
+            )
+        )
     return [
         _parties(case),
         _claims(case),
         Section(heading=_("Terms agreed"), paragraphs=(agreement.terms,), rows=tuple(rows)),
-        Section(paragraphs=(closing,)),
+        Section(paragraphs=tuple(paragraphs)),
     ]
 
 
@@ -171,12 +180,32 @@ def _termination(case: Case) -> list[Section]:
     ]
 
 
+def _period_expired(case: Case) -> list[Section]:
+    due = format_date(case.mediation_deadline, "long") if case.mediation_deadline else ""
+    return [
+        _parties(case),
+        Section(
+            heading=_("The mediation period has expired"),
+            paragraphs=(
+                _(
+                    "The mediation period ended on %(date)s without an agreement. Either party "
+                    "may now apply for labour arbitration; the parties may also agree with the "
+                    "mediator to go on.",
+                    date=due,
+                ),
+            ),
+        ),
+        _arbitration(case),
+    ]
+
+
 BUILDERS = {
     DocumentKind.application: _application,
     DocumentKind.acceptance_notice: _acceptance,
     DocumentKind.decline_notice: _decline,
     DocumentKind.agreement: _agreement,
     DocumentKind.termination_notice: _termination,
+    DocumentKind.period_expired_notice: _period_expired,
 }
 
 

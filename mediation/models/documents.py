@@ -18,6 +18,7 @@ class DocumentKind(StrEnum):
     decline_notice = "decline_notice"
     agreement = "agreement"
     termination_notice = "termination_notice"
+    period_expired_notice = "period_expired_notice"
 
     @property
     def title(self) -> LazyString:
@@ -30,6 +31,7 @@ DOCUMENT_TITLES = {
     DocumentKind.decline_notice: _l("Notice of non-acceptance"),
     DocumentKind.agreement: _l("Mediation agreement"),
     DocumentKind.termination_notice: _l("Notice of termination of mediation"),
+    DocumentKind.period_expired_notice: _l("Notice that the mediation period has expired"),
 }
 
 

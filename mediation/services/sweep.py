@@ -10,9 +10,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from mediation.extensions import db
-from mediation.models import Case, DeadlineReminder, User
+from mediation.models import Case, DeadlineReminder, DocumentKind, User
 from mediation.services import audit
 from mediation.services.calendar import work_calendar
+from mediation.services.documents import issue_document
 from mediation.services.filing import staff_of
 from mediation.services.notifications import notify
 from workflows import deadlines
@@ -80,5 +81,6 @@ def sweep(today: date) -> SweepReport:
                 report.cases.append(case.number)
             if clock == "mediation" and _first_time(case, "arbitration_open", due):
                 notify([case.applicant], "arbitration_open", case, due=due.isoformat())
+                issue_document(case, DocumentKind.period_expired_notice, actor=None)
                 report.arbitration_notices += 1
     return report

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from mediation.extensions import db
-from mediation.models import Case
+from mediation.models import Case, Organization
 
 # The filing body of DESIGN.md §6, as mobile clients send it.
 DESIGN_BODY = {
@@ -243,3 +243,45 @@ def test_openapi_document_describes_every_api_route(app, api):
         path = path.replace("<trigger>", "{trigger}")
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in described, (path, method)
+
+
+def test_transfers_court_review_and_confirmation_through_the_api(api):
+    case_id = api("POST", "/cases", "worker1", json=body()).json["id"]
+    court = db.session.scalar(select(Organization.id).where(Organization.kind == "court"))
+    moved = api(
+        "POST",
+        f"/cases/{case_id}/escalate",
+        "med_hr",
+        json={"reason": "金额较大", "organization_id": court},
+    )
+    assert moved.status_code == 200 and moved.json["tier"] == "court"
+    assert moved.json["transfer_path"][0]["organization"] == "清城区人民法院诉前调解中心"
+    lower = api("POST", f"/cases/{case_id}/escalate", "court1", json={"reason": "x"})
+    assert lower.status_code == 409  # the court is the top tier
+    back = api("POST", f"/cases/{case_id}/return", "court1", json={"reason": "材料不全"})
+    assert back.status_code == 200 and back.json["tier"] == "hr_bureau"
+    for user_name, step, data in [
+        ("med_hr", "accept", {"respondent_consent": True}),
+        ("med_hr", "mediate", {}),
+        ("med_hr", "agreement", {"terms": "支付13000元", "amount": "13000.00"}),
+        ("worker1", "agreement/sign", None),
+        ("employer1", "agreement/sign", None),
+        ("med_hr", "settle", {}),
+        ("worker1", "confirmation", None),
+        ("employer1", "confirmation", None),
+    ]:
+        assert api("POST", f"/cases/{case_id}/{step}", user_name, json=data).status_code == 200
+    refused = api(
+        "POST", f"/cases/{case_id}/confirmation/decision", "court1", json={"confirm": False}
+    )
+    assert refused.status_code == 422 and "reason" in refused.json["errors"]
+    decided = api(
+        "POST", f"/cases/{case_id}/confirmation/decision", "court1", json={"confirm": True}
+    )
+    assert decided.json["judicial_confirmation"]["status"] == "confirmed"
+    assert (
+        api(
+            "POST", f"/cases/{case_id}/confirmation/decision", "med_hr", json={"confirm": True}
+        ).status_code
+        == 403
+    )
