@@ -134,3 +134,37 @@ def test_settled_agreement_gets_judicial_confirmation(app, demo, new_page, scree
     worker.goto(url)
     expect(worker.locator("#confirmation")).to_contain_text("Confirmed by the court")
     screenshot(worker, "confirmed")
+
+
+def test_admin_changes_a_rule_and_the_next_filing_follows_it(app, demo, new_page):
+    admin = staff_page(new_page, "admin")
+    admin.goto("/admin/routing")
+    admin.get_by_role("link", name="Add a rule").click()
+    admin.get_by_label("Name").fill("Overtime disputes to the district centre")
+    admin.get_by_label("Send the case to").select_option(label="One organisation, named below")
+    admin.get_by_label("Organisation (when sending to one organisation)").select_option(
+        label="清城区劳动人事争议调解中心 (HR bureau mediation centre)"
+    )
+    admin.locator("#categories").get_by_label("Overtime pay").check()
+    admin.get_by_role("button", name="Save the rule").click()
+    expect(admin.get_by_text("The rule is saved")).to_be_visible()
+    rule = admin.locator("li.rule", has_text="Overtime disputes to the district centre")
+    for _ in range(6):
+        rule.get_by_role("button", name="Move up").click()
+    expect(admin.locator("li.rule").first).to_contain_text("Overtime disputes")
+
+    with app.test_request_context():
+        from mediation.models import Category
+        from mediation.services.filing import ClaimInput
+
+        case = filed_case(
+            categories=(Category.overtime,),
+            claims=(ClaimInput(Category.overtime, 2400, "加班费"),),
+        )
+    worker = new_page(locale="en-US")
+    sign_in_en(worker, "worker1")
+    worker.goto(f"/cases/{case.id}")
+    expect(worker.locator(".panel").first).to_contain_text("清城区劳动人事争议调解中心")
+    expect(worker.locator(".panel").first).to_contain_text(
+        "because Overtime disputes to the district centre"
+    )
