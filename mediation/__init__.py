@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.home.blueprint import bp as home_bp
     from mediation.notifications.blueprint import bp as notifications_bp
     from mediation.queue.blueprint import bp as queue_bp
+    from mediation.referrals.blueprint import bp as referrals_bp
     from mediation.supervision.blueprint import bp as supervision_bp
 
     csrf.exempt(api_bp)  # safe: the API ignores cookies (see mediation.api.auth)
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         queue_bp,
         notifications_bp,
         supervision_bp,
+        referrals_bp,
         api_bp,
     )
     for blueprint in blueprints:
@@ -136,6 +138,7 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_currency, format_date, format_datetime
 
     from mediation import privacy
+    from mediation.industries import INDUSTRIES
     from mediation.messages import EVENT_TITLES
     from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
     from workflows.case import CaseState, Outcome, Tier
@@ -152,6 +155,7 @@ def _register_template_helpers(app: Flask) -> None:
         outcome_title=lambda outcome: OUTCOME_TITLES[Outcome(outcome)],
         tier_title=lambda tier: TIER_TITLES[Tier(tier)],
         event_title=lambda action: EVENT_TITLES.get(action, action),
+        industry_title=lambda code: INDUSTRIES.get(code, code),
     )
 
     @app.context_processor

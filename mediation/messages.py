@@ -24,6 +24,8 @@ GUARD_MESSAGES = {
     "tier_not_higher": _l("A case can only be transferred to a higher tier."),
     "not_transferred": _l("Only a transferred case that has not been accepted can be returned."),
     "checklist_incomplete": _l("Tick every item of the file checklist first."),
+    "before_referral": _l("The job cannot start before the referral."),
+    "negative": _l("An amount cannot be negative."),
 }
 
 
@@ -64,6 +66,17 @@ NOTIFICATION_MESSAGES = {
     "confirmation_refused": _l(
         "The court did not confirm the agreement of case %(number)s: %(reason)s"
     ),
+    "referred": _l(
+        "Because you lost your job, %(centre)s will contact you by %(due)s to help you find "
+        "a new one (case %(number)s)."
+    ),
+    "new_referral": _l("A worker of case %(number)s was referred to you for re-employment."),
+    "referral_contact": _l("%(centre)s recorded a contact with you."),
+    "referral_start_training": _l("%(centre)s recorded your training."),
+    "referral_place": _l("%(centre)s recorded your new job. Congratulations!"),
+    "referral_close": _l("%(centre)s closed your re-employment referral."),
+    "vacancy_proposed": _l("A job is proposed to you: %(title)s at %(employer)s."),
+    "vacancy_answered": _l("The worker answered the proposal of %(title)s."),
     "arbitration_open": _l(
         "The mediation period of case %(number)s ended on %(due)s without an agreement. You may "
         "now apply for labour arbitration, or agree with the mediator to go on."
@@ -113,6 +126,17 @@ EVENT_TITLES = {
     "case.identity_viewed": _l("Full ID number viewed by staff"),
     "case.overdue": _l("Deadline passed"),
     "case.confirmation_requested": _l("Judicial confirmation asked for"),
+    "case.referred": _l("Referred to re-employment services"),
+    "case.referral_without_centre": _l("No re-employment centre serves this place"),
+    "case.referral_claimed": _l("A re-employment officer took the referral"),
+    "case.referral_contact": _l("Re-employment: contact recorded"),
+    "case.referral_start_training": _l("Re-employment: training started"),
+    "case.referral_place": _l("Re-employment: placed in a new job"),
+    "case.referral_decline": _l("Re-employment referral declined"),
+    "case.referral_close": _l("Re-employment referral closed"),
+    "case.referral_profile": _l("Re-employment: profile updated"),
+    "case.vacancy_proposed": _l("Re-employment: a job proposed"),
+    "case.vacancy_answered": _l("Re-employment: the worker answered a proposal"),
     "case.confirmed": _l("Agreement confirmed by the court"),
     "case.confirmation_refused": _l("Agreement not confirmed by the court"),
 }

@@ -13,7 +13,15 @@ from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
 
 from mediation.extensions import db, login_manager
-from mediation.models import AuditEvent, Case, JudicialConfirmation, Organization, Role, User
+from mediation.models import (
+    AuditEvent,
+    Case,
+    JudicialConfirmation,
+    Organization,
+    Referral,
+    Role,
+    User,
+)
 from mediation.models.places import region_subtree
 
 
@@ -30,6 +38,9 @@ class Permission(StrEnum):
     manage_calendar = "manage_calendar"
     court_desk = "court_desk"
     manage_routing = "manage_routing"
+    reemployment_desk = "reemployment_desk"
+    view_referrals = "view_referrals"
+    view_referrals_api = "view_referrals_api"  # supervisors read them too
     supervise = "supervise"
 
 
@@ -48,6 +59,12 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.manage_calendar: frozenset({Role.admin}),
     Permission.court_desk: frozenset({Role.court_liaison}),
     Permission.manage_routing: frozenset({Role.admin}),
+    Permission.reemployment_desk: frozenset({Role.reemployment_officer}),
+    # Workers answer proposals and decline; officers do the rest (per referral, see below).
+    Permission.view_referrals: frozenset({Role.worker, Role.reemployment_officer}),
+    Permission.view_referrals_api: frozenset(
+        {Role.worker, Role.reemployment_officer, Role.supervisor}
+    ),
     Permission.supervise: frozenset({Role.supervisor}),
 }
 
@@ -90,6 +107,15 @@ ENDPOINTS: dict[str, str | Permission] = {
     "cases.download_evidence": Permission.view_cases,
     "cases.reveal_identity": Permission.view_cases,
     "cases.request_confirmation": Permission.view_cases,
+    "referrals.index": Permission.reemployment_desk,
+    "referrals.show": Permission.reemployment_desk,
+    "referrals.save_profile": Permission.reemployment_desk,
+    "referrals.propose": Permission.reemployment_desk,
+    "referrals.answer": Permission.view_referrals,
+    "referrals.act": Permission.view_referrals,
+    "referrals.vacancies": Permission.reemployment_desk,
+    "referrals.create_vacancy": Permission.reemployment_desk,
+    "referrals.import_vacancies": Permission.reemployment_desk,
     "court.queue": Permission.court_desk,
     "court.packet": Permission.court_desk,
     "court.decide": Permission.court_desk,
@@ -114,6 +140,11 @@ ENDPOINTS: dict[str, str | Permission] = {
     "api.upload_evidence": Permission.view_cases,
     "api.queue": Permission.work_queue,
     "api.request_confirmation": Permission.view_cases,
+    "api.list_referrals": Permission.view_referrals_api,
+    "api.show_referral": Permission.view_referrals_api,
+    "api.fire_referral_trigger": Permission.view_referrals,
+    "api.list_vacancies": Permission.reemployment_desk,
+    "api.create_vacancy": Permission.reemployment_desk,
     "api.decide_confirmation": Permission.view_cases,
 }
 
@@ -244,6 +275,38 @@ def visible_cases(user: User) -> ColumnElement[bool]:
             Organization.region_id.in_(region_subtree(user.region_id))
         )
         return Case.organization_id.in_(in_jurisdiction)
+    return false()
+
+
+REFERRAL_OFFICER_ACTIONS = frozenset(
+    {"claim", "contact", "start_training", "place", "decline", "close", "profile", "propose"}
+)
+
+
+def referral_permissions(user: User, referral: Referral) -> frozenset[str]:
+    if user.role is Role.worker and referral.worker_id == user.id:
+        return frozenset({"decline", "answer"})
+    if user.role is Role.reemployment_officer and referral.centre_id == user.organization_id:
+        return REFERRAL_OFFICER_ACTIONS
+    return frozenset()
+
+
+def require_referral_permission(user: User, referral: Referral, action: str) -> None:
+    if action not in referral_permissions(user, referral):
+        raise NotPermitted(action)
+
+
+def visible_referrals(user: User) -> ColumnElement[bool]:
+    if user.role is Role.worker:
+        return Referral.worker_id == user.id
+    if user.role is Role.reemployment_officer:
+        return Referral.centre_id == user.organization_id
+    if user.role is Role.supervisor:
+        return Referral.centre_id.in_(
+            select(Organization.id).where(
+                Organization.region_id.in_(region_subtree(user.region_id))
+            )
+        )
     return false()
 
 

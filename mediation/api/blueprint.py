@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from mediation.api import openapi, views
+from mediation.api import openapi, referrals, views
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.add_url_rule("/openapi.json", "openapi", openapi.document)
@@ -28,3 +28,13 @@ bp.add_url_rule(
 # Last: the trigger is a path segment, so the fixed names above win.
 bp.add_url_rule("/cases/<int:case_id>/<trigger>", view_func=views.fire_trigger, methods=["POST"])
 bp.add_url_rule("/queue", view_func=views.queue)
+bp.add_url_rule("/referrals", "list_referrals", referrals.list_referrals)
+bp.add_url_rule("/referrals/<int:referral_id>", "show_referral", referrals.show_referral)
+bp.add_url_rule(
+    "/referrals/<int:referral_id>/<trigger>",
+    "fire_referral_trigger",
+    referrals.fire_trigger,
+    methods=["POST"],
+)
+bp.add_url_rule("/vacancies", "list_vacancies", referrals.list_vacancies)
+bp.add_url_rule("/vacancies", "create_vacancy", referrals.create_vacancy, methods=["POST"])

@@ -29,6 +29,7 @@ ERRORS = {
     "404": {"description": "No such case, or not visible to the caller", **_json(_ref("Error"))},
 }
 CASE_ID = {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+REFERRAL_ID = {"name": "referral_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 SCHEMAS = {
     "Error": {
@@ -108,6 +109,10 @@ SCHEMAS = {
                 },
             },
             "lost_job": {"type": "boolean"},
+            "reemployment_consent": {
+                "type": "boolean",
+                "description": "With lost_job: employment services may contact the worker.",
+            },
             "priority_groups": {"type": "array", "items": _enum(PriorityGroup)},
             "preferred_tier": {**_enum(Tier), "nullable": True},
             "channel": _enum(Channel),
@@ -370,6 +375,87 @@ PATHS = {
                 },
             },
         )
+    },
+    "/referrals": {
+        "get": {
+            "summary": "Re-employment referrals the caller may see (each names case_id and state)",
+            "responses": {
+                "200": {"description": "Referrals", **_json({"type": "object"})},
+                **ERRORS,
+            },
+        }
+    },
+    "/referrals/{referral_id}": {
+        "get": {
+            "summary": "One referral",
+            "parameters": [REFERRAL_ID],
+            "responses": {
+                "200": {"description": "The referral", **_json({"type": "object"})},
+                **ERRORS,
+            },
+        }
+    },
+    "/referrals/{referral_id}/{trigger}": {
+        "post": {
+            "summary": "claim; contact {channel, result, contacted_on?}; start_training "
+            "{course, start, end?}; place {employer, job, start_date, monthly_wage}; "
+            "decline and close {reason}",
+            "parameters": [
+                REFERRAL_ID,
+                {
+                    "name": "trigger",
+                    "in": "path",
+                    "required": True,
+                    "schema": {
+                        "type": "string",
+                        "enum": ["claim", "contact", "start_training", "place", "decline", "close"],
+                    },
+                },
+            ],
+            "requestBody": _json({"type": "object"}),
+            "responses": {
+                "200": {
+                    "description": "The referral after the change",
+                    **_json({"type": "object"}),
+                },
+                "409": {"description": "Not possible in its state", **_json(_ref("Error"))},
+                "422": {"description": "Invalid data", **_json(_ref("Invalid"))},
+                **ERRORS,
+            },
+        }
+    },
+    "/vacancies": {
+        "get": {
+            "summary": "The vacancies of the officer's centre",
+            "responses": {
+                "200": {"description": "Vacancies", **_json({"type": "object"})},
+                **ERRORS,
+            },
+        },
+        "post": {
+            "summary": "Enter a vacancy",
+            "requestBody": _json(
+                {
+                    "type": "object",
+                    "required": ["employer", "title", "industry", "district_id"],
+                    "properties": {
+                        "employer": {"type": "string"},
+                        "title": {"type": "string"},
+                        "industry": {"type": "string"},
+                        "district_id": {"type": "integer"},
+                        "wage_min": MONEY,
+                        "wage_max": MONEY,
+                        "skills": {"type": "array", "items": {"type": "string"}},
+                        "openings": {"type": "integer", "minimum": 1},
+                    },
+                }
+            ),
+            "responses": {
+                "201": {"description": "The vacancy", **_json({"type": "object"})},
+                "422": {"description": "Invalid data", **_json(_ref("Invalid"))},
+                **ERRORS,
+            },
+        },
     },
     "/queue": {
         "get": {

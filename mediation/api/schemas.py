@@ -223,6 +223,7 @@ def read_application(body: Any, actor: User) -> Application:
         ),
         representatives=tuple(representatives),
         lost_job=r.boolean(r.body, "lost_job", "lost_job"),
+        reemployment_consent=r.boolean(r.body, "reemployment_consent", "reemployment_consent"),
         priority_groups=frozenset(
             r.choice({"v": g}, "v", f"priority_groups.{i}", PriorityGroup)
             for i, g in enumerate(groups)

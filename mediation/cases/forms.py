@@ -176,6 +176,10 @@ class IntakeForm(FlaskForm):
         validate_choice=True,
     )
     lost_job = BooleanField(_l("I lost my job because of this dispute"))
+    reemployment_consent = BooleanField(
+        _l("If so, employment services may contact me to help me find a new job"),
+        description=_l("They receive your name, mobile number and last job, nothing else."),
+    )
     preferred_tier = SelectField(
         _l("Where you would like to be mediated"),
         choices=[SelectChoice(NOT_CHOSEN, _l("Let the platform choose"))]

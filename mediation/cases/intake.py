@@ -92,6 +92,7 @@ def _application(form: IntakeForm, channel: Channel) -> Application:
         workers_involved=form.workers_involved.data,
         representatives=tuple(getattr(form, "representative_list", [])),
         lost_job=form.lost_job.data,
+        reemployment_consent=form.reemployment_consent.data,
         priority_groups=frozenset(PriorityGroup(v) for v in form.priority_groups.data),
         preferred_tier=Tier(form.preferred_tier.data) if form.preferred_tier.data else None,
         channel=channel,

@@ -267,6 +267,9 @@ def page_context(case: Case, bound: dict | None = None) -> dict:
         "arbitration": arbitration_advice(case),
         "payment_order": payment_order_advice(case),
         "confirmation_due": confirmation_deadline(case),
+        "referral_permissions": policy.referral_permissions(current_user, case.referral)
+        if case.referral
+        else frozenset(),
         "documents": documents(case),
         "session_form": (bound or {}).get("session") or forms.SessionForm(formdata=None),
         "agreement_form": (bound or {}).get("agreement") or _agreement_form(case),

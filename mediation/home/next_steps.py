@@ -31,11 +31,6 @@ NEXT_STEPS: dict[Role, list[NextStep]] = {
             _l("Follow each case step by step, sign agreements, rate the service."),
             "cases.mine",
         ),
-        NextStep(
-            _l("Job referrals"),
-            _l("If you lost your job, see who will help you find a new one."),
-            "referrals.mine",
-        ),
     ],
     Role.employer_rep: [
         NextStep(
@@ -70,7 +65,7 @@ NEXT_STEPS: dict[Role, list[NextStep]] = {
     ],
     Role.reemployment_officer: [
         NextStep(
-            _l("Referrals"), _l("Workers who lost their job through a dispute."), "referrals.queue"
+            _l("Referrals"), _l("Workers who lost their job through a dispute."), "referrals.index"
         ),
         NextStep(_l("Vacancies"), _l("Enter or import vacancies to match."), "referrals.vacancies"),
     ],

@@ -1,8 +1,12 @@
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
+from mediation import policy
+from mediation.extensions import db
 from mediation.home.next_steps import next_steps_for
 from mediation.i18n import LANGUAGE_COOKIE, supported_locale
+from mediation.models import Referral, Role
 from mediation.security import is_safe_redirect
 from mediation.services import accounts
 
@@ -11,7 +15,12 @@ ONE_YEAR = 365 * 24 * 3600
 
 def index():
     steps = next_steps_for(current_user.role) if current_user.is_authenticated else []
-    return render_template("home/index.html", steps=steps)
+    referrals = []
+    if current_user.is_authenticated and current_user.role is Role.worker:
+        referrals = db.session.scalars(
+            select(Referral).where(policy.visible_referrals(current_user)).order_by(Referral.id)
+        ).all()
+    return render_template("home/index.html", steps=steps, referrals=referrals)
 
 
 def set_language():

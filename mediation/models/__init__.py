@@ -22,6 +22,14 @@ from mediation.models.events import AuditEvent
 from mediation.models.notifications import Notification, OutboxMessage
 from mediation.models.organizations import Employer, Organization, OrgKind
 from mediation.models.places import Region, RegionLevel
+from mediation.models.referrals import (
+    ContactChannel,
+    ProposalAnswer,
+    Referral,
+    ReferralContact,
+    Vacancy,
+    VacancyProposal,
+)
 from mediation.models.routing import RoutingRuleRow
 from mediation.models.users import ApiToken, Role, User, UserSession
 
@@ -38,6 +46,7 @@ __all__ = [
     "Channel",
     "Claim",
     "ConfirmationStatus",
+    "ContactChannel",
     "DeadlineReminder",
     "DocumentKind",
     "Employer",
@@ -51,6 +60,9 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "PriorityGroup",
+    "ProposalAnswer",
+    "Referral",
+    "ReferralContact",
     "Region",
     "RegionLevel",
     "Role",
@@ -58,4 +70,6 @@ __all__ = [
     "SessionMode",
     "User",
     "UserSession",
+    "Vacancy",
+    "VacancyProposal",
 ]

@@ -161,6 +161,8 @@ class Case(db.Model):
     workers_involved: Mapped[int] = mapped_column(Integer, default=1)
     representatives: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     lost_job: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The worker agreed to be referred to employment services if the job was lost.
+    reemployment_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     migrant_worker: Mapped[bool] = mapped_column(Boolean, default=False)
     injured_worker: Mapped[bool] = mapped_column(Boolean, default=False)
     pregnancy_maternity_nursing: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -206,6 +208,7 @@ class Case(db.Model):
     agreement: Mapped["Agreement | None"] = relationship(back_populates="case")
     evidence: Mapped[list["Evidence"]] = relationship(back_populates="case", order_by="Evidence.id")
     confirmation = relationship("JudicialConfirmation", back_populates="case", uselist=False)
+    referral = relationship("Referral", back_populates="case", uselist=False)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -120,6 +120,10 @@ def fire(case: Case, trigger: str, *, actor: User, **data: Any) -> CaseTransitio
     )
     _issue_documents(case, trigger_member, actor)
     _notify(case, trigger_member, data, sender)
+    if transition.to_state == CaseState.closed:
+        from mediation.services.referrals import refer_if_job_lost
+
+        refer_if_job_lost(case, actor=actor)
     return transition
 
 

@@ -76,6 +76,7 @@ class Application:
     workers_involved: int = 1
     representatives: tuple[dict[str, str], ...] = ()
     lost_job: bool = False
+    reemployment_consent: bool = False
     priority_groups: frozenset[PriorityGroup] = field(default_factory=frozenset)
     preferred_tier: Tier | None = None
     channel: Channel = Channel.web
@@ -190,6 +191,7 @@ def file_case(application: Application, *, actor: User) -> Case:
         workers_involved=application.workers_involved,
         representatives=list(application.representatives) or None,
         lost_job=application.lost_job,
+        reemployment_consent=application.lost_job and application.reemployment_consent,
         preferred_tier=application.preferred_tier,
         channel=application.channel,
         filed_by=actor,

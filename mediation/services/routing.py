@@ -38,13 +38,17 @@ class DatabaseDirectory:
                 return org.id
         return None
 
-    def regions_of(self, region_id: int) -> frozenset[int]:
+    def region_chain(self, region_id: int) -> list[int]:
+        """The region and its ancestors, the region itself first."""
         chain = []
         region = self._regions.get(region_id)
         while region is not None:
             chain.append(region.id)
             region = self._regions.get(region.parent_id) if region.parent_id else None
-        return frozenset(chain)
+        return chain
+
+    def regions_of(self, region_id: int) -> frozenset[int]:
+        return frozenset(self.region_chain(region_id))
 
     def district_of(self, region_id: int) -> int:
         region = self._regions[region_id]

@@ -240,6 +240,7 @@ def test_openapi_document_describes_every_api_route(app, api):
         if not rule.endpoint.startswith("api."):
             continue
         path = rule.rule.removeprefix("/api/v1").replace("<int:case_id>", "{case_id}")
+        path = path.replace("<int:referral_id>", "{referral_id}")
         path = path.replace("<trigger>", "{trigger}")
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in described, (path, method)

@@ -1,0 +1,102 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from mediation.forms import REQUIRED, AmountField, CheckboxesField, strip
+from mediation.models import ContactChannel
+
+
+def _date(label, required=True) -> DateField:
+    return DateField(
+        label, validators=[REQUIRED if required else Optional()], render_kw={"type": "date"}
+    )
+
+
+class ContactForm(FlaskForm):
+    contacted_on = _date(_l("Date of the contact"))
+    channel = SelectField(
+        _l("How"), choices=[SelectChoice(c.value, c.title) for c in ContactChannel]
+    )
+    result = TextAreaField(
+        _l("What was said or agreed"), filters=[strip], validators=[REQUIRED, Length(max=2000)]
+    )
+
+
+class TrainingForm(FlaskForm):
+    course = StringField(_l("Course"), filters=[strip], validators=[REQUIRED, Length(max=200)])
+    start = _date(_l("Starts on"))
+    end = _date(_l("Ends on"), required=False)
+
+    def validate_end(self, field) -> None:
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("The end date cannot be before the start date."))
+
+
+class PlacementForm(FlaskForm):
+    employer = StringField(
+        _l("New employer"), filters=[strip], validators=[REQUIRED, Length(max=200)]
+    )
+    job = StringField(_l("Job"), filters=[strip], validators=[REQUIRED, Length(max=100)])
+    start_date = _date(_l("Starts on"))
+    monthly_wage = AmountField(_l("Monthly wage (yuan)"), filters=[strip], validators=[REQUIRED])
+
+
+class ProfileForm(FlaskForm):
+    skills = TextAreaField(
+        _l("Skills"),
+        filters=[strip],
+        validators=[Length(max=2000)],
+        description=_l("Separate skills with commas, e.g. 焊工, 叉车"),
+    )
+    education = StringField(_l("Education"), filters=[strip], validators=[Length(max=50)])
+    certificates = TextAreaField(_l("Certificates"), filters=[strip], validators=[Length(max=2000)])
+    desired_job = StringField(_l("Desired job"), filters=[strip], validators=[Length(max=100)])
+    desired_industries = CheckboxesField(_l("Desired industries"))
+    desired_district_id = SelectField(_l("Where the worker wants to work"), coerce=int)
+    wage_expectation = AmountField(_l("Expected monthly wage (yuan)"), filters=[strip])
+    training_interest = BooleanField(_l("Interested in training"))
+
+
+class VacancyForm(FlaskForm):
+    employer = StringField(_l("Employer"), filters=[strip], validators=[REQUIRED, Length(max=200)])
+    title = StringField(_l("Job title"), filters=[strip], validators=[REQUIRED, Length(max=100)])
+    industry = SelectField(_l("Industry"))
+    district_id = SelectField(_l("District"), coerce=int)
+    wage_min = AmountField(_l("Lowest monthly wage (yuan)"), filters=[strip])
+    wage_max = AmountField(_l("Highest monthly wage (yuan)"), filters=[strip])
+    skills = StringField(
+        _l("Skills required"),
+        filters=[strip],
+        validators=[Length(max=500)],
+        description=_l("Separate skills with commas"),
+    )
+    openings = IntegerField(
+        _l("Openings"),
+        default=1,
+        validators=[
+            InputRequired(message=_l("Please fill this in.")),
+            NumberRange(min=1, max=10000, message=_l("Enter a number from 1 to 10000.")),
+        ],
+    )
+
+    def validate_wage_max(self, field) -> None:
+        low, high = self.wage_min.amount, field.amount
+        if low is not None and high is not None and high < low:
+            raise ValidationError(_l("The highest wage cannot be below the lowest."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Vacancies file (CSV, UTF-8 or GBK)"))
+    # After a preview with errors: the same file, signed, to import only its valid rows.
+    payload = HiddenField()

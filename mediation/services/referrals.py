@@ -1,0 +1,303 @@
+"""Re-employment referrals: the hand-off at closure, the officer's work, vacancies.
+
+Every state change of a referral goes through ``fire`` here, with its audit event on the
+case's timeline, in the caller's transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from mediation import policy
+from mediation.extensions import db
+from mediation.localtime import local_today
+from mediation.models import (
+    Case,
+    ContactChannel,
+    Organization,
+    OrgKind,
+    ProposalAnswer,
+    Referral,
+    ReferralContact,
+    Role,
+    User,
+    Vacancy,
+    VacancyProposal,
+)
+from mediation.models.types import utcnow
+from mediation.privacy import mask_id_number
+from mediation.services import audit
+from mediation.services.calendar import work_calendar
+from mediation.services.cases import CaseRefused
+from mediation.services.notifications import notify
+from mediation.services.routing import DatabaseDirectory
+from workflows import deadlines
+from workflows.referral import (
+    GuardFailed,
+    Problem,
+    ReferralState,
+    ReferralTrigger,
+    ReferralWorkflow,
+)
+
+FIRST_CONTACT_WORKING_DAYS = 3
+
+
+def officers_of(centre: Organization) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).where(
+                User.organization_id == centre.id,
+                User.role == Role.reemployment_officer,
+                User.active.is_(True),
+            )
+        )
+    )
+
+
+def centre_for(case: Case) -> Organization | None:
+    """The re-employment centre nearest the place of work: the street's, else the district's.
+
+    Routing as data: which centre serves where is the centre's own region, which an admin
+    sets; no branch here names a place.
+    """
+    chain = DatabaseDirectory().region_chain(case.employer.region_id)
+    centres = db.session.scalars(
+        select(Organization).where(
+            Organization.kind == OrgKind.reemployment,
+            Organization.active.is_(True),
+            Organization.region_id.in_(chain),
+        )
+    ).all()
+    by_region = {centre.region_id: centre for centre in centres}
+    return next((by_region[region] for region in chain if region in by_region), None)
+
+
+def refer_if_job_lost(case: Case, *, actor: User) -> Referral | None:
+    """At closure: refer a worker who lost the job and agreed to it; once per case."""
+    if not (case.lost_job and case.reemployment_consent) or case.referral is not None:
+        return None
+    centre = centre_for(case)
+    if centre is None:
+        audit.record_case_event(case, "referral_without_centre", actor=actor)
+        return None
+    today = local_today()
+    referral = Referral(
+        case=case,
+        centre=centre,
+        worker_id=case.applicant_id,
+        referred_on=today,
+        contact_due=deadlines.add_working_days(
+            today, FIRST_CONTACT_WORKING_DAYS, calendar=work_calendar()
+        ),
+        worker_name=case.applicant_name,
+        worker_phone=case.applicant_phone,
+        worker_id_masked=mask_id_number(case.applicant_id_number),
+        last_job=case.job,
+        last_industry=case.employer.industry,
+        district_id=DatabaseDirectory().district_of(case.employer.region_id),
+    )
+    ReferralWorkflow(referral).fire("refer")
+    db.session.add(referral)
+    db.session.flush()
+    audit.record_case_event(
+        case, "referred", actor=actor, organization=centre, referral_id=referral.id
+    )
+    notify(
+        [case.applicant], "referred", case, centre=centre.name, due=referral.contact_due.isoformat()
+    )
+    notify(officers_of(centre), "new_referral", case)
+    return referral
+
+
+def load_referral(referral_id: int, user: User) -> Referral | None:
+    return db.session.scalar(
+        select(Referral).where(Referral.id == referral_id, policy.visible_referrals(user))
+    )
+
+
+def claim(referral: Referral, *, actor: User) -> None:
+    policy.require_referral_permission(actor, referral, "claim")
+    result = db.session.execute(
+        update(Referral)
+        .where(Referral.id == referral.id, Referral.officer_id.is_(None))
+        .values(officer_id=actor.id, version=Referral.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise CaseRefused("already_claimed")
+    db.session.refresh(referral)
+    audit.record_case_event(
+        referral.case, "referral_claimed", actor=actor, organization=referral.centre
+    )
+
+
+@dataclass(frozen=True)
+class Placement:
+    employer: str
+    job: str
+    start_date: date
+    monthly_wage: Decimal
+
+
+def fire(referral: Referral, trigger: str, *, actor: User, **data: Any) -> None:
+    """contact (channel, result, contacted_on), start_training (course, start, end),
+    place (placement), decline and close (reason). Raises like services.cases.fire."""
+    policy.require_referral_permission(actor, referral, trigger)
+    workflow = ReferralWorkflow(referral)
+    workflow.ensure_allowed(trigger)
+    facts = {"reason": data.get("reason")} if trigger in ("decline", "close") else {}
+    if trigger == "place":
+        _check_placement(referral, data["placement"])
+    with db.session.no_autoflush:
+        transition = workflow.fire(trigger, **facts)
+        _apply(referral, trigger, actor, data)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise CaseRefused("changed_meanwhile") from None
+    audit.record_case_event(
+        referral.case,
+        f"referral_{trigger}",
+        actor=actor,
+        organization=referral.centre,
+        note=data.get("reason") or data.get("result"),
+        from_state=transition.from_state.value,
+        to_state=transition.to_state.value,
+    )
+    if trigger in ("contact", "start_training", "place", "close"):
+        notify([referral.worker], f"referral_{trigger}", referral.case, centre=referral.centre.name)
+
+
+def _check_placement(referral: Referral, placement: Placement) -> None:
+    if placement.start_date < referral.referred_on:
+        raise GuardFailed(ReferralTrigger.place, (Problem("start_date", "before_referral"),))
+    if placement.monthly_wage < 0:
+        raise GuardFailed(ReferralTrigger.place, (Problem("monthly_wage", "negative"),))
+
+
+def _apply(referral: Referral, trigger: str, actor: User, data: dict) -> None:
+    match trigger:
+        case "contact":
+            contacted_on = data.get("contacted_on") or local_today()
+            db.session.add(
+                ReferralContact(
+                    referral=referral,
+                    contacted_on=contacted_on,
+                    channel=ContactChannel(data["channel"]),
+                    result=data["result"],
+                    recorded_by_id=actor.id,
+                )
+            )
+            referral.first_contacted_on = referral.first_contacted_on or contacted_on
+            referral.officer = referral.officer or actor
+        case "start_training":
+            referral.training_course = data["course"]
+            referral.training_start, referral.training_end = data["start"], data.get("end")
+        case "place":
+            placement: Placement = data["placement"]
+            referral.placed_employer, referral.placed_job = placement.employer, placement.job
+            referral.placed_start, referral.placed_wage = (
+                placement.start_date,
+                placement.monthly_wage,
+            )
+        case "decline" | "close":
+            referral.end_reason = data.get("reason")
+
+
+PROFILE_FIELDS = (
+    "skills",
+    "education",
+    "certificates",
+    "desired_job",
+    "desired_industries",
+    "desired_district_id",
+    "wage_expectation",
+    "training_interest",
+)
+
+
+def update_profile(referral: Referral, *, actor: User, **profile: Any) -> None:
+    policy.require_referral_permission(actor, referral, "profile")
+    for name in PROFILE_FIELDS:
+        if name in profile:
+            setattr(referral, name, profile[name])
+    audit.record_case_event(
+        referral.case, "referral_profile", actor=actor, organization=referral.centre
+    )
+
+
+def propose(referral: Referral, vacancy: Vacancy, *, actor: User) -> VacancyProposal:
+    policy.require_referral_permission(actor, referral, "propose")
+    if referral.state not in (ReferralState.contacted, ReferralState.in_training):
+        raise CaseRefused("not_allowed_in_state")
+    existing = db.session.scalar(
+        select(VacancyProposal).where(
+            VacancyProposal.referral_id == referral.id, VacancyProposal.vacancy_id == vacancy.id
+        )
+    )
+    if existing:
+        return existing
+    proposal = VacancyProposal(referral=referral, vacancy=vacancy, proposed_by_id=actor.id)
+    db.session.add(proposal)
+    audit.record_case_event(
+        referral.case,
+        "vacancy_proposed",
+        actor=actor,
+        organization=referral.centre,
+        vacancy=vacancy.title,
+    )
+    notify(
+        [referral.worker],
+        "vacancy_proposed",
+        referral.case,
+        title=vacancy.title,
+        employer=vacancy.employer,
+    )
+    return proposal
+
+
+def answer(proposal: VacancyProposal, *, actor: User, interested: bool) -> None:
+    policy.require_referral_permission(actor, proposal.referral, "answer")
+    proposal.answer = ProposalAnswer.interested if interested else ProposalAnswer.not_interested
+    proposal.answered_at = utcnow()
+    referral = proposal.referral
+    audit.record_case_event(
+        referral.case,
+        "vacancy_answered",
+        actor=actor,
+        organization=referral.centre,
+        answer=proposal.answer.value,
+    )
+    notify(
+        [referral.officer] if referral.officer else officers_of(referral.centre),
+        "vacancy_answered",
+        referral.case,
+        title=proposal.vacancy.title,
+    )
+
+
+def add_vacancies(rows, *, centre: Organization, actor: User) -> int:
+    """Vacancies from a form or an imported file (rows already checked)."""
+    for row in rows:
+        db.session.add(
+            Vacancy(
+                centre=centre,
+                employer=row.employer,
+                title=row.title,
+                industry=row.industry,
+                district_id=row.district_id,
+                wage_min=row.wage_min,
+                wage_max=row.wage_max,
+                skills=list(row.skills),
+                openings=row.openings,
+                created_by_id=actor.id,
+            )
+        )
+    audit.record("vacancies.added", actor=actor, note=str(len(rows)))
+    return len(rows)
