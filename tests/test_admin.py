@@ -86,3 +86,25 @@ def test_supervisor_sees_only_the_organisations_of_the_jurisdiction(app, demo, b
     assert "凤城街道劳动人事争议调解中心" in html  # a street below the district
     assert "清城区人民法院诉前调解中心" in html
     assert "英德市劳动人事争议调解中心" not in html
+
+
+def test_long_account_lists_are_paged(app, demo, browser):
+    from mediation.services import accounts
+
+    for i in range(55):
+        accounts.create_staff(
+            actor=None,
+            username=f"sup_{i:02d}",
+            name=f"督导{i}",
+            role=Role.supervisor,
+            password="pass-word-1",
+            region=db.session.scalar(select(Region).where(Region.code == "441802")),
+        )
+    db.session.commit()
+    browser.login("admin")
+    first = browser.get("/admin/accounts", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Page 1 of 2" in first and 'href="/admin/accounts?page=2"' in first
+    second = browser.get("/admin/accounts?page=2").get_data(as_text=True)
+    assert "sup_54" in second and "sup_00" not in second
+    filtered = browser.get("/admin/accounts?role=supervisor", headers={"Accept-Language": "en"})
+    assert 'href="/admin/accounts?page=2&amp;role=supervisor"' in filtered.get_data(as_text=True)

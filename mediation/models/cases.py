@@ -9,7 +9,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
@@ -27,14 +26,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.organizations import ORG_KIND_TITLES, Employer, Organization, OrgKind
-from mediation.models.types import UTCDateTime, enum_column, utcnow
+from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 from mediation.models.users import User
 from workflows.case import CaseState, Outcome, Tier
 
 Money = Numeric(14, 2)
 
 
-class Category(StrEnum):
+class Category(TitledEnum):
     wage_arrears = "wage_arrears"
     overtime = "overtime"
     dismissal_compensation = "dismissal_compensation"
@@ -42,10 +41,6 @@ class Category(StrEnum):
     work_injury = "work_injury"
     labor_contract = "labor_contract"
     other = "other"
-
-    @property
-    def title(self) -> LazyString:
-        return CATEGORY_TITLES[self]
 
 
 CATEGORY_TITLES = {
@@ -57,16 +52,13 @@ CATEGORY_TITLES = {
     Category.labor_contract: _l("Labour contract"),
     Category.other: _l("Other"),
 }
+Category.TITLES = CATEGORY_TITLES
 
 
-class PriorityGroup(StrEnum):
+class PriorityGroup(TitledEnum):
     migrant_worker = "migrant_worker"
     injured_worker = "injured_worker"
     pregnancy_maternity_nursing = "pregnancy_maternity_nursing"
-
-    @property
-    def title(self) -> LazyString:
-        return PRIORITY_GROUP_TITLES[self]
 
 
 PRIORITY_GROUP_TITLES = {
@@ -74,17 +66,14 @@ PRIORITY_GROUP_TITLES = {
     PriorityGroup.injured_worker: _l("Injured worker"),
     PriorityGroup.pregnancy_maternity_nursing: _l("Woman in pregnancy, maternity or nursing"),
 }
+PriorityGroup.TITLES = PRIORITY_GROUP_TITLES
 
 
-class Channel(StrEnum):
+class Channel(TitledEnum):
     web = "web"
     window = "window"
     phone = "phone"
     app = "app"
-
-    @property
-    def title(self) -> LazyString:
-        return CHANNEL_TITLES[self]
 
 
 CHANNEL_TITLES = {
@@ -93,6 +82,7 @@ CHANNEL_TITLES = {
     Channel.phone: _l("By phone"),
     Channel.app: _l("Mobile app"),
 }
+Channel.TITLES = CHANNEL_TITLES
 
 STATE_TITLES = {
     CaseState.applied: _l("Applied"),
@@ -270,14 +260,10 @@ class CaseCounter(db.Model):
     last_value: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class SessionMode(StrEnum):
+class SessionMode(TitledEnum):
     in_person = "in_person"
     phone = "phone"
     video = "video"
-
-    @property
-    def title(self) -> LazyString:
-        return SESSION_MODE_TITLES[self]
 
 
 SESSION_MODE_TITLES = {
@@ -285,6 +271,7 @@ SESSION_MODE_TITLES = {
     SessionMode.phone: _l("By phone"),
     SessionMode.video: _l("Video call"),
 }
+SessionMode.TITLES = SESSION_MODE_TITLES
 
 
 class MediationSession(db.Model):

@@ -1,27 +1,21 @@
 """Judicial confirmation (司法确认) of a settled agreement by the court of the district."""
 
 from datetime import datetime
-from enum import StrEnum
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.organizations import Organization
-from mediation.models.types import UTCDateTime, enum_column
+from mediation.models.types import TitledEnum, UTCDateTime, enum_column
 
 
-class ConfirmationStatus(StrEnum):
+class ConfirmationStatus(TitledEnum):
     awaiting_parties = "awaiting_parties"  # one party has asked; both must
     requested = "requested"  # both asked: in the court's queue
     confirmed = "confirmed"
     refused = "refused"
-
-    @property
-    def title(self) -> LazyString:
-        return CONFIRMATION_TITLES[self]
 
 
 CONFIRMATION_TITLES = {
@@ -30,6 +24,7 @@ CONFIRMATION_TITLES = {
     ConfirmationStatus.confirmed: _l("Confirmed by the court"),
     ConfirmationStatus.refused: _l("Not confirmed by the court"),
 }
+ConfirmationStatus.TITLES = CONFIRMATION_TITLES
 
 
 class JudicialConfirmation(db.Model):

@@ -1,28 +1,22 @@
 """Documents issued for a case, each with a code a public page can verify."""
 
 from datetime import datetime
-from enum import StrEnum
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
-from mediation.models.types import UTCDateTime, enum_column, utcnow
+from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 
 
-class DocumentKind(StrEnum):
+class DocumentKind(TitledEnum):
     application = "application"
     acceptance_notice = "acceptance_notice"
     decline_notice = "decline_notice"
     agreement = "agreement"
     termination_notice = "termination_notice"
     period_expired_notice = "period_expired_notice"
-
-    @property
-    def title(self) -> LazyString:
-        return DOCUMENT_TITLES[self]
 
 
 DOCUMENT_TITLES = {
@@ -33,6 +27,7 @@ DOCUMENT_TITLES = {
     DocumentKind.termination_notice: _l("Notice of termination of mediation"),
     DocumentKind.period_expired_notice: _l("Notice that the mediation period has expired"),
 }
+DocumentKind.TITLES = DOCUMENT_TITLES
 
 
 class CaseDocument(db.Model):

@@ -1,18 +1,15 @@
 """Employers and the organisations that mediate disputes or serve workers."""
 
-from enum import StrEnum
-
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.places import Region
-from mediation.models.types import enum_column
+from mediation.models.types import TitledEnum, enum_column
 
 
-class OrgKind(StrEnum):
+class OrgKind(TitledEnum):
     """The four mediation tiers, lowest first, plus re-employment service centres."""
 
     enterprise = "enterprise"
@@ -20,10 +17,6 @@ class OrgKind(StrEnum):
     hr_bureau = "hr_bureau"
     court = "court"
     reemployment = "reemployment"
-
-    @property
-    def title(self) -> LazyString:
-        return ORG_KIND_TITLES[self]
 
     @property
     def is_mediation_tier(self) -> bool:
@@ -37,6 +30,7 @@ ORG_KIND_TITLES = {
     OrgKind.court: _l("Court pre-litigation mediation"),
     OrgKind.reemployment: _l("Re-employment service centre"),
 }
+OrgKind.TITLES = ORG_KIND_TITLES
 
 
 class Employer(db.Model):

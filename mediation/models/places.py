@@ -1,24 +1,17 @@
 """Administrative regions: district → street/town → community."""
 
-from enum import StrEnum
-
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Select, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
-from mediation.models.types import enum_column
+from mediation.models.types import TitledEnum, enum_column
 
 
-class RegionLevel(StrEnum):
+class RegionLevel(TitledEnum):
     district = "district"
     street = "street"
     community = "community"
-
-    @property
-    def title(self) -> LazyString:
-        return REGION_LEVEL_TITLES[self]
 
 
 REGION_LEVEL_TITLES = {
@@ -26,6 +19,7 @@ REGION_LEVEL_TITLES = {
     RegionLevel.street: _l("Street / town"),
     RegionLevel.community: _l("Community"),
 }
+RegionLevel.TITLES = REGION_LEVEL_TITLES
 
 
 class Region(db.Model):

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from mediation.extensions import db
 from mediation.models.organizations import Organization
 from mediation.models.places import Region
-from mediation.models.types import UTCDateTime, enum_column, utcnow
+from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 from mediation.models.users import User
 from workflows.referral import ReferralState
 
@@ -43,14 +43,10 @@ REFERRAL_STATE_TITLES = {
 }
 
 
-class ContactChannel(StrEnum):
+class ContactChannel(TitledEnum):
     phone = "phone"
     in_person = "in_person"
     message = "message"
-
-    @property
-    def title(self) -> LazyString:
-        return CONTACT_CHANNEL_TITLES[self]
 
 
 CONTACT_CHANNEL_TITLES = {
@@ -58,6 +54,7 @@ CONTACT_CHANNEL_TITLES = {
     ContactChannel.in_person: _l("In person"),
     ContactChannel.message: _l("Text message or WeChat"),
 }
+ContactChannel.TITLES = CONTACT_CHANNEL_TITLES
 
 
 class Referral(db.Model):

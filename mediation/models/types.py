@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
@@ -42,3 +43,17 @@ def enum_column(enum: type[StrEnum], name: str) -> Enum:
         length=max(len(member.value) for member in enum),
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+class TitledEnum(StrEnum):
+    """A StrEnum whose members have a translated title for pages.
+
+    The titles are a mapping set on the class after it is defined (``Kind.TITLES = {...}``),
+    because lazy strings for members cannot be written inside the enum body.
+    """
+
+    TITLES: ClassVar[dict]
+
+    @property
+    def title(self):
+        return type(self).TITLES[self]

@@ -1,9 +1,7 @@
 """People who use the platform, their roles, and their signed-in sessions."""
 
 from datetime import datetime
-from enum import StrEnum
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
@@ -12,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from mediation.extensions import db
 from mediation.models.organizations import Employer, Organization
 from mediation.models.places import Region
-from mediation.models.types import UTCDateTime, enum_column, utcnow
+from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 
 
-class Role(StrEnum):
+class Role(TitledEnum):
     worker = "worker"
     employer_rep = "employer_rep"
     mediator = "mediator"
@@ -23,10 +21,6 @@ class Role(StrEnum):
     reemployment_officer = "reemployment_officer"
     supervisor = "supervisor"
     admin = "admin"
-
-    @property
-    def title(self) -> LazyString:
-        return ROLE_TITLES[self]
 
 
 ROLE_TITLES = {
@@ -38,6 +32,7 @@ ROLE_TITLES = {
     Role.supervisor: _l("Supervisor"),
     Role.admin: _l("Administrator"),
 }
+Role.TITLES = ROLE_TITLES
 
 # Staff work inside one organisation; these are the kinds each role may belong to.
 STAFF_ORG_KINDS = {
