@@ -15,7 +15,7 @@ from mediation.cases.intake import evidence_dir
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI, local_today
 from mediation.messages import REFUSAL_MESSAGES, guard_message
-from mediation.models import AuditEvent, Case, Channel, Role, SessionMode
+from mediation.models import AuditEvent, Case, SessionMode
 from mediation.queue.worklist import Filters, worklist_query
 from mediation.services import accounts, casework, confirmations, filing
 from mediation.services.cases import CaseRefused, GuardFailed, IllegalTransition, claim, fire
@@ -76,16 +76,6 @@ def list_cases():
 def file_case():
     try:
         application = read_application(_body(), current_user)
-        if current_user.role is Role.worker and application.channel not in (
-            Channel.web,
-            Channel.app,
-        ):
-            raise BodyInvalid({"channel": [_("Workers file online: use web or app.")]})
-        if current_user.role is Role.mediator and application.channel not in (
-            Channel.window,
-            Channel.phone,
-        ):
-            raise BodyInvalid({"channel": [_("Staff file for visitors: use window or phone.")]})
         case = filing.file_case(application, actor=current_user)
     except (BodyInvalid, ApplicationInvalid) as error:
         return invalid(error.errors)

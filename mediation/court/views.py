@@ -32,7 +32,7 @@ def queue():
     ).all()
     requests = db.session.scalars(
         select(JudicialConfirmation)
-        .options(joinedload(JudicialConfirmation.case))
+        .options(joinedload(JudicialConfirmation.case).joinedload(Case.organization))
         .where(
             JudicialConfirmation.court_id == current_user.organization_id,
             JudicialConfirmation.status == ConfirmationStatus.requested,

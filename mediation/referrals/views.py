@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from mediation import policy
@@ -57,7 +58,9 @@ def index():
         query = query.where(Referral.state.in_(OPEN), Referral.officer_id == current_user.id)
     else:
         query = query.where(Referral.state.not_in(OPEN))
-    items = db.session.scalars(query.order_by(Referral.contact_due, Referral.id)).all()
+    items = db.session.scalars(
+        query.options(joinedload(Referral.officer)).order_by(Referral.contact_due, Referral.id)
+    ).all()
     return render_template(
         "referrals/index.html", items=items, view=view, views=VIEWS, today=local_today()
     )

@@ -152,9 +152,22 @@ def next_case_number(organization: Organization, year: int) -> str:
     return f"{prefix}-{year}-{value:06d}"
 
 
+# Workers file for themselves online; staff file for visitors at the counter or by phone.
+CHANNELS_BY_ROLE = {
+    Role.worker: (Channel.web, Channel.app),
+    Role.mediator: (Channel.window, Channel.phone),
+}
+
+
 def file_case(application: Application, *, actor: User) -> Case:
-    """File the application; the caller has checked that ``actor`` may file for this channel."""
+    """File the application (the policy has let ``actor`` file at all)."""
     errors = _problems(application)
+    if application.channel not in CHANNELS_BY_ROLE.get(actor.role, ()):
+        errors["channel"] = [
+            _l("Workers file online: use web or app.")
+            if actor.role is Role.worker
+            else _l("Staff file for visitors: use window or phone.")
+        ]
     if errors:
         raise ApplicationInvalid(errors)
     employer = _employer_for(application.employer)

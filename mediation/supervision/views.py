@@ -19,7 +19,9 @@ def overdue():
     cases = db.session.scalars(
         select(Case)
         .join(Case.organization)
-        .options(joinedload(Case.organization), joinedload(Case.employer))
+        .options(
+            joinedload(Case.organization), joinedload(Case.employer), joinedload(Case.mediator)
+        )
         .where(policy.visible_cases(current_user), Case.state.in_(OPEN), current_deadline < today)
         .order_by(Organization.name, current_deadline)
     ).all()
