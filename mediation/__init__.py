@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.notifications.blueprint import bp as notifications_bp
     from mediation.queue.blueprint import bp as queue_bp
     from mediation.referrals.blueprint import bp as referrals_bp
+    from mediation.stats.blueprint import bp as stats_bp
     from mediation.supervision.blueprint import bp as supervision_bp
 
     csrf.exempt(api_bp)  # safe: the API ignores cookies (see mediation.api.auth)
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         supervision_bp,
         referrals_bp,
+        stats_bp,
         api_bp,
     )
     for blueprint in blueprints:

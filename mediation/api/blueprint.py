@@ -38,3 +38,4 @@ bp.add_url_rule(
 )
 bp.add_url_rule("/vacancies", "list_vacancies", referrals.list_vacancies)
 bp.add_url_rule("/vacancies", "create_vacancy", referrals.create_vacancy, methods=["POST"])
+bp.add_url_rule("/stats", view_func=views.stats)

@@ -457,6 +457,30 @@ PATHS = {
             },
         },
     },
+    "/stats": {
+        "get": {
+            "summary": "Supervisor figures for the caller's jurisdiction (cases received in "
+            "the period); amounts as decimal strings, rates in percent",
+            "parameters": [
+                {"name": name, "in": "query", "schema": schema}
+                for name, schema in (
+                    ("from", {"type": "string", "format": "date"}),
+                    ("to", {"type": "string", "format": "date"}),
+                    ("region", {"type": "integer"}),
+                    ("tier", _enum(Tier)),
+                    ("organization", {"type": "integer"}),
+                    ("category", _enum(Category)),
+                    ("channel", _enum(Channel)),
+                    ("priority", _enum(PriorityGroup)),
+                )
+            ],
+            "responses": {
+                "200": {"description": "Figures", **_json({"type": "object"})},
+                "422": {"description": "Invalid filters", **_json(_ref("Invalid"))},
+                **ERRORS,
+            },
+        }
+    },
     "/queue": {
         "get": {
             "summary": "The mediator's worklist",

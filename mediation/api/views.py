@@ -290,3 +290,13 @@ def decide_confirmation(case_id: int):
     except CaseRefused as error:
         return _refusal(error)
     return _case(case)
+
+
+def stats():
+    from mediation.services.stats import FiltersInvalid, as_json, compute, parse_filters
+
+    try:
+        filters = parse_filters(request.args)
+    except FiltersInvalid as error:
+        return invalid(error.errors)
+    return jsonify({"filters": filters.as_args(), **as_json(compute(filters, current_user))})

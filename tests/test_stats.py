@@ -1,0 +1,204 @@
+"""Supervisor figures on a known dataset built through the services: page, API, CSV, XLSX."""
+
+import csv
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from mediation.extensions import db
+from mediation.models import Organization, OrgKind, Region, Role
+from mediation.services import accounts, casework, clocks, referrals
+from mediation.services.cases import fire
+from mediation.services.stats import DEFINITIONS
+from tests.factories import filed_case, user
+
+
+def str_en(label) -> str:
+    from flask import current_app
+
+    with current_app.test_request_context(headers={"Accept-Language": "en"}):
+        return str(label)
+
+
+EXPECTED = {
+    "received": 6,
+    "accepted": 2,
+    "declined": 1,
+    "closed": 4,
+    "resolved": 1,
+    "unresolved": 1,
+    "withdrawn": 1,
+    "success_rate": "50.0",
+    "first_tier_success_rate": "100.0",
+    "median_days_to_close": "0.0",
+    "mean_days_to_close": "0.0",
+    "overdue": 1,
+    "workers_involved": 17,
+    "collective": 1,
+    "priority_cases": 1,
+    "amount_claimed": "78000.00",
+    "amount_agreed": "10000.00",
+    "referrals": 1,
+    "first_contact_on_time": 1,
+    "placements": 1,
+    "placement_rate": "100.0",
+}
+
+
+@pytest.fixture
+def dataset(app, demo):
+    from mediation.models import PriorityGroup
+
+    with app.test_request_context():
+        mediator, court = (
+            user("med_hr"),
+            db.session.scalar(select(Organization.id).where(Organization.kind == OrgKind.court)),
+        )
+        settled = filed_case()
+        fire(settled, "accept", actor=mediator, respondent_consent=True)
+        fire(settled, "mediate", actor=mediator)
+        casework.draft_agreement(
+            settled, actor=mediator, terms="付款", amount=Decimal("10000"), due_date=None
+        )
+        casework.sign_agreement(settled, actor=user("worker1"))
+        casework.sign_agreement(settled, actor=user("employer1"))
+        fire(settled, "settle", actor=mediator)
+        failed = filed_case(
+            by="worker2",
+            workers_involved=12,
+            lost_job=True,
+            reemployment_consent=True,
+            representatives=({"name": "王五", "phone": "13900139000"},),
+            priority_groups=frozenset({PriorityGroup.migrant_worker}),
+        )
+        district = user("med_district")  # ten or more workers: the district centre
+        fire(failed, "accept", actor=district, respondent_consent=True)
+        fire(failed, "mediate", actor=district)
+        fire(failed, "fail", actor=district, reason="差距大")
+        fire(filed_case(), "decline", actor=mediator, reason="不属于受理范围")
+        fire(filed_case(), "withdraw", actor=user("worker1"), reason="已和解")
+        fire(filed_case(), "escalate", actor=mediator, reason="金额大", organization_id=court)
+        late = filed_case()
+        clocks.start_acceptance_clock(late, date.today() - timedelta(days=20))
+        officer = user("reemploy1")
+        referrals.fire(failed.referral, "contact", actor=officer, channel="phone", result="联系上")
+        referrals.fire(
+            failed.referral,
+            "place",
+            actor=officer,
+            placement=referrals.Placement("某某公司", "操作工", date.today(), Decimal("6000")),
+        )
+        db.session.commit()
+
+
+def test_api_figures_are_exact(app, dataset):
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/tokens", json={"username": "supervisor1", "password": "demo-2026"}
+    ).json["token"]
+    figures = client.get("/api/v1/stats", headers={"Authorization": f"Bearer {token}"}).json
+    assert {key: figures[key] for key in EXPECTED} == EXPECTED
+    assert figures["transfers"] == {"hr_bureau>court": 1}
+
+
+def test_dashboard_and_both_exports_show_the_same_figures(app, dataset, browser):
+    browser.login("supervisor1")
+    html = browser.get("/stats/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    for key, value in EXPECTED.items():
+        assert f'data-figure="{key}">{value}<' in html, key
+    assert "Resolved ÷ cases closed after mediation started" in html
+
+    raw = browser.get("/stats/figures.csv", headers={"Accept-Language": "en"}).data
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    labels = {row[0]: row[1] for row in rows if len(row) >= 2}
+    assert labels["Cases received"] == "6" and labels["Amount agreed (yuan)"] == "10000.00"
+    assert labels["Mediation success rate (%)"] == "50.0"
+    assert any(row[0] == "Generated" for row in rows)
+    assert ["Filter: from", date.today().replace(day=1).isoformat()] in rows
+
+    workbook = load_workbook(
+        io.BytesIO(browser.get("/stats/figures.xlsx", headers={"Accept-Language": "en"}).data)
+    )
+    cells = {row[0]: row[1] for row in workbook.active.iter_rows(values_only=True) if row[0]}
+    for key, label, _formula in DEFINITIONS:
+        expected = EXPECTED[key]
+        assert Decimal(str(cells[str_en(label)])) == Decimal(str(expected)), key  # numbers
+    assert cells["Transfers hr_bureau>court"] == 1
+
+
+def test_empty_period_and_empty_jurisdiction(app, dataset):
+    client = app.test_client()
+
+    def figures(username, password="demo-2026", **query):
+        token = client.post(
+            "/api/v1/tokens", json={"username": username, "password": password}
+        ).json["token"]
+        return client.get(
+            "/api/v1/stats", query_string=query, headers={"Authorization": f"Bearer {token}"}
+        ).json
+
+    empty = figures("supervisor1", **{"from": "2020-01-01", "to": "2020-12-31"})
+    assert empty["received"] == 0 and empty["success_rate"] is None
+    assert empty["amount_claimed"] == "0.00" and empty["transfers"] == {}
+    other = Region(name="英德市", level="district", code="441881")
+    db.session.add(other)
+    db.session.flush()
+    accounts.create_staff(
+        actor=None,
+        username="supervisor2",
+        name="远方督导",
+        role=Role.supervisor,
+        password="pass-word-1",
+        region=other,
+    )
+    db.session.commit()
+    elsewhere = figures("supervisor2", password="pass-word-1")
+    assert elsewhere["received"] == 0 and elsewhere["referrals"] == 0
+
+
+def test_filters_narrow_the_cohort(app, dataset):
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/tokens", json={"username": "supervisor1", "password": "demo-2026"}
+    ).json["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    court = db.session.scalar(select(Organization.id).where(Organization.kind == OrgKind.court))
+    at_court = client.get(f"/api/v1/stats?organization={court}", headers=headers).json
+    assert at_court["received"] == 1
+    migrants = client.get("/api/v1/stats?priority=migrant_worker", headers=headers).json
+    assert migrants["received"] == 1 and migrants["workers_involved"] == 12
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"from": "2026-05-01", "to": "2026-04-01"}, "to", "before its start"),
+        ({"from": "2000-01-01", "to": "2020-01-01"}, "to", "at most five years"),
+        ({"from": "2026-13-45"}, "from", "Use a date like"),
+        ({"region": "999999"}, "region", "Not a known region"),
+        ({"organization": "abc"}, "organization", "Not a known organisation"),
+        ({"tier": "village"}, "tier", "Not one of"),
+    ],
+)
+def test_bad_filters_get_a_clear_message(app, demo, browser, query, field, message):
+    browser.login("supervisor1")
+    response = browser.get("/stats/", query_string=query, headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in html and message in html
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/tokens", json={"username": "supervisor1", "password": "demo-2026"}
+    ).json["token"]
+    api = client.get(
+        "/api/v1/stats",
+        query_string=query,
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
+    )
+    assert api.status_code == 422 and message in " ".join(api.json["errors"][field])
+    assert browser.get("/stats/figures.csv", query_string=query).status_code == 422
