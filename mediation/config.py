@@ -71,6 +71,9 @@ class Config:
     SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "mediation@localhost")
 
+    # Early warning: an alert when an employer's Nth case arrives within 30 days.
+    ALERT_REPEAT_THRESHOLD = int(os.environ.get("ALERT_REPEAT_THRESHOLD", "3"))
+
     # Evidence files live here, outside any static folder.
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
 

@@ -77,6 +77,12 @@ NOTIFICATION_MESSAGES = {
     "referral_close": _l("%(centre)s closed your re-employment referral."),
     "vacancy_proposed": _l("A job is proposed to you: %(title)s at %(employer)s."),
     "vacancy_answered": _l("The worker answered the proposal of %(title)s."),
+    "alert_repeat_disputes": _l(
+        "Early warning: %(count)s disputes against %(employer)s within 30 days (latest %(number)s)."
+    ),
+    "alert_collective": _l(
+        "Early warning: a collective dispute against %(employer)s (%(number)s)."
+    ),
     "arbitration_open": _l(
         "The mediation period of case %(number)s ended on %(due)s without an agreement. You may "
         "now apply for labour arbitration, or agree with the mediator to go on."

@@ -35,6 +35,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "stats.dashboard": frozenset({"supervisor"}),
     "stats.export_csv": frozenset({"supervisor"}),
     "stats.export_xlsx": frozenset({"supervisor"}),
+    "stats.alerts": frozenset({"supervisor"}),
+    "stats.acknowledge": frozenset({"supervisor"}),
+    "stats.employers": frozenset({"supervisor"}),
     "api.stats": frozenset({"supervisor"}),
     "referrals.index": frozenset({"reemployment_officer"}),
     "referrals.show": frozenset({"reemployment_officer"}),
@@ -128,6 +131,7 @@ SAMPLE_ARGUMENTS = {
     "vacancy_id": 1,
     "proposal_id": 1,
     "reply": "interested",
+    "alert_id": 1,
     "direction": "up",
 }
 

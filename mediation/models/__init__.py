@@ -1,5 +1,6 @@
 """The ORM models, one module per aggregate; imported here so Alembic sees every table."""
 
+from mediation.models.alerts import Alert, AlertKind
 from mediation.models.calendar import DeadlineReminder, HolidaySchedule
 from mediation.models.cases import (
     Agreement,
@@ -35,6 +36,8 @@ from mediation.models.users import ApiToken, Role, User, UserSession
 
 __all__ = [
     "Agreement",
+    "Alert",
+    "AlertKind",
     "ApiToken",
     "AuditEvent",
     "Case",

@@ -30,7 +30,7 @@ from mediation.models import (
 )
 from mediation.models.cases import COLLECTIVE_DISPUTE_WORKERS
 from mediation.models.types import utcnow
-from mediation.services import audit, clocks
+from mediation.services import alerts, audit, clocks
 from mediation.services.documents import issue_document
 from mediation.services.notifications import notify
 from mediation.services.routing import reason_of, route_filing
@@ -226,6 +226,7 @@ def file_case(application: Application, *, actor: User) -> Case:
     notify(staff_of(organization), "new_case", case)
     notify(representatives_of(employer), "against_company", case)
     discard_draft(actor)
+    alerts.check_new_case(case)
     return case
 
 

@@ -3,19 +3,41 @@
 import csv
 import io
 
-from flask import Response, render_template, request
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from openpyxl import Workbook
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms import TextAreaField
+from wtforms.validators import Length
 
 from mediation import policy
 from mediation.extensions import db
-from mediation.models import Category, Channel, Organization, PriorityGroup, Region, RegionLevel
+from mediation.forms import REQUIRED, strip
+from mediation.models import (
+    Alert,
+    Case,
+    Category,
+    Channel,
+    Organization,
+    PriorityGroup,
+    Region,
+    RegionLevel,
+)
 from mediation.models.cases import TIER_TITLES
 from mediation.models.types import utcnow
+from mediation.services import alerts as alert_service
 from mediation.services.stats import DEFINITIONS, FiltersInvalid, compute, parse_filters
+
+
+class AcknowledgeForm(FlaskForm):
+    note = TextAreaField(
+        _l("What was done"), filters=[strip], validators=[REQUIRED, Length(max=2000)]
+    )
 
 
 def _options() -> dict[str, list[tuple[str, str]]]:
@@ -118,3 +140,45 @@ def export_xlsx():
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": 'attachment; filename="mediation-figures.xlsx"'},
     )
+
+
+def alerts():
+    items = db.session.scalars(
+        select(Alert)
+        .options(joinedload(Alert.employer))
+        .where(alert_service.visible_alerts(current_user))
+        .order_by(Alert.acknowledged_at.is_not(None), Alert.raised_at.desc())
+        .limit(200)
+    ).all()
+    cases = {
+        case.id: case
+        for case in db.session.scalars(
+            select(Case).where(Case.id.in_({i for alert in items for i in alert.case_ids}))
+        )
+    }
+    return render_template(
+        "stats/alerts.html",
+        alerts=items,
+        cases=cases,
+        threshold=current_app.config["ALERT_REPEAT_THRESHOLD"],
+        form=AcknowledgeForm(formdata=None),
+    )
+
+
+def acknowledge(alert_id: int):
+    alert = db.session.scalar(
+        select(Alert).where(Alert.id == alert_id, alert_service.visible_alerts(current_user))
+    )
+    if alert is None:
+        abort(404)
+    form = AcknowledgeForm()
+    if form.validate_on_submit():
+        alert_service.acknowledge(alert, actor=current_user, note=form.note.data)
+        flash(_("The alert is acknowledged."), "success")
+    else:
+        flash(_("Write a note on what was done."), "error")
+    return redirect(url_for("stats.alerts"))
+
+
+def employers():
+    return render_template("stats/employers.html", risks=alert_service.employer_risks(current_user))

@@ -1,0 +1,138 @@
+"""Raising early warnings when a case is filed, and the employer risk classes.
+
+Rules (printed on the pages): an alert when an employer's Nth case arrives within 30 days
+(N = ALERT_REPEAT_THRESHOLD, default 3), and when a collective dispute is filed. Each trigger
+raises one alert at most (its key is unique).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from mediation import policy
+from mediation.extensions import db
+from mediation.models import Alert, AlertKind, Case, Employer, Role, User
+from mediation.models.cases import COLLECTIVE_DISPUTE_WORKERS
+from mediation.models.places import region_subtree
+from mediation.models.types import utcnow
+from mediation.services import audit
+from mediation.services.notifications import notify
+from workflows.case import Outcome
+
+WINDOW = timedelta(days=30)
+RISK_WINDOW = timedelta(days=365)
+
+
+def _raise(kind: AlertKind, key: str, case: Case, case_ids: list[int]) -> Alert | None:
+    insert = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    inserted = db.session.execute(
+        insert(Alert)
+        .values(
+            kind=kind.value,
+            trigger_key=key,
+            employer_id=case.employer_id,
+            region_id=case.employer.region_id,
+            case_ids=case_ids,
+            raised_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+        .returning(Alert.id)
+    ).scalar()
+    if inserted is None:
+        return None
+    supervisors = db.session.scalars(
+        select(User).where(User.role == Role.supervisor, User.active.is_(True))
+    ).all()
+    watching = [
+        s
+        for s in supervisors
+        if case.employer.region_id in set(db.session.scalars(region_subtree(s.region_id)))
+    ]
+    notify(watching, f"alert_{kind.value}", case, employer=case.employer.name, count=len(case_ids))
+    return db.session.get(Alert, inserted)
+
+
+def check_new_case(case: Case) -> None:
+    """Called in the filing transaction, once the case exists."""
+    if case.workers_involved >= COLLECTIVE_DISPUTE_WORKERS:
+        _raise(AlertKind.collective, f"collective:{case.id}", case, [case.id])
+    threshold = current_app.config["ALERT_REPEAT_THRESHOLD"]
+    recent = list(
+        db.session.scalars(
+            select(Case.id)
+            .where(Case.employer_id == case.employer_id, Case.received_at >= utcnow() - WINDOW)
+            .order_by(Case.id)
+        )
+    )
+    if len(recent) == threshold:
+        _raise(AlertKind.repeat_disputes, f"repeat:{case.employer_id}:{case.id}", case, recent)
+
+
+def acknowledge(alert: Alert, *, actor: User, note: str) -> None:
+    alert.acknowledged_at = utcnow()
+    alert.acknowledged_by_id = actor.id
+    alert.note = note
+    audit.record("alert.acknowledged", actor=actor, subject=alert, note=note)
+
+
+def visible_alerts(user: User):
+    return Alert.region_id.in_(region_subtree(user.region_id))
+
+
+@dataclass(frozen=True)
+class EmployerRisk:
+    employer: Employer
+    cases: int
+    collective: int
+    unresolved_wages: int
+    level: str  # normal, watch, high
+
+
+def risk_level(cases: int, collective: int, unresolved_wages: int) -> str:
+    """High: five or more disputes in a year, a collective dispute, or two failed
+    wage-arrears mediations; watch: two or more disputes; otherwise normal."""
+    if cases >= 5 or collective or unresolved_wages >= 2:
+        return "high"
+    if cases >= 2:
+        return "watch"
+    return "normal"
+
+
+def employer_risks(user: User) -> list[EmployerRisk]:
+    from mediation.models import CaseCategory, Category
+
+    since = utcnow() - RISK_WINDOW
+    wage_case = select(CaseCategory.case_id).where(CaseCategory.category == Category.wage_arrears)
+    rows = db.session.execute(
+        select(
+            Case.employer_id,
+            func.count(Case.id),
+            func.count(Case.id).filter(Case.workers_involved >= COLLECTIVE_DISPUTE_WORKERS),
+            func.count(Case.id).filter(Case.outcome == Outcome.unresolved, Case.id.in_(wage_case)),
+        )
+        .where(Case.received_at >= since, policy.visible_cases(user))
+        .group_by(Case.employer_id)
+    ).all()
+    employers = {
+        e.id: e
+        for e in db.session.scalars(
+            select(Employer).where(Employer.id.in_([row[0] for row in rows]))
+        )
+    }
+    order = {"high": 0, "watch": 1, "normal": 2}
+    risks = [
+        EmployerRisk(
+            employers[employer_id],
+            cases,
+            collective,
+            unresolved,
+            risk_level(cases, collective, unresolved),
+        )
+        for employer_id, cases, collective, unresolved in rows
+    ]
+    return sorted(risks, key=lambda r: (order[r.level], -r.cases, r.employer.name))

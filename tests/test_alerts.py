@@ -1,0 +1,62 @@
+"""Early warnings and employer risk classes."""
+
+from sqlalchemy import func, select
+
+from mediation.extensions import db
+from mediation.models import Alert, Notification
+from tests.factories import filed_case
+
+
+def test_the_third_case_against_an_employer_raises_one_alert(app, demo, browser):
+    with app.test_request_context():
+        first, second = filed_case(), filed_case()
+        assert db.session.scalar(select(func.count(Alert.id))) == 0
+        third = filed_case()
+        filed_case()  # the fourth does not raise it again
+    alert = db.session.scalar(select(Alert))
+    assert db.session.scalar(select(func.count(Alert.id))) == 1
+    assert alert.kind == "repeat_disputes" and alert.case_ids == [first.id, second.id, third.id]
+    assert (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(Notification.kind == "alert_repeat_disputes")
+        )
+        == 1
+    )  # supervisor1
+
+    browser.login("supervisor1")
+    page = browser.get("/stats/alerts", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert third.number in page and "Several disputes against one employer" in page
+    browser.submit(
+        f"/stats/alerts/{alert.id}/acknowledge", {"note": "已约谈企业负责人"}, page="/stats/alerts"
+    )
+    db.session.expire_all()
+    assert db.session.get(Alert, alert.id).note == "已约谈企业负责人"
+
+
+def test_a_collective_dispute_raises_an_alert(app, demo):
+    with app.test_request_context():
+        case = filed_case(
+            workers_involved=15, representatives=({"name": "王五", "phone": "13900139000"},)
+        )
+    alert = db.session.scalar(select(Alert))
+    assert alert.kind == "collective" and alert.case_ids == [case.id]
+
+
+def test_acknowledging_needs_a_note(app, demo, browser):
+    with app.test_request_context():
+        for _ in range(3):
+            filed_case()
+    alert = db.session.scalar(select(Alert))
+    browser.login("supervisor1")
+    browser.submit(f"/stats/alerts/{alert.id}/acknowledge", {"note": ""}, page="/stats/alerts")
+    db.session.expire_all()
+    assert db.session.get(Alert, alert.id).acknowledged_at is None
+
+
+def test_employers_are_classed_by_their_dispute_history(app, demo, browser):
+    with app.test_request_context():
+        for _ in range(5):
+            filed_case()
+    browser.login("supervisor1")
+    html = browser.get("/stats/employers", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "清远某某新材料有限公司" in html and "High risk" in html
