@@ -83,6 +83,7 @@ NOTIFICATION_MESSAGES = {
     "alert_collective": _l(
         "Early warning: a collective dispute against %(employer)s (%(number)s)."
     ),
+    "rate_service": _l("Case %(number)s is closed. Please tell us how the mediation went."),
     "arbitration_open": _l(
         "The mediation period of case %(number)s ended on %(due)s without an agreement. You may "
         "now apply for labour arbitration, or agree with the mediator to go on."
@@ -95,6 +96,7 @@ REFUSAL_MESSAGES = {
     "already_claimed": _l("Another mediator has already taken this case."),
     "agreement_missing": GUARD_MESSAGES["agreement_missing"],
     "too_much_evidence": _l("Each party can upload at most 10 files."),
+    "already_rated": _l("You have already rated this case."),
     "confirmation_too_late": _l(
         "Judicial confirmation must be asked for within 30 days of the agreement taking effect."
     ),
@@ -131,6 +133,7 @@ EVENT_TITLES = {
     "case.evidence_added": _l("Evidence added"),
     "case.identity_viewed": _l("Full ID number viewed by staff"),
     "case.overdue": _l("Deadline passed"),
+    "case.rated": _l("The service was rated"),
     "case.confirmation_requested": _l("Judicial confirmation asked for"),
     "case.referred": _l("Referred to re-employment services"),
     "case.referral_without_centre": _l("No re-employment centre serves this place"),

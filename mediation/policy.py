@@ -114,6 +114,7 @@ ENDPOINTS: dict[str, str | Permission] = {
     "cases.download_evidence": Permission.view_cases,
     "cases.reveal_identity": Permission.view_cases,
     "cases.request_confirmation": Permission.view_cases,
+    "cases.rate": Permission.view_cases,
     "referrals.index": Permission.reemployment_desk,
     "referrals.show": Permission.reemployment_desk,
     "referrals.save_profile": Permission.reemployment_desk,

@@ -103,6 +103,7 @@ EXPECTED: dict[str, frozenset[str]] = {
             "cases.download_evidence",
             "cases.reveal_identity",
             "cases.request_confirmation",
+            "cases.rate",
         ],
         CASE_ROLES,
     ),

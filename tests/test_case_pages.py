@@ -344,3 +344,40 @@ def test_an_archived_case_is_read_only(app, demo, make_browser):
     )
     assert response.status_code == 422
     assert db.session.scalar(select(func.count(Evidence.id))) == 0
+
+
+def test_each_party_rates_a_closed_case_once(app, demo, make_browser):
+    from mediation.models import Notification, Rating
+
+    case = filed_case()
+    with app.test_request_context():
+        from mediation.services.cases import fire
+        from tests.factories import user
+
+        fire(case, "decline", actor=user("med_hr"), reason="不属于受理范围")
+        db.session.commit()
+    assert (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(Notification.kind == "rate_service")
+        )
+        == 2
+    )  # the worker and the employer's representative
+    worker = make_browser()
+    worker.login("worker1")
+    page = f"/cases/{case.id}"
+    assert (
+        worker.submit(f"{page}/rating", {"score": "4", "comment": "很耐心"}, page=page).status_code
+        == 302
+    )
+    again = worker.submit(f"{page}/rating", {"score": "1", "comment": ""}, page=page)
+    assert again.status_code == 302
+    assert [r.score for r in db.session.scalars(select(Rating))] == [4]
+    bad = make_browser()
+    bad.login("employer1")
+    response = bad.submit(
+        f"{page}/rating", {"score": "9"}, page=page, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 422 and "Not a valid choice" in response.get_data(as_text=True)
+    mediator = make_browser()
+    mediator.login("med_hr")
+    assert mediator.submit(f"{page}/rating", {"score": "5"}, page=page).status_code == 403

@@ -46,6 +46,9 @@ EXPECTED = {
     "first_contact_on_time": 1,
     "placements": 1,
     "placement_rate": "100.0",
+    "ratings": 2,
+    "satisfaction_mean": "3.50",
+    "satisfaction_rate": "50.0",
 }
 
 
@@ -84,6 +87,10 @@ def dataset(app, demo):
         fire(filed_case(), "escalate", actor=mediator, reason="金额大", organization_id=court)
         late = filed_case()
         clocks.start_acceptance_clock(late, date.today() - timedelta(days=20))
+        from mediation.services import ratings
+
+        ratings.rate(settled, actor=user("worker1"), score=5, comment="满意")
+        ratings.rate(settled, actor=user("employer1"), score=2)
         officer = user("reemploy1")
         referrals.fire(failed.referral, "contact", actor=officer, channel="phone", result="联系上")
         referrals.fire(

@@ -27,3 +27,4 @@ bp.add_url_rule("/cases/<int:case_id>/identity", view_func=views.reveal_identity
 bp.add_url_rule(
     "/cases/<int:case_id>/confirmation", view_func=views.request_confirmation, methods=["POST"]
 )
+bp.add_url_rule("/cases/<int:case_id>/rating", view_func=views.rate, methods=["POST"])

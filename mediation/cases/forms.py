@@ -312,3 +312,20 @@ class ConfirmationDecisionForm(FlaskForm):
     def validate_reason(self, field) -> None:
         if self.decision.data == "refuse" and not field.data:
             raise ValidationError(_l("Please write why the court does not confirm it."))
+
+
+class RatingForm(FlaskForm):
+    score = SelectField(
+        _l("How satisfied are you with the mediation service?"),
+        choices=[
+            SelectChoice("5", _l("5 – very satisfied")),
+            SelectChoice("4", _l("4 – satisfied")),
+            SelectChoice("3", _l("3 – neither")),
+            SelectChoice("2", _l("2 – dissatisfied")),
+            SelectChoice("1", _l("1 – very dissatisfied")),
+        ],
+        coerce=int,
+    )
+    comment = TextAreaField(
+        _l("Comment (optional)"), filters=[strip], validators=[Length(max=2000)]
+    )

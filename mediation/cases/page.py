@@ -14,7 +14,7 @@ from mediation.cases import forms
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, CaseDocument, Organization, OrgKind, User
-from mediation.services import clocks
+from mediation.services import clocks, ratings
 from mediation.services.calendar import work_calendar
 from mediation.services.confirmations import confirmation_deadline
 from mediation.services.payment import payment_order_applies
@@ -276,9 +276,17 @@ def page_context(case: Case, bound: dict | None = None) -> dict:
         "respond_form": (bound or {}).get("respond") or forms.RespondForm(formdata=None),
         "evidence_form": (bound or {}).get("evidence") or forms.EvidenceForm(formdata=None),
         "button_form": forms.ButtonForm(formdata=None),
+        "rating_form": (bound or {}).get("rating") or forms.RatingForm(formdata=None),
+        "my_party": ratings.party_of(current_user, case),
+        "my_rating": _my_rating(case),
         "decision_form": (bound or {}).get("decision")
         or forms.ConfirmationDecisionForm(formdata=None),
     }
+
+
+def _my_rating(case: Case):
+    party = ratings.party_of(current_user, case)
+    return ratings.rating_of(case, party) if party else None
 
 
 def _agreement_form(case: Case) -> forms.AgreementForm:

@@ -17,7 +17,7 @@ from mediation.extensions import db
 from mediation.localtime import SHANGHAI
 from mediation.messages import REFUSAL_MESSAGES, guard_message
 from mediation.models import Case, ConfirmationStatus, Evidence, SessionMode
-from mediation.services import casework, confirmations
+from mediation.services import casework, confirmations, ratings
 from mediation.services.cases import CaseRefused, GuardFailed, IllegalTransition, claim, fire
 from mediation.uploads import UploadRejected, attachment_response, delete_stored, store_upload
 from workflows.case import CaseTrigger
@@ -283,3 +283,20 @@ def request_confirmation(case_id: int):
         else:
             flash(_("Your request is recorded; the other party must ask too."), "success")
     return _back(case, "confirmation")
+
+
+def rate(case_id: int):
+    case = load_case(case_id)
+    form = forms.RatingForm()
+    if not form.validate_on_submit():
+        return _page(case, {"rating": form}, 422)
+    try:
+        ratings.rate(
+            case, actor=current_user, score=form.score.data, comment=form.comment.data or ""
+        )
+    except policy.NotPermitted:
+        abort(403)
+    except CaseRefused as error:
+        return _refused(case, error.code)
+    flash(_("Thank you for your rating."), "success")
+    return _back(case, "rating")

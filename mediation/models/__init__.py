@@ -15,6 +15,7 @@ from mediation.models.cases import (
     EvidenceParty,
     MediationSession,
     PriorityGroup,
+    Rating,
     SessionMode,
 )
 from mediation.models.confirmations import ConfirmationStatus, JudicialConfirmation
@@ -64,6 +65,7 @@ __all__ = [
     "OutboxMessage",
     "PriorityGroup",
     "ProposalAnswer",
+    "Rating",
     "Referral",
     "ReferralContact",
     "Region",

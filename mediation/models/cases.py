@@ -348,3 +348,21 @@ class CaseDraft(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Rating(db.Model):
+    """A party's rating of the service, once per party, after the case closed."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("case_id", "party", name="once_per_party"),
+        CheckConstraint("score BETWEEN 1 AND 5", name="score_1_to_5"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    party: Mapped[EvidenceParty] = mapped_column(enum_column(EvidenceParty, "rating_party"))
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    rated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -124,6 +124,7 @@ def fire(case: Case, trigger: str, *, actor: User, **data: Any) -> CaseTransitio
         from mediation.services.referrals import refer_if_job_lost
 
         refer_if_job_lost(case, actor=actor)
+        notify([case.applicant, *representatives_of(case.employer)], "rate_service", case)
     return transition
 
 

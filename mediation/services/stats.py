@@ -26,6 +26,7 @@ from mediation.models import (
     Claim,
     Organization,
     PriorityGroup,
+    Rating,
     Referral,
     Region,
     User,
@@ -191,6 +192,9 @@ class Figures:
     first_contact_on_time: int = 0
     placements: int = 0
     placement_rate: Decimal | None = None
+    ratings: int = 0
+    satisfaction_mean: Decimal | None = None
+    satisfaction_rate: Decimal | None = None
     transfers: dict[str, int] = field(default_factory=dict)
 
 
@@ -269,6 +273,17 @@ def compute(filters: Filters, user: User) -> Figures:
     ).one()
     figures.referrals, figures.first_contact_on_time, figures.placements = referral_row
     figures.placement_rate = _rate(figures.placements, figures.referrals)
+    rating_row = db.session.execute(
+        select(
+            func.count(Rating.id),
+            func.avg(Rating.score),
+            func.count(Rating.id).filter(Rating.score >= 4),
+        ).where(Rating.case_id.in_(select(ids.c.id)))
+    ).one()
+    figures.ratings = rating_row[0]
+    if rating_row[0]:
+        figures.satisfaction_mean = Decimal(str(rating_row[1])).quantize(Decimal("0.01"))
+    figures.satisfaction_rate = _rate(rating_row[2], rating_row[0])
     sender = db.aliased(Organization)
     figures.transfers = {
         f"{from_kind.value}>{to_tier}": number
@@ -334,4 +349,7 @@ DEFINITIONS = (
     ),
     ("placements", _l("Placements"), _l("Referrals ending in a new job")),
     ("placement_rate", _l("Placement rate (%)"), _l("Placements ÷ referrals")),
+    ("ratings", _l("Ratings given"), _l("Parties who rated the service (1–5)")),
+    ("satisfaction_mean", _l("Mean rating"), _l("Mean of the ratings")),
+    ("satisfaction_rate", _l("Satisfaction rate (%)"), _l("Ratings of 4 or 5 ÷ ratings")),
 )
