@@ -209,3 +209,20 @@ def test_bad_filters_get_a_clear_message(app, demo, browser, query, field, messa
     )
     assert api.status_code == 422 and message in " ".join(api.json["errors"][field])
     assert browser.get("/stats/figures.csv", query_string=query).status_code == 422
+
+
+def test_charts_are_svg_with_their_numbers_in_tables(app, dataset, browser):
+    browser.login("supervisor1")
+    html = browser.get("/stats/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert (
+        html.count('role="img"') == 4
+        and '<title id="received-title">Cases received per month' in html
+    )
+    month = date.today().strftime("%Y-%m")
+    table = html.split('<caption class="visually-hidden">Cases received per month</caption>')[1]
+    assert f'<th scope="col">{month}</th>' in table.split("</table>")[0]
+    assert '<td class="num">6</td>' in table.split("</table>")[0]
+    outcomes = html.split('<caption class="visually-hidden">Outcomes per tier</caption>')[1]
+    hr_row = outcomes.split("HR bureau mediation centre</th>")[1].split("</tr>")[0]
+    # resolved, unresolved, withdrawn, declined at the HR centres: 1, 1, 1, 1
+    assert hr_row.count('<td class="num">1</td>') == 4

@@ -32,6 +32,7 @@ from mediation.models.cases import TIER_TITLES
 from mediation.models.types import utcnow
 from mediation.services import alerts as alert_service
 from mediation.services.stats import DEFINITIONS, FiltersInvalid, compute, parse_filters
+from mediation.stats import charts
 
 
 class AcknowledgeForm(FlaskForm):
@@ -72,6 +73,7 @@ def dashboard():
         "stats/dashboard.html",
         errors={},
         figures=compute(filters, current_user),
+        charts=charts.build(filters, current_user),
         filters=filters,
         definitions=DEFINITIONS,
         options=_options(),
