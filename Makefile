@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test translations translations-update lint worker
+.PHONY: run test translations translations-update lint worker bench
 
 # Reinstall only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt
@@ -43,3 +43,8 @@ lint: $(VENV)/.installed-dev
 # Background work for a deployment: the deadline sweep and the e-mail outbox, every 5 minutes.
 worker: $(VENV)/.installed
 	while true; do $(BIN)/flask deadlines sweep; $(BIN)/flask outbox deliver; sleep 300; done
+
+# Benchmarks (not part of `make test`): N synthetic cases in PostgreSQL, pages under load.
+N ?= 100000
+bench: $(VENV)/.installed translations
+	$(BIN)/python -m bench.run --n $(N)
