@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from flask import abort, current_app, request
 from flask_login import AnonymousUserMixin, current_user
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 
 from mediation.extensions import db, login_manager
 from mediation.models import (
@@ -161,10 +161,15 @@ def can(user: User | AnonymousUserMixin, permission: Permission) -> bool:
     return bool(user.is_authenticated) and user.role in ROLE_PERMISSIONS[permission]
 
 
+def _jurisdiction_organizations(user: User) -> Select:
+    """SELECT of the ids of the organisations in a supervisor's region and below it."""
+    return select(Organization.id).where(Organization.region_id.in_(region_subtree(user.region_id)))
+
+
 def organizations_in_view(user: User) -> ColumnElement[bool] | None:
     """A filter on organisations for users who see only a jurisdiction; None means all."""
     if user.role is Role.supervisor:
-        return Organization.region_id.in_(region_subtree(user.region_id))
+        return Organization.id.in_(_jurisdiction_organizations(user))
     return None
 
 
@@ -279,10 +284,7 @@ def visible_cases(user: User) -> ColumnElement[bool]:
         )
         return or_(Case.organization_id == user.organization_id, handled_before, asked_to_confirm)
     if user.role is Role.supervisor:
-        in_jurisdiction = select(Organization.id).where(
-            Organization.region_id.in_(region_subtree(user.region_id))
-        )
-        return Case.organization_id.in_(in_jurisdiction)
+        return Case.organization_id.in_(_jurisdiction_organizations(user))
     return false()
 
 
@@ -310,11 +312,7 @@ def visible_referrals(user: User) -> ColumnElement[bool]:
     if user.role is Role.reemployment_officer:
         return Referral.centre_id == user.organization_id
     if user.role is Role.supervisor:
-        return Referral.centre_id.in_(
-            select(Organization.id).where(
-                Organization.region_id.in_(region_subtree(user.region_id))
-            )
-        )
+        return Referral.centre_id.in_(_jurisdiction_organizations(user))
     return false()
 
 
