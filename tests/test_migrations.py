@@ -50,3 +50,64 @@ def test_upgrade_to_head_matches_the_models_and_downgrade_undoes_it(empty_databa
         upgrade()  # and the way back up works again after a downgrade
         assert "users" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_existing_cases_keep_working_through_later_migrations(empty_database):
+    """A case written under revision 0003 gets its clock start days (0004), a version (0005)
+    and no re-employment consent (0007) when the schema moves on."""
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade(revision="0003")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO regions (id, name, level) VALUES (1, '清城区', 'district')")
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO employers (id, name, uscc, region_id, industry)"
+                    " VALUES (1, '某公司', '91350100M000100Y43', 1, 'C')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO organizations (id, name, kind, region_id, active)"
+                    " VALUES (1, '中心', 'hr_bureau', 1, true)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, username, name, id_number, password_hash, role, active,"
+                    " created_at, password_changed_at) VALUES (1, 'w', '李明',"
+                    " '11010519491231002X', 'x', 'worker', true, '2026-01-01 00:00:00',"
+                    " '2026-01-01 00:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO cases (id, number, state, tier, organization_id, routing_reason,"
+                    " applicant_name, applicant_id_number, applicant_phone, employer_id,"
+                    " employment_start, job, facts, desired_outcome, workers_involved, lost_job,"
+                    " migrant_worker, injured_worker, pregnancy_maternity_nursing, channel,"
+                    " filed_by_id, received_at, acceptance_deadline, mediation_started_at)"
+                    " VALUES (1, 'X-1', 'mediating', 'hr_bureau', 1, 'employer_street', '李明',"
+                    " '11010519491231002X', '13800138000', 1, '2025-01-01', '工', '…', '', 1,"
+                    " false, false, false, false, 'web', 1, '2026-03-01 20:00:00', '2026-03-05',"
+                    " '2026-03-03 02:00:00')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            row = connection.execute(
+                text(
+                    "SELECT acceptance_clock_start, mediation_clock_start, version,"
+                    " reemployment_consent FROM cases WHERE id = 1"
+                )
+            ).one()
+        # 20:00 UTC on 1 March is already 2 March in Shanghai.
+        assert [str(row[0]), str(row[1]), row[2], bool(row[3])] == [
+            "2026-03-02",
+            "2026-03-02",
+            1,
+            False,
+        ]
+        db.engine.dispose()
