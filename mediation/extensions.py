@@ -6,6 +6,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.dialects import postgresql, sqlite
 
 # Named constraints let Alembic drop and recreate them on every database, SQLite included.
 NAMING_CONVENTION = {
@@ -21,3 +22,10 @@ migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+
+
+def upsert_insert(table):
+    """INSERT with ON CONFLICT for the database in use (PostgreSQL or SQLite): the counters,
+    reminders and alerts rely on it to be written once under concurrency."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

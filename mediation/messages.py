@@ -149,3 +149,8 @@ EVENT_TITLES = {
     "case.confirmed": _l("Agreement confirmed by the court"),
     "case.confirmation_refused": _l("Agreement not confirmed by the court"),
 }
+
+
+def refusal_message(code: str):
+    """Why an action was refused, for any code a service or workflow raises."""
+    return REFUSAL_MESSAGES.get(code) or guard_message(code)

@@ -10,7 +10,7 @@ from mediation.api.errors import error_response, invalid
 from mediation.api.schemas import Reader
 from mediation.extensions import db
 from mediation.industries import INDUSTRIES
-from mediation.messages import REFUSAL_MESSAGES, guard_message
+from mediation.messages import guard_message, refusal_message
 from mediation.models import ContactChannel, Referral, Region, Vacancy
 from mediation.services import referrals
 from mediation.services.cases import CaseRefused
@@ -107,7 +107,7 @@ def fire_trigger(referral_id: int, trigger: str):
         except policy.NotPermitted:
             abort(403)
         except CaseRefused as error:
-            return error_response(409, REFUSAL_MESSAGES[error.code])
+            return error_response(409, refusal_message(error.code))
         return jsonify(_referral(referral))
     try:
         member = ReferralTrigger(trigger)
@@ -126,7 +126,7 @@ def fire_trigger(referral_id: int, trigger: str):
     except (IllegalTransition, UnknownTrigger) as error:
         return error_response(409, guard_message(getattr(error, "code", "not_allowed_in_state")))
     except CaseRefused as error:
-        return error_response(409, REFUSAL_MESSAGES.get(error.code, guard_message(error.code)))
+        return error_response(409, refusal_message(error.code))
     except GuardFailed as error:
         return invalid({p.field: [guard_message(p.code)] for p in error.problems})
     return jsonify(_referral(referral))

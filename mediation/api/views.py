@@ -14,7 +14,7 @@ from mediation.api.schemas import BodyInvalid, Reader, read_application
 from mediation.cases.intake import evidence_dir
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI, local_today
-from mediation.messages import REFUSAL_MESSAGES, guard_message
+from mediation.messages import guard_message, refusal_message
 from mediation.models import AuditEvent, Case, SessionMode
 from mediation.queue.worklist import Filters, worklist_query
 from mediation.services import accounts, casework, confirmations, filing
@@ -150,7 +150,7 @@ def fire_trigger(case_id: int, trigger: str):
 
 
 def _refusal(error: CaseRefused):
-    return error_response(409, REFUSAL_MESSAGES.get(error.code, guard_message(error.code)))
+    return error_response(409, refusal_message(error.code))
 
 
 def claim_case(case_id: int):

@@ -15,7 +15,7 @@ from mediation.cases.intake import evidence_dir
 from mediation.cases.page import ACTION_TITLES, action_form, page_context
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI
-from mediation.messages import REFUSAL_MESSAGES, guard_message
+from mediation.messages import guard_message, refusal_message
 from mediation.models import Case, ConfirmationStatus, Evidence, SessionMode
 from mediation.services import casework, confirmations, ratings
 from mediation.services.cases import CaseRefused, GuardFailed, IllegalTransition, claim, fire
@@ -49,7 +49,7 @@ def _require(case: Case, action: str) -> None:
 
 
 def _refused(case: Case, code: str):
-    flash(REFUSAL_MESSAGES.get(code, guard_message(code)), "error")
+    flash(refusal_message(code), "error")
     return _back(case)
 
 
@@ -240,7 +240,7 @@ def upload_evidence(case_id: int):
             casework.add_evidence(case, actor=current_user, stored=stored)
         except CaseRefused as error:
             delete_stored(evidence_dir(), stored.stored_name)
-            form.file.errors = [*form.file.errors, REFUSAL_MESSAGES[error.code]]
+            form.file.errors = [*form.file.errors, refusal_message(error.code)]
             break
         added += 1
     if form.file.errors:

@@ -12,7 +12,7 @@ from mediation.cases import forms
 from mediation.cases.page import page_context
 from mediation.cases.views import load_case
 from mediation.extensions import db
-from mediation.messages import REFUSAL_MESSAGES
+from mediation.messages import refusal_message
 from mediation.models import Case, ConfirmationStatus, JudicialConfirmation
 from mediation.services import confirmations
 from mediation.services.cases import CaseRefused
@@ -62,7 +62,7 @@ def decide(case_id: int):
             reason=form.reason.data or "",
         )
     except CaseRefused as error:
-        form.reason.errors.append(REFUSAL_MESSAGES[error.code])
+        form.reason.errors.append(refusal_message(error.code))
         return render_template("court/packet.html", **page_context(case, {"decision": form})), 422
     flash(_("The decision was recorded and both parties are told."), "success")
     return redirect(url_for("court.queue"))

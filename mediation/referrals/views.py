@@ -14,7 +14,7 @@ from mediation.cases.forms import ReasonForm
 from mediation.extensions import db
 from mediation.industries import INDUSTRIES
 from mediation.localtime import local_today
-from mediation.messages import REFUSAL_MESSAGES, guard_message
+from mediation.messages import guard_message, refusal_message
 from mediation.models import Referral, Region, RegionLevel, Vacancy, VacancyProposal
 from mediation.referrals import forms
 from mediation.referrals.matching import matches_for
@@ -121,7 +121,7 @@ def _back(referral: Referral):
 
 
 def _refused(referral: Referral, code: str):
-    flash(REFUSAL_MESSAGES.get(code, guard_message(code)), "error")
+    flash(refusal_message(code), "error")
     return _back(referral)
 
 

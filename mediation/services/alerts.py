@@ -10,10 +10,9 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from mediation import policy
-from mediation.extensions import db
+from mediation.extensions import db, upsert_insert
 from mediation.models import Alert, AlertKind, Case, Employer, Role, User
 from mediation.models.cases import COLLECTIVE_DISPUTE_WORKERS
 from mediation.models.places import region_subtree
@@ -27,11 +26,8 @@ RISK_WINDOW = timedelta(days=365)
 
 
 def _raise(kind: AlertKind, key: str, case: Case, case_ids: list[int]) -> Alert | None:
-    insert = (
-        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
     inserted = db.session.execute(
-        insert(Alert)
+        upsert_insert(Alert)
         .values(
             kind=kind.value,
             trigger_key=key,

@@ -37,7 +37,7 @@ class CaseRefused(Exception):
         self.code = code
 
 
-def _flush_or_refuse() -> None:
+def flush_or_refuse() -> None:
     """Write now, so that a concurrent change to the same case (a double submit, two staff at
     once) is refused here as a conflict rather than failing at commit."""
     try:
@@ -108,7 +108,7 @@ def fire(case: Case, trigger: str, *, actor: User, **data: Any) -> CaseTransitio
     with db.session.no_autoflush:
         transition = workflow.fire(trigger_member.value, **facts)
         _apply_effects(case, trigger_member, actor=actor, data=data, target=target)
-    _flush_or_refuse()
+    flush_or_refuse()
     audit.record_case_event(
         case,
         trigger_member.value,

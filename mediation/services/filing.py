@@ -7,9 +7,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from mediation.extensions import db
+from mediation.extensions import db, upsert_insert
 from mediation.localtime import SHANGHAI, local_today
 from mediation.models import (
     Case,
@@ -136,10 +135,8 @@ def next_case_number(organization: Organization, year: int) -> str:
     One upsert takes the counter row's lock until the filing commits, so concurrent filings
     queue on it, and a filing that rolls back gives its number back.
     """
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(CaseCounter)
+        upsert_insert(CaseCounter)
         .values(organization_id=organization.id, year=year, last_value=1)
         .on_conflict_do_update(
             index_elements=[CaseCounter.organization_id, CaseCounter.year],

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediation import policy
 from mediation.extensions import db
@@ -32,7 +31,7 @@ from mediation.models.types import utcnow
 from mediation.privacy import mask_id_number
 from mediation.services import audit
 from mediation.services.calendar import work_calendar
-from mediation.services.cases import CaseRefused
+from mediation.services.cases import CaseRefused, flush_or_refuse
 from mediation.services.notifications import notify
 from mediation.services.routing import DatabaseDirectory
 from workflows import deadlines
@@ -156,11 +155,7 @@ def fire(referral: Referral, trigger: str, *, actor: User, **data: Any) -> None:
     with db.session.no_autoflush:
         transition = workflow.fire(trigger, **facts)
         _apply(referral, trigger, actor, data)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise CaseRefused("changed_meanwhile") from None
+    flush_or_refuse()
     audit.record_case_event(
         referral.case,
         f"referral_{trigger}",

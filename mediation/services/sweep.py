@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
-from mediation.extensions import db
+from mediation.extensions import db, upsert_insert
 from mediation.models import Case, DeadlineReminder, DocumentKind, User
 from mediation.services import audit
 from mediation.services.calendar import work_calendar
@@ -30,12 +29,9 @@ class SweepReport:
 
 def _first_time(case: Case, kind: str, due: date) -> bool:
     """Record that ``kind`` about ``due`` is being sent; False when it already was."""
-    insert = (
-        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
     # RETURNING, not rowcount: the ORM's INSERT path does not report rowcount on every driver.
     inserted = db.session.execute(
-        insert(DeadlineReminder)
+        upsert_insert(DeadlineReminder)
         .values(case_id=case.id, kind=kind, due=due)
         .on_conflict_do_nothing()
         .returning(DeadlineReminder.case_id)
