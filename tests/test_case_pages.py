@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mediation.extensions import db
+from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, CaseDraft, Evidence
 from tests.factories import filed_case
 
@@ -237,10 +238,10 @@ def test_full_id_number_view_is_audited(app, demo, make_browser):
 
 
 def test_worklist_sorts_by_deadline_and_filters(app, demo, make_browser):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     first, second = filed_case(), filed_case(categories=("overtime",), facts="加班费")
-    second.acceptance_deadline = date.today() - timedelta(days=1)
+    second.acceptance_deadline = local_today() - timedelta(days=1)
     db.session.commit()
     mediator = make_browser()
     mediator.login("med_hr")

@@ -1,12 +1,13 @@
 """Re-employment hand-off: referral at closure, the officer's work, vacancies, the worker."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from mediation.extensions import db
+from mediation.localtime import local_today
 from mediation.models import (
     Organization,
     OrgKind,
@@ -138,7 +139,7 @@ def test_the_officer_works_the_referral_to_a_placement(app, demo, make_browser):
     officer.submit(
         f"{page}/contact",
         {
-            "contact-contacted_on": date.today().isoformat(),
+            "contact-contacted_on": local_today().isoformat(),
             "contact-channel": "phone",
             "contact-result": "已电话联系，愿意再就业",
         },
@@ -170,7 +171,7 @@ def test_the_officer_works_the_referral_to_a_placement(app, demo, make_browser):
     )
     assert db.session.scalar(select(VacancyProposal.answer)) == "interested"
 
-    before = (date.today() - timedelta(days=30)).isoformat()
+    before = (local_today() - timedelta(days=30)).isoformat()
     bad = officer.submit(
         f"{page}/place",
         {
@@ -190,7 +191,7 @@ def test_the_officer_works_the_referral_to_a_placement(app, demo, make_browser):
         {
             "place-employer": "x",
             "place-job": "y",
-            "place-start_date": date.today().isoformat(),
+            "place-start_date": local_today().isoformat(),
             "place-monthly_wage": "-1",
         },
         page=page,
@@ -202,7 +203,7 @@ def test_the_officer_works_the_referral_to_a_placement(app, demo, make_browser):
         {
             "place-employer": "清远某某电子有限公司",
             "place-job": "操作工",
-            "place-start_date": date.today().isoformat(),
+            "place-start_date": local_today().isoformat(),
             "place-monthly_wage": "7000",
         },
         page=page,
@@ -307,7 +308,7 @@ def test_referrals_through_the_api(app, demo):
         json={
             "employer": "某某公司",
             "job": "操作工",
-            "start_date": date.today().isoformat(),
+            "start_date": local_today().isoformat(),
             "monthly_wage": "6800",
         },
     )

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from mediation.extensions import db
+from mediation.localtime import local_today
 from mediation.models import Organization, OrgKind, Region, Role
 from mediation.services import accounts, casework, clocks, referrals
 from mediation.services.cases import fire
@@ -86,7 +87,7 @@ def dataset(app, demo):
         fire(filed_case(), "withdraw", actor=user("worker1"), reason="已和解")
         fire(filed_case(), "escalate", actor=mediator, reason="金额大", organization_id=court)
         late = filed_case()
-        clocks.start_acceptance_clock(late, date.today() - timedelta(days=20))
+        clocks.start_acceptance_clock(late, local_today() - timedelta(days=20))
         from mediation.services import ratings
 
         ratings.rate(settled, actor=user("worker1"), score=5, comment="满意")
@@ -97,7 +98,7 @@ def dataset(app, demo):
             failed.referral,
             "place",
             actor=officer,
-            placement=referrals.Placement("某某公司", "操作工", date.today(), Decimal("6000")),
+            placement=referrals.Placement("某某公司", "操作工", local_today(), Decimal("6000")),
         )
         db.session.commit()
 
@@ -126,7 +127,7 @@ def test_dashboard_and_both_exports_show_the_same_figures(app, dataset, browser)
     assert labels["Cases received"] == "6" and labels["Amount agreed (yuan)"] == "10000.00"
     assert labels["Mediation success rate (%)"] == "50.0"
     assert any(row[0] == "Generated" for row in rows)
-    assert ["Filter: from", date.today().replace(day=1).isoformat()] in rows
+    assert ["Filter: from", local_today().replace(day=1).isoformat()] in rows
 
     workbook = load_workbook(
         io.BytesIO(browser.get("/stats/figures.xlsx", headers={"Accept-Language": "en"}).data)
@@ -218,7 +219,7 @@ def test_charts_are_svg_with_their_numbers_in_tables(app, dataset, browser):
         html.count('role="img"') == 4
         and '<title id="received-title">Cases received per month' in html
     )
-    month = date.today().strftime("%Y-%m")
+    month = local_today().strftime("%Y-%m")
     table = html.split('<caption class="visually-hidden">Cases received per month</caption>')[1]
     assert f'<th scope="col">{month}</th>' in table.split("</table>")[0]
     assert '<td class="num">6</td>' in table.split("</table>")[0]

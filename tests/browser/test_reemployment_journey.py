@@ -1,10 +1,9 @@
 """Issue 6 in Chromium: a worker who lost the job is referred, contacted, offered a job, placed."""
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
+from mediation.localtime import local_today
 from mediation.services.cases import fire
 from tests.browser.test_case_journey import sign_in, sign_in_en
 from tests.browser.test_tiers_journey import act, staff_page
@@ -59,7 +58,7 @@ def test_failed_case_to_placement(app, demo, new_page, screenshot):
     officer.locator("summary", has_text="Record the new job").click()
     officer.get_by_label("New employer").fill("清远某某电子有限公司")
     officer.get_by_label("Job", exact=True).fill("装配操作工")
-    officer.locator("#place-start_date").fill(date.today().isoformat())
+    officer.locator("#place-start_date").fill(local_today().isoformat())
     officer.get_by_label("Monthly wage (yuan)", exact=True).fill("7000")
     officer.get_by_role("button", name="Record the new job").click()
     expect(officer.locator(".badge")).to_have_text("Placed in a new job")
