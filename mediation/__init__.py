@@ -24,6 +24,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     config_class.finalise(app.config)
 
     db.init_app(app)
+    from mediation.services import figures  # noqa: F401  (its session hooks keep the rollups)
+
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)

@@ -33,11 +33,13 @@ EXPECTED: dict[str, frozenset[str]] = {
     "admin.reset_rules": frozenset({"admin"}),
     "supervision.overdue": frozenset({"supervisor"}),
     "stats.dashboard": frozenset({"supervisor"}),
-    "stats.export_csv": frozenset({"supervisor"}),
-    "stats.export_xlsx": frozenset({"supervisor"}),
+    "stats.export_figures": frozenset({"supervisor"}),
+    "stats.cases": frozenset({"supervisor"}),
+    "stats.export_cases": frozenset({"supervisor"}),
     "stats.alerts": frozenset({"supervisor"}),
     "stats.acknowledge": frozenset({"supervisor"}),
     "stats.employers": frozenset({"supervisor"}),
+    "stats.export_employers": frozenset({"supervisor"}),
     "api.stats": frozenset({"supervisor"}),
     "referrals.index": frozenset({"reemployment_officer"}),
     "referrals.show": frozenset({"reemployment_officer"}),
@@ -134,6 +136,7 @@ SAMPLE_ARGUMENTS = {
     "reply": "interested",
     "alert_id": 1,
     "direction": "up",
+    "fmt": "csv",
 }
 
 

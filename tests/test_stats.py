@@ -1,7 +1,9 @@
 """Supervisor figures on a known dataset built through the services: page, API, CSV, XLSX."""
 
+import calendar
 import csv
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -23,6 +25,11 @@ def str_en(label) -> str:
 
     with current_app.test_request_context(headers={"Accept-Language": "en"}):
         return str(label)
+
+
+def figures_on_page(html: str) -> dict[str, str]:
+    """Each figure's value as the dashboard shows it (a counting figure links to its cases)."""
+    return dict(re.findall(r'data-figure="(\w+)">(?:<a [^>]*>)?([^<]*)<', html))
 
 
 EXPECTED = {
@@ -47,6 +54,7 @@ EXPECTED = {
     "first_contact_on_time": 1,
     "placements": 1,
     "placement_rate": "100.0",
+    "median_days_to_placement": "0.0",
     "ratings": 2,
     "satisfaction_mean": "3.50",
     "satisfaction_rate": "50.0",
@@ -116,8 +124,7 @@ def test_api_figures_are_exact(app, dataset):
 def test_dashboard_and_both_exports_show_the_same_figures(app, dataset, browser):
     browser.login("supervisor1")
     html = browser.get("/stats/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    for key, value in EXPECTED.items():
-        assert f'data-figure="{key}">{value}<' in html, key
+    assert figures_on_page(html) == {key: str(value) for key, value in EXPECTED.items()}
     assert "Resolved ÷ cases closed after mediation started" in html
 
     raw = browser.get("/stats/figures.csv", headers={"Accept-Language": "en"}).data
@@ -127,7 +134,7 @@ def test_dashboard_and_both_exports_show_the_same_figures(app, dataset, browser)
     assert labels["Cases received"] == "6" and labels["Amount agreed (yuan)"] == "10000.00"
     assert labels["Mediation success rate (%)"] == "50.0"
     assert any(row[0] == "Generated" for row in rows)
-    assert ["Filter: from", local_today().replace(day=1).isoformat()] in rows
+    assert ["Filter: From", local_today().replace(day=1).isoformat()] in rows
 
     workbook = load_workbook(
         io.BytesIO(browser.get("/stats/figures.xlsx", headers={"Accept-Language": "en"}).data)
@@ -136,7 +143,8 @@ def test_dashboard_and_both_exports_show_the_same_figures(app, dataset, browser)
     for key, label, _formula in DEFINITIONS:
         expected = EXPECTED[key]
         assert Decimal(str(cells[str_en(label)])) == Decimal(str(expected)), key  # numbers
-    assert cells["Transfers hr_bureau>court"] == 1
+    transfers = list(workbook["Transfers between tiers"].iter_rows(values_only=True))
+    assert ("HR bureau mediation centre", "Court pre-litigation mediation", 1) in transfers
 
 
 def test_empty_period_and_empty_jurisdiction(app, dataset):
@@ -212,18 +220,41 @@ def test_bad_filters_get_a_clear_message(app, demo, browser, query, field, messa
     assert browser.get("/stats/figures.csv", query_string=query).status_code == 422
 
 
+def chart_table(html: str, caption: str) -> str:
+    return html.split(f'<caption class="visually-hidden">{caption}</caption>')[1].split("</table>")[
+        0
+    ]
+
+
 def test_charts_are_svg_with_their_numbers_in_tables(app, dataset, browser):
     browser.login("supervisor1")
     html = browser.get("/stats/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert html.count('role="img"') == 5
+    assert '<title id="received-title">Cases received per day' in html  # a month, day by day
+    days = chart_table(html, "Cases received per day")
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', days)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', days)
     assert (
-        html.count('role="img"') == 4
-        and '<title id="received-title">Cases received per month' in html
+        len(headers)
+        == len(cells)
+        == calendar.monthrange(local_today().year, local_today().month)[1]
     )
-    month = local_today().strftime("%Y-%m")
-    table = html.split('<caption class="visually-hidden">Cases received per month</caption>')[1]
-    assert f'<th scope="col">{month}</th>' in table.split("</table>")[0]
-    assert '<td class="num">6</td>' in table.split("</table>")[0]
-    outcomes = html.split('<caption class="visually-hidden">Outcomes per tier</caption>')[1]
+    assert dict(zip(headers, cells, strict=True))[local_today().strftime("%m-%d")] == "6"
+    assert sum(int(cell) for cell in cells) == 6
+
+    outcomes = chart_table(html, "Outcomes per tier")
     hr_row = outcomes.split("HR bureau mediation centre</th>")[1].split("</tr>")[0]
     # resolved, unresolved, withdrawn, declined at the HR centres: 1, 1, 1, 1
     assert hr_row.count('<td class="num">1</td>') == 4
+    flow = chart_table(html, "Transfers between tiers")
+    assert (
+        "<td>HR bureau mediation centre</td><td>Court pre-litigation mediation</td>"
+        '<td class="num">1</td>' in flow
+    )
+
+    year = browser.get(
+        "/stats/", query_string={"period": "year"}, headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    months = chart_table(year, "Cases received per month")
+    assert f'<th scope="col">{local_today().strftime("%Y-%m")}</th>' in months
+    assert months.count('<th scope="col">') == 12

@@ -293,10 +293,17 @@ def decide_confirmation(case_id: int):
 
 
 def stats():
-    from mediation.services.stats import FiltersInvalid, as_json, compute, parse_filters
+    from mediation.services import figures
+    from mediation.services.stats import as_json, compute
+    from mediation.stats.filters import FiltersInvalid, parse_filters
 
+    if not figures.is_built():
+        return error_response(503, _("The figures have not been counted yet."))
     try:
-        filters = parse_filters(request.args)
+        filters = parse_filters(request.args, current_user)
     except FiltersInvalid as error:
         return invalid(error.errors)
-    return jsonify({"filters": filters.as_args(), **as_json(compute(filters, current_user))})
+    period = {"from": filters.start.isoformat(), "to": filters.end.isoformat()}
+    return jsonify(
+        {"filters": {**filters.as_args(), **period}, **as_json(compute(filters, current_user))}
+    )

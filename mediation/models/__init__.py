@@ -21,6 +21,15 @@ from mediation.models.cases import (
 from mediation.models.confirmations import ConfirmationStatus, JudicialConfirmation
 from mediation.models.documents import CaseDocument, DocumentKind
 from mediation.models.events import AuditEvent
+from mediation.models.figures import (
+    CaseFigures,
+    DetailedFigureDistribution,
+    DetailedFigureRollup,
+    Distribution,
+    FigureDistribution,
+    FigureRollup,
+    Grain,
+)
 from mediation.models.notifications import Notification, OutboxMessage
 from mediation.models.organizations import Employer, Organization, OrgKind
 from mediation.models.places import Region, RegionLevel
@@ -46,16 +55,23 @@ __all__ = [
     "CaseCounter",
     "CaseDocument",
     "CaseDraft",
+    "CaseFigures",
     "Category",
     "Channel",
     "Claim",
     "ConfirmationStatus",
     "ContactChannel",
     "DeadlineReminder",
+    "DetailedFigureDistribution",
+    "DetailedFigureRollup",
+    "Distribution",
     "DocumentKind",
     "Employer",
     "Evidence",
     "EvidenceParty",
+    "FigureDistribution",
+    "FigureRollup",
+    "Grain",
     "HolidaySchedule",
     "JudicialConfirmation",
     "MediationSession",

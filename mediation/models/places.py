@@ -1,5 +1,7 @@
 """Administrative regions: district → street/town → community."""
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Select, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,8 +48,17 @@ class Region(db.Model):
         return region
 
 
+@lru_cache(maxsize=4096)  # SQL constructs are immutable; one per region is plenty
 def region_subtree(region_id: int) -> Select:
-    """SELECT of the ids of a region and every region below it (a recursive CTE)."""
-    tree = select(Region.id).where(Region.id == region_id).cte("region_tree", recursive=True)
+    """SELECT of the ids of a region and every region below it (a recursive CTE).
+
+    One statement may hold two subtrees (a supervisor's jurisdiction and the region a
+    filter picked): the CTE is named after its region, and built once per region, so the
+    same region twice is the same CTE rather than two that clash."""
+    tree = (
+        select(Region.id)
+        .where(Region.id == region_id)
+        .cte(f"region_tree_{int(region_id)}", recursive=True)
+    )
     tree = tree.union_all(select(Region.id).where(Region.parent_id == tree.c.id))
     return select(tree.c.id)

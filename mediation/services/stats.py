@@ -3,168 +3,50 @@
 The cohort is the cases *received* in the period (and matching the filters) inside the
 user's jurisdiction; every figure counts among them, so figures add up and a period's
 numbers do not change when later periods are looked at.
+
+``compute`` reads the rollups that ``services.figures`` keeps; ``recompute`` sums the very
+same per-case measures straight over the cases. Both hand their sums to ``_assemble``, so
+the two can differ only if the rollups are wrong, which is what ``flask figures verify`` and
+the tests check.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from statistics import mean, median
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 
 from mediation import policy
 from mediation.extensions import db
-from mediation.localtime import SHANGHAI, local_today
+from mediation.localtime import local_date, local_today
 from mediation.models import (
-    Agreement,
-    AuditEvent,
     Case,
     CaseCategory,
-    Category,
-    Channel,
-    Claim,
+    CaseFigures,
+    Distribution,
+    Employer,
+    Grain,
     Organization,
-    PriorityGroup,
-    Rating,
-    Referral,
-    Region,
     User,
 )
+from mediation.models.figures import (
+    BY_PLACE,
+    DETAILED,
+    MEASURES,
+    TRANSFER_PATHS,
+    Level,
+    transfer_column,
+)
 from mediation.models.places import region_subtree
-from mediation.queue.worklist import OPEN, current_deadline
-from workflows.case import CaseState, Outcome, Tier
-from workflows.referral import ReferralState
+from mediation.services.figures import CATEGORY_BITS, PRIORITY_BITS, case_measures
+from mediation.stats.filters import Filters
+from workflows.case import Tier
 
-LONGEST_PERIOD_DAYS = 366 * 5
-
-
-class FiltersInvalid(Exception):
-    def __init__(self, errors: dict[str, list]) -> None:
-        super().__init__(errors)
-        self.errors = errors
-
-
-@dataclass(frozen=True)
-class Filters:
-    start: date
-    end: date  # inclusive
-    region_id: int | None = None
-    tier: Tier | None = None
-    organization_id: int | None = None
-    category: Category | None = None
-    channel: Channel | None = None
-    priority: PriorityGroup | None = None
-
-    def as_args(self) -> dict[str, str]:
-        args = {"from": self.start.isoformat(), "to": self.end.isoformat()}
-        for key, value in (
-            ("region", self.region_id),
-            ("tier", self.tier),
-            ("organization", self.organization_id),
-            ("category", self.category),
-            ("channel", self.channel),
-            ("priority", self.priority),
-        ):
-            if value is not None:
-                args[key] = str(getattr(value, "value", value))
-        return args
-
-
-def _enum(args, key, enum, errors):
-    raw = (args.get(key) or "").strip()
-    if not raw:
-        return None
-    try:
-        return enum(raw)
-    except ValueError:
-        errors[key] = [_l("Not one of: %(choices)s.", choices=", ".join(e.value for e in enum))]
-        return None
-
-
-def _identifier(args, key, model, errors, message):
-    raw = (args.get(key) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or db.session.get(model, int(raw)) is None:
-        errors[key] = [message]
-        return None
-    return int(raw)
-
-
-def parse_filters(args) -> Filters:
-    """Filters from a query string; a clear message per bad parameter, never a 500."""
-    errors: dict[str, list] = {}
-    today = local_today()
-    dates = {}
-    for key, default in (("from", today.replace(day=1)), ("to", today)):
-        raw = (args.get(key) or "").strip()
-        try:
-            dates[key] = date.fromisoformat(raw) if raw else default
-        except ValueError:
-            errors[key] = [_l("Use a date like 2026-03-01.")]
-            dates[key] = default
-    if "from" not in errors and "to" not in errors:
-        if dates["to"] < dates["from"]:
-            errors["to"] = [_l("The end of the period is before its start.")]
-        elif (dates["to"] - dates["from"]).days > LONGEST_PERIOD_DAYS:
-            errors["to"] = [_l("Choose a period of at most five years.")]
-    filters = Filters(
-        start=dates["from"],
-        end=dates["to"],
-        region_id=_identifier(args, "region", Region, errors, _l("Not a known region.")),
-        tier=_enum(args, "tier", Tier, errors),
-        organization_id=_identifier(
-            args, "organization", Organization, errors, _l("Not a known organisation.")
-        ),
-        category=_enum(args, "category", Category, errors),
-        channel=_enum(args, "channel", Channel, errors),
-        priority=_enum(args, "priority", PriorityGroup, errors),
-    )
-    if errors:
-        raise FiltersInvalid(errors)
-    return filters
-
-
-def _utc_bounds(filters: Filters) -> tuple[datetime, datetime]:
-    start = datetime.combine(filters.start, time.min, tzinfo=SHANGHAI)
-    end = datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=SHANGHAI)
-    return start, end
-
-
-def cohort(filters: Filters, user: User) -> Select:
-    """SELECT of the ids of the cases the figures count."""
-    start, end = _utc_bounds(filters)
-    query = select(Case.id).where(
-        policy.visible_cases(user), Case.received_at >= start, Case.received_at < end
-    )
-    if filters.region_id is not None:
-        query = query.where(
-            Case.organization_id.in_(
-                select(Organization.id).where(
-                    Organization.region_id.in_(region_subtree(filters.region_id))
-                )
-            )
-        )
-    if filters.tier is not None:
-        query = query.where(Case.tier == filters.tier)
-    if filters.organization_id is not None:
-        query = query.where(Case.organization_id == filters.organization_id)
-    if filters.category is not None:
-        query = query.where(
-            exists().where(
-                CaseCategory.case_id == Case.id, CaseCategory.category == filters.category
-            )
-        )
-    if filters.channel is not None:
-        query = query.where(Case.channel == filters.channel)
-    if filters.priority is not None:
-        query = query.where(getattr(Case, filters.priority.value).is_(True))
-    return query
-
-
-def _happened(action: str):
-    return exists().where(AuditEvent.case_id == Case.id, AuditEvent.action == action)
+SUMS = ("received", *MEASURES)
+OUTCOMES = ("resolved", "unresolved", "withdrawn", "declined")
+TENTH, CENT = Decimal("0.1"), Decimal("0.01")
 
 
 @dataclass
@@ -192,115 +74,316 @@ class Figures:
     first_contact_on_time: int = 0
     placements: int = 0
     placement_rate: Decimal | None = None
+    median_days_to_placement: Decimal | None = None
     ratings: int = 0
     satisfaction_mean: Decimal | None = None
     satisfaction_rate: Decimal | None = None
     transfers: dict[str, int] = field(default_factory=dict)
+    # For the charts: outcomes per tier, and how many closed cases took how many days.
+    outcomes_by_tier: dict[str, dict[str, int]] = field(default_factory=dict)
+    days_to_close: dict[int, int] = field(default_factory=dict)
 
 
 def _rate(part: int, whole: int) -> Decimal | None:
-    return None if whole == 0 else (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))
+    return None if whole == 0 else (Decimal(part) * 100 / whole).quantize(TENTH)
 
 
-def _days(values: list[float]) -> tuple[Decimal | None, Decimal | None]:
-    if not values:
-        return None, None
-    return (
-        Decimal(str(median(values))).quantize(Decimal("0.1")),
-        Decimal(str(mean(values))).quantize(Decimal("0.1")),
+def _median(histogram: dict[int, int]) -> Decimal | None:
+    """The exact median of values given as value → how many times it occurs."""
+    total = sum(histogram.values())
+    if total == 0:
+        return None
+    middle = {(total - 1) // 2, total // 2}  # one position when odd, two when even
+    values, seen = [], 0
+    for value in sorted(histogram):
+        for position in sorted(middle):
+            if seen <= position < seen + histogram[value]:
+                values.append(value)
+        seen += histogram[value]
+    return (Decimal(sum(values)) / len(values)).quantize(TENTH)
+
+
+def _mean(histogram: dict[int, int]) -> Decimal | None:
+    total = sum(histogram.values())
+    if total == 0:
+        return None
+    return (Decimal(sum(days * n for days, n in histogram.items())) / total).quantize(TENTH)
+
+
+def _yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(CENT)
+
+
+def _assemble(
+    by_tier: dict[Tier, dict[str, int]], histograms: dict[Distribution, dict[int, int]], overdue
+) -> Figures:
+    total = Counter()
+    for sums in by_tier.values():
+        total.update({name: sums[name] or 0 for name in SUMS})
+    close = histograms[Distribution.days_to_close]
+    placement = histograms[Distribution.days_to_placement]
+    return Figures(
+        received=total["received"],
+        accepted=total["accepted"],
+        declined=total["declined"],
+        closed=total["closed"],
+        resolved=total["resolved"],
+        unresolved=total["unresolved"],
+        withdrawn=total["withdrawn"],
+        mediated_and_closed=total["mediated_closed"],
+        resolved_first_tier=total["resolved_first_tier"],
+        success_rate=_rate(total["resolved"], total["mediated_closed"]),
+        first_tier_success_rate=_rate(total["resolved_first_tier"], total["resolved"]),
+        median_days_to_close=_median(close),
+        mean_days_to_close=_mean(close),
+        overdue=overdue,
+        workers_involved=total["workers_involved"],
+        collective=total["collective"],
+        priority_cases=total["priority_cases"],
+        amount_claimed=_yuan(total["amount_claimed_fen"]),
+        amount_agreed=_yuan(total["amount_agreed_fen"]),
+        referrals=total["referrals"],
+        first_contact_on_time=total["first_contact_on_time"],
+        placements=total["placements"],
+        placement_rate=_rate(total["placements"], total["referrals"]),
+        median_days_to_placement=_median(placement),
+        ratings=total["ratings"],
+        satisfaction_mean=(
+            (Decimal(total["rating_points"]) / total["ratings"]).quantize(CENT)
+            if total["ratings"]
+            else None
+        ),
+        satisfaction_rate=_rate(total["ratings_satisfied"], total["ratings"]),
+        transfers={
+            f"{low.value}>{high.value}": total[transfer_column(low, high)]
+            for low, high in TRANSFER_PATHS
+            if total[transfer_column(low, high)]
+        },
+        outcomes_by_tier={
+            tier.value: {name: (by_tier.get(tier) or {}).get(name) or 0 for name in OUTCOMES}
+            for tier in Tier
+        },
+        days_to_close=dict(sorted(close.items())),
     )
 
 
+# --- Where the cohort's cases are, in the rollups -------------------------------------------
+
+
+def organizations_counted(filters: Filters, user: User):
+    """SELECT of the ids of the organisations whose cases the figures count."""
+    query = select(Organization.id)
+    in_view = policy.organizations_in_view(user)
+    if in_view is not None:
+        query = query.where(in_view)
+    if filters.region_id is not None:
+        query = query.where(Organization.region_id.in_(region_subtree(filters.region_id)))
+    if filters.organization_id is not None:
+        query = query.where(Organization.id == filters.organization_id)
+    return query
+
+
+def level_for(filters: Filters) -> Level:
+    """The smallest rollups that can answer: detailed only when a detail is filtered."""
+    return DETAILED if filters.detailed else BY_PLACE
+
+
+def key_conditions(model, filters: Filters, user: User) -> list[ColumnElement[bool]]:
+    """The filters other than the period, on a rollup (of ``level_for(filters)``) or on
+    ``case_figures``."""
+    conditions = [model.organization_id.in_(organizations_counted(filters, user))]
+    if filters.tier is not None:
+        conditions.append(model.tier == filters.tier)
+    if filters.channel is not None:
+        conditions.append(model.channel == filters.channel)
+    if filters.category is not None:
+        conditions.append(model.category_mask.op("&")(CATEGORY_BITS[filters.category]) != 0)
+    if filters.priority is not None:
+        conditions.append(model.priority_mask.op("&")(PRIORITY_BITS[filters.priority]) != 0)
+    return conditions
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def period_rows(model, start: date, end: date, *, months: bool = True) -> ColumnElement[bool]:
+    """The rollup rows that add up to exactly the days ``start``–``end``: whole months from
+    the month rows, the days before and after them from the day rows."""
+
+    def days(first: date, last: date):
+        return and_(model.grain == Grain.day, model.period_start.between(first, last))
+
+    first_month = start if start.day == 1 else _next_month(start)
+    # The last day of the last whole month inside the period.
+    months_end = end if (end + timedelta(days=1)).day == 1 else end.replace(day=1) - timedelta(1)
+    if not months or first_month > months_end:
+        return days(start, end)
+    return or_(
+        and_(model.grain == Grain.month, model.period_start.between(first_month, months_end)),
+        days(start, first_month - timedelta(days=1)),
+        days(months_end + timedelta(days=1), end),
+    )
+
+
+def _sums(model):
+    return [func.sum(getattr(model, name)).label(name) for name in SUMS]
+
+
 def compute(filters: Filters, user: User) -> Figures:
-    ids = cohort(filters, user).subquery()
-    in_cohort = Case.id.in_(select(ids.c.id))
-    closed_states = [CaseState.closed, CaseState.archived]
-    count = func.count(Case.id)
-    row = db.session.execute(
-        select(
-            count,
-            func.count(Case.id).filter(_happened("case.accept")),
-            func.count(Case.id).filter(Case.outcome == Outcome.declined),
-            func.count(Case.id).filter(Case.state.in_(closed_states)),
-            func.count(Case.id).filter(Case.outcome == Outcome.resolved),
-            func.count(Case.id).filter(Case.outcome == Outcome.unresolved),
-            func.count(Case.id).filter(Case.outcome == Outcome.withdrawn),
-            func.count(Case.id).filter(
-                and_(Case.state.in_(closed_states), _happened("case.mediate"))
-            ),
-            func.count(Case.id).filter(
-                and_(Case.outcome == Outcome.resolved, ~_happened("case.escalate"))
-            ),
-            func.coalesce(func.sum(Case.workers_involved), 0),
-            func.count(Case.id).filter(Case.workers_involved >= 10),
-            func.count(Case.id).filter(
-                Case.migrant_worker | Case.injured_worker | Case.pregnancy_maternity_nursing
-            ),
-            func.count(Case.id).filter(
-                and_(Case.state.in_(OPEN), current_deadline < local_today())
-            ),
-        ).where(in_cohort)
-    ).one()
-    figures = Figures(*row[:7])
-    figures.mediated_and_closed, figures.resolved_first_tier = row[7], row[8]
-    figures.workers_involved, figures.collective, figures.priority_cases = row[9], row[10], row[11]
-    figures.overdue = row[12]
-    figures.success_rate = _rate(figures.resolved, figures.mediated_and_closed)
-    figures.first_tier_success_rate = _rate(figures.resolved_first_tier, figures.resolved)
-    durations = [
-        (closed_at - received_at).total_seconds() / 86400
-        for received_at, closed_at in db.session.execute(
-            select(Case.received_at, Case.closed_at).where(in_cohort, Case.closed_at.is_not(None))
-        )
-    ]
-    figures.median_days_to_close, figures.mean_days_to_close = _days(durations)
-    figures.amount_claimed = db.session.scalar(
-        select(func.coalesce(func.sum(Claim.amount), 0)).where(Claim.case_id.in_(select(ids.c.id)))
-    ) or Decimal("0")
-    figures.amount_agreed = db.session.scalar(
-        select(func.coalesce(func.sum(Agreement.amount), 0))
-        .join(Case, Case.id == Agreement.case_id)
-        .where(in_cohort, Case.outcome == Outcome.resolved)
-    ) or Decimal("0")
-    figures.amount_claimed = Decimal(figures.amount_claimed).quantize(Decimal("0.01"))
-    figures.amount_agreed = Decimal(figures.amount_agreed).quantize(Decimal("0.01"))
-    referral_row = db.session.execute(
-        select(
-            func.count(Referral.id),
-            func.count(Referral.id).filter(Referral.first_contacted_on <= Referral.contact_due),
-            func.count(Referral.id).filter(Referral.state == ReferralState.placed),
-        ).where(Referral.case_id.in_(select(ids.c.id)))
-    ).one()
-    figures.referrals, figures.first_contact_on_time, figures.placements = referral_row
-    figures.placement_rate = _rate(figures.placements, figures.referrals)
-    rating_row = db.session.execute(
-        select(
-            func.count(Rating.id),
-            func.avg(Rating.score),
-            func.count(Rating.id).filter(Rating.score >= 4),
-        ).where(Rating.case_id.in_(select(ids.c.id)))
-    ).one()
-    figures.ratings = rating_row[0]
-    if rating_row[0]:
-        figures.satisfaction_mean = Decimal(str(rating_row[1])).quantize(Decimal("0.01"))
-    figures.satisfaction_rate = _rate(rating_row[2], rating_row[0])
-    sender = db.aliased(Organization)
-    figures.transfers = {
-        f"{from_kind.value}>{to_tier}": number
-        for from_kind, to_tier, number in db.session.execute(
-            select(sender.kind, AuditEvent.tier, func.count(AuditEvent.id))
-            .join(sender, sender.id == AuditEvent.organization_id)
-            .where(AuditEvent.action == "case.escalate", AuditEvent.case_id.in_(select(ids.c.id)))
-            .group_by(sender.kind, AuditEvent.tier)
+    """The figures, from the rollups."""
+    rollup, distribution = level_for(filters).rollup, level_for(filters).distribution
+    by_tier = {
+        row.tier: row._asdict()
+        for row in db.session.execute(
+            select(rollup.tier, *_sums(rollup))
+            .where(
+                period_rows(rollup, filters.start, filters.end),
+                *key_conditions(rollup, filters, user),
+            )
+            .group_by(rollup.tier)
         )
     }
-    return figures
+    histograms = {measure: {} for measure in Distribution}
+    for measure, days, cases in db.session.execute(
+        select(distribution.measure, distribution.days, func.sum(distribution.cases))
+        .where(
+            period_rows(distribution, filters.start, filters.end),
+            *key_conditions(distribution, filters, user),
+        )
+        .group_by(distribution.measure, distribution.days)
+    ):
+        histograms[measure][days] = cases
+    overdue = db.session.scalar(
+        select(func.count()).where(
+            CaseFigures.open_deadline < local_today(),
+            CaseFigures.received_on.between(filters.start, filters.end),
+            *key_conditions(CaseFigures, filters, user),
+        )
+    )
+    return _assemble(by_tier, histograms, overdue)
+
+
+# --- The same figures straight from the cases, to check the rollups -------------------------
+
+
+def cohort_conditions(filters: Filters, user: User) -> list[ColumnElement[bool]]:
+    """The filters on the cases themselves, as a case's own columns and rows express them."""
+    received_on = local_date(Case.received_at)
+    conditions = [
+        policy.visible_cases(user),
+        received_on.between(filters.start, filters.end),
+        Case.organization_id.in_(organizations_counted(filters, user)),
+    ]
+    if filters.tier is not None:
+        conditions.append(Case.tier == filters.tier)
+    if filters.channel is not None:
+        conditions.append(Case.channel == filters.channel)
+    if filters.category is not None:
+        conditions.append(
+            exists().where(
+                CaseCategory.case_id == Case.id, CaseCategory.category == filters.category
+            )
+        )
+    if filters.priority is not None:
+        conditions.append(getattr(Case, filters.priority.value).is_(True))
+    return conditions
+
+
+def recompute(filters: Filters, user: User) -> Figures:
+    """The figures summed over the raw cases, without the rollups (slow; for checking)."""
+    measures = case_measures()
+    names = (*MEASURES, *(d.value for d in Distribution), "open_deadline")
+    per_case = (
+        select(Case.tier.label("tier"), *(measures[name].label(name) for name in names))
+        .where(*cohort_conditions(filters, user))
+        .subquery()
+    )
+    by_tier = {
+        row.tier: row._asdict()
+        for row in db.session.execute(
+            select(
+                per_case.c.tier,
+                func.count().label("received"),
+                *(func.sum(per_case.c[name]).label(name) for name in MEASURES),
+            ).group_by(per_case.c.tier)
+        )
+    }
+    histograms = {}
+    for distribution in Distribution:
+        days = per_case.c[distribution.value]
+        histograms[distribution] = dict(
+            db.session.execute(
+                select(days, func.count()).where(days.is_not(None)).group_by(days)
+            ).all()
+        )
+    overdue = db.session.scalar(
+        select(func.count()).where(per_case.c.open_deadline < local_today())
+    )
+    return _assemble(by_tier, histograms, overdue)
+
+
+# --- The cases behind a figure -------------------------------------------------------------
+
+# The figures that count cases, and which cases they count (on their case_figures row).
+DRILL_DOWN: dict[str, ColumnElement[bool] | None] = {
+    "received": None,
+    "accepted": CaseFigures.accepted > 0,
+    "declined": CaseFigures.declined > 0,
+    "closed": CaseFigures.closed > 0,
+    "resolved": CaseFigures.resolved > 0,
+    "unresolved": CaseFigures.unresolved > 0,
+    "withdrawn": CaseFigures.withdrawn > 0,
+    "resolved_first_tier": CaseFigures.resolved_first_tier > 0,
+    "collective": CaseFigures.collective > 0,
+    "priority_cases": CaseFigures.priority_cases > 0,
+    "referrals": CaseFigures.referrals > 0,
+    "placements": CaseFigures.placements > 0,
+    "ratings": CaseFigures.ratings > 0,
+    "overdue": None,  # depends on today: see cases_behind
+}
+DRILL_DOWN_PAGE = 50
+
+
+def cases_behind(figure: str, filters: Filters, user: User, *, page: int, per_page: int) -> list:
+    """One page of the cases a figure counts, newest first (a row per case)."""
+    conditions = [
+        CaseFigures.received_on.between(filters.start, filters.end),
+        *key_conditions(CaseFigures, filters, user),
+    ]
+    if figure == "overdue":
+        conditions.append(CaseFigures.open_deadline < local_today())
+    elif DRILL_DOWN[figure] is not None:
+        conditions.append(DRILL_DOWN[figure])
+    return db.session.execute(
+        select(
+            Case.id,
+            Case.number,
+            CaseFigures.received_on,
+            Case.state,
+            Case.outcome,
+            Case.tier,
+            Case.applicant_name,
+            Case.applicant_phone,
+            Organization.name.label("organization"),
+            Employer.name.label("employer"),
+        )
+        .join(Case, Case.id == CaseFigures.case_id)
+        .join(Organization, Organization.id == Case.organization_id)
+        .join(Employer, Employer.id == Case.employer_id)
+        .where(*conditions)
+        .order_by(CaseFigures.received_on.desc(), CaseFigures.case_id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
 
 
 def as_json(figures: Figures) -> dict:
     def plain(value):
         if isinstance(value, Decimal):
             return str(value)
+        if isinstance(value, dict):
+            return {str(key): plain(item) for key, item in value.items()}
         return value
 
     return {name: plain(value) for name, value in vars(figures).items()}
@@ -328,9 +411,13 @@ DEFINITIONS = (
     (
         "median_days_to_close",
         _l("Median days to close"),
-        _l("Median of (closure − application), closed cases"),
+        _l("Median of calendar days from application to closure, closed cases"),
     ),
-    ("mean_days_to_close", _l("Mean days to close"), _l("Mean of (closure − application)")),
+    (
+        "mean_days_to_close",
+        _l("Mean days to close"),
+        _l("Mean of calendar days from application to closure"),
+    ),
     ("overdue", _l("Overdue now"), _l("Open cases past their current legal deadline")),
     ("workers_involved", _l("Workers involved"), _l("Sum of workers sharing each claim")),
     ("collective", _l("Collective disputes"), _l("Cases with ten or more workers")),
@@ -349,7 +436,13 @@ DEFINITIONS = (
     ),
     ("placements", _l("Placements"), _l("Referrals ending in a new job")),
     ("placement_rate", _l("Placement rate (%)"), _l("Placements ÷ referrals")),
+    (
+        "median_days_to_placement",
+        _l("Median days to placement"),
+        _l("Median of days from referral to the start of the new job"),
+    ),
     ("ratings", _l("Ratings given"), _l("Parties who rated the service (1–5)")),
     ("satisfaction_mean", _l("Mean rating"), _l("Mean of the ratings")),
     ("satisfaction_rate", _l("Satisfaction rate (%)"), _l("Ratings of 4 or 5 ÷ ratings")),
 )
+LABELS = {key: label for key, label, _formula in DEFINITIONS}

@@ -1,0 +1,197 @@
+"""What the supervisor's figures are counted from, kept in step with the cases.
+
+``case_figures`` holds one row per case: the dimensions the dashboard filters on and what the
+case counts towards (its *measures*, defined in ``services.figures``).
+
+The rollups sum those rows per key and period, once per day and once per month, so a year's
+figures read a few hundred rows instead of every case. They come in two levels: by place
+(organisation and tier), which answers the dashboard and its region, tier and organisation
+filters; and *detailed*, also by channel, categories and priority groups, read only when
+one of those is filtered (there are hundreds of such keys a day, so the plain dashboard
+would read far more rows than it needs). The distributions count the cases per number of
+days (to close, to placement) under the same keys, so medians stay exact.
+
+Rows are written only by ``services.figures``.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, PrimaryKeyConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mediation.extensions import db
+from mediation.models.cases import Channel
+from mediation.models.types import enum_column
+from workflows.case import Tier
+
+
+class Grain(StrEnum):
+    day = "day"
+    month = "month"
+
+
+class Distribution(StrEnum):
+    days_to_close = "days_to_close"
+    days_to_placement = "days_to_placement"
+
+
+# Transfers are counted per path up the ladder: enterprise → union, …, hr_bureau → court.
+TRANSFER_PATHS = tuple((low, high) for low in Tier for high in Tier if low < high)
+
+
+def transfer_column(low: Tier, high: Tier) -> str:
+    return f"transfers_{low.value}_{high.value}"
+
+
+class _Place:
+    """Where the cases are: what the region, tier and organisation filters pick."""
+
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    tier: Mapped[Tier] = mapped_column(enum_column(Tier, "figure_tier"))
+
+
+class _Detail:
+    """What else a figure can be filtered by."""
+
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "figure_channel"))
+    # One bit per category and per priority group (see services.figures): a case with two
+    # categories is one case, found by either.
+    category_mask: Mapped[int] = mapped_column(Integer)
+    priority_mask: Mapped[int] = mapped_column(Integer)
+
+
+class _Measures:
+    """What cases count towards; in ``case_figures`` one case's share, in rollups the sum."""
+
+    accepted: Mapped[int] = mapped_column(Integer)
+    declined: Mapped[int] = mapped_column(Integer)
+    closed: Mapped[int] = mapped_column(Integer)
+    resolved: Mapped[int] = mapped_column(Integer)
+    unresolved: Mapped[int] = mapped_column(Integer)
+    withdrawn: Mapped[int] = mapped_column(Integer)
+    mediated_closed: Mapped[int] = mapped_column(Integer)
+    resolved_first_tier: Mapped[int] = mapped_column(Integer)
+    workers_involved: Mapped[int] = mapped_column(Integer)
+    collective: Mapped[int] = mapped_column(Integer)
+    priority_cases: Mapped[int] = mapped_column(Integer)
+    referrals: Mapped[int] = mapped_column(Integer)
+    first_contact_on_time: Mapped[int] = mapped_column(Integer)
+    placements: Mapped[int] = mapped_column(Integer)
+    ratings: Mapped[int] = mapped_column(Integer)
+    rating_points: Mapped[int] = mapped_column(Integer)
+    ratings_satisfied: Mapped[int] = mapped_column(Integer)
+    transfers_enterprise_union: Mapped[int] = mapped_column(Integer)
+    transfers_enterprise_hr_bureau: Mapped[int] = mapped_column(Integer)
+    transfers_enterprise_court: Mapped[int] = mapped_column(Integer)
+    transfers_union_hr_bureau: Mapped[int] = mapped_column(Integer)
+    transfers_union_court: Mapped[int] = mapped_column(Integer)
+    transfers_hr_bureau_court: Mapped[int] = mapped_column(Integer)
+    # Whole fen (0.01 yuan): integer sums stay exact on every database, SQLite included,
+    # which would add NUMERIC columns as floating point.
+    amount_claimed_fen: Mapped[int] = mapped_column(BigInteger)
+    amount_agreed_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+PLACE_COLUMNS = ("organization_id", "tier")
+DETAIL_COLUMNS = ("channel", "category_mask", "priority_mask")
+KEY_COLUMNS = (*PLACE_COLUMNS, *DETAIL_COLUMNS)
+MEASURES = tuple(name for name in _Measures.__annotations__)
+assert {transfer_column(*path) for path in TRANSFER_PATHS} <= set(MEASURES)
+
+
+class CaseFigures(_Place, _Detail, _Measures, db.Model):
+    """One case's contribution to the figures, as last counted."""
+
+    __tablename__ = "case_figures"
+    KEY = KEY_COLUMNS
+
+    # No ON DELETE CASCADE: cases are never deleted, and if one were, its share of the
+    # rollups must be taken out first, which needs this row.
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    received_on: Mapped[date] = mapped_column(Date)  # the Shanghai day
+    days_to_close: Mapped[int | None] = mapped_column(Integer)
+    days_to_placement: Mapped[int | None] = mapped_column(Integer)
+    # The legal deadline of an open case (acceptance, then mediation): "overdue now" depends
+    # on today, so it is counted when asked, from this indexed column.
+    open_deadline: Mapped[date | None] = mapped_column(Date, index=True)
+
+    # Drill-down lists read the newest cases first.
+    __table_args__ = (db.Index("ix_case_figures_received_on", "received_on"),)
+
+
+class _Period:
+    grain: Mapped[Grain] = mapped_column(enum_column(Grain, "figure_grain"))
+    period_start: Mapped[date] = mapped_column(Date)
+
+
+def _rollup_table_args(key: tuple[str, ...]) -> tuple:
+    return (
+        PrimaryKeyConstraint("grain", "organization_id", "period_start", *key[1:]),
+        CheckConstraint("received >= 0", name="received_not_negative"),
+    )
+
+
+def _distribution_table_args(key: tuple[str, ...]) -> tuple:
+    return (
+        PrimaryKeyConstraint(
+            "grain", "organization_id", "period_start", *key[1:], "measure", "days"
+        ),
+        CheckConstraint("cases >= 0", name="cases_not_negative"),
+    )
+
+
+class _Counts:
+    measure: Mapped[Distribution] = mapped_column(enum_column(Distribution, "figure_measure"))
+    days: Mapped[int] = mapped_column(Integer)
+    cases: Mapped[int] = mapped_column(Integer)
+
+
+class FigureRollup(_Period, _Place, _Measures, db.Model):
+    """The sum of the cases received in one period (a day or a month) at one place."""
+
+    __tablename__ = "figure_rollups"
+    KEY = PLACE_COLUMNS
+    received: Mapped[int] = mapped_column(Integer)
+    __table_args__ = _rollup_table_args(KEY)
+
+
+class DetailedFigureRollup(_Period, _Place, _Detail, _Measures, db.Model):
+    """The same sums, also per channel, categories and priority groups."""
+
+    __tablename__ = "figure_rollups_detailed"
+    KEY = KEY_COLUMNS
+    received: Mapped[int] = mapped_column(Integer)
+    __table_args__ = _rollup_table_args(KEY)
+
+
+class FigureDistribution(_Period, _Place, _Counts, db.Model):
+    """How many cases received in one period at one place took ``days`` days."""
+
+    __tablename__ = "figure_distributions"
+    KEY = PLACE_COLUMNS
+    __table_args__ = _distribution_table_args(KEY)
+
+
+class DetailedFigureDistribution(_Period, _Place, _Detail, _Counts, db.Model):
+    __tablename__ = "figure_distributions_detailed"
+    KEY = KEY_COLUMNS
+    __table_args__ = _distribution_table_args(KEY)
+
+
+@dataclass(frozen=True)
+class Level:
+    """A rollup and its distribution, and the key both are summed by."""
+
+    rollup: type
+    distribution: type
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return self.rollup.KEY
+
+
+BY_PLACE = Level(FigureRollup, FigureDistribution)
+DETAILED = Level(DetailedFigureRollup, DetailedFigureDistribution)
+LEVELS = (BY_PLACE, DETAILED)

@@ -1,0 +1,472 @@
+"""Keeping the figure rollups exact: each case's measures, and their sums per day and month.
+
+What a case counts towards is defined once, here, as SQL over that one case
+(``case_measures``). The same definitions serve three readers:
+
+- ``refresh``, at the end of every transaction that touched a case: the case's measures are
+  counted again and only the difference is added to the rollups;
+- ``rebuild``, which recounts every case (after a bulk load, or to repair);
+- ``services.stats.recompute``, which sums them straight over the cases, so the rollups can be
+  checked against the raw data (``flask figures verify`` and the tests).
+
+Why a session hook rather than a call in each service: a figure depends on the case, its
+claims, agreement, ratings, referral and audit events, written by a dozen services. Noting
+every flushed row of those kinds and recounting before the commit keeps the rollups right
+whichever service wrote, in the same transaction as the change itself.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+from functools import cache
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    event,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
+
+from mediation.extensions import db, upsert_insert
+from mediation.localtime import days_between, local_date, month_start
+from mediation.models import (
+    Agreement,
+    AuditEvent,
+    Case,
+    CaseCategory,
+    CaseFigures,
+    Category,
+    Claim,
+    Distribution,
+    Grain,
+    Organization,
+    OrgKind,
+    PriorityGroup,
+    Rating,
+    Referral,
+)
+from mediation.models.cases import COLLECTIVE_DISPUTE_WORKERS
+from mediation.models.figures import (
+    KEY_COLUMNS,
+    LEVELS,
+    MEASURES,
+    TRANSFER_PATHS,
+    Level,
+    transfer_column,
+)
+from mediation.queue.worklist import current_deadline
+from workflows.case import CaseState, Outcome
+from workflows.referral import ReferralState
+
+# One bit per member, in declaration order: new members go at the end (or run a rebuild).
+CATEGORY_BITS = {category: 1 << index for index, category in enumerate(Category)}
+PRIORITY_BITS = {group: 1 << index for index, group in enumerate(PriorityGroup)}
+CLOSED_STATES = (CaseState.closed, CaseState.archived)
+SATISFIED_SCORE = 4  # a rating of 4 or 5 counts as satisfied
+
+SNAPSHOT_COLUMNS = (
+    "received_on",
+    *KEY_COLUMNS,
+    *MEASURES,
+    *(distribution.value for distribution in Distribution),
+    "open_deadline",
+)
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
+
+
+def _happened(action: str) -> ColumnElement[bool]:
+    return exists().where(AuditEvent.case_id == Case.id, AuditEvent.action == action)
+
+
+def _per_case(column, *conditions, aggregate=func.count):
+    return select(aggregate(column)).where(*conditions).scalar_subquery()
+
+
+def _fen(yuan) -> ColumnElement[int]:
+    return cast(func.round(func.coalesce(yuan, 0) * 100), BigInteger)
+
+
+def _transfers(low, high) -> ColumnElement[int]:
+    sender = aliased(Organization)
+    return (
+        select(func.count(AuditEvent.id))
+        .join(sender, sender.id == AuditEvent.organization_id)
+        .where(
+            AuditEvent.case_id == Case.id,
+            AuditEvent.action == "case.escalate",
+            sender.kind == OrgKind(low.value),
+            AuditEvent.tier == high.value,
+        )
+        .scalar_subquery()
+    )
+
+
+@cache  # the expressions are immutable; building them once saves work on every commit
+def case_measures() -> dict[str, ColumnElement]:
+    """Every column of a case's ``case_figures`` row, as SQL correlated to ``Case``."""
+    closed = Case.state.in_(CLOSED_STATES)
+    resolved = Case.outcome == Outcome.resolved
+    referral = Referral.case_id == Case.id
+    rated = Rating.case_id == Case.id
+    return {
+        "received_on": local_date(Case.received_at),
+        "organization_id": Case.organization_id,
+        "tier": Case.tier,
+        "channel": Case.channel,
+        "category_mask": _per_case(
+            case(CATEGORY_BITS, value=CaseCategory.category, else_=0),
+            CaseCategory.case_id == Case.id,
+            aggregate=lambda bits: func.coalesce(func.sum(bits), 0),
+        ),
+        "priority_mask": sum(
+            (
+                _flag(getattr(Case, group.value).is_(True)) * bit
+                for group, bit in PRIORITY_BITS.items()
+            ),
+            literal(0),
+        ),
+        "accepted": _flag(_happened("case.accept")),
+        "declined": _flag(Case.outcome == Outcome.declined),
+        "closed": _flag(closed),
+        "resolved": _flag(resolved),
+        "unresolved": _flag(Case.outcome == Outcome.unresolved),
+        "withdrawn": _flag(Case.outcome == Outcome.withdrawn),
+        "mediated_closed": _flag(and_(closed, _happened("case.mediate"))),
+        "resolved_first_tier": _flag(and_(resolved, ~_happened("case.escalate"))),
+        "workers_involved": Case.workers_involved,
+        "collective": _flag(Case.workers_involved >= COLLECTIVE_DISPUTE_WORKERS),
+        "priority_cases": _flag(
+            Case.migrant_worker | Case.injured_worker | Case.pregnancy_maternity_nursing
+        ),
+        "referrals": _flag(exists().where(referral)),
+        "first_contact_on_time": _flag(
+            exists().where(referral, Referral.first_contacted_on <= Referral.contact_due)
+        ),
+        "placements": _flag(exists().where(referral, Referral.state == ReferralState.placed)),
+        "ratings": _per_case(Rating.id, rated),
+        "rating_points": _per_case(
+            Rating.score, rated, aggregate=lambda score: func.coalesce(func.sum(score), 0)
+        ),
+        "ratings_satisfied": _per_case(Rating.id, rated, Rating.score >= SATISFIED_SCORE),
+        **{transfer_column(*path): _transfers(*path) for path in TRANSFER_PATHS},
+        "amount_claimed_fen": _fen(
+            _per_case(Claim.amount, Claim.case_id == Case.id, aggregate=func.sum)
+        ),
+        "amount_agreed_fen": case(
+            (
+                resolved,
+                _fen(_per_case(Agreement.amount, Agreement.case_id == Case.id, aggregate=func.sum)),
+            ),
+            else_=0,
+        ),
+        "days_to_close": case(
+            (
+                and_(closed, Case.closed_at.is_not(None)),
+                days_between(local_date(Case.closed_at), local_date(Case.received_at)),
+            ),
+            else_=None,
+        ),
+        "days_to_placement": _per_case(
+            days_between(Referral.placed_start, Referral.referred_on),
+            referral,
+            Referral.state == ReferralState.placed,
+            aggregate=lambda days: days,
+        ),
+        "open_deadline": current_deadline,
+    }
+
+
+# Which rows of which tables a case's figures depend on, found by their ``case_id``.
+_CASE_PARTS = (Claim, CaseCategory, Agreement, Rating, Referral, AuditEvent)
+_PENDING = "figures_pending_cases"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_touched_cases(session: Session, flush_context) -> None:
+    pending = session.info.setdefault(_PENDING, set())
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Case):
+            pending.add(obj.id)
+        elif isinstance(obj, _CASE_PARTS) and obj.case_id is not None:
+            pending.add(obj.case_id)
+
+
+@event.listens_for(Session, "before_commit")
+def _recount_touched_cases(session: Session) -> None:
+    session.flush()  # the last changes too: they may touch more cases
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        refresh(session, pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_touched_cases(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def refresh(session: Session, case_ids: Iterable[int]) -> int:
+    """Count the cases again and add what changed to the rollups; returns how many changed.
+
+    The stored rows are locked first (FOR UPDATE), so two transactions touching one case, or
+    a rebuild, take turns; the recount after the lock sees what the other committed.
+    """
+    ids = sorted(set(case_ids))
+    stored = {
+        row.case_id: row._asdict()
+        for row in session.execute(
+            select(CaseFigures.case_id, *(getattr(CaseFigures, c) for c in SNAPSHOT_COLUMNS))
+            .where(CaseFigures.case_id.in_(ids))
+            .order_by(CaseFigures.case_id)
+            .with_for_update()
+        )
+    }
+    measures = case_measures()
+    counted = {
+        row.case_id: row._asdict()
+        for row in session.execute(
+            select(
+                Case.id.label("case_id"), *(measures[c].label(c) for c in SNAPSHOT_COLUMNS)
+            ).where(Case.id.in_(ids))
+        )
+    }
+    totals: dict[Level, dict[tuple, Counter]] = {level: defaultdict(Counter) for level in LEVELS}
+    histograms: dict[Level, Counter] = {level: Counter() for level in LEVELS}
+    snapshots = []
+    for case_id, new in counted.items():
+        old = stored.get(case_id)
+        if old == new:
+            continue
+        if old is not None:
+            _add(totals, histograms, old, -1)
+        _add(totals, histograms, new, +1)
+        snapshots.append(new)
+    if snapshots:
+        _write_snapshots(session, snapshots)
+        for level in LEVELS:
+            _apply(session, level, totals[level], histograms[level])
+    return len(snapshots)
+
+
+def _periods(received_on: date) -> tuple[tuple[Grain, date], ...]:
+    return ((Grain.day, received_on), (Grain.month, received_on.replace(day=1)))
+
+
+def _add(totals: dict, histograms: dict, row: dict, sign: int) -> None:
+    """Count one case's row (or take it out, ``sign`` -1) at every level and period."""
+    for level in LEVELS:
+        key = tuple(row[column] for column in level.key)
+        for grain, period in _periods(row["received_on"]):
+            total = totals[level][(grain, period, *key)]
+            total["received"] += sign
+            for measure in MEASURES:
+                total[measure] += sign * row[measure]
+            for distribution in Distribution:
+                days = row[distribution.value]
+                if days is not None:
+                    histograms[level][(grain, period, *key, distribution, days)] += sign
+
+
+def _index(level: Level) -> tuple[str, ...]:
+    return ("grain", "period_start", *level.key)
+
+
+def _write_snapshots(session: Session, rows: list[dict]) -> None:
+    statement = upsert_insert(CaseFigures)
+    statement = statement.on_conflict_do_update(
+        index_elements=["case_id"],
+        set_={name: statement.excluded[name] for name in SNAPSHOT_COLUMNS},
+    )
+    session.execute(statement, rows)
+
+
+def _add_rows(session: Session, model, index: tuple[str, ...], rows: list[dict], count) -> None:
+    """Add each row's numbers to the row with its key, one row at a time in key order, so
+    that concurrent writers lock rows in the same order and never wait in a circle.
+
+    A row that gains cases may be new: an upsert. A row that keeps or loses cases exists
+    already (its cases were counted there), so a plain UPDATE: the databases check an
+    upsert's would-be new row before they find the conflict, and a negative count would
+    fail the CHECK. A row left without cases is dropped.
+    """
+    table = model.__table__  # Core statements: the ORM would take these for bulk updates
+    sums = [name for name in rows[0] if name not in index]
+    upsert = upsert_insert(table)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=list(index),
+        set_={name: table.c[name] + upsert.excluded[name] for name in sums},
+    )
+    match = [table.c[name] == bindparam(f"key_{name}") for name in index]
+    add = (
+        update(table)
+        .where(*match)
+        .values({name: table.c[name] + bindparam(f"add_{name}") for name in sums})
+    )
+    drop = delete(table).where(*match, table.c[count.key] == 0)
+    for row in sorted(rows, key=lambda row: tuple(row[name] for name in index)):
+        if row[count.key] > 0:
+            session.execute(upsert, row)
+            continue
+        keyed = {f"key_{name}": row[name] for name in index}
+        session.execute(add, {**keyed, **{f"add_{name}": row[name] for name in sums}})
+        if row[count.key] < 0:
+            session.execute(drop, keyed)
+
+
+def _apply(session: Session, level: Level, totals: dict, histogram: Counter) -> None:
+    """Add the differences at one level: first to the rollup, then to the distribution."""
+    sums = ("received", *MEASURES)
+    index = _index(level)
+    rollups = [
+        {**dict(zip(index, key, strict=True)), **{name: total[name] for name in sums}}
+        for key, total in totals.items()
+        if any(total.values())
+    ]
+    if rollups:
+        _add_rows(session, level.rollup, index, rollups, level.rollup.received)
+    index = (*index, "measure", "days")
+    counts = [
+        {**dict(zip(index, key, strict=True)), "cases": change}
+        for key, change in histogram.items()
+        if change
+    ]
+    if counts:
+        _add_rows(session, level.distribution, index, counts, level.distribution.cases)
+
+
+def _counted_cases():
+    """Every case's ``case_figures`` row, counted from the cases."""
+    measures = case_measures()
+    return select(Case.id, *(measures[column] for column in SNAPSHOT_COLUMNS))
+
+
+def _stored_cases():
+    return select(*(getattr(CaseFigures, column) for column in ("case_id", *SNAPSHOT_COLUMNS)))
+
+
+def _grains():
+    return (
+        (Grain.day, CaseFigures.received_on),
+        (Grain.month, month_start(CaseFigures.received_on)),
+    )
+
+
+def _summed_rollup(level: Level, grain: Grain, period):
+    """One level's rollup rows of one grain, summed from ``case_figures``."""
+    key = [getattr(CaseFigures, column) for column in level.key]
+    return select(
+        literal(grain.value),
+        period,
+        *key,
+        func.count(),
+        *(func.sum(getattr(CaseFigures, measure)) for measure in MEASURES),
+    ).group_by(period, *key)
+
+
+def _counted_distribution(level: Level, grain: Grain, period, distribution: Distribution):
+    key = [getattr(CaseFigures, column) for column in level.key]
+    days = getattr(CaseFigures, distribution.value)
+    return (
+        select(literal(grain.value), period, *key, literal(distribution.value), days, func.count())
+        .where(days.is_not(None))
+        .group_by(period, *key, days)
+    )
+
+
+def _rollup_columns(level: Level) -> tuple[str, ...]:
+    return (*_index(level), "received", *MEASURES)
+
+
+def _distribution_columns(level: Level) -> tuple[str, ...]:
+    return (*_index(level), "measure", "days", "cases")
+
+
+def rebuild() -> int:
+    """Recount every case and replace all rollups (one transaction; the caller commits).
+
+    On PostgreSQL the figure tables are locked against writers first: a case changed during
+    the rebuild waits, then adds its difference to the rebuilt rows.
+    """
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE case_figures IN EXCLUSIVE MODE"))
+    for level in LEVELS:
+        session.execute(delete(level.distribution))
+        session.execute(delete(level.rollup))
+    session.execute(delete(CaseFigures))
+    session.execute(
+        insert(CaseFigures).from_select(["case_id", *SNAPSHOT_COLUMNS], _counted_cases())
+    )
+    for level in LEVELS:
+        for grain, period in _grains():
+            session.execute(
+                insert(level.rollup).from_select(
+                    _rollup_columns(level), _summed_rollup(level, grain, period)
+                )
+            )
+            for distribution in Distribution:
+                session.execute(
+                    insert(level.distribution).from_select(
+                        _distribution_columns(level),
+                        _counted_distribution(level, grain, period, distribution),
+                    )
+                )
+    return session.scalar(select(func.count()).select_from(CaseFigures))
+
+
+def _differences(left, right) -> int:
+    """Rows in either query and not in the other."""
+    session = db.session
+    return sum(
+        session.scalar(select(func.count()).select_from(a.except_(b).subquery()))
+        for a, b in ((left, right), (right, left))
+    )
+
+
+def verify() -> dict[str, int]:
+    """How many rows of each figure table differ from a recount (all zero when exact)."""
+    differences = {"case_figures": _differences(_counted_cases(), _stored_cases())}
+    for level in LEVELS:
+        rollup, distribution = level.rollup, level.distribution
+        differences[rollup.__tablename__] = sum(
+            _differences(
+                select(*(getattr(rollup, c) for c in _rollup_columns(level))).where(
+                    rollup.grain == grain
+                ),
+                _summed_rollup(level, grain, period),
+            )
+            for grain, period in _grains()
+        )
+        differences[distribution.__tablename__] = sum(
+            _differences(
+                select(*(getattr(distribution, c) for c in _distribution_columns(level))).where(
+                    distribution.grain == grain, distribution.measure == measure
+                ),
+                _counted_distribution(level, grain, period, measure),
+            )
+            for grain, period in _grains()
+            for measure in Distribution
+        )
+    return differences
+
+
+def is_built() -> bool:
+    """False when there are cases but no rollups yet: an existing database before its first
+    ``flask figures rebuild``. (Every change after that keeps them.)"""
+    session = db.session
+    has_cases = session.scalar(select(exists().where(Case.id.is_not(None))))
+    return not has_cases or bool(session.scalar(select(exists().where(CaseFigures.case_id > 0))))
