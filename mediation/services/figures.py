@@ -219,6 +219,26 @@ def _forget_touched_cases(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
+@cache
+def _stored_rows():
+    """The cases' rows as last counted, locked until the commit."""
+    return (
+        select(CaseFigures.case_id, *(getattr(CaseFigures, c) for c in SNAPSHOT_COLUMNS))
+        .where(CaseFigures.case_id.in_(bindparam("ids", expanding=True)))
+        .order_by(CaseFigures.case_id)
+        .with_for_update()
+    )
+
+
+@cache
+def _counted_rows():
+    """The cases' rows counted afresh."""
+    measures = case_measures()
+    return select(
+        Case.id.label("case_id"), *(measures[c].label(c) for c in SNAPSHOT_COLUMNS)
+    ).where(Case.id.in_(bindparam("ids", expanding=True)))
+
+
 def refresh(session: Session, case_ids: Iterable[int]) -> int:
     """Count the cases again and add what changed to the rollups; returns how many changed.
 
@@ -226,24 +246,8 @@ def refresh(session: Session, case_ids: Iterable[int]) -> int:
     a rebuild, take turns; the recount after the lock sees what the other committed.
     """
     ids = sorted(set(case_ids))
-    stored = {
-        row.case_id: row._asdict()
-        for row in session.execute(
-            select(CaseFigures.case_id, *(getattr(CaseFigures, c) for c in SNAPSHOT_COLUMNS))
-            .where(CaseFigures.case_id.in_(ids))
-            .order_by(CaseFigures.case_id)
-            .with_for_update()
-        )
-    }
-    measures = case_measures()
-    counted = {
-        row.case_id: row._asdict()
-        for row in session.execute(
-            select(
-                Case.id.label("case_id"), *(measures[c].label(c) for c in SNAPSHOT_COLUMNS)
-            ).where(Case.id.in_(ids))
-        )
-    }
+    stored = {row.case_id: row._asdict() for row in session.execute(_stored_rows(), {"ids": ids})}
+    counted = {row.case_id: row._asdict() for row in session.execute(_counted_rows(), {"ids": ids})}
     totals: dict[Level, dict[tuple, Counter]] = {level: defaultdict(Counter) for level in LEVELS}
     histograms: dict[Level, Counter] = {level: Counter() for level in LEVELS}
     snapshots = []
@@ -285,26 +289,9 @@ def _index(level: Level) -> tuple[str, ...]:
     return ("grain", "period_start", *level.key)
 
 
-def _write_snapshots(session: Session, rows: list[dict]) -> None:
-    statement = upsert_insert(CaseFigures)
-    statement = statement.on_conflict_do_update(
-        index_elements=["case_id"],
-        set_={name: statement.excluded[name] for name in SNAPSHOT_COLUMNS},
-    )
-    session.execute(statement, rows)
-
-
-def _add_rows(session: Session, model, index: tuple[str, ...], rows: list[dict], count) -> None:
-    """Add each row's numbers to the row with its key, one row at a time in key order, so
-    that concurrent writers lock rows in the same order and never wait in a circle.
-
-    A row that gains cases may be new: an upsert. A row that keeps or loses cases exists
-    already (its cases were counted there), so a plain UPDATE: the databases check an
-    upsert's would-be new row before they find the conflict, and a negative count would
-    fail the CHECK. A row left without cases is dropped.
-    """
-    table = model.__table__  # Core statements: the ORM would take these for bulk updates
-    sums = [name for name in rows[0] if name not in index]
+@cache  # statements are immutable: built once per table and database kind, not per commit
+def _statements(table, dialect: str, index: tuple[str, ...], sums: tuple[str, ...], count: str):
+    """Upsert (add to a row, creating it if new), add (to an existing row), drop (if empty)."""
     upsert = upsert_insert(table)
     upsert = upsert.on_conflict_do_update(
         index_elements=list(index),
@@ -316,7 +303,40 @@ def _add_rows(session: Session, model, index: tuple[str, ...], rows: list[dict],
         .where(*match)
         .values({name: table.c[name] + bindparam(f"add_{name}") for name in sums})
     )
-    drop = delete(table).where(*match, table.c[count.key] == 0)
+    drop = delete(table).where(*match, table.c[count] == 0)
+    return upsert, add, drop
+
+
+@cache  # ``dialect`` keys the cache: upsert_insert builds for the database in use
+def _snapshot_upsert(dialect: str):
+    statement = upsert_insert(CaseFigures.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=["case_id"],
+        set_={name: statement.excluded[name] for name in SNAPSHOT_COLUMNS},
+    )
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _write_snapshots(session: Session, rows: list[dict]) -> None:
+    session.execute(_snapshot_upsert(_dialect(session)), rows)
+
+
+def _add_rows(session: Session, model, index: tuple[str, ...], rows: list[dict], count) -> None:
+    """Add each row's numbers to the row with its key, one row at a time in key order, so
+    that concurrent writers lock rows in the same order and never wait in a circle.
+
+    A row that gains cases may be new: an upsert. A row that keeps or loses cases exists
+    already (its cases were counted there), so a plain UPDATE: the databases check an
+    upsert's would-be new row before they find the conflict, and a negative count would
+    fail the CHECK. A row left without cases is dropped.
+    """
+    # Core statements on the table: with a list of rows, the ORM would take these for bulk
+    # updates by primary key.
+    sums = tuple(name for name in rows[0] if name not in index)
+    upsert, add, drop = _statements(model.__table__, _dialect(session), index, sums, count.key)
     for row in sorted(rows, key=lambda row: tuple(row[name] for name in index)):
         if row[count.key] > 0:
             session.execute(upsert, row)
