@@ -175,6 +175,13 @@ def organizations_in_view(user: User) -> ColumnElement[bool] | None:
     return None
 
 
+def overseen_organizations(user: User) -> Select:
+    """SELECT of the ids of the organisations whose figures ``user`` may read."""
+    in_view = organizations_in_view(user)
+    query = select(Organization.id)
+    return query if in_view is None else query.where(in_view)
+
+
 class NotPermitted(Exception):
     """The user may see the case but not do this to it (HTTP 403)."""
 

@@ -1,9 +1,14 @@
 """Early warnings and employer risk classes."""
 
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
 from sqlalchemy import func, select
 
 from mediation.extensions import db
+from mediation.localtime import local_today
 from mediation.models import Alert, Notification
+from mediation.services.alerts import risk_window_start
 from tests.factories import filed_case
 
 
@@ -60,3 +65,31 @@ def test_employers_are_classed_by_their_dispute_history(app, demo, browser):
     browser.login("supervisor1")
     html = browser.get("/stats/employers", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "清远某某新材料有限公司" in html and "High risk" in html
+
+
+@pytest.mark.parametrize(
+    ("today", "first_day"),
+    [
+        (date(2026, 12, 2), date(2026, 1, 1)),
+        (date(2026, 1, 15), date(2025, 2, 1)),
+        (date(2027, 11, 30), date(2026, 12, 1)),
+    ],
+)
+def test_the_risk_window_is_the_last_twelve_calendar_months(today, first_day):
+    assert risk_window_start(today) == first_day
+
+
+def test_disputes_before_the_risk_window_no_longer_count(app, demo, browser, monkeypatch):
+    long_ago = datetime.combine(
+        risk_window_start(local_today()) - timedelta(days=1), time(12), tzinfo=UTC
+    )
+    with app.test_request_context():
+        monkeypatch.setattr("mediation.services.filing.utcnow", lambda: long_ago)
+        for _ in range(5):
+            filed_case()
+        monkeypatch.undo()
+        filed_case()  # one recent dispute: normal
+    browser.login("supervisor1")
+    html = browser.get("/stats/employers", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    row = html.split("清远某某新材料有限公司")[1].split("</tr>")[0]
+    assert "Normal" in row and '<td class="num">1</td>' in row

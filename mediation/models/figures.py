@@ -71,6 +71,7 @@ class _Measures:
     resolved: Mapped[int] = mapped_column(Integer)
     unresolved: Mapped[int] = mapped_column(Integer)
     withdrawn: Mapped[int] = mapped_column(Integer)
+    unresolved_wage_arrears: Mapped[int] = mapped_column(Integer)  # for the employer risk
     mediated_closed: Mapped[int] = mapped_column(Integer)
     resolved_first_tier: Mapped[int] = mapped_column(Integer)
     workers_involved: Mapped[int] = mapped_column(Integer)
@@ -111,6 +112,7 @@ class CaseFigures(_Place, _Detail, _Measures, db.Model):
     # rollups must be taken out first, which needs this row.
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     received_on: Mapped[date] = mapped_column(Date)  # the Shanghai day
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
     days_to_close: Mapped[int | None] = mapped_column(Integer)
     days_to_placement: Mapped[int | None] = mapped_column(Integer)
     # The legal deadline of an open case (acceptance, then mediation): "overdue now" depends
@@ -180,12 +182,24 @@ class DetailedFigureDistribution(_Period, _Place, _Detail, _Counts, db.Model):
     __table_args__ = _distribution_table_args(KEY)
 
 
+class EmployerFigureRollup(_Period, _Place, _Measures, db.Model):
+    """The cases against one employer received in a month at one place: what the employer
+    risk classes are read from. Months only: the risk window is whole months."""
+
+    __tablename__ = "figure_rollups_by_employer"
+    KEY = (*PLACE_COLUMNS, "employer_id")
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"))
+    received: Mapped[int] = mapped_column(Integer)
+    __table_args__ = _rollup_table_args(KEY)
+
+
 @dataclass(frozen=True)
 class Level:
-    """A rollup and its distribution, and the key both are summed by."""
+    """A rollup, the distribution counted under the same key (if any), and its periods."""
 
     rollup: type
-    distribution: type
+    distribution: type | None
+    grains: tuple[Grain, ...] = (Grain.day, Grain.month)
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -194,4 +208,5 @@ class Level:
 
 BY_PLACE = Level(FigureRollup, FigureDistribution)
 DETAILED = Level(DetailedFigureRollup, DetailedFigureDistribution)
-LEVELS = (BY_PLACE, DETAILED)
+BY_EMPLOYER = Level(EmployerFigureRollup, None, grains=(Grain.month,))
+LEVELS = (BY_PLACE, DETAILED, BY_EMPLOYER)

@@ -6,23 +6,22 @@ raises one alert at most (its key is unique).
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from mediation import policy
 from mediation.extensions import db, upsert_insert
-from mediation.models import Alert, AlertKind, Case, Employer, Role, User
+from mediation.localtime import local_today
+from mediation.models import Alert, AlertKind, Case, Employer, Grain, Role, User
 from mediation.models.cases import COLLECTIVE_DISPUTE_WORKERS
 from mediation.models.places import region_subtree
 from mediation.models.types import utcnow
 from mediation.services import audit
 from mediation.services.notifications import notify
-from workflows.case import Outcome
 
 WINDOW = timedelta(days=30)
-RISK_WINDOW = timedelta(days=365)
 
 
 def _raise(kind: AlertKind, key: str, case: Case, case_ids: list[int]) -> Alert | None:
@@ -99,20 +98,30 @@ def risk_level(cases: int, collective: int, unresolved_wages: int) -> str:
     return "normal"
 
 
-def employer_risks(user: User) -> list[EmployerRisk]:
-    from mediation.models import CaseCategory, Category
+def risk_window_start(today: date) -> date:
+    """The first day the employer risk counts: the first of the month eleven months back,
+    so the window is the last twelve calendar months, this one included."""
+    months = today.year * 12 + today.month - 1 - 11
+    return date(months // 12, months % 12 + 1, 1)
 
-    since = utcnow() - RISK_WINDOW
-    wage_case = select(CaseCategory.case_id).where(CaseCategory.category == Category.wage_arrears)
+
+def employer_risks(user: User) -> list[EmployerRisk]:
+    """Employers with disputes in the window, by risk, from the monthly employer rollups."""
+    from mediation.models import EmployerFigureRollup as Rollup
+
     rows = db.session.execute(
         select(
-            Case.employer_id,
-            func.count(Case.id),
-            func.count(Case.id).filter(Case.workers_involved >= COLLECTIVE_DISPUTE_WORKERS),
-            func.count(Case.id).filter(Case.outcome == Outcome.unresolved, Case.id.in_(wage_case)),
+            Rollup.employer_id,
+            func.sum(Rollup.received),
+            func.sum(Rollup.collective),
+            func.sum(Rollup.unresolved_wage_arrears),
         )
-        .where(Case.received_at >= since, policy.visible_cases(user))
-        .group_by(Case.employer_id)
+        .where(
+            Rollup.grain == Grain.month,
+            Rollup.period_start >= risk_window_start(local_today()),
+            Rollup.organization_id.in_(policy.overseen_organizations(user)),
+        )
+        .group_by(Rollup.employer_id)
     ).all()
     employers = {
         e.id: e

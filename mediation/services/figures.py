@@ -78,6 +78,7 @@ SATISFIED_SCORE = 4  # a rating of 4 or 5 counts as satisfied
 
 SNAPSHOT_COLUMNS = (
     "received_on",
+    "employer_id",
     *KEY_COLUMNS,
     *MEASURES,
     *(distribution.value for distribution in Distribution),
@@ -125,6 +126,7 @@ def case_measures() -> dict[str, ColumnElement]:
     rated = Rating.case_id == Case.id
     return {
         "received_on": local_date(Case.received_at),
+        "employer_id": Case.employer_id,
         "organization_id": Case.organization_id,
         "tier": Case.tier,
         "channel": Case.channel,
@@ -146,6 +148,15 @@ def case_measures() -> dict[str, ColumnElement]:
         "resolved": _flag(resolved),
         "unresolved": _flag(Case.outcome == Outcome.unresolved),
         "withdrawn": _flag(Case.outcome == Outcome.withdrawn),
+        "unresolved_wage_arrears": _flag(
+            and_(
+                Case.outcome == Outcome.unresolved,
+                exists().where(
+                    CaseCategory.case_id == Case.id,
+                    CaseCategory.category == Category.wage_arrears,
+                ),
+            )
+        ),
         "mediated_closed": _flag(and_(closed, _happened("case.mediate"))),
         "resolved_first_tier": _flag(and_(resolved, ~_happened("case.escalate"))),
         "workers_involved": Case.workers_involved,
@@ -266,20 +277,21 @@ def refresh(session: Session, case_ids: Iterable[int]) -> int:
     return len(snapshots)
 
 
-def _periods(received_on: date) -> tuple[tuple[Grain, date], ...]:
-    return ((Grain.day, received_on), (Grain.month, received_on.replace(day=1)))
+def _periods(received_on: date, grains: tuple[Grain, ...]) -> list[tuple[Grain, date]]:
+    starts = {Grain.day: received_on, Grain.month: received_on.replace(day=1)}
+    return [(grain, starts[grain]) for grain in grains]
 
 
 def _add(totals: dict, histograms: dict, row: dict, sign: int) -> None:
     """Count one case's row (or take it out, ``sign`` -1) at every level and period."""
     for level in LEVELS:
         key = tuple(row[column] for column in level.key)
-        for grain, period in _periods(row["received_on"]):
+        for grain, period in _periods(row["received_on"], level.grains):
             total = totals[level][(grain, period, *key)]
             total["received"] += sign
             for measure in MEASURES:
                 total[measure] += sign * row[measure]
-            for distribution in Distribution:
+            for distribution in Distribution if level.distribution else ():
                 days = row[distribution.value]
                 if days is not None:
                     histograms[level][(grain, period, *key, distribution, days)] += sign
@@ -378,11 +390,13 @@ def _stored_cases():
     return select(*(getattr(CaseFigures, column) for column in ("case_id", *SNAPSHOT_COLUMNS)))
 
 
-def _grains():
-    return (
-        (Grain.day, CaseFigures.received_on),
-        (Grain.month, month_start(CaseFigures.received_on)),
-    )
+def _grains(level: Level):
+    """Each of the level's grains, with the SQL for a case's period in it."""
+    periods = {
+        Grain.day: CaseFigures.received_on,
+        Grain.month: month_start(CaseFigures.received_on),
+    }
+    return [(grain, periods[grain]) for grain in level.grains]
 
 
 def _summed_rollup(level: Level, grain: Grain, period):
@@ -425,20 +439,21 @@ def rebuild() -> int:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("LOCK TABLE case_figures IN EXCLUSIVE MODE"))
     for level in LEVELS:
-        session.execute(delete(level.distribution))
+        if level.distribution:
+            session.execute(delete(level.distribution))
         session.execute(delete(level.rollup))
     session.execute(delete(CaseFigures))
     session.execute(
         insert(CaseFigures).from_select(["case_id", *SNAPSHOT_COLUMNS], _counted_cases())
     )
     for level in LEVELS:
-        for grain, period in _grains():
+        for grain, period in _grains(level):
             session.execute(
                 insert(level.rollup).from_select(
                     _rollup_columns(level), _summed_rollup(level, grain, period)
                 )
             )
-            for distribution in Distribution:
+            for distribution in Distribution if level.distribution else ():
                 session.execute(
                     insert(level.distribution).from_select(
                         _distribution_columns(level),
@@ -469,8 +484,10 @@ def verify() -> dict[str, int]:
                 ),
                 _summed_rollup(level, grain, period),
             )
-            for grain, period in _grains()
+            for grain, period in _grains(level)
         )
+        if distribution is None:
+            continue
         differences[distribution.__tablename__] = sum(
             _differences(
                 select(*(getattr(distribution, c) for c in _distribution_columns(level))).where(
@@ -478,7 +495,7 @@ def verify() -> dict[str, int]:
                 ),
                 _counted_distribution(level, grain, period, measure),
             )
-            for grain, period in _grains()
+            for grain, period in _grains(level)
             for measure in Distribution
         )
     return differences

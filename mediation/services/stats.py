@@ -172,10 +172,7 @@ def _assemble(
 
 def organizations_counted(filters: Filters, user: User):
     """SELECT of the ids of the organisations whose cases the figures count."""
-    query = select(Organization.id)
-    in_view = policy.organizations_in_view(user)
-    if in_view is not None:
-        query = query.where(in_view)
+    query = policy.overseen_organizations(user)
     if filters.region_id is not None:
         query = query.where(Organization.region_id.in_(region_subtree(filters.region_id)))
     if filters.organization_id is not None:

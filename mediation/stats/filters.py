@@ -157,13 +157,6 @@ def regions_in_view(user: User):
     return region_subtree(user.region_id)
 
 
-def organizations_in_view(user: User):
-    """SELECT of the ids of the organisations a supervisor may filter by."""
-    in_view = policy.organizations_in_view(user)
-    query = select(Organization.id)
-    return query if in_view is None else query.where(in_view)
-
-
 def parse_filters(args, user: User) -> Filters:
     """Filters from a query string; raises FiltersInvalid with a message per bad parameter."""
     errors: dict[str, list] = {}
@@ -195,7 +188,7 @@ def parse_filters(args, user: User) -> Filters:
             args,
             "organization",
             Organization.id,
-            organizations_in_view(user),
+            policy.overseen_organizations(user),
             errors,
             _l("Not a known organisation."),
         ),
@@ -220,7 +213,7 @@ def filter_options(user: User) -> dict[str, list[tuple[str, str]]]:
     )
     organizations = (
         select(Organization)
-        .where(Organization.id.in_(organizations_in_view(user)))
+        .where(Organization.id.in_(policy.overseen_organizations(user)))
         .order_by(Organization.name)
     )
     return {

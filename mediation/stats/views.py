@@ -15,6 +15,7 @@ from wtforms.validators import Length
 
 from mediation.extensions import db
 from mediation.forms import REQUIRED, strip
+from mediation.localtime import local_today
 from mediation.models import Alert, Case, Category, Channel, Organization, PriorityGroup, Region
 from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
 from mediation.privacy import mask_name, mask_phone
@@ -376,6 +377,7 @@ def employers():
         "stats/employers.html",
         risks=alert_service.employer_risks(current_user),
         levels=RISK_LEVELS,
+        since=alert_service.risk_window_start(local_today()),
     )
 
 

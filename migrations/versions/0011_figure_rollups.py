@@ -1,5 +1,5 @@
-"""Figure rollups: each case's measures; their sums per day and month, by place and in detail;
-day-count histograms
+"""Figure rollups: each case's measures; their sums per day and month, by place, in detail
+and by employer; day-count histograms
 
 Existing cases are not counted here (the counting is the application's, in
 services.figures, and changes with it): after upgrading a database that has cases, run
@@ -7,7 +7,7 @@ services.figures, and changes with it): after upgrading a database that has case
 
 Revision ID: 0011
 Revises: 0009
-Create Date: 2026-12-01 20:39:08.624501
+Create Date: 2026-12-01 20:50:27.862487
 
 """
 from alembic import op
@@ -62,6 +62,7 @@ def upgrade():
     sa.Column('resolved', sa.Integer(), nullable=False),
     sa.Column('unresolved', sa.Integer(), nullable=False),
     sa.Column('withdrawn', sa.Integer(), nullable=False),
+    sa.Column('unresolved_wage_arrears', sa.Integer(), nullable=False),
     sa.Column('mediated_closed', sa.Integer(), nullable=False),
     sa.Column('resolved_first_tier', sa.Integer(), nullable=False),
     sa.Column('workers_involved', sa.Integer(), nullable=False),
@@ -85,6 +86,44 @@ def upgrade():
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_figure_rollups_organization_id_organizations')),
     sa.PrimaryKeyConstraint('grain', 'organization_id', 'period_start', 'tier', name=op.f('pk_figure_rollups'))
     )
+    op.create_table('figure_rollups_by_employer',
+    sa.Column('employer_id', sa.Integer(), nullable=False),
+    sa.Column('received', sa.Integer(), nullable=False),
+    sa.Column('grain', sa.Enum('day', 'month', name='figure_grain', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('tier', sa.Enum('enterprise', 'union', 'hr_bureau', 'court', name='figure_tier', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('accepted', sa.Integer(), nullable=False),
+    sa.Column('declined', sa.Integer(), nullable=False),
+    sa.Column('closed', sa.Integer(), nullable=False),
+    sa.Column('resolved', sa.Integer(), nullable=False),
+    sa.Column('unresolved', sa.Integer(), nullable=False),
+    sa.Column('withdrawn', sa.Integer(), nullable=False),
+    sa.Column('unresolved_wage_arrears', sa.Integer(), nullable=False),
+    sa.Column('mediated_closed', sa.Integer(), nullable=False),
+    sa.Column('resolved_first_tier', sa.Integer(), nullable=False),
+    sa.Column('workers_involved', sa.Integer(), nullable=False),
+    sa.Column('collective', sa.Integer(), nullable=False),
+    sa.Column('priority_cases', sa.Integer(), nullable=False),
+    sa.Column('referrals', sa.Integer(), nullable=False),
+    sa.Column('first_contact_on_time', sa.Integer(), nullable=False),
+    sa.Column('placements', sa.Integer(), nullable=False),
+    sa.Column('ratings', sa.Integer(), nullable=False),
+    sa.Column('rating_points', sa.Integer(), nullable=False),
+    sa.Column('ratings_satisfied', sa.Integer(), nullable=False),
+    sa.Column('transfers_enterprise_union', sa.Integer(), nullable=False),
+    sa.Column('transfers_enterprise_hr_bureau', sa.Integer(), nullable=False),
+    sa.Column('transfers_enterprise_court', sa.Integer(), nullable=False),
+    sa.Column('transfers_union_hr_bureau', sa.Integer(), nullable=False),
+    sa.Column('transfers_union_court', sa.Integer(), nullable=False),
+    sa.Column('transfers_hr_bureau_court', sa.Integer(), nullable=False),
+    sa.Column('amount_claimed_fen', sa.BigInteger(), nullable=False),
+    sa.Column('amount_agreed_fen', sa.BigInteger(), nullable=False),
+    sa.CheckConstraint('received >= 0', name=op.f('ck_figure_rollups_by_employer_received_not_negative')),
+    sa.ForeignKeyConstraint(['employer_id'], ['employers.id'], name=op.f('fk_figure_rollups_by_employer_employer_id_employers')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_figure_rollups_by_employer_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('grain', 'organization_id', 'period_start', 'tier', 'employer_id', name=op.f('pk_figure_rollups_by_employer'))
+    )
     op.create_table('figure_rollups_detailed',
     sa.Column('received', sa.Integer(), nullable=False),
     sa.Column('grain', sa.Enum('day', 'month', name='figure_grain', native_enum=False, create_constraint=True), nullable=False),
@@ -100,6 +139,7 @@ def upgrade():
     sa.Column('resolved', sa.Integer(), nullable=False),
     sa.Column('unresolved', sa.Integer(), nullable=False),
     sa.Column('withdrawn', sa.Integer(), nullable=False),
+    sa.Column('unresolved_wage_arrears', sa.Integer(), nullable=False),
     sa.Column('mediated_closed', sa.Integer(), nullable=False),
     sa.Column('resolved_first_tier', sa.Integer(), nullable=False),
     sa.Column('workers_involved', sa.Integer(), nullable=False),
@@ -126,6 +166,7 @@ def upgrade():
     op.create_table('case_figures',
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('employer_id', sa.Integer(), nullable=False),
     sa.Column('days_to_close', sa.Integer(), nullable=True),
     sa.Column('days_to_placement', sa.Integer(), nullable=True),
     sa.Column('open_deadline', sa.Date(), nullable=True),
@@ -140,6 +181,7 @@ def upgrade():
     sa.Column('resolved', sa.Integer(), nullable=False),
     sa.Column('unresolved', sa.Integer(), nullable=False),
     sa.Column('withdrawn', sa.Integer(), nullable=False),
+    sa.Column('unresolved_wage_arrears', sa.Integer(), nullable=False),
     sa.Column('mediated_closed', sa.Integer(), nullable=False),
     sa.Column('resolved_first_tier', sa.Integer(), nullable=False),
     sa.Column('workers_involved', sa.Integer(), nullable=False),
@@ -160,6 +202,7 @@ def upgrade():
     sa.Column('amount_claimed_fen', sa.BigInteger(), nullable=False),
     sa.Column('amount_agreed_fen', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_figures_case_id_cases')),
+    sa.ForeignKeyConstraint(['employer_id'], ['employers.id'], name=op.f('fk_case_figures_employer_id_employers')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_case_figures_organization_id_organizations')),
     sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_figures'))
     )
@@ -178,6 +221,7 @@ def downgrade():
 
     op.drop_table('case_figures')
     op.drop_table('figure_rollups_detailed')
+    op.drop_table('figure_rollups_by_employer')
     op.drop_table('figure_rollups')
     op.drop_table('figure_distributions_detailed')
     op.drop_table('figure_distributions')
