@@ -119,6 +119,32 @@ def test_api_figures_are_exact(app, dataset):
     figures = client.get("/api/v1/stats", headers={"Authorization": f"Bearer {token}"}).json
     assert {key: figures[key] for key in EXPECTED} == EXPECTED
     assert figures["transfers"] == {"hr_bureau>court": 1}
+    assert figures["days_to_close"] == {"0": 4}  # all four closed the day they were filed
+    schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["Figures"]
+    assert set(schema["properties"]) == set(figures)  # the document describes the answer
+
+
+def test_api_periods_are_presets_or_custom_dates(app, dataset):
+    client = app.test_client()
+    token = client.post(
+        "/api/v1/tokens", json={"username": "supervisor1", "password": "demo-2026"}
+    ).json["token"]
+
+    def stats(**query):
+        return client.get(
+            "/api/v1/stats", query_string=query, headers={"Authorization": f"Bearer {token}"}
+        ).json
+
+    quarter = stats(period="quarter", on="2026-08-10")["filters"]
+    assert (quarter["from"], quarter["to"]) == ("2026-07-01", "2026-09-30")
+    week = stats(period="week", on="2026-12-02")["filters"]  # a Wednesday
+    assert (week["from"], week["to"]) == ("2026-11-30", "2026-12-06")
+    today = local_today().isoformat()
+    assert stats(period="day")["filters"]["from"] == today
+    assert (
+        stats(period="year")["received"] == 6 == stats(**{"from": today, "to": today})["received"]
+    )
+    assert stats(period="year", on="2025-06-01")["received"] == 0
 
 
 def test_dashboard_and_both_exports_show_the_same_figures(app, dataset, browser):
@@ -199,6 +225,10 @@ def test_filters_narrow_the_cohort(app, dataset):
         ({"region": "999999"}, "region", "Not a known region"),
         ({"organization": "abc"}, "organization", "Not a known organisation"),
         ({"tier": "village"}, "tier", "Not one of"),
+        ({"period": "fortnight"}, "period", "Not one of"),
+        ({"period": "month", "on": "2026-02-30"}, "on", "Use a date like"),
+        ({"from": "20260-01-01"}, "from", "Use a date like"),
+        ({"period": "year", "on": "1899-01-01"}, "on", "from 2000 to 2099"),
     ],
 )
 def test_bad_filters_get_a_clear_message(app, demo, browser, query, field, message):
@@ -258,3 +288,60 @@ def test_charts_are_svg_with_their_numbers_in_tables(app, dataset, browser):
     months = chart_table(year, "Cases received per month")
     assert f'<th scope="col">{local_today().strftime("%Y-%m")}</th>' in months
     assert months.count('<th scope="col">') == 12
+
+
+ODD_VALUES = [
+    "",
+    " ",
+    "0",
+    "-1",
+    "1e9",
+    "abc",
+    "2026-02-29",
+    "9999-12-31",
+    "0001-01-01",
+    "2026-1-1",
+    "２０２６-01-01",
+    "null",
+    "[]",
+    "' OR 1=1 --",
+    "%00",
+    "x" * 300,
+]
+PARAMETERS = [
+    "period",
+    "on",
+    "from",
+    "to",
+    "region",
+    "tier",
+    "organization",
+    "category",
+    "channel",
+    "priority",
+    "figure",
+    "page",
+]
+
+
+def test_odd_query_strings_get_a_page_or_a_message_never_a_500(app, demo, browser):
+    browser.login("supervisor1")
+    token = (
+        app.test_client()
+        .post("/api/v1/tokens", json={"username": "supervisor1", "password": "demo-2026"})
+        .json["token"]
+    )
+    answers = set()
+    for name in PARAMETERS:
+        for value in ODD_VALUES:
+            for url, headers in (
+                ("/stats/", {}),
+                ("/stats/cases", {}),
+                ("/stats/figures.csv", {}),
+                ("/api/v1/stats", {"Authorization": f"Bearer {token}"}),
+            ):
+                query = {name: value, **({"figure": "received"} if name != "figure" else {})}
+                status = browser.get(url, query_string=query, headers=headers).status_code
+                assert status in (200, 422), (url, name, value, status)
+                answers.add(status)
+    assert answers == {200, 422}

@@ -4,6 +4,9 @@ Written out by hand, next to the handlers it describes; a test checks that every
 appears here and that the example filing body files a case.
 """
 
+from dataclasses import fields
+from decimal import Decimal
+
 from flask import jsonify
 
 from mediation.models import Category, Channel, PriorityGroup, SessionMode
@@ -460,10 +463,20 @@ PATHS = {
     "/stats": {
         "get": {
             "summary": "Supervisor figures for the caller's jurisdiction (cases received in "
-            "the period); amounts as decimal strings, rates in percent",
+            "the period); amounts as decimal strings, rates in percent. The period is a preset "
+            "containing the day `on` (default today), or custom `from`–`to` (the default when "
+            "`from` or `to` is given); without either, this month.",
             "parameters": [
                 {"name": name, "in": "query", "schema": schema}
                 for name, schema in (
+                    (
+                        "period",
+                        {
+                            "type": "string",
+                            "enum": ["day", "week", "month", "quarter", "year", "custom"],
+                        },
+                    ),
+                    ("on", {"type": "string", "format": "date"}),
                     ("from", {"type": "string", "format": "date"}),
                     ("to", {"type": "string", "format": "date"}),
                     ("region", {"type": "integer"}),
@@ -475,8 +488,12 @@ PATHS = {
                 )
             ],
             "responses": {
-                "200": {"description": "Figures", **_json({"type": "object"})},
+                "200": {"description": "Figures", **_json(_ref("Figures"))},
                 "422": {"description": "Invalid filters", **_json(_ref("Invalid"))},
+                "503": {
+                    "description": "Figures not counted yet (flask figures rebuild)",
+                    **_json(_ref("Error")),
+                },
                 **ERRORS,
             },
         }
@@ -519,5 +536,42 @@ DOCUMENT = {
 }
 
 
+def _figures_schema() -> dict:
+    """The /stats answer, from the Figures dataclass itself, described by the definitions
+    the dashboard prints (in the caller's language)."""
+    from mediation.services.stats import DEFINITIONS, Figures
+
+    described = {key: str(formula) for key, _label, formula in DEFINITIONS}
+    decimal = {"type": "string", "nullable": True, "example": "86.5"}
+    kinds = {
+        int: {"type": "integer"},
+        Decimal: MONEY,
+        Decimal | None: decimal,
+        dict[str, int]: {"type": "object", "additionalProperties": {"type": "integer"}},
+        dict[int, int]: {
+            "type": "object",
+            "description": "days → closed cases",
+            "additionalProperties": {"type": "integer"},
+        },
+        dict[str, dict[str, int]]: {
+            "type": "object",
+            "description": "tier → outcome → cases",
+            "additionalProperties": {"type": "object"},
+        },
+    }
+    properties = {
+        field.name: {**kinds[field.type], **_description(described.get(field.name))}
+        for field in fields(Figures)
+    }
+    properties["transfers"]["description"] = "sending tier>receiving tier → transfers"
+    properties["filters"] = {"type": "object", "description": "The filters applied"}
+    return {"type": "object", "properties": properties}
+
+
+def _description(text: str | None) -> dict:
+    return {"description": text} if text else {}
+
+
 def document():
-    return jsonify(DOCUMENT)
+    schemas = {**SCHEMAS, "Figures": _figures_schema()}
+    return jsonify({**DOCUMENT, "components": {**DOCUMENT["components"], "schemas": schemas}})
