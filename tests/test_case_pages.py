@@ -258,6 +258,146 @@ def test_worklist_sorts_by_deadline_and_filters(app, demo, make_browser):
     assert first.number in html  # unknown filter values are ignored, never a 500
 
 
+def _close(case, trigger: str = "decline") -> None:
+    from mediation.services.cases import fire
+    from tests.factories import user
+
+    fire(case, trigger, actor=user("med_hr"), reason="不属于受理范围")
+
+
+def test_worklist_views_split_waiting_mine_and_done(app, demo, make_browser):
+    from mediation.services.cases import claim
+    from tests.factories import user
+
+    waiting, mine, closed = filed_case(), filed_case(), filed_case()
+    with app.test_request_context():
+        claim(mine, actor=user("med_hr"))
+        _close(closed)
+        db.session.commit()
+    numbers = {waiting.number: "waiting", mine.number: "mine", closed.number: "closed"}
+    mediator = make_browser()
+    mediator.login("med_hr")
+
+    def listed(view: str) -> tuple[set[str], str]:
+        html = mediator.get(f"/queue?view={view}", headers={"Accept-Language": "en"})
+        html = html.get_data(as_text=True)
+        return {kind for number, kind in numbers.items() if number in html}, html
+
+    assert listed("queue")[0] == {"waiting"}
+    shown, html = listed("mine")
+    assert shown == {"mine"} and "<td>孙丽</td>" in html  # the mediator column: me
+    shown, html = listed("done")
+    assert shown == {"closed"} and "1 case" in html
+
+
+def test_waiting_view_counts_exactly_and_pages_in_deadline_order(
+    app, demo, make_browser, monkeypatch
+):
+    from datetime import timedelta
+
+    monkeypatch.setattr("mediation.queue.worklist.PAGE_SIZE", 2)
+    later, overdue, today = filed_case(), filed_case(), filed_case()
+    for case, days in ((later, 2), (overdue, -1), (today, 0)):
+        case.acceptance_deadline = local_today() + timedelta(days=days)
+    db.session.commit()
+    mediator = make_browser()
+    mediator.login("med_hr")
+    first = mediator.get("/queue", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "3 cases" in first and "Page 1 of 2" in first
+    assert first.index(overdue.number) < first.index(today.number)
+    assert later.number not in first and "due today" in first and "overdue" in first
+    second = mediator.get("/queue?page=2", headers={"Accept-Language": "en"})
+    second = second.get_data(as_text=True)
+    assert later.number in second and overdue.number not in second and "Page 2 of 2" in second
+
+
+def test_done_view_counts_up_to_a_limit_then_says_more_than(app, demo, make_browser, monkeypatch):
+    """A centre's history grows every year; past the limit the page says "more than"
+    instead of counting it all, and still pages through it."""
+    monkeypatch.setattr("mediation.queue.worklist.PAGE_SIZE", 2)
+    monkeypatch.setattr("mediation.queue.worklist.DONE_COUNT_LIMIT", 2)
+    cases = [filed_case() for _ in range(3)]
+    with app.test_request_context():
+        for case in cases:
+            _close(case)
+        db.session.commit()
+    mediator = make_browser()
+    mediator.login("med_hr")
+    english = {"Accept-Language": "en"}
+    first = mediator.get("/queue?view=done", headers=english).get_data(as_text=True)
+    assert "More than 2 cases" in first and "Page 1" in first and "Page 1 of" not in first
+    assert cases[2].number in first and cases[0].number not in first  # latest closed first
+    assert "view=done" in re.search(r'<a href="([^"]+)">Next</a>', first).group(1)
+    last = mediator.get("/queue?view=done&page=2", headers=english).get_data(as_text=True)
+    assert cases[0].number in last and ">Next<" not in last and ">Previous<" in last
+    chinese = mediator.get("/queue?view=done", headers={"Accept-Language": "zh-CN"})
+    assert "超过 2 件" in chinese.get_data(as_text=True)
+    monkeypatch.setattr("mediation.queue.worklist.DONE_COUNT_LIMIT", 1000)
+    exact = mediator.get("/queue?view=done", headers=english).get_data(as_text=True)
+    assert "3 cases" in exact and "Page 1 of 2" in exact
+
+
+def test_the_database_keeps_each_cases_current_deadline(app, demo):
+    """The worklist sorts on a column the database computes from the state: it follows
+    every transition without the services writing it."""
+    from mediation.services.cases import fire
+    from tests.factories import user
+
+    case = filed_case()
+    assert case.current_deadline == case.acceptance_deadline
+    with app.test_request_context():
+        mediator = user("med_hr")
+        fire(case, "accept", actor=mediator, respondent_consent=True)
+        db.session.commit()
+        assert case.current_deadline is None  # accepted: the mediation clock has not started
+        fire(case, "mediate", actor=mediator)
+        db.session.commit()
+        assert case.current_deadline == case.mediation_deadline is not None
+        _close(case, "fail")
+        db.session.commit()
+        assert case.current_deadline is None
+
+
+@pytest.mark.postgresql_only
+def test_worklist_pages_are_read_in_order_from_their_indexes(app, demo):
+    """On PostgreSQL each view's page comes from its partial index already in order, so it
+    costs the same with a million cases as with ten. The plan is asked for with sorting and
+    full scans made prohibitive: if it still sorts, the index no longer fits the query."""
+    if app.config["DATABASE_KIND"] != "postgresql":
+        pytest.skip("query plans are PostgreSQL's")
+    from sqlalchemy import event
+
+    from mediation.queue.worklist import Filters, worklist_page
+    from tests.factories import user
+
+    filed_case()
+    statements = []
+
+    def capture(connection, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    mediator = user("med_hr")
+    for view, index in (
+        ("queue", "ix_cases_worklist_waiting"),
+        ("mine", "ix_cases_worklist_mine"),
+        ("done", "ix_cases_worklist_done"),
+    ):
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", capture)
+        try:
+            worklist_page(mediator, Filters(view=view), local_today(), 1)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", capture)
+        cursor = db.session.connection().connection.driver_connection.cursor()
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cursor.execute(f"SET LOCAL {setting} = off")
+        (statement, parameters), *_ = [s for s in statements if "ORDER BY" in s[0]]
+        cursor.execute("EXPLAIN " + statement, parameters)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert index in plan and "Sort" not in plan, plan
+        db.session.rollback()
+
+
 def test_mediator_files_for_a_walk_in_applicant(app, demo, make_browser):
     mediator = make_browser()
     mediator.login("med_hr")

@@ -14,13 +14,16 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Computed,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,7 +31,7 @@ from mediation.extensions import db
 from mediation.models.organizations import ORG_KIND_TITLES, Employer, Organization, OrgKind
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 from mediation.models.users import User
-from workflows.case import CaseState, Outcome, Tier
+from workflows.case import OPEN_STATES, CaseState, Outcome, Tier
 
 Money = Numeric(14, 2)
 
@@ -103,6 +106,16 @@ TIER_TITLES = {tier: ORG_KIND_TITLES[OrgKind(tier.value)] for tier in Tier}
 
 COLLECTIVE_DISPUTE_WORKERS = 10
 
+# The date the case must move by: the acceptance decision while applied, the end of the
+# mediation period once accepted (none until mediation starts), none once closed.
+CURRENT_DEADLINE_SQL = (
+    "CASE WHEN state = 'applied' THEN acceptance_deadline"
+    " WHEN state IN ('accepted', 'mediating') THEN mediation_deadline END"
+)
+OPEN_SQL = f"state IN ({', '.join(repr(state.value) for state in OPEN_STATES)})"
+WAITING_SQL = f"{OPEN_SQL} AND mediator_id IS NULL"
+DONE_SQL = f"state IN ({CaseState.closed.value!r}, {CaseState.archived.value!r})"
+
 
 class Case(db.Model):
     __tablename__ = "cases"
@@ -116,6 +129,36 @@ class Case(db.Model):
             name="employment_ends_after_start",
         ),
         CheckConstraint("monthly_wage IS NULL OR monthly_wage >= 0", name="wage_not_negative"),
+        # The mediator's worklist (mediation.queue.worklist) reads each page of its three
+        # views in order from one of these: an organisation's open cases nobody claimed, and
+        # one mediator's, nearest deadline first; its closed ones, latest first. Partial, so
+        # years of archive do not slow the open views. (The waiting view needs its own: a
+        # btree orders by the columns after one compared with "=", not with "IS NULL".)
+        Index(
+            "ix_cases_worklist_waiting",
+            "organization_id",
+            "current_deadline",
+            "id",
+            postgresql_where=text(WAITING_SQL),
+            sqlite_where=text(WAITING_SQL),
+        ),
+        Index(
+            "ix_cases_worklist_mine",
+            "organization_id",
+            "mediator_id",
+            "current_deadline",
+            "id",
+            postgresql_where=text(OPEN_SQL),
+            sqlite_where=text(OPEN_SQL),
+        ),
+        Index(
+            "ix_cases_worklist_done",
+            "organization_id",
+            "closed_at",
+            "id",
+            postgresql_where=text(DONE_SQL),
+            sqlite_where=text(DONE_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -167,6 +210,11 @@ class Case(db.Model):
     acceptance_deadline: Mapped[date] = mapped_column(Date, index=True)
     mediation_clock_start: Mapped[date | None] = mapped_column(Date)
     mediation_deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    # Computed by the database from the state and the two deadlines, so it can be indexed
+    # and can never disagree with them; read-only here.
+    current_deadline: Mapped[date | None] = mapped_column(
+        Date, Computed(CURRENT_DEADLINE_SQL, persisted=True)
+    )
     # Set by the deadline sweep on the day it found the current deadline passed.
     overdue_since: Mapped[date | None] = mapped_column(Date)
     # None: not yet asked; True/False: the respondent's answer to the request to mediate.

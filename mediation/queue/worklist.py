@@ -2,27 +2,41 @@
 
 *queue*: open and not yet claimed; *mine*: open and claimed by me; *done*: closed or archived.
 Filters narrow any view; the open views sort by the nearest deadline.
+
+Each view reads its page already in order from its own partial index (``ix_cases_worklist_*``
+in ``Case.__table_args__``), so a page costs the same with a million cases as with a hundred,
+and the page selects only the columns it shows. The open views count exactly: they hold an
+organisation's open cases, a few thousand at most. The done view grows with every year of
+history, so it counts up to :data:`DONE_COUNT_LIMIT` and then says "more than": a mediator
+looking for a closed case searches or filters, and never needs the exact size of the archive.
 """
 
 from dataclasses import dataclass
 from datetime import date
+from math import ceil
 
-from sqlalchemy import Select, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, exists, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
+from mediation.extensions import db
 from mediation.models import Case, CaseCategory, Category, Employer, PriorityGroup, User
 from workflows.case import CaseState
 
 VIEWS = ("queue", "mine", "done")
 OPEN = (CaseState.applied, CaseState.accepted, CaseState.mediating)
+DONE = (CaseState.closed, CaseState.archived)
 PAGE_SIZE = 50
+DONE_COUNT_LIMIT = 1000
 
-# The date the case must move by: acceptance while applied, the mediation period after that.
-current_deadline = case(
-    (Case.state == CaseState.applied, Case.acceptance_deadline),
-    (Case.state.in_([CaseState.accepted, CaseState.mediating]), Case.mediation_deadline),
-    else_=None,
-)
+# The date the case must move by: acceptance while applied, the mediation period after that
+# (none while accepted and not yet mediating, none once closed). The database computes it.
+current_deadline = Case.current_deadline
+
+
+def _in_states(states) -> ColumnElement[bool]:
+    """``state IN (…)`` with the states written into the SQL rather than bound, so that the
+    planner matches the worklist's partial indexes in every plan, cached ones included."""
+    return Case.state.in_(bindparam("states", list(states), unique=True, literal_execute=True))
 
 
 @dataclass(frozen=True)
@@ -53,18 +67,14 @@ class Filters:
         )
 
 
-def worklist_query(user: User, filters: Filters, today: date) -> Select:
-    query = (
-        select(Case)
-        .options(joinedload(Case.employer), joinedload(Case.mediator))
-        .where(Case.organization_id == user.organization_id)
-    )
+def _narrowed(query: Select, user: User, filters: Filters, today: date) -> Select:
+    query = query.where(Case.organization_id == user.organization_id)
     if filters.view == "queue":
-        query = query.where(Case.state.in_(OPEN), Case.mediator_id.is_(None))
+        query = query.where(_in_states(OPEN), Case.mediator_id.is_(None))
     elif filters.view == "mine":
-        query = query.where(Case.state.in_(OPEN), Case.mediator_id == user.id)
+        query = query.where(_in_states(OPEN), Case.mediator_id == user.id)
     else:
-        query = query.where(Case.state.in_([CaseState.closed, CaseState.archived]))
+        query = query.where(_in_states(DONE))
     if filters.state:
         query = query.where(Case.state == filters.state)
     if filters.category:
@@ -79,15 +89,127 @@ def worklist_query(user: User, filters: Filters, today: date) -> Select:
         query = query.where(current_deadline < today)
     if filters.search:
         pattern = f"%{filters.search}%"
-        query = query.join(Case.employer).where(
+        employers = select(Employer.id).where(
+            or_(Employer.name.ilike(pattern), Employer.uscc == filters.search.upper())
+        )
+        query = query.where(
             or_(
                 Case.number.ilike(pattern),
                 Case.applicant_name.ilike(pattern),
-                Employer.name.ilike(pattern),
-                Employer.uscc == filters.search.upper(),
+                Case.employer_id.in_(employers),
             )
         )
+    return query
+
+
+def _ordered(query: Select, filters: Filters) -> Select:
     if filters.view == "done":
         return query.order_by(Case.closed_at.desc(), Case.id.desc())
     # Nearest deadline first; cases without one (accepted, not yet mediating) after them.
-    return query.order_by(func.coalesce(current_deadline, date.max).asc(), Case.id)
+    return query.order_by(current_deadline.asc().nulls_last(), Case.id)
+
+
+def worklist_query(user: User, filters: Filters, today: date) -> Select:
+    """The view's cases as ORM objects, in worklist order (the API serialises these)."""
+    query = select(Case).options(joinedload(Case.employer), joinedload(Case.mediator))
+    return _ordered(_narrowed(query, user, filters, today), filters)
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistRow:
+    """What one line of the worklist page shows."""
+
+    id: int
+    number: str
+    state: CaseState
+    transferred: bool
+    priority_groups: tuple[PriorityGroup, ...]
+    applicant_name: str
+    applicant_phone: str
+    employer_name: str
+    deadline: date | None
+    overdue: bool
+    due_today: bool
+    mediator_name: str | None
+
+
+@dataclass(frozen=True)
+class WorklistPage:
+    """One page of a view, with what the pager needs. ``total`` is a lower bound when
+    ``total_is_exact`` is False (the done view beyond its counting limit); the number of
+    pages is then unknown (None)."""
+
+    items: list[WorklistRow]
+    page: int
+    per_page: int
+    total: int
+    total_is_exact: bool
+    has_next: bool
+
+    @property
+    def pages(self) -> int | None:
+        return max(1, ceil(self.total / self.per_page)) if self.total_is_exact else None
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def worklist_page(user: User, filters: Filters, today: date, page: int) -> WorklistPage:
+    """One page of the view for the worklist page, with its count."""
+    narrowed = _narrowed(select(Case.id), user, filters, today)
+    if filters.view == "done":
+        counted = db.session.scalar(
+            select(func.count()).select_from(narrowed.limit(DONE_COUNT_LIMIT + 1).subquery())
+        )
+        total, exact = min(counted, DONE_COUNT_LIMIT), counted <= DONE_COUNT_LIMIT
+    else:
+        total = db.session.scalar(select(func.count()).select_from(narrowed.subquery()))
+        exact = True
+    # The open views' mediator is nobody (queue) or the user (mine): only done joins it.
+    mediator_name = User.name if filters.view == "done" else literal(None, String)
+    columns = select(
+        Case.id,
+        Case.number,
+        Case.state,
+        Case.transferred_from_tier,
+        *(getattr(Case, group.value) for group in PriorityGroup),
+        Case.applicant_name,
+        Case.applicant_phone,
+        Employer.name.label("employer_name"),
+        current_deadline,
+        mediator_name.label("mediator_name"),
+    ).join(Employer, Employer.id == Case.employer_id)
+    if filters.view == "done":
+        columns = columns.outerjoin(User, User.id == Case.mediator_id)
+    columns = _narrowed(columns, user, filters, today)
+    # One row more than a page tells whether a next page exists, counted or not.
+    rows = db.session.execute(
+        _ordered(columns, filters).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    items = [
+        WorklistRow(
+            id=row.id,
+            number=row.number,
+            state=CaseState(row.state),
+            transferred=row.transferred_from_tier is not None,
+            priority_groups=tuple(group for group in PriorityGroup if getattr(row, group.value)),
+            applicant_name=row.applicant_name,
+            applicant_phone=row.applicant_phone,
+            employer_name=row.employer_name,
+            deadline=row.current_deadline,
+            overdue=row.current_deadline is not None and row.current_deadline < today,
+            due_today=row.current_deadline == today,
+            mediator_name=user.name if filters.view == "mine" else row.mediator_name,
+        )
+        for row in rows[:PAGE_SIZE]
+    ]
+    return WorklistPage(items, page, PAGE_SIZE, total, exact, has_next=len(rows) > PAGE_SIZE)

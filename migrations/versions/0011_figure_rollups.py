@@ -6,7 +6,7 @@ services.figures, and changes with it): after upgrading a database that has case
 `flask figures rebuild` once; until then the dashboard says so instead of showing figures.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01 20:50:27.862487
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

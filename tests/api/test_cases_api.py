@@ -286,3 +286,17 @@ def test_transfers_court_review_and_confirmation_through_the_api(api):
         ).status_code
         == 403
     )
+
+
+def test_queue_lists_the_waiting_view_nearest_deadline_first(api):
+    from datetime import timedelta
+
+    first = api("POST", "/cases", user="worker1", json=body()).json["id"]
+    second = api("POST", "/cases", user="worker1", json=body()).json["id"]
+    case = db.session.get(Case, second)
+    case.acceptance_deadline -= timedelta(days=2)
+    db.session.commit()
+    waiting = api("GET", "/queue", user="med_hr").json
+    assert [item["id"] for item in waiting["items"]] == [second, first]
+    assert waiting["total"] == 2
+    assert api("GET", "/queue?view=mine", user="med_hr").json["total"] == 0
