@@ -1,8 +1,11 @@
 """`make bench`: load N cases into PostgreSQL, then measure pages under load against baselines.
 
-Measures, with the load generator in a second process (bench/hammer.py) against gunicorn:
-the supervisor dashboard, the mediator worklist and a worker's case page; and as baselines
-the raw SQL aggregate of the main figures and a bare one-row Flask page. Prints JSON.
+After the load it rebuilds the statistics rollup (`flask figures rebuild`), timed. Then it
+measures, with the load generator in a second process (bench/hammer.py) against gunicorn:
+the supervisor dashboard (its default page, this month, and the calendar year so far), the
+mediator worklist (the waiting view and the mediator's own) and a worker's case page; and as
+baselines the raw SQL aggregate of the main figures over the same periods and a bare one-row
+Flask page. Periods are Shanghai days, as the app counts them. Prints JSON.
 
     python -m bench.run --n 100000 [--database postgresql://…/mediation_bench] [--seconds 10]
 """
@@ -17,13 +20,14 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from datetime import date, timedelta
+from datetime import date, datetime
 from http.cookiejar import CookieJar
 from pathlib import Path
 
 import psycopg
 
-from bench.load import load
+from bench.load import SHANGHAI_OFFSET, load
+from mediation.localtime import local_today
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -43,7 +47,9 @@ def _fresh_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def _flask(env: dict, *args: str) -> None:
+def _flask(env: dict, *args: str) -> float:
+    """Run a flask command of the app; returns the seconds it took."""
+    started = time.perf_counter()
     subprocess.run(
         [str(Path(PYTHON).parent / "flask"), "--app", "wsgi", *args],
         cwd=ROOT,
@@ -51,6 +57,7 @@ def _flask(env: dict, *args: str) -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    return time.perf_counter() - started
 
 
 def _serve(env: dict, app: str, port: int) -> subprocess.Popen:
@@ -102,8 +109,10 @@ def _hammer(url: str, cookie: str, seconds: float) -> dict:
     return json.loads(output)
 
 
-def _raw_aggregate(url: str, runs: int = 30) -> dict:
-    since = date.today() - timedelta(days=365)
+def _raw_aggregate(url: str, since: date, runs: int = 30) -> dict:
+    """The figures' core counts straight from the cases received since ``since`` (a
+    Shanghai day; received_at is stored as naive UTC)."""
+    since = datetime.combine(since, datetime.min.time()) - SHANGHAI_OFFSET
     timings = []
     with psycopg.connect(url) as connection:
         for _ in range(runs):
@@ -139,6 +148,7 @@ def main() -> None:
     _flask(env, "db", "upgrade")
     _flask(env, "seed-demo", "--no-cases")
     load_seconds = load(args.database, args.n)
+    rebuild_seconds = _flask(env, "figures", "rebuild")
 
     app_server = _serve(env, "wsgi:app", 5601)
     baseline_server = _serve(env, "bench.baseline:app", 5602)
@@ -149,19 +159,24 @@ def main() -> None:
                 "SELECT c.id FROM cases c JOIN users u ON u.id = c.applicant_id"
                 " WHERE u.username = 'worker1' ORDER BY c.id DESC LIMIT 1"
             ).fetchone()[0]
-        since = (date.today() - timedelta(days=365)).isoformat()
+        today = local_today()
+        month, year = today.replace(day=1), today.replace(month=1, day=1)
+        supervisor, mediator = _session_cookie(base, "supervisor1"), _session_cookie(base, "med_hr")
         results = {
-            "dashboard": _hammer(
-                f"{base}/stats/?from={since}&to={date.today().isoformat()}",
-                _session_cookie(base, "supervisor1"),
+            "dashboard": _hammer(f"{base}/stats/", supervisor, args.seconds),
+            "dashboard_year": _hammer(
+                f"{base}/stats/?from={year.isoformat()}&to={today.isoformat()}",
+                supervisor,
                 args.seconds,
             ),
-            "worklist": _hammer(f"{base}/queue", _session_cookie(base, "med_hr"), args.seconds),
+            "worklist": _hammer(f"{base}/queue", mediator, args.seconds),
+            "worklist_mine": _hammer(f"{base}/queue?view=mine", mediator, args.seconds),
             "case_page": _hammer(
                 f"{base}/cases/{case_id}", _session_cookie(base, "worker1"), args.seconds
             ),
             "bare_flask_page": _hammer("http://127.0.0.1:5602/", "", args.seconds),
-            "raw_sql_aggregate": _raw_aggregate(args.database),
+            "raw_sql_aggregate": _raw_aggregate(args.database, month),
+            "raw_sql_aggregate_year": _raw_aggregate(args.database, year),
         }
     finally:
         app_server.terminate()
@@ -169,13 +184,21 @@ def main() -> None:
     summary = {
         "cases": args.n,
         "load_seconds": round(load_seconds, 1),
+        "rebuild_seconds": round(rebuild_seconds, 1),
         **results,
         "ratios": {
             "dashboard_p95_over_raw_sql_p95": round(
                 results["dashboard"]["p95_ms"] / results["raw_sql_aggregate"]["p95_ms"], 2
             ),
+            "dashboard_year_p95_over_raw_sql_p95": round(
+                results["dashboard_year"]["p95_ms"] / results["raw_sql_aggregate_year"]["p95_ms"],
+                2,
+            ),
             "worklist_p95_over_bare_page_p95": round(
                 results["worklist"]["p95_ms"] / results["bare_flask_page"]["p95_ms"], 2
+            ),
+            "worklist_mine_p95_over_bare_page_p95": round(
+                results["worklist_mine"]["p95_ms"] / results["bare_flask_page"]["p95_ms"], 2
             ),
             "case_page_p95_over_bare_page_p95": round(
                 results["case_page"]["p95_ms"] / results["bare_flask_page"]["p95_ms"], 2
