@@ -2,12 +2,15 @@
 
 After the load it rebuilds the statistics rollup (`flask figures rebuild`), timed. Then it
 measures, with the load generator in a second process (bench/hammer.py) against gunicorn:
-the supervisor dashboard (its default page, this month, and the calendar year so far), the
-mediator worklist (the waiting view and the mediator's own) and a worker's case page; and as
-baselines the raw SQL aggregate of the main figures over the same periods and a bare one-row
-Flask page. Periods are Shanghai days, as the app counts them. Prints JSON.
+the supervisor dashboard (its default page, the last whole month, the calendar year so far and
+the last 365 days), the mediator worklist (the waiting view and the mediator's own) and a
+worker's case page. Baselines: for each period, the same figures recounted from the raw cases
+(services.stats.recompute, what the rollups replace, timed once) and a raw SQL aggregate of
+six of its counts (a lower bound of that); and a bare one-row Flask page. Periods are Shanghai
+days, as the app counts them. Prints JSON.
 
     python -m bench.run --n 100000 [--database postgresql://…/mediation_bench] [--seconds 10]
+    python -m bench.run --reuse     # measure again what the last run loaded
 """
 
 import argparse
@@ -20,7 +23,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -28,14 +31,17 @@ import psycopg
 
 from bench.load import SHANGHAI_OFFSET, load
 from mediation.localtime import local_today
+from mediation.stats.filters import period_bounds
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+# A lower bound of what the rollups replace: six of the dashboard's counts straight from
+# the cases of the period (the full recount also joins events, claims, ratings, referrals).
 RAW_AGGREGATE = """
 SELECT count(*), count(*) FILTER (WHERE outcome = 'resolved'),
        count(*) FILTER (WHERE outcome = 'unresolved'), count(*) FILTER (WHERE outcome = 'declined'),
        count(*) FILTER (WHERE state IN ('closed', 'archived')), coalesce(sum(workers_involved), 0)
-FROM cases WHERE received_at >= %s
+FROM cases WHERE received_at >= %s AND received_at < %s
 """
 
 
@@ -109,21 +115,59 @@ def _hammer(url: str, cookie: str, seconds: float) -> dict:
     return json.loads(output)
 
 
-def _raw_aggregate(url: str, since: date, runs: int = 30) -> dict:
-    """The figures' core counts straight from the cases received since ``since`` (a
-    Shanghai day; received_at is stored as naive UTC)."""
-    since = datetime.combine(since, datetime.min.time()) - SHANGHAI_OFFSET
+def _raw_aggregate(url: str, first: date, last: date, runs: int = 30) -> dict:
+    """The core counts straight from the cases received on the Shanghai days ``first`` to
+    ``last`` (received_at is stored as naive UTC)."""
+    start = datetime.combine(first, datetime.min.time()) - SHANGHAI_OFFSET
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time()) - SHANGHAI_OFFSET
     timings = []
     with psycopg.connect(url) as connection:
         for _ in range(runs):
             started = time.perf_counter()
-            connection.execute(RAW_AGGREGATE, (since,)).fetchone()
+            connection.execute(RAW_AGGREGATE, (start, end)).fetchone()
             timings.append(time.perf_counter() - started)
     timings.sort()
     return {
         "p50_ms": round(statistics.median(timings) * 1000, 1),
         "p95_ms": round(timings[int(runs * 0.95) - 1] * 1000, 1),
     }
+
+
+def _raw_figures(database: str, periods) -> dict:
+    """What the rollups replace: the same figures recounted from the raw cases
+    (services.stats.recompute), timed once per period (it takes seconds at a million)."""
+    from sqlalchemy import select
+
+    from mediation import create_app
+    from mediation.extensions import db
+    from mediation.models import User
+    from mediation.services.stats import recompute
+    from mediation.stats.filters import Filters
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database})
+    timings = {}
+    with app.app_context(), app.test_request_context():
+        supervisor = db.session.scalar(select(User).where(User.username == "supervisor1"))
+        for name, _query, (first, last) in periods:
+            started = time.perf_counter()
+            recompute(Filters(start=first, end=last), supervisor)
+            timings[f"raw_figures_{name}"] = {"ms": round((time.perf_counter() - started) * 1000)}
+    return timings
+
+
+def _dashboard_periods(today: date) -> list[tuple[str, str, tuple[date, date]]]:
+    """The dashboard views measured: its default page (this month), the last whole month,
+    the calendar year so far, and the last 365 days (twelve months, none of them whole at
+    both ends). Each with its query string and its first and last day."""
+    last_month = period_bounds("month", today.replace(day=1) - timedelta(days=1))
+    year_start = today.replace(month=1, day=1)
+    year_ago = today - timedelta(days=364)
+    return [
+        ("this_month", "", period_bounds("month", today)),
+        ("last_month", f"period=month&on={last_month[0]}", last_month),
+        ("year", f"period=year&on={today}", (year_start, today)),
+        ("last_365_days", f"from={year_ago}&to={today}", (year_ago, today)),
+    ]
 
 
 def main() -> None:
@@ -136,6 +180,11 @@ def main() -> None:
         ),
     )
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the database an earlier run loaded, without loading it again",
+    )
     args = parser.parse_args()
 
     env = {
@@ -144,11 +193,17 @@ def main() -> None:
         "BENCH_DATABASE_URL": args.database,
         "MEDIATION_ENV": "development",
     }
-    _fresh_database(args.database)
-    _flask(env, "db", "upgrade")
-    _flask(env, "seed-demo", "--no-cases")
-    load_seconds = load(args.database, args.n)
-    rebuild_seconds = _flask(env, "figures", "rebuild")
+    if args.reuse:
+        _flask(env, "db", "upgrade")
+        with psycopg.connect(args.database) as connection:
+            args.n = connection.execute("SELECT count(*) FROM cases").fetchone()[0]
+        load_seconds = rebuild_seconds = 0.0
+    else:
+        _fresh_database(args.database)
+        _flask(env, "db", "upgrade")
+        _flask(env, "seed-demo", "--no-cases")
+        load_seconds = load(args.database, args.n)
+        rebuild_seconds = _flask(env, "figures", "rebuild")
 
     app_server = _serve(env, "wsgi:app", 5601)
     baseline_server = _serve(env, "bench.baseline:app", 5602)
@@ -159,50 +214,51 @@ def main() -> None:
                 "SELECT c.id FROM cases c JOIN users u ON u.id = c.applicant_id"
                 " WHERE u.username = 'worker1' ORDER BY c.id DESC LIMIT 1"
             ).fetchone()[0]
-        today = local_today()
-        month, year = today.replace(day=1), today.replace(month=1, day=1)
         supervisor, mediator = _session_cookie(base, "supervisor1"), _session_cookie(base, "med_hr")
-        results = {
-            "dashboard": _hammer(f"{base}/stats/", supervisor, args.seconds),
-            "dashboard_year": _hammer(
-                f"{base}/stats/?from={year.isoformat()}&to={today.isoformat()}",
-                supervisor,
-                args.seconds,
-            ),
+        results = {}
+        for name, query, (first, last) in _dashboard_periods(local_today()):
+            results[f"dashboard_{name}"] = _hammer(
+                f"{base}/stats/?{query}", supervisor, args.seconds
+            )
+            results[f"raw_sql_aggregate_{name}"] = _raw_aggregate(args.database, first, last)
+        results |= _raw_figures(args.database, _dashboard_periods(local_today()))
+        results |= {
             "worklist": _hammer(f"{base}/queue", mediator, args.seconds),
             "worklist_mine": _hammer(f"{base}/queue?view=mine", mediator, args.seconds),
             "case_page": _hammer(
                 f"{base}/cases/{case_id}", _session_cookie(base, "worker1"), args.seconds
             ),
             "bare_flask_page": _hammer("http://127.0.0.1:5602/", "", args.seconds),
-            "raw_sql_aggregate": _raw_aggregate(args.database, month),
-            "raw_sql_aggregate_year": _raw_aggregate(args.database, year),
         }
     finally:
         app_server.terminate()
         baseline_server.terminate()
+
+    def ratio(page: str, baseline: str) -> float:
+        measured = results[baseline]
+        return round(results[page]["p95_ms"] / measured.get("p95_ms", measured.get("ms")), 3)
+
     summary = {
         "cases": args.n,
         "load_seconds": round(load_seconds, 1),
         "rebuild_seconds": round(rebuild_seconds, 1),
         **results,
         "ratios": {
-            "dashboard_p95_over_raw_sql_p95": round(
-                results["dashboard"]["p95_ms"] / results["raw_sql_aggregate"]["p95_ms"], 2
-            ),
-            "dashboard_year_p95_over_raw_sql_p95": round(
-                results["dashboard_year"]["p95_ms"] / results["raw_sql_aggregate_year"]["p95_ms"],
-                2,
-            ),
-            "worklist_p95_over_bare_page_p95": round(
-                results["worklist"]["p95_ms"] / results["bare_flask_page"]["p95_ms"], 2
-            ),
-            "worklist_mine_p95_over_bare_page_p95": round(
-                results["worklist_mine"]["p95_ms"] / results["bare_flask_page"]["p95_ms"], 2
-            ),
-            "case_page_p95_over_bare_page_p95": round(
-                results["case_page"]["p95_ms"] / results["bare_flask_page"]["p95_ms"], 2
-            ),
+            **{
+                f"dashboard_{name}_p95_over_raw_figures": ratio(
+                    f"dashboard_{name}", f"raw_figures_{name}"
+                )
+                for name, _query, _days in _dashboard_periods(local_today())
+            },
+            **{
+                f"dashboard_{name}_p95_over_raw_sql_p95": ratio(
+                    f"dashboard_{name}", f"raw_sql_aggregate_{name}"
+                )
+                for name, _query, _days in _dashboard_periods(local_today())
+            },
+            "worklist_p95_over_bare_page_p95": ratio("worklist", "bare_flask_page"),
+            "worklist_mine_p95_over_bare_page_p95": ratio("worklist_mine", "bare_flask_page"),
+            "case_page_p95_over_bare_page_p95": ratio("case_page", "bare_flask_page"),
         },
     }
     print(json.dumps(summary, indent=2))

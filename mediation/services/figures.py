@@ -436,7 +436,8 @@ def rebuild() -> int:
     the rebuild waits, then adds its difference to the rebuilt rows.
     """
     session = db.session
-    if session.get_bind().dialect.name == "postgresql":
+    on_postgresql = _dialect(session) == "postgresql"
+    if on_postgresql:
         session.execute(text("LOCK TABLE case_figures IN EXCLUSIVE MODE"))
     for level in LEVELS:
         if level.distribution:
@@ -460,6 +461,12 @@ def rebuild() -> int:
                         _counted_distribution(level, grain, period, distribution),
                     )
                 )
+    if on_postgresql:
+        # Fresh statistics, or the planner keeps guessing from the tables it last saw.
+        tables = [CaseFigures, *(level.rollup for level in LEVELS)]
+        tables += [level.distribution for level in LEVELS if level.distribution]
+        for table in tables:
+            session.execute(text(f"ANALYZE {table.__tablename__}"))
     return session.scalar(select(func.count()).select_from(CaseFigures))
 
 

@@ -14,7 +14,13 @@ from sqlalchemy import func, select
 
 from mediation.extensions import db
 from mediation.models import User
-from mediation.services.stats import Figures, key_conditions, level_for, period_rows
+from mediation.services.stats import (
+    Figures,
+    counted_organization_ids,
+    key_conditions,
+    level_for,
+    period_rows,
+)
 from mediation.stats.filters import Filters
 from workflows.case import Tier
 
@@ -61,7 +67,7 @@ def _trend(filters: Filters, user: User) -> tuple[Series, Series]:
         )
         .where(
             period_rows(rollup, filters.start, filters.end, months=not daily),
-            *key_conditions(rollup, filters, user),
+            *key_conditions(rollup, filters, counted_organization_ids(filters, user)),
         )
         .group_by(rollup.grain, rollup.period_start)
     ):
