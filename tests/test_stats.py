@@ -427,3 +427,19 @@ def test_a_database_with_uncounted_cases_says_so_until_the_rebuild(app, demo, br
     db.session.commit()
     tampered = runner.invoke(args=["figures", "verify"])
     assert tampered.exit_code == 1 and "figure_rollups: 0 rows" not in tampered.output
+
+
+def test_a_long_list_behind_a_figure_is_paged(app, demo, browser):
+    from mediation.services.stats import DRILL_DOWN_PAGE
+
+    with app.test_request_context():
+        for _ in range(DRILL_DOWN_PAGE + 1):
+            filed_case()
+    browser.login("supervisor1")
+    first = browser.get("/stats/cases?figure=received", headers={"Accept-Language": "en"})
+    html = first.get_data(as_text=True)
+    assert "Page 1 of 2" in html and html.count('<td><a href="/cases/') == DRILL_DOWN_PAGE
+    second = browser.get("/stats/cases?figure=received&page=2").get_data(as_text=True)
+    assert second.count('<td><a href="/cases/') == 1
+    beyond = browser.get("/stats/cases?figure=received&page=9").get_data(as_text=True)
+    assert beyond.count('<td><a href="/cases/') == DRILL_DOWN_PAGE  # back to the first page

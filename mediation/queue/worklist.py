@@ -13,13 +13,13 @@ looking for a closed case searches or filters, and never needs the exact size of
 
 from dataclasses import dataclass
 from datetime import date
-from math import ceil
 
 from sqlalchemy import ColumnElement, Select, String, bindparam, exists, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from mediation.extensions import db
 from mediation.models import Case, CaseCategory, Category, Employer, PriorityGroup, User
+from mediation.paging import Page
 from workflows.case import CaseState
 
 VIEWS = ("queue", "mine", "done")
@@ -133,37 +133,7 @@ class WorklistRow:
     mediator_name: str | None
 
 
-@dataclass(frozen=True)
-class WorklistPage:
-    """One page of a view, with what the pager needs. ``total`` is a lower bound when
-    ``total_is_exact`` is False (the done view beyond its counting limit); the number of
-    pages is then unknown (None)."""
-
-    items: list[WorklistRow]
-    page: int
-    per_page: int
-    total: int
-    total_is_exact: bool
-    has_next: bool
-
-    @property
-    def pages(self) -> int | None:
-        return max(1, ceil(self.total / self.per_page)) if self.total_is_exact else None
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-def worklist_page(user: User, filters: Filters, today: date, page: int) -> WorklistPage:
+def worklist_page(user: User, filters: Filters, today: date, page: int) -> Page:
     """One page of the view for the worklist page, with its count."""
     narrowed = _narrowed(select(Case.id), user, filters, today)
     if filters.view == "done":
@@ -212,4 +182,4 @@ def worklist_page(user: User, filters: Filters, today: date, page: int) -> Workl
         )
         for row in rows[:PAGE_SIZE]
     ]
-    return WorklistPage(items, page, PAGE_SIZE, total, exact, has_next=len(rows) > PAGE_SIZE)
+    return Page(items, page, PAGE_SIZE, total, exact, has_next=len(rows) > PAGE_SIZE)

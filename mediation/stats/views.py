@@ -1,6 +1,5 @@
 """The supervisor's dashboard, the cases behind each figure, alerts, employers, downloads."""
 
-from dataclasses import dataclass
 from math import ceil
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,6 +17,7 @@ from mediation.forms import REQUIRED, strip
 from mediation.localtime import local_today
 from mediation.models import Alert, Case, Category, Channel, Organization, PriorityGroup, Region
 from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
+from mediation.paging import Page
 from mediation.privacy import mask_name, mask_phone
 from mediation.services import alerts as alert_service
 from mediation.services import figures as figure_service
@@ -206,35 +206,6 @@ def _bad_filters(error: FiltersInvalid):
     return Response("\n".join(lines), status=422, mimetype="text/plain")
 
 
-@dataclass(frozen=True)
-class Page:
-    """Just what templates/_pager.html asks of a page of a list."""
-
-    page: int
-    total: int
-    per_page: int = DRILL_DOWN_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 def _drill_down_request() -> tuple[str, Filters]:
     errors = {}
     figure = request.args.get("figure", "")
@@ -274,9 +245,11 @@ def cases():
     except FiltersInvalid as error:
         return _invalid("stats/cases.html", error.errors, rows=None)
     total = getattr(compute(filters, current_user), figure)
-    page = Page(request.args.get("page", 1, type=int) or 1, total)
-    if page.page < 1 or page.page > page.pages:
-        page = Page(1, total)
+    number = request.args.get("page", 1, type=int)
+    if not 1 <= number <= max(1, ceil(total / DRILL_DOWN_PAGE)):
+        number = 1
+    rows = _case_rows(figure, filters, page=number, per_page=DRILL_DOWN_PAGE)
+    page = Page(rows, number, DRILL_DOWN_PAGE, total)
     return render_template(
         "stats/cases.html",
         errors={},
@@ -284,7 +257,7 @@ def cases():
         label=LABELS[figure],
         filters=filters,
         page=page,
-        rows=_case_rows(figure, filters, page=page.page, per_page=DRILL_DOWN_PAGE),
+        rows=page.items,
         page_args={**filters.as_args(), "figure": figure},
         options=filter_options(current_user),
         values=_form_values(filters),
