@@ -66,7 +66,6 @@ from mediation.models.figures import (
     Level,
     transfer_column,
 )
-from mediation.queue.worklist import current_deadline
 from workflows.case import CaseState, Outcome
 from workflows.referral import ReferralState
 
@@ -198,7 +197,7 @@ def case_measures() -> dict[str, ColumnElement]:
             Referral.state == ReferralState.placed,
             aggregate=lambda days: days,
         ),
-        "open_deadline": current_deadline,
+        "open_deadline": Case.current_deadline,
     }
 
 

@@ -2,7 +2,16 @@
 
 from math import ceil
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,10 +24,8 @@ from wtforms.validators import Length
 from mediation.extensions import db
 from mediation.forms import REQUIRED, strip
 from mediation.localtime import local_today
-from mediation.models import Alert, Case, Category, Channel, Organization, PriorityGroup, Region
-from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
+from mediation.models import Alert, Case
 from mediation.paging import Page
-from mediation.privacy import mask_name, mask_phone
 from mediation.services import alerts as alert_service
 from mediation.services import figures as figure_service
 from mediation.services.stats import (
@@ -26,14 +33,19 @@ from mediation.services.stats import (
     DRILL_DOWN,
     DRILL_DOWN_PAGE,
     LABELS,
-    OUTCOMES,
-    Figures,
-    cases_behind,
     compute,
 )
 from mediation.stats import charts
-from mediation.stats.exports import FORMATS, Table, about, download
-from mediation.stats.filters import PERIODS, Filters, FiltersInvalid, filter_options, parse_filters
+from mediation.stats.exports import FORMATS, about, download
+from mediation.stats.filters import Filters, FiltersInvalid, filter_options, parse_filters
+from mediation.stats.tables import (
+    RISK_LEVELS,
+    case_rows,
+    case_table,
+    described,
+    employer_table,
+    figure_tables,
+)
 
 EXPORT_ROWS = 10_000  # cases in one download of a drill-down list
 
@@ -89,96 +101,6 @@ def dashboard():
     )
 
 
-FILTER_NAMES = {
-    "period": _l("Period"),
-    "from": _l("From"),
-    "to": _l("To"),
-    "region": _l("Region"),
-    "tier": _l("Tier"),
-    "organization": _l("Organisation"),
-    "category": _l("Kind"),
-    "channel": _l("Channel"),
-    "priority": _l("Priority group"),
-    "figure": _l("Figure"),
-}
-
-
-def _described(filters: Filters, **more: str) -> list[tuple[str, str]]:
-    """The filters in words, as the form names them, for the top of a download."""
-    values = {
-        "period": str(PERIODS[filters.period]),
-        "from": filters.start.isoformat(),
-        "to": filters.end.isoformat(),
-    }
-    lookups = {
-        "region": lambda value: db.session.get(Region, int(value)).name,
-        "organization": lambda value: db.session.get(Organization, int(value)).name,
-        "tier": lambda value: str(TIER_TITLES[value]),
-        "category": lambda value: str(Category(value).title),
-        "channel": lambda value: str(Channel(value).title),
-        "priority": lambda value: str(PriorityGroup(value).title),
-    }
-    values |= {key: lookups[key](value) for key, value in filters.dimensions().items()}
-    values |= more
-    return [(str(FILTER_NAMES[key]), value) for key, value in values.items()]
-
-
-def _figure_tables(filters: Filters, figures: Figures) -> list[Table]:
-    chart = charts.build(filters, current_user, figures)
-    outcome_titles = [str(OUTCOME_TITLES[name]) for name in OUTCOMES]
-    return [
-        Table(
-            _("Figures"),
-            [_("Figure"), _("Value"), _("Definition")],
-            [
-                [str(label), getattr(figures, key), str(formula)]
-                for key, label, formula in DEFINITIONS
-            ],
-        ),
-        Table(
-            _("Cases received and success rate"),
-            [
-                _("Day") if chart["daily"] else _("Month"),
-                _("Cases received"),
-                _("Success rate (%)"),
-            ],
-            [
-                [label, received, success]
-                for label, received, success in zip(
-                    chart["received"].labels,
-                    chart["received"].values,
-                    chart["success"].values,
-                    strict=True,
-                )
-            ],
-        ),
-        Table(
-            _("Outcomes per tier"),
-            [_("Tier"), *outcome_titles],
-            [
-                [str(TIER_TITLES[tier]), *(counts[name] for name in OUTCOMES)]
-                for tier, counts in figures.outcomes_by_tier.items()
-            ],
-        ),
-        Table(
-            _("Days from application to closure"),
-            [_("Days"), _("Closed cases")],
-            [
-                list(row)
-                for row in zip(chart["durations"].labels, chart["durations"].values, strict=True)
-            ],
-        ),
-        Table(
-            _("Transfers between tiers"),
-            [_("From"), _("To"), _("Transfers")],
-            [
-                [str(TIER_TITLES[move.low]), str(TIER_TITLES[move.high]), move.cases]
-                for move in chart["transfers"]
-            ],
-        ),
-    ]
-
-
 def _download_format(fmt: str) -> str:
     if fmt not in FORMATS:
         abort(404)
@@ -193,13 +115,13 @@ def export_figures(fmt: str):
         filters = parse_filters(request.args, current_user)
     except FiltersInvalid as error:
         return _bad_filters(error)
-    tables = _figure_tables(filters, compute(filters, current_user))
-    return download(fmt, tables, about(_described(filters)), "mediation-figures")
+    figures = compute(filters, current_user)
+    chart = charts.build(filters, current_user, figures)
+    tables = figure_tables(filters, figures, chart)
+    return download(fmt, tables, about(described(filters)), "mediation-figures")
 
 
 def _bad_filters(error: FiltersInvalid):
-    from flask import Response
-
     lines = [
         f"{key}: {' '.join(str(m) for m in messages)}" for key, messages in error.errors.items()
     ]
@@ -220,23 +142,6 @@ def _drill_down_request() -> tuple[str, Filters]:
     return figure, filters
 
 
-def _case_rows(figure: str, filters: Filters, *, page: int, per_page: int) -> list[dict]:
-    """The cases behind a figure as a list shows them: parties masked (DESIGN.md §7)."""
-    return [
-        {
-            "id": row.id,
-            "number": row.number,
-            "received_on": row.received_on,
-            "organization": row.organization,
-            "tier": row.tier,
-            "status": OUTCOME_TITLES[row.outcome] if row.outcome else STATE_TITLES[row.state],
-            "applicant": f"{mask_name(row.applicant_name)} {mask_phone(row.applicant_phone)}",
-            "employer": row.employer,
-        }
-        for row in cases_behind(figure, filters, current_user, page=page, per_page=per_page)
-    ]
-
-
 def cases():
     if not figure_service.is_built():
         return _not_counted()
@@ -248,7 +153,7 @@ def cases():
     number = request.args.get("page", 1, type=int)
     if not 1 <= number <= max(1, ceil(total / DRILL_DOWN_PAGE)):
         number = 1
-    rows = _case_rows(figure, filters, page=number, per_page=DRILL_DOWN_PAGE)
+    rows = case_rows(figure, filters, current_user, page=number, per_page=DRILL_DOWN_PAGE)
     page = Page(rows, number, DRILL_DOWN_PAGE, total)
     return render_template(
         "stats/cases.html",
@@ -272,33 +177,10 @@ def export_cases(fmt: str):
         figure, filters = _drill_down_request()
     except FiltersInvalid as error:
         return _bad_filters(error)
-    rows = _case_rows(figure, filters, page=1, per_page=EXPORT_ROWS)
+    rows = case_rows(figure, filters, current_user, page=1, per_page=EXPORT_ROWS)
     label = LABELS[figure]
-    table = Table(
-        str(label),
-        [
-            _("Case"),
-            _("Received"),
-            _("Organisation"),
-            _("Tier"),
-            _("State"),
-            _("Applicant"),
-            _("Employer"),
-        ],
-        [
-            [
-                row["number"],
-                row["received_on"].isoformat(),
-                row["organization"],
-                str(TIER_TITLES[row["tier"]]),
-                str(row["status"]),
-                row["applicant"],
-                row["employer"],
-            ]
-            for row in rows
-        ],
-    )
-    preamble = about(_described(filters, figure=str(label)))
+    table = case_table(str(label), rows)
+    preamble = about(described(filters, figure=str(label)))
     if len(rows) == EXPORT_ROWS:
         preamble.append([_("Only the newest %(count)d cases are in this file.", count=EXPORT_ROWS)])
     return download(fmt, [table], preamble, f"mediation-cases-{figure}")
@@ -342,9 +224,6 @@ def acknowledge(alert_id: int):
     return redirect(url_for("stats.alerts"))
 
 
-RISK_LEVELS = {"high": _l("High risk"), "watch": _l("Watch"), "normal": _l("Normal")}
-
-
 def employers():
     return render_template(
         "stats/employers.html",
@@ -356,26 +235,5 @@ def employers():
 
 def export_employers(fmt: str):
     fmt = _download_format(fmt)
-    table = Table(
-        _("Employers at risk"),
-        [
-            _("Employer"),
-            _("USCC"),
-            _("Risk"),
-            _("Disputes"),
-            _("Collective disputes"),
-            _("Failed wage-arrears mediations"),
-        ],
-        [
-            [
-                risk.employer.name,
-                risk.employer.uscc,
-                str(RISK_LEVELS[risk.level]),
-                risk.cases,
-                risk.collective,
-                risk.unresolved_wages,
-            ]
-            for risk in alert_service.employer_risks(current_user)
-        ],
-    )
+    table = employer_table(alert_service.employer_risks(current_user))
     return download(fmt, [table], about([]), "mediation-employers")
