@@ -28,8 +28,10 @@ def str_en(label) -> str:
 
 
 def figures_on_page(html: str) -> dict[str, str]:
-    """Each figure's value as the dashboard shows it (a counting figure links to its cases)."""
-    return dict(re.findall(r'data-figure="(\w+)">(?:<a [^>]*>)?([^<]*)<', html))
+    """Each figure's value as the dashboard shows it (a counting figure links to its cases),
+    without the thousands separators."""
+    found = re.findall(r'data-figure="(\w+)">(?:<a [^>]*>)?([^<]*)<', html)
+    return {key: value.replace(",", "") for key, value in found}
 
 
 EXPECTED = {
@@ -151,6 +153,7 @@ def test_dashboard_and_both_exports_show_the_same_figures(app, dataset, browser)
     browser.login("supervisor1")
     html = browser.get("/stats/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert figures_on_page(html) == {key: str(value) for key, value in EXPECTED.items()}
+    assert 'data-figure="amount_claimed">78,000.00<' in html  # grouped for reading
     assert "Resolved ÷ cases closed after mediation started" in html
 
     raw = browser.get("/stats/figures.csv", headers={"Accept-Language": "en"}).data
