@@ -14,7 +14,16 @@ from sqlalchemy import func, select
 from mediation import policy
 from mediation.extensions import db, upsert_insert
 from mediation.localtime import local_today
-from mediation.models import Alert, AlertKind, Case, Employer, Grain, Role, User
+from mediation.models import (
+    Alert,
+    AlertKind,
+    Case,
+    Employer,
+    EmployerFigureRollup,
+    Grain,
+    Role,
+    User,
+)
 from mediation.models.cases import COLLECTIVE_DISPUTE_WORKERS
 from mediation.models.places import region_subtree
 from mediation.models.types import utcnow
@@ -107,21 +116,19 @@ def risk_window_start(today: date) -> date:
 
 def employer_risks(user: User) -> list[EmployerRisk]:
     """Employers with disputes in the window, by risk, from the monthly employer rollups."""
-    from mediation.models import EmployerFigureRollup as Rollup
-
     rows = db.session.execute(
         select(
-            Rollup.employer_id,
-            func.sum(Rollup.received),
-            func.sum(Rollup.collective),
-            func.sum(Rollup.unresolved_wage_arrears),
+            EmployerFigureRollup.employer_id,
+            func.sum(EmployerFigureRollup.received),
+            func.sum(EmployerFigureRollup.collective),
+            func.sum(EmployerFigureRollup.unresolved_wage_arrears),
         )
         .where(
-            Rollup.grain == Grain.month,
-            Rollup.period_start >= risk_window_start(local_today()),
-            Rollup.organization_id.in_(policy.overseen_organizations(user)),
+            EmployerFigureRollup.grain == Grain.month,
+            EmployerFigureRollup.period_start >= risk_window_start(local_today()),
+            EmployerFigureRollup.organization_id.in_(policy.overseen_organizations(user)),
         )
-        .group_by(Rollup.employer_id)
+        .group_by(EmployerFigureRollup.employer_id)
     ).all()
     employers = {
         e.id: e

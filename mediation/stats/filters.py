@@ -14,7 +14,16 @@ from sqlalchemy import exists, select
 from mediation import policy
 from mediation.extensions import db
 from mediation.localtime import local_today
-from mediation.models import Category, Channel, Organization, PriorityGroup, Region, User
+from mediation.models import (
+    Category,
+    Channel,
+    Organization,
+    PriorityGroup,
+    Region,
+    RegionLevel,
+    User,
+)
+from mediation.models.cases import TIER_TITLES
 from mediation.models.places import region_subtree
 from workflows.case import Tier
 
@@ -203,9 +212,6 @@ def parse_filters(args, user: User) -> Filters:
 
 def filter_options(user: User) -> dict[str, list[tuple[str, str]]]:
     """The filter form's choices, value → text, limited to what the supervisor oversees."""
-    from mediation.models import RegionLevel
-    from mediation.models.cases import TIER_TITLES
-
     regions = (
         select(Region)
         .where(Region.id.in_(regions_in_view(user)), Region.level != RegionLevel.community)
