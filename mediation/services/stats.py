@@ -332,23 +332,24 @@ def recompute(filters: Filters, user: User) -> Figures:
 
 # --- The cases behind a figure -------------------------------------------------------------
 
-# The figures that count cases, and which cases they count (on their case_figures row).
-DRILL_DOWN: dict[str, ColumnElement[bool] | None] = {
-    "received": None,
-    "accepted": CaseFigures.accepted > 0,
-    "declined": CaseFigures.declined > 0,
-    "closed": CaseFigures.closed > 0,
-    "resolved": CaseFigures.resolved > 0,
-    "unresolved": CaseFigures.unresolved > 0,
-    "withdrawn": CaseFigures.withdrawn > 0,
-    "resolved_first_tier": CaseFigures.resolved_first_tier > 0,
-    "collective": CaseFigures.collective > 0,
-    "priority_cases": CaseFigures.priority_cases > 0,
-    "referrals": CaseFigures.referrals > 0,
-    "placements": CaseFigures.placements > 0,
-    "ratings": CaseFigures.ratings > 0,
-    "overdue": None,  # depends on today: see cases_behind
-}
+# The figures that count cases. Each lists the cases whose case_figures row counts towards
+# it (its measure above 0); "received" is every case of the cohort, "overdue" depends on today.
+DRILL_DOWN = (
+    "received",
+    "accepted",
+    "declined",
+    "closed",
+    "resolved",
+    "unresolved",
+    "withdrawn",
+    "resolved_first_tier",
+    "collective",
+    "priority_cases",
+    "referrals",
+    "placements",
+    "ratings",
+    "overdue",
+)
 DRILL_DOWN_PAGE = 50
 
 
@@ -360,8 +361,8 @@ def cases_behind(figure: str, filters: Filters, user: User, *, page: int, per_pa
     ]
     if figure == "overdue":
         conditions.append(CaseFigures.open_deadline < local_today())
-    elif DRILL_DOWN[figure] is not None:
-        conditions.append(DRILL_DOWN[figure])
+    elif figure != "received":
+        conditions.append(getattr(CaseFigures, figure) > 0)
     return db.session.execute(
         select(
             Case.id,
