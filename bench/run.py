@@ -141,7 +141,7 @@ def _raw_figures(database: str, periods) -> dict:
     from mediation import create_app
     from mediation.extensions import db
     from mediation.models import User
-    from mediation.services.stats import recompute
+    from mediation.stats.compute import recompute
     from mediation.stats.filters import Filters
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database})

@@ -9,6 +9,7 @@ from mediation import policy
 from mediation.config import Config, config_for_environment
 from mediation.extensions import babel, csrf, db, login_manager, migrate
 from mediation.i18n import LANGUAGE_NAMES, select_locale
+from mediation.stats import figures
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -24,7 +25,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     config_class.finalise(app.config)
 
     db.init_app(app)
-    from mediation.services import figures  # noqa: F401  (its session hooks keep the rollups)
+    figures.keep_rollups(db.session)
 
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     babel.init_app(app, locale_selector=select_locale)
@@ -52,7 +53,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
-    from mediation.services import accounts
+    from mediation.auth import accounts
 
     accounts.init_password_hashing(app)
     login_manager.init_app(app)
@@ -173,7 +174,7 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _unread_notifications() -> int:
-    from mediation.services.notifications import unread_count
+    from mediation.core.notifications import unread_count
 
     return unread_count(current_user) if current_user.is_authenticated else 0
 

@@ -4,9 +4,9 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from mediation.auth import accounts
 from mediation.extensions import db
 from mediation.models import Employer, Organization, Region, Role
-from mediation.services import accounts
 
 
 def register_commands(app: Flask) -> None:
@@ -28,7 +28,7 @@ def rebuild_command() -> None:
     or after loading cases in bulk. Safe while the app runs (changes wait for it)."""
     import time
 
-    from mediation.services import figures
+    from mediation.stats import figures
 
     started = time.perf_counter()
     cases = figures.rebuild()
@@ -39,7 +39,7 @@ def rebuild_command() -> None:
 @figures_group.command("verify")
 def verify_command() -> None:
     """Compare the rollups with a recount of the cases; exits 1 if any row differs."""
-    from mediation.services import figures
+    from mediation.stats import figures
 
     differences = figures.verify()
     db.session.rollback()
@@ -62,8 +62,8 @@ def sweep_command(today) -> None:
 
     Idempotent: run it every few minutes; each reminder is sent once.
     """
+    from mediation.cases.sweep import sweep
     from mediation.localtime import local_today
-    from mediation.services.sweep import sweep
 
     report = sweep(today.date() if today else local_today())
     db.session.commit()
@@ -82,7 +82,7 @@ def outbox() -> None:
 @click.option("--limit", default=100, show_default=True, help="At most this many messages.")
 def deliver_command(limit: int) -> None:
     """Send waiting e-mails (safe to run from cron; each message is sent once)."""
-    from mediation.services.notifications import deliver_outbox
+    from mediation.core.notifications import deliver_outbox
 
     sent, failed = deliver_outbox(limit)
     click.echo(f"Outbox: {sent} sent, {failed} failed.")

@@ -4,10 +4,20 @@ Idempotent: every row is looked up by its natural key first, so a second run cha
 Never run in production (the CLI refuses).
 """
 
+from datetime import date
+from decimal import Decimal
+
 from sqlalchemy import select
 
+from mediation.auth import accounts
+from mediation.cases import filing
+from mediation.cases import operations as cases
+from mediation.cases.filing import Application, ClaimInput, EmployerInput, Party
 from mediation.extensions import db
 from mediation.models import (
+    Case,
+    Category,
+    Channel,
     Employer,
     Organization,
     OrgKind,
@@ -17,7 +27,7 @@ from mediation.models import (
     Role,
     User,
 )
-from mediation.services import accounts
+from workflows.case import Tier
 
 DEMO_PASSWORD = "demo-2026"
 
@@ -142,14 +152,6 @@ def seed_demo_cases() -> int:
 
     Filed and moved through the real services; skipped when any case exists.
     """
-    from datetime import date
-    from decimal import Decimal
-
-    from mediation.models import Case, Category, Channel
-    from mediation.services import cases, filing
-    from mediation.services.filing import Application, ClaimInput, EmployerInput, Party
-    from workflows.case import Tier
-
     if db.session.scalar(select(Case.id).limit(1)):
         return 0
     worker1, worker2 = _one(User, username="worker1"), _one(User, username="worker2")

@@ -12,7 +12,9 @@ from flask import abort, current_app, request
 from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 
+from mediation.core.errors import NotPermitted
 from mediation.extensions import db, login_manager
+from mediation.localtime import local_today
 from mediation.models import (
     AuditEvent,
     Case,
@@ -182,10 +184,6 @@ def overseen_organizations(user: User) -> Select:
     return query if in_view is None else query.where(in_view)
 
 
-class NotPermitted(Exception):
-    """The user may see the case but not do this to it (HTTP 403)."""
-
-
 # What can be done to a case besides the workflow triggers.
 CASE_ACTIONS = (
     "claim",
@@ -218,8 +216,6 @@ def _is_case_staff(user: User, case: Case) -> bool:
 def _applicant_may_transfer(case: Case) -> bool:
     """After a failure, or when the mediation period ran out, the applicant may ask for the
     next tier themself (DESIGN.md §3)."""
-    from mediation.localtime import local_today
-
     failed = case.state == "closed" and case.outcome == "unresolved"
     timed_out = (
         case.state == "mediating"

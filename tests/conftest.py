@@ -93,7 +93,7 @@ def empty_all_tables() -> None:
 
 def restore_reference_data() -> None:
     """Put back the rows the migrations install, which every deployment starts with."""
-    from mediation.services.routing import reset_rules_to_defaults
+    from mediation.core.routing import reset_rules_to_defaults
 
     reset_rules_to_defaults()
     db.session.commit()

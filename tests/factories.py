@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from mediation.cases.filing import Application, ClaimInput, EmployerInput, Party, file_case
 from mediation.extensions import db
 from mediation.models import Case, Category, Channel, User
-from mediation.services.filing import Application, ClaimInput, EmployerInput, Party, file_case
 
 DEMO_EMPLOYER = EmployerInput(name="清远某某新材料有限公司", uscc="91350100M000100Y43")
 

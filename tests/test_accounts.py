@@ -191,7 +191,7 @@ def test_every_demo_account_signs_in(app, demo, make_browser):
 
 def test_registration_race_on_the_same_number_ends_in_a_field_message(app, monkeypatch):
     """Two requests pass the duplicate check at once; the database's constraint decides."""
-    from mediation.services import accounts
+    from mediation.auth import accounts
 
     with app.test_request_context(headers={"Accept-Language": "en"}):
         accounts.register_worker(

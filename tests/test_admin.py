@@ -89,7 +89,7 @@ def test_supervisor_sees_only_the_organisations_of_the_jurisdiction(app, demo, b
 
 
 def test_long_account_lists_are_paged(app, demo, browser):
-    from mediation.services import accounts
+    from mediation.auth import accounts
 
     for i in range(55):
         accounts.create_staff(

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import Alert, Notification
-from mediation.services.alerts import risk_window_start
+from mediation.stats.alerts import risk_window_start
 from tests.factories import filed_case
 
 
@@ -84,7 +84,7 @@ def test_disputes_before_the_risk_window_no_longer_count(app, demo, browser, mon
         risk_window_start(local_today()) - timedelta(days=1), time(12), tzinfo=UTC
     )
     with app.test_request_context():
-        monkeypatch.setattr("mediation.services.filing.utcnow", lambda: long_ago)
+        monkeypatch.setattr("mediation.cases.filing.utcnow", lambda: long_ago)
         for _ in range(5):
             filed_case()
         monkeypatch.undo()

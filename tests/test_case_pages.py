@@ -259,14 +259,14 @@ def test_worklist_sorts_by_deadline_and_filters(app, demo, make_browser):
 
 
 def _close(case, trigger: str = "decline") -> None:
-    from mediation.services.cases import fire
+    from mediation.cases.operations import fire
     from tests.factories import user
 
     fire(case, trigger, actor=user("med_hr"), reason="不属于受理范围")
 
 
 def test_worklist_views_split_waiting_mine_and_done(app, demo, make_browser):
-    from mediation.services.cases import claim
+    from mediation.cases.operations import claim
     from tests.factories import user
 
     waiting, mine, closed = filed_case(), filed_case(), filed_case()
@@ -340,7 +340,7 @@ def test_done_view_counts_up_to_a_limit_then_says_more_than(app, demo, make_brow
 def test_the_database_keeps_each_cases_current_deadline(app, demo):
     """The worklist sorts on a column the database computes from the state: it follows
     every transition without the services writing it."""
-    from mediation.services.cases import fire
+    from mediation.cases.operations import fire
     from tests.factories import user
 
     case = filed_case()
@@ -462,7 +462,7 @@ def test_each_party_uploads_at_most_ten_files(app, demo, make_browser):
 def test_an_archived_case_is_read_only(app, demo, make_browser):
     case = filed_case()
     with app.test_request_context():
-        from mediation.services.cases import fire
+        from mediation.cases.operations import fire
         from tests.factories import user
 
         fire(case, "decline", actor=user("med_hr"), reason="不属于受理范围")
@@ -492,7 +492,7 @@ def test_each_party_rates_a_closed_case_once(app, demo, make_browser):
 
     case = filed_case()
     with app.test_request_context():
-        from mediation.services.cases import fire
+        from mediation.cases.operations import fire
         from tests.factories import user
 
         fire(case, "decline", actor=user("med_hr"), reason="不属于受理范围")

@@ -5,12 +5,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from mediation.cases import casework
+from mediation.cases.filing import ApplicationInvalid
+from mediation.cases.operations import GuardFailed, IllegalTransition, claim, fire
+from mediation.core.errors import NotPermitted, Refused
 from mediation.extensions import db
 from mediation.models import AuditEvent, CaseDocument, Notification, Organization
-from mediation.policy import NotPermitted
-from mediation.services import casework
-from mediation.services.cases import CaseRefused, GuardFailed, IllegalTransition, claim, fire
-from mediation.services.filing import ApplicationInvalid
 from tests.factories import application, filed_case, user
 from workflows.case import Tier
 
@@ -61,7 +61,7 @@ def test_routing_at_filing(app, demo, in_request, changes, organization, rule):
 
 
 def test_collective_dispute_needs_representatives(app, demo, in_request):
-    from mediation.services.filing import file_case
+    from mediation.cases.filing import file_case
 
     with pytest.raises(ApplicationInvalid) as raised:
         file_case(application(workers_involved=10), actor=user("worker1"))
@@ -127,7 +127,7 @@ def test_other_organisations_and_parties_may_not_act(app, demo, in_request):
 def test_a_claimed_case_belongs_to_its_mediator(app, demo, in_request):
     case = filed_case()
     claim(case, actor=user("med_hr"))
-    with pytest.raises(CaseRefused):
+    with pytest.raises(Refused):
         claim(case, actor=user("med_hr"))
 
 

@@ -5,6 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from mediation.cases.operations import fire
+from mediation.cases.sweep import sweep
+from mediation.core import clocks
 from mediation.extensions import db
 from mediation.models import (
     AuditEvent,
@@ -14,9 +17,6 @@ from mediation.models import (
     HolidaySchedule,
     Notification,
 )
-from mediation.services import clocks
-from mediation.services.cases import fire
-from mediation.services.sweep import sweep
 from tests.factories import filed_case, user
 from workflows import deadlines
 

@@ -5,10 +5,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
+from mediation.auth import accounts
+from mediation.cases.operations import claim
+from mediation.core.errors import Refused
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, Organization, Role
-from mediation.services import accounts
-from mediation.services.cases import CaseRefused, claim
 from tests.factories import application, user
 
 
@@ -30,7 +31,7 @@ def run_in_threads(app, workers: int, job) -> list:
 
 
 def test_concurrent_claims_give_every_case_exactly_one_mediator(app, demo):
-    from mediation.services.filing import file_case
+    from mediation.cases.filing import file_case
 
     big = app.config["DATABASE_KIND"] == "postgresql"
     threads, cases = (20, 100) if big else (5, 20)
@@ -60,7 +61,7 @@ def test_concurrent_claims_give_every_case_exactly_one_mediator(app, demo):
                 claim(db.session.get(Case, case_id), actor=me)
                 db.session.commit()
                 won += 1
-            except CaseRefused:
+            except Refused:
                 db.session.rollback()
         return won
 
@@ -77,7 +78,7 @@ def test_concurrent_claims_give_every_case_exactly_one_mediator(app, demo):
 
 
 def test_concurrent_filings_get_consecutive_numbers_without_duplicates(app, demo):
-    from mediation.services.filing import file_case
+    from mediation.cases.filing import file_case
 
     threads, each = 10, 5
 

@@ -6,10 +6,10 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
+from mediation.cases import casework
+from mediation.cases.operations import fire
 from mediation.extensions import db
 from mediation.models import CaseDocument, OutboxMessage
-from mediation.services import casework
-from mediation.services.cases import fire
 from tests.factories import filed_case, user
 
 

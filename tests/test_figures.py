@@ -15,19 +15,21 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from mediation.cases import casework, ratings
+from mediation.cases.filing import ApplicationInvalid, ClaimInput, Party
+from mediation.cases.operations import claim, fire
+from mediation.core.errors import NotPermitted, Refused
 from mediation.extensions import db
 from mediation.models import Case, Category, Channel, Organization, PriorityGroup, Role, User
-from mediation.policy import NotPermitted
-from mediation.services import casework, figures, ratings, referrals
-from mediation.services.cases import CaseRefused, claim, fire
-from mediation.services.filing import ApplicationInvalid, ClaimInput, Party
-from mediation.services.stats import compute, recompute
+from mediation.referrals import operations as referrals
+from mediation.stats import figures
+from mediation.stats.compute import compute, recompute
 from mediation.stats.filters import Filters, period_bounds
 from tests.factories import application, user
 from workflows._machine import GuardFailed, IllegalTransition
 from workflows.case import Tier
 
-REFUSED = (NotPermitted, CaseRefused, GuardFailed, IllegalTransition, ApplicationInvalid)
+REFUSED = (NotPermitted, Refused, GuardFailed, IllegalTransition, ApplicationInvalid)
 NOW = datetime.now(UTC)
 CASES, STEPS = 30, 400
 
@@ -44,13 +46,13 @@ def staff(case: Case) -> User:
         .order_by(User.id)
     )
     if member is None:
-        raise CaseRefused("nobody_there")
+        raise Refused("nobody_there")
     return member
 
 
 def file_random_case(rng: random.Random, monkeypatch) -> None:
     received = NOW - timedelta(days=rng.randint(0, 120), hours=rng.randint(0, 23))
-    monkeypatch.setattr("mediation.services.filing.utcnow", lambda: received)
+    monkeypatch.setattr("mediation.cases.filing.utcnow", lambda: received)
     categories = tuple(rng.sample(list(Category), rng.choice([1, 1, 2])))
     walk_in = rng.random() < 0.25
     collective = rng.random() < 0.15
@@ -77,7 +79,7 @@ def file_random_case(rng: random.Random, monkeypatch) -> None:
     else:
         changes["channel"] = rng.choice([Channel.web, Channel.app])
         by = rng.choice(["worker1", "worker2"])
-    from mediation.services.filing import file_case
+    from mediation.cases.filing import file_case
 
     file_case(application(**changes), actor=user(by))
 
@@ -111,7 +113,7 @@ def _transfer(case: Case, rng: random.Random) -> None:
 def _referral_step(case: Case, rng: random.Random) -> None:
     referral = case.referral
     if referral is None:
-        raise CaseRefused("no_referral")
+        raise Refused("no_referral")
     officer = user("reemploy1")
     step = rng.choice(["claim", "contact", "place", "decline", "close"])
     if step == "claim":

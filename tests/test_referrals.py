@@ -6,6 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from mediation.auth import accounts
+from mediation.cases.operations import fire
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import (
@@ -17,8 +19,6 @@ from mediation.models import (
     Vacancy,
     VacancyProposal,
 )
-from mediation.services import accounts
-from mediation.services.cases import fire
 from tests.factories import filed_case, user
 from workflows import deadlines
 
@@ -72,7 +72,7 @@ def test_a_case_is_referred_once_even_if_it_closes_again(app, demo, in_request):
 
 
 def test_settled_case_with_a_lost_job_is_referred_too(app, demo, in_request):
-    from mediation.services import casework
+    from mediation.cases import casework
 
     case = filed_case(lost_job=True, reemployment_consent=True)
     mediator = user("med_hr")

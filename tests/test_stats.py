@@ -11,12 +11,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from mediation.auth import accounts
+from mediation.cases import casework
+from mediation.cases.operations import fire
+from mediation.core import clocks
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import Organization, OrgKind, Region, Role
-from mediation.services import accounts, casework, clocks, referrals
-from mediation.services.cases import fire
-from mediation.services.stats import DEFINITIONS
+from mediation.referrals import operations as referrals
+from mediation.stats.compute import DEFINITIONS
 from tests.factories import filed_case, user
 
 
@@ -98,7 +101,7 @@ def dataset(app, demo):
         fire(filed_case(), "escalate", actor=mediator, reason="金额大", organization_id=court)
         late = filed_case()
         clocks.start_acceptance_clock(late, local_today() - timedelta(days=20))
-        from mediation.services import ratings
+        from mediation.cases import ratings
 
         ratings.rate(settled, actor=user("worker1"), score=5, comment="满意")
         ratings.rate(settled, actor=user("employer1"), score=2)
@@ -433,7 +436,7 @@ def test_a_database_with_uncounted_cases_says_so_until_the_rebuild(app, demo, br
 
 
 def test_a_long_list_behind_a_figure_is_paged(app, demo, browser):
-    from mediation.services.stats import DRILL_DOWN_PAGE
+    from mediation.stats.compute import DRILL_DOWN_PAGE
 
     with app.test_request_context():
         for _ in range(DRILL_DOWN_PAGE + 1):

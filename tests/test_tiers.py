@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from mediation.cases import casework
+from mediation.cases.operations import fire
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, Organization, RoutingRuleRow
-from mediation.services import casework
-from mediation.services.cases import fire
 from tests.factories import filed_case, user
 from workflows.case import Tier
 
@@ -175,7 +175,7 @@ def test_double_submitted_escalation_transfers_once(app, demo, make_browser):
 
 
 def test_concurrent_escalations_of_one_case_transfer_it_once(app, demo):
-    from mediation.services.cases import CaseRefused
+    from mediation.core.errors import Refused
 
     with app.test_request_context():
         case = filed_case()
@@ -191,7 +191,7 @@ def test_concurrent_escalations_of_one_case_transfer_it_once(app, demo):
                 fire(loaded, "escalate", actor=user("med_hr"), reason="x", organization_id=court)
                 db.session.commit()
                 outcomes.append("moved")
-            except CaseRefused as error:
+            except Refused as error:
                 outcomes.append(error.code)
             except Exception as error:
                 outcomes.append(type(error).__name__)
@@ -299,8 +299,8 @@ def test_judicial_confirmation_needs_both_parties_and_the_court(app, demo, make_
     assert "Confirmed by the court" in page
     with app.test_request_context():
         from mediation.documents.builders import build
+        from mediation.documents.issuing import latest_document
         from mediation.models import DocumentKind
-        from mediation.services.documents import latest_document
 
         db.session.expire_all()
         settled = db.session.get(Case, case.id)

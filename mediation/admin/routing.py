@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from mediation.admin.forms import NONE_CHOSEN, RuleForm, TryRoutingForm
 from mediation.admin.labels import DESTINATION_LABELS
+from mediation.core import routing
 from mediation.extensions import db
 from mediation.industries import INDUSTRIES
 from mediation.models import (
@@ -23,7 +24,6 @@ from mediation.models import (
     RoutingRuleRow,
 )
 from mediation.models.cases import CHANNEL_TITLES, TIER_TITLES
-from mediation.services import routing
 from workflows.case import Tier
 from workflows.routing import Destination, Filing, route
 

@@ -7,11 +7,12 @@ from wtforms import SelectChoice
 
 from mediation import policy
 from mediation.admin.forms import NONE_CHOSEN, HolidayScheduleForm, StaffForm
+from mediation.admin.operations import save_schedule
+from mediation.auth import accounts
+from mediation.core.calendar import ScheduleInvalid, work_calendar
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import Employer, Organization, Region, RegionLevel, Role, User
-from mediation.services import accounts
-from mediation.services.calendar import ScheduleInvalid, save_schedule, work_calendar
 
 PAGE_SIZE = 50
 

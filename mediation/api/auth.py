@@ -7,7 +7,7 @@ another site can make a browser send its cookies, but not an Authorization heade
 from flask import g, request
 from flask_login import AnonymousUserMixin
 
-from mediation.services import accounts
+from mediation.auth import accounts
 
 
 def is_api_request() -> bool:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from flask import jsonify
 
 from mediation.models import Category, Channel, PriorityGroup, SessionMode
+from mediation.stats.compute import DEFINITIONS, Figures
 from workflows.case import CaseState, CaseTrigger, Outcome, Tier
 
 
@@ -539,8 +540,6 @@ DOCUMENT = {
 def _figures_schema() -> dict:
     """The /stats answer, from the Figures dataclass itself, described by the definitions
     the dashboard prints (in the caller's language)."""
-    from mediation.services.stats import DEFINITIONS, Figures
-
     described = {key: str(formula) for key, _label, formula in DEFINITIONS}
     decimal = {"type": "string", "nullable": True, "example": "86.5"}
     kinds = {

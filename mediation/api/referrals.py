@@ -8,12 +8,12 @@ from sqlalchemy import select
 from mediation import policy
 from mediation.api.errors import error_response, invalid
 from mediation.api.schemas import Reader
+from mediation.core.errors import NotPermitted, Refused
 from mediation.extensions import db
 from mediation.industries import INDUSTRIES
 from mediation.messages import guard_message, refusal_message
 from mediation.models import ContactChannel, Referral, Region, Vacancy
-from mediation.services import referrals
-from mediation.services.cases import CaseRefused
+from mediation.referrals import operations as referrals
 from mediation.vacancy_import import VacancyRow
 from workflows.referral import GuardFailed, IllegalTransition, ReferralTrigger, UnknownTrigger
 
@@ -104,9 +104,9 @@ def fire_trigger(referral_id: int, trigger: str):
     if trigger == "claim":
         try:
             referrals.claim(referral, actor=current_user)
-        except policy.NotPermitted:
+        except NotPermitted:
             abort(403)
-        except CaseRefused as error:
+        except Refused as error:
             return error_response(409, refusal_message(error.code))
         return jsonify(_referral(referral))
     try:
@@ -121,11 +121,11 @@ def fire_trigger(referral_id: int, trigger: str):
         return invalid(reader.errors)
     try:
         referrals.fire(referral, member.value, actor=current_user, **data)
-    except policy.NotPermitted:
+    except NotPermitted:
         abort(403)
     except (IllegalTransition, UnknownTrigger) as error:
         return error_response(409, guard_message(getattr(error, "code", "not_allowed_in_state")))
-    except CaseRefused as error:
+    except Refused as error:
         return error_response(409, refusal_message(error.code))
     except GuardFailed as error:
         return invalid({p.field: [guard_message(p.code)] for p in error.problems})

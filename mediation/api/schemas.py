@@ -10,8 +10,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from mediation.cases.filing import Application, ClaimInput, EmployerInput, Party
 from mediation.models import Category, Channel, PriorityGroup, User
-from mediation.services.filing import Application, ClaimInput, EmployerInput, Party
 from mediation.validators import (
     InvalidValue,
     normalise_amount,

@@ -11,15 +11,21 @@ from mediation import policy
 from mediation.api import serialise
 from mediation.api.errors import error_response, invalid
 from mediation.api.schemas import BodyInvalid, Reader, read_application
+from mediation.auth import accounts
+from mediation.cases import casework, filing
+from mediation.cases.filing import ApplicationInvalid
 from mediation.cases.intake import evidence_dir
+from mediation.cases.operations import GuardFailed, IllegalTransition, claim, fire
+from mediation.core.errors import NotPermitted, Refused
+from mediation.court import confirmations
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI, local_today
 from mediation.messages import guard_message, refusal_message
 from mediation.models import AuditEvent, Case, SessionMode
 from mediation.queue.worklist import Filters, worklist_query
-from mediation.services import accounts, casework, confirmations, filing
-from mediation.services.cases import CaseRefused, GuardFailed, IllegalTransition, claim, fire
-from mediation.services.filing import ApplicationInvalid
+from mediation.stats import figures
+from mediation.stats.compute import as_json, compute
+from mediation.stats.filters import FiltersInvalid, parse_filters
 from mediation.uploads import UploadRejected, delete_stored, store_upload
 from workflows.case import CaseTrigger, UnknownTrigger
 
@@ -136,11 +142,11 @@ def fire_trigger(case_id: int, trigger: str):
         abort(404)
     try:
         fire(case, member.value, actor=current_user, **_trigger_data(member, _body()))
-    except policy.NotPermitted:
+    except NotPermitted:
         abort(403)
     except (IllegalTransition, UnknownTrigger) as error:
         return error_response(409, guard_message(getattr(error, "code", "not_allowed_in_state")))
-    except CaseRefused as error:
+    except Refused as error:
         return _refusal(error)
     except GuardFailed as error:
         return invalid({p.field: [guard_message(p.code)] for p in error.problems})
@@ -149,7 +155,7 @@ def fire_trigger(case_id: int, trigger: str):
     return _case(case)
 
 
-def _refusal(error: CaseRefused):
+def _refusal(error: Refused):
     return error_response(409, refusal_message(error.code))
 
 
@@ -157,9 +163,9 @@ def claim_case(case_id: int):
     case = _load(case_id)
     try:
         claim(case, actor=current_user)
-    except policy.NotPermitted:
+    except NotPermitted:
         abort(403)
-    except CaseRefused as error:
+    except Refused as error:
         return _refusal(error)
     return _case(case)
 
@@ -175,9 +181,9 @@ def respond(case_id: int):
         return invalid(r.errors)
     try:
         casework.respond_to_request(case, actor=current_user, consent=consent, note=note)
-    except policy.NotPermitted:
+    except NotPermitted:
         abort(403)
-    except CaseRefused as error:
+    except Refused as error:
         return _refusal(error)
     return _case(case)
 
@@ -194,9 +200,9 @@ def draft_agreement(case_id: int):
         casework.draft_agreement(
             case, actor=current_user, terms=terms, amount=amount, due_date=due_date
         )
-    except policy.NotPermitted:
+    except NotPermitted:
         abort(403)
-    except CaseRefused as error:
+    except Refused as error:
         return _refusal(error)
     return _case(case)
 
@@ -205,9 +211,9 @@ def sign_agreement(case_id: int):
     case = _load(case_id)
     try:
         casework.sign_agreement(case, actor=current_user)
-    except policy.NotPermitted:
+    except NotPermitted:
         abort(403)
-    except CaseRefused as error:
+    except Refused as error:
         return _refusal(error)
     return _case(case)
 
@@ -232,9 +238,9 @@ def add_session(case_id: int):
         return invalid(r.errors)
     try:
         casework.record_session(case, actor=current_user, starts_at=starts_at, mode=mode, **fields)
-    except policy.NotPermitted:
+    except NotPermitted:
         abort(403)
-    except CaseRefused as error:
+    except Refused as error:
         return _refusal(error)
     return _case(case, 201)
 
@@ -252,7 +258,7 @@ def upload_evidence(case_id: int):
         return invalid({"file": [error.message]})
     try:
         casework.add_evidence(case, actor=current_user, stored=stored)
-    except CaseRefused as error:
+    except Refused as error:
         delete_stored(evidence_dir(), stored.stored_name)
         return _refusal(error)
     return _case(case, 201)
@@ -267,9 +273,9 @@ def request_confirmation(case_id: int):
     case = _load(case_id)
     try:
         confirmations.request_confirmation(case, actor=current_user)
-    except policy.NotPermitted:
+    except NotPermitted:
         abort(403)
-    except CaseRefused as error:
+    except Refused as error:
         return _refusal(error)
     return _case(case)
 
@@ -285,18 +291,14 @@ def decide_confirmation(case_id: int):
         return invalid(r.errors)
     try:
         confirmations.decide_confirmation(case, actor=current_user, confirm=confirm, reason=reason)
-    except policy.NotPermitted:
+    except NotPermitted:
         abort(403)
-    except CaseRefused as error:
+    except Refused as error:
         return _refusal(error)
     return _case(case)
 
 
 def stats():
-    from mediation.services import figures
-    from mediation.services.stats import as_json, compute
-    from mediation.stats.filters import FiltersInvalid, parse_filters
-
     if not figures.is_built():
         return error_response(503, _("The figures have not been counted yet."))
     try:

@@ -2,10 +2,10 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from mediation.auth import accounts
 from mediation.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
 from mediation.models import User
 from mediation.security import is_safe_redirect
-from mediation.services import accounts
 
 
 def _sign_in(user: User) -> None:

@@ -10,17 +10,17 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from mediation.cases.forms import NOT_CHOSEN, IntakeForm
-from mediation.extensions import db
-from mediation.models import Category, Channel, PriorityGroup, Region, RegionLevel
-from mediation.services import casework, filing
-from mediation.services.filing import (
+from mediation.cases import casework, filing
+from mediation.cases.filing import (
     Application,
     ApplicationInvalid,
     ClaimInput,
     EmployerInput,
     Party,
 )
+from mediation.cases.forms import NOT_CHOSEN, IntakeForm
+from mediation.extensions import db
+from mediation.models import Category, Channel, PriorityGroup, Region, RegionLevel
 from mediation.uploads import StoredFile, UploadRejected, store_upload
 from workflows.case import Tier
 

@@ -10,14 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
-from mediation.cases import forms
+from mediation.cases import forms, ratings
+from mediation.cases.payment import payment_order_applies
+from mediation.core import clocks
+from mediation.core.calendar import work_calendar
+from mediation.court.confirmations import confirmation_deadline
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, CaseDocument, Organization, OrgKind, User
-from mediation.services import clocks, ratings
-from mediation.services.calendar import work_calendar
-from mediation.services.confirmations import confirmation_deadline
-from mediation.services.payment import payment_order_applies
 from workflows import deadlines
 from workflows.case import CaseState, CaseWorkflow, Outcome, Tier
 

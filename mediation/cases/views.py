@@ -10,15 +10,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from mediation import policy
-from mediation.cases import forms
+from mediation.cases import casework, forms, ratings
 from mediation.cases.intake import evidence_dir
+from mediation.cases.operations import GuardFailed, IllegalTransition, claim, fire
 from mediation.cases.page import ACTION_TITLES, action_form, page_context
+from mediation.core.errors import NotPermitted, Refused
+from mediation.court import confirmations
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI
 from mediation.messages import guard_message, refusal_message
 from mediation.models import Case, ConfirmationStatus, Evidence, SessionMode
-from mediation.services import casework, confirmations, ratings
-from mediation.services.cases import CaseRefused, GuardFailed, IllegalTransition, claim, fire
 from mediation.uploads import UploadRejected, attachment_response, delete_stored, store_upload
 from workflows.case import CaseTrigger
 
@@ -108,7 +109,7 @@ def act(case_id: int, trigger: str):
         return _page(case, {trigger: form}, 422)
     try:
         fire(case, trigger, actor=current_user, **_trigger_data(trigger, form))
-    except (IllegalTransition, CaseRefused) as error:
+    except (IllegalTransition, Refused) as error:
         return _refused(case, error.code)
     except GuardFailed as error:
         for problem in error.problems:
@@ -128,7 +129,7 @@ def claim_case(case_id: int):
     if forms.ButtonForm().validate_on_submit():
         try:
             claim(case, actor=current_user)
-        except CaseRefused as error:
+        except Refused as error:
             return _refused(case, error.code)
         flash(_("The case is now in your worklist."), "success")
     return _back(case)
@@ -144,7 +145,7 @@ def respond(case_id: int):
         casework.respond_to_request(
             case, actor=current_user, consent=form.answer.data == "agree", note=form.note.data
         )
-    except CaseRefused as error:
+    except Refused as error:
         return _refused(case, error.code)
     flash(_("Your answer was recorded."), "success")
     return _back(case)
@@ -167,7 +168,7 @@ def add_session(case_id: int):
             attendees=form.attendees.data,
             minutes=form.minutes.data,
         )
-    except CaseRefused as error:
+    except Refused as error:
         return _refused(case, error.code)
     flash(_("The session was recorded."), "success")
     return _back(case, "sessions")
@@ -187,7 +188,7 @@ def draft_agreement(case_id: int):
             amount=form.amount.amount,
             due_date=form.due_date.data,
         )
-    except CaseRefused as error:
+    except Refused as error:
         return _refused(case, error.code)
     flash(_("The agreement is ready for both parties to sign."), "success")
     return _back(case, "agreement")
@@ -203,7 +204,7 @@ def sign_agreement(case_id: int):
     if forms.ButtonForm().validate_on_submit():
         try:
             casework.sign_agreement(case, actor=current_user)
-        except CaseRefused as error:
+        except Refused as error:
             return _refused(case, error.code)
         flash(_("You signed the agreement."), "success")
     return _back(case, "agreement")
@@ -215,7 +216,7 @@ def paper_signatures(case_id: int):
     if forms.ButtonForm().validate_on_submit():
         try:
             casework.record_paper_signatures(case, actor=current_user)
-        except CaseRefused as error:
+        except Refused as error:
             return _refused(case, error.code)
         flash(_("Both signatures on paper were recorded."), "success")
     return _back(case, "agreement")
@@ -238,7 +239,7 @@ def upload_evidence(case_id: int):
             continue
         try:
             casework.add_evidence(case, actor=current_user, stored=stored)
-        except CaseRefused as error:
+        except Refused as error:
             delete_stored(evidence_dir(), stored.stored_name)
             form.file.errors = [*form.file.errors, refusal_message(error.code)]
             break
@@ -276,7 +277,7 @@ def request_confirmation(case_id: int):
     if forms.ButtonForm().validate_on_submit():
         try:
             confirmation = confirmations.request_confirmation(case, actor=current_user)
-        except CaseRefused as error:
+        except Refused as error:
             return _refused(case, error.code)
         if confirmation.status is ConfirmationStatus.requested:
             flash(_("Both parties have asked; the court will review the agreement."), "success")
@@ -294,9 +295,9 @@ def rate(case_id: int):
         ratings.rate(
             case, actor=current_user, score=form.score.data, comment=form.comment.data or ""
         )
-    except policy.NotPermitted:
+    except NotPermitted:
         abort(403)
-    except CaseRefused as error:
+    except Refused as error:
         return _refused(case, error.code)
     flash(_("Thank you for your rating."), "success")
     return _back(case, "rating")

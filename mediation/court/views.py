@@ -11,11 +11,11 @@ from mediation import policy
 from mediation.cases import forms
 from mediation.cases.page import page_context
 from mediation.cases.views import load_case
+from mediation.core.errors import Refused
+from mediation.court import confirmations
 from mediation.extensions import db
 from mediation.messages import refusal_message
 from mediation.models import Case, ConfirmationStatus, JudicialConfirmation
-from mediation.services import confirmations
-from mediation.services.cases import CaseRefused
 from workflows.case import CaseState
 
 
@@ -61,7 +61,7 @@ def decide(case_id: int):
             confirm=form.decision.data == "confirm",
             reason=form.reason.data or "",
         )
-    except CaseRefused as error:
+    except Refused as error:
         form.reason.errors.append(refusal_message(error.code))
         return render_template("court/packet.html", **page_context(case, {"decision": form})), 422
     flash(_("The decision was recorded and both parties are told."), "success")

@@ -7,13 +7,13 @@ from flask import url_for
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 
+from mediation.cases.payment import payment_order_applies
+from mediation.core.clocks import arbitration_apply_by
+from mediation.court.confirmations import confirmation_deadline
 from mediation.documents.pdf import Document, Labels, Section, Signature
 from mediation.localtime import SHANGHAI
 from mediation.models import Case, CaseDocument, ConfirmationStatus, DocumentKind
 from mediation.privacy import mask_id_number, mask_phone
-from mediation.services.clocks import arbitration_apply_by
-from mediation.services.confirmations import confirmation_deadline
-from mediation.services.payment import payment_order_applies
 
 
 def _labels() -> Labels:

@@ -5,10 +5,10 @@ from sqlalchemy import select
 
 from mediation.cases.views import load_case
 from mediation.documents.builders import build
+from mediation.documents.issuing import find_by_code
 from mediation.documents.pdf import render_pdf
 from mediation.extensions import db
 from mediation.models import CaseDocument
-from mediation.services.documents import find_by_code
 
 
 def _document(case_id: int, document_id: int):

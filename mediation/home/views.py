@@ -3,12 +3,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from mediation import policy
+from mediation.auth import accounts
 from mediation.extensions import db
 from mediation.home.next_steps import next_steps_for
 from mediation.i18n import LANGUAGE_COOKIE, supported_locale
 from mediation.models import Referral, Role
 from mediation.security import is_safe_redirect
-from mediation.services import accounts
 
 ONE_YEAR = 365 * 24 * 3600
 

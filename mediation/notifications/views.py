@@ -3,9 +3,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from mediation.core import notifications
 from mediation.extensions import db
 from mediation.models import Notification
-from mediation.services import notifications
 
 
 def index():

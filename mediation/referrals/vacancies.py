@@ -16,8 +16,8 @@ from wtforms import SelectChoice
 from mediation.extensions import db
 from mediation.industries import INDUSTRIES
 from mediation.models import Region, RegionLevel, Vacancy
+from mediation.referrals import operations as referrals
 from mediation.referrals.forms import ImportForm, VacancyForm
-from mediation.services import referrals
 from mediation.vacancy_import import ImportResult, VacancyRow, read_vacancies
 
 MAX_FILE_BYTES = 2 * 1024 * 1024

@@ -11,15 +11,15 @@ from wtforms import SelectChoice
 
 from mediation import policy
 from mediation.cases.forms import ReasonForm
+from mediation.core.errors import Refused
 from mediation.extensions import db
 from mediation.industries import INDUSTRIES
 from mediation.localtime import local_today
 from mediation.messages import guard_message, refusal_message
 from mediation.models import Referral, Region, RegionLevel, Vacancy, VacancyProposal
 from mediation.referrals import forms
+from mediation.referrals import operations as referrals
 from mediation.referrals.matching import matches_for
-from mediation.services import referrals
-from mediation.services.cases import CaseRefused
 from workflows.referral import GuardFailed, IllegalTransition, ReferralState, ReferralWorkflow
 
 VIEWS = ("queue", "mine", "done")
@@ -156,7 +156,7 @@ def act(referral_id: int, trigger: str):
     if trigger == "claim":
         try:
             referrals.claim(referral, actor=current_user)
-        except CaseRefused as error:
+        except Refused as error:
             return _refused(referral, error.code)
         return _back(referral)
     form = _action_form(trigger, bound=True)
@@ -164,7 +164,7 @@ def act(referral_id: int, trigger: str):
         return _page(referral, {trigger: form}, 422)
     try:
         referrals.fire(referral, trigger, actor=current_user, **_data(trigger, form))
-    except (IllegalTransition, CaseRefused) as error:
+    except (IllegalTransition, Refused) as error:
         return _refused(referral, error.code)
     except GuardFailed as error:
         for problem in error.problems:
@@ -215,7 +215,7 @@ def propose(referral_id: int, vacancy_id: int):
         abort(404)
     try:
         referrals.propose(referral, vacancy, actor=current_user)
-    except CaseRefused as error:
+    except Refused as error:
         return _refused(referral, error.code)
     flash(_("The job was proposed to the worker."), "success")
     return _back(referral)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from mediation.extensions import db
 from mediation.models import User
-from mediation.services.stats import (
+from mediation.stats.compute import (
     Figures,
     counted_organization_ids,
     key_conditions,

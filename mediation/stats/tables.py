@@ -10,8 +10,8 @@ from mediation.extensions import db
 from mediation.models import Category, Channel, Organization, PriorityGroup, Region, User
 from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
 from mediation.privacy import mask_name, mask_phone
-from mediation.services.alerts import EmployerRisk
-from mediation.services.stats import DEFINITIONS, OUTCOMES, Figures, cases_behind
+from mediation.stats.alerts import EmployerRisk
+from mediation.stats.compute import DEFINITIONS, OUTCOMES, Figures, cases_behind
 from mediation.stats.exports import Table
 from mediation.stats.filters import PERIODS, Filters
 

@@ -26,16 +26,16 @@ from mediation.forms import REQUIRED, strip
 from mediation.localtime import local_today
 from mediation.models import Alert, Case
 from mediation.paging import Page
-from mediation.services import alerts as alert_service
-from mediation.services import figures as figure_service
-from mediation.services.stats import (
+from mediation.stats import alerts as alert_service
+from mediation.stats import charts
+from mediation.stats import figures as figure_service
+from mediation.stats.compute import (
     DEFINITIONS,
     DRILL_DOWN,
     DRILL_DOWN_PAGE,
     LABELS,
     compute,
 )
-from mediation.stats import charts
 from mediation.stats.exports import FORMATS, about, download
 from mediation.stats.filters import Filters, FiltersInvalid, filter_options, parse_filters
 from mediation.stats.tables import (

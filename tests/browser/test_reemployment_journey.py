@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from mediation.cases.operations import fire
 from mediation.localtime import local_today
-from mediation.services.cases import fire
 from tests.browser.test_case_journey import sign_in, sign_in_en
 from tests.browser.test_tiers_journey import act, staff_page
 from tests.factories import filed_case, user

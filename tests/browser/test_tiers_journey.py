@@ -7,10 +7,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from mediation.cases import casework
+from mediation.cases.operations import fire
 from mediation.extensions import db
 from mediation.models import Organization
-from mediation.services import casework
-from mediation.services.cases import fire
 from tests.browser.test_case_journey import sign_in_en
 from tests.factories import filed_case, user
 from workflows.case import Tier
@@ -154,8 +154,8 @@ def test_admin_changes_a_rule_and_the_next_filing_follows_it(app, demo, new_page
     expect(admin.locator("li.rule").first).to_contain_text("Overtime disputes")
 
     with app.test_request_context():
+        from mediation.cases.filing import ClaimInput
         from mediation.models import Category
-        from mediation.services.filing import ClaimInput
 
         case = filed_case(
             categories=(Category.overtime,),

@@ -3,18 +3,19 @@
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.orm.exc import StaleDataError
 
 from mediation import policy
+from mediation.core import audit, clocks
+from mediation.core.errors import Refused, flush_or_refuse
+from mediation.core.notifications import notify
+from mediation.core.recipients import representatives_of, staff_of
+from mediation.core.routing import DatabaseDirectory
+from mediation.documents.issuing import issue_document
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI, local_today
 from mediation.models import Case, DocumentKind, Organization, User
 from mediation.models.types import utcnow
-from mediation.services import audit, clocks
-from mediation.services.documents import issue_document
-from mediation.services.filing import representatives_of, staff_of
-from mediation.services.notifications import notify
-from mediation.services.routing import DatabaseDirectory
+from mediation.referrals.operations import refer_if_job_lost
 from workflows.case import (
     CaseState,
     CaseTransition,
@@ -26,25 +27,7 @@ from workflows.case import (
     Tier,
 )
 
-__all__ = ["CaseRefused", "GuardFailed", "IllegalTransition", "claim", "fire"]
-
-
-class CaseRefused(Exception):
-    """An action that is not a transition cannot be done now; ``code`` says why (HTTP 409)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-def flush_or_refuse() -> None:
-    """Write now, so that a concurrent change to the same case (a double submit, two staff at
-    once) is refused here as a conflict rather than failing at commit."""
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise CaseRefused("changed_meanwhile") from None
+__all__ = ["GuardFailed", "IllegalTransition", "Refused", "claim", "fire"]
 
 
 def _transfer_target(case: Case, organization_id: Any) -> Organization | None:
@@ -93,7 +76,7 @@ def _facts(case: Case, trigger: CaseTrigger, data: dict[str, Any]) -> dict[str, 
 def fire(case: Case, trigger: str, *, actor: User, **data: Any) -> CaseTransition:
     """Check permission, run the workflow, record the effects, the audit event, the notices.
 
-    Raises ``policy.NotPermitted`` (403), ``UnknownTrigger`` (404), ``IllegalTransition``
+    Raises ``NotPermitted`` (403), ``UnknownTrigger`` (404), ``IllegalTransition``
     (409) or ``GuardFailed`` (422); nothing is written then. The caller commits.
     """
     trigger_member = CaseTrigger(trigger)
@@ -121,8 +104,6 @@ def fire(case: Case, trigger: str, *, actor: User, **data: Any) -> CaseTransitio
     _issue_documents(case, trigger_member, actor)
     _notify(case, trigger_member, data, sender)
     if transition.to_state == CaseState.closed:
-        from mediation.services.referrals import refer_if_job_lost
-
         refer_if_job_lost(case, actor=actor)
         notify([case.applicant, *representatives_of(case.employer)], "rate_service", case)
     return transition
@@ -233,7 +214,7 @@ def claim(case: Case, *, actor: User) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise CaseRefused("already_claimed")
+        raise Refused("already_claimed")
     db.session.refresh(case)
     audit.record_case_event(case, "claim", actor=actor)
     notify([case.applicant], "claimed", case, mediator=actor.name)

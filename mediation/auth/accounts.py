@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
+from mediation.core import audit
 from mediation.extensions import db
 from mediation.models import ApiToken, Employer, Organization, Region, Role, User, UserSession
 from mediation.models.types import utcnow
 from mediation.models.users import STAFF_ORG_KINDS
-from mediation.services import audit
 
 
 def init_password_hashing(app: Flask) -> None:

@@ -8,8 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from mediation.extensions import db
-from mediation.models import HolidaySchedule, User
-from mediation.services import audit
+from mediation.models import HolidaySchedule
 from workflows.deadlines import WorkCalendar, YearSchedule
 
 _ENTRY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s*(?:\.\.|~|至|到)\s*(\d{4}-\d{2}-\d{2}))?$")
@@ -70,47 +69,3 @@ def parse_days(text: str, year: int, field: str) -> list[date]:
                 raise ScheduleInvalid(field, _l("%(day)s is listed twice.", day=day))
             days.append(day)
     return days
-
-
-def save_schedule(
-    year: int, *, holidays: str, makeup_workdays: str, actor: User
-) -> HolidaySchedule:
-    """Replace the year's schedule; every open deadline that the year touches follows it.
-    Returns the schedule and how many cases' deadlines moved."""
-    from mediation.services.clocks import recompute_open_deadlines
-
-    holiday_days = parse_days(holidays, year, "holidays")
-    workdays = parse_days(makeup_workdays, year, "makeup_workdays")
-    if date(year, 1, 1) not in holiday_days:
-        raise ScheduleInvalid(
-            "holidays",
-            _l("New Year's Day (%(day)s) is a holiday every year.", day=date(year, 1, 1)),
-        )
-    if both := sorted(set(holiday_days) & set(workdays)):
-        raise ScheduleInvalid(
-            "makeup_workdays",
-            _l("%(day)s cannot be both a holiday and a working day.", day=both[0]),
-        )
-    if weekdays := [day for day in workdays if day.weekday() < 5]:
-        raise ScheduleInvalid(
-            "makeup_workdays",
-            _l(
-                "%(day)s is a weekday: make-up working days fall on a Saturday or Sunday.",
-                day=weekdays[0],
-            ),
-        )
-    schedule = db.session.get(HolidaySchedule, year) or HolidaySchedule(year=year)
-    schedule.holidays = [day.isoformat() for day in sorted(holiday_days)]
-    schedule.makeup_workdays = [day.isoformat() for day in sorted(workdays)]
-    schedule.updated_by_id = actor.id
-    db.session.add(schedule)
-    audit.record(
-        "calendar.saved",
-        actor=actor,
-        note=str(year),
-        holidays=len(holiday_days),
-        makeup_workdays=len(workdays),
-    )
-    g.pop("work_calendar", None)
-    changed = recompute_open_deadlines(year)
-    return schedule, changed

@@ -8,6 +8,11 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from mediation.core import audit, clocks
+from mediation.core.notifications import notify
+from mediation.core.recipients import representatives_of, staff_of
+from mediation.core.routing import reason_of, route_filing
+from mediation.documents.issuing import issue_document
 from mediation.extensions import db, upsert_insert
 from mediation.localtime import SHANGHAI, local_today
 from mediation.models import (
@@ -29,10 +34,7 @@ from mediation.models import (
 )
 from mediation.models.cases import COLLECTIVE_DISPUTE_WORKERS
 from mediation.models.types import utcnow
-from mediation.services import alerts, audit, clocks
-from mediation.services.documents import issue_document
-from mediation.services.notifications import notify
-from mediation.services.routing import reason_of, route_filing
+from mediation.stats import alerts
 from workflows.case import CaseWorkflow, Tier
 from workflows.routing import Filing
 
@@ -225,26 +227,6 @@ def file_case(application: Application, *, actor: User) -> Case:
     discard_draft(actor)
     alerts.check_new_case(case)
     return case
-
-
-def staff_of(organization: Organization) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).where(
-                User.organization_id == organization.id,
-                User.role.in_([Role.mediator, Role.court_liaison]),
-                User.active.is_(True),
-            )
-        )
-    )
-
-
-def representatives_of(employer: Employer) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).where(User.employer_id == employer.id, User.active.is_(True))
-        )
-    )
 
 
 def save_draft(user: User, data: dict[str, Any]) -> None:

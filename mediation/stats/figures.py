@@ -206,7 +206,6 @@ _CASE_PARTS = (Claim, CaseCategory, Agreement, Rating, Referral, AuditEvent)
 _PENDING = "figures_pending_cases"
 
 
-@event.listens_for(Session, "after_flush")
 def _note_touched_cases(session: Session, flush_context) -> None:
     pending = session.info.setdefault(_PENDING, set())
     for obj in (*session.new, *session.dirty):
@@ -216,7 +215,6 @@ def _note_touched_cases(session: Session, flush_context) -> None:
             pending.add(obj.case_id)
 
 
-@event.listens_for(Session, "before_commit")
 def _recount_touched_cases(session: Session) -> None:
     session.flush()  # the last changes too: they may touch more cases
     pending = session.info.pop(_PENDING, None)
@@ -224,9 +222,27 @@ def _recount_touched_cases(session: Session) -> None:
         refresh(session, pending)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_touched_cases(session: Session) -> None:
     session.info.pop(_PENDING, None)
+
+
+
+_HOOKS = (
+    ("after_flush", _note_touched_cases),
+    ("before_commit", _recount_touched_cases),
+    ("after_rollback", _forget_touched_cases),
+)
+
+
+def keep_rollups(sessions) -> None:
+    """Keep the rollups in step with every commit of ``sessions`` (the app's scoped session).
+
+    Called once by the app factory; calling it again (another app in the same process) adds
+    nothing, so no commit is counted twice.
+    """
+    for name, hook in _HOOKS:
+        if not event.contains(sessions, name, hook):
+            event.listen(sessions, name, hook)
 
 
 @cache

@@ -4,6 +4,12 @@ within 30 days of it taking effect (人民调解法 第三十三条); a court li
 from datetime import date
 
 from mediation import policy
+from mediation.core import audit
+from mediation.core.calendar import work_calendar
+from mediation.core.errors import Refused
+from mediation.core.notifications import notify
+from mediation.core.recipients import representatives_of, staff_of
+from mediation.core.routing import DatabaseDirectory
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI, local_today
 from mediation.models import (
@@ -14,12 +20,6 @@ from mediation.models import (
     User,
 )
 from mediation.models.types import utcnow
-from mediation.services import audit
-from mediation.services.calendar import work_calendar
-from mediation.services.cases import CaseRefused
-from mediation.services.filing import representatives_of, staff_of
-from mediation.services.notifications import notify
-from mediation.services.routing import DatabaseDirectory
 from workflows import deadlines
 from workflows.case import CaseState, Outcome
 
@@ -50,21 +50,21 @@ def request_confirmation(case: Case, *, actor: User) -> JudicialConfirmation:
     policy.require_case_permission(actor, case, "request_confirmation")
     due = confirmation_deadline(case)
     if case.state not in (CaseState.closed, CaseState.archived) or due is None:
-        raise CaseRefused("not_allowed_in_state")
+        raise Refused("not_allowed_in_state")
     if local_today() > due:
-        raise CaseRefused("confirmation_too_late")
+        raise Refused("confirmation_too_late")
     confirmation = case.confirmation
     if confirmation is None:
         directory = DatabaseDirectory()
         court_id = directory.court_of(directory.district_of(case.employer.region_id))
         if court_id is None:
-            raise CaseRefused("no_court")
+            raise Refused("no_court")
         confirmation = JudicialConfirmation(
             case=case, court_id=court_id, status=ConfirmationStatus.awaiting_parties
         )
         db.session.add(confirmation)
     elif confirmation.status not in (ConfirmationStatus.awaiting_parties,):
-        raise CaseRefused("already_requested")
+        raise Refused("already_requested")
     now = utcnow()
     if "sign_as_applicant" in policy.case_permissions(actor, case):
         confirmation.applicant_requested_at = confirmation.applicant_requested_at or now
@@ -86,9 +86,9 @@ def decide_confirmation(case: Case, *, actor: User, confirm: bool, reason: str =
     policy.require_case_permission(actor, case, "decide_confirmation")
     confirmation = case.confirmation
     if confirmation.status is not ConfirmationStatus.requested:
-        raise CaseRefused("not_allowed_in_state")
+        raise Refused("not_allowed_in_state")
     if not confirm and not reason.strip():
-        raise CaseRefused("reason_required")
+        raise Refused("reason_required")
     confirmation.status = ConfirmationStatus.confirmed if confirm else ConfirmationStatus.refused
     confirmation.decided_at = utcnow()
     confirmation.decided_by_id = actor.id

@@ -12,6 +12,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from mediation import policy
+from mediation.core import audit
+from mediation.core.notifications import notify
 from mediation.extensions import db, upsert_insert
 from mediation.localtime import local_today
 from mediation.models import (
@@ -27,8 +29,6 @@ from mediation.models import (
 from mediation.models.cases import COLLECTIVE_DISPUTE_WORKERS
 from mediation.models.places import region_subtree
 from mediation.models.types import utcnow
-from mediation.services import audit
-from mediation.services.notifications import notify
 
 WINDOW = timedelta(days=30)
 

@@ -3,10 +3,10 @@
 from sqlalchemy import select
 
 from mediation import policy
+from mediation.core import audit
+from mediation.core.errors import NotPermitted, Refused
 from mediation.extensions import db
 from mediation.models import Case, EvidenceParty, Rating, User
-from mediation.services import audit
-from mediation.services.cases import CaseRefused
 from workflows.case import CaseState
 
 
@@ -26,11 +26,11 @@ def rating_of(case: Case, party: EvidenceParty) -> Rating | None:
 def rate(case: Case, *, actor: User, score: int, comment: str = "") -> Rating:
     party = party_of(actor, case)
     if party is None:
-        raise policy.NotPermitted("rate")
+        raise NotPermitted("rate")
     if case.state not in (CaseState.closed, CaseState.archived):
-        raise CaseRefused("not_allowed_in_state")
+        raise Refused("not_allowed_in_state")
     if rating_of(case, party) is not None:
-        raise CaseRefused("already_rated")
+        raise Refused("already_rated")
     rating = Rating(
         case_id=case.id, party=party, score=score, comment=comment, rated_by_id=actor.id
     )

@@ -12,6 +12,11 @@ from typing import Any
 from sqlalchemy import select, update
 
 from mediation import policy
+from mediation.core import audit
+from mediation.core.calendar import work_calendar
+from mediation.core.errors import Refused, flush_or_refuse
+from mediation.core.notifications import notify
+from mediation.core.routing import DatabaseDirectory
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import (
@@ -29,11 +34,6 @@ from mediation.models import (
 )
 from mediation.models.types import utcnow
 from mediation.privacy import mask_id_number
-from mediation.services import audit
-from mediation.services.calendar import work_calendar
-from mediation.services.cases import CaseRefused, flush_or_refuse
-from mediation.services.notifications import notify
-from mediation.services.routing import DatabaseDirectory
 from workflows import deadlines
 from workflows.referral import (
     GuardFailed,
@@ -128,7 +128,7 @@ def claim(referral: Referral, *, actor: User) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise CaseRefused("already_claimed")
+        raise Refused("already_claimed")
     db.session.refresh(referral)
     audit.record_case_event(
         referral.case, "referral_claimed", actor=actor, organization=referral.centre
@@ -230,7 +230,7 @@ def update_profile(referral: Referral, *, actor: User, **profile: Any) -> None:
 def propose(referral: Referral, vacancy: Vacancy, *, actor: User) -> VacancyProposal:
     policy.require_referral_permission(actor, referral, "propose")
     if referral.state not in (ReferralState.contacted, ReferralState.in_training):
-        raise CaseRefused("not_allowed_in_state")
+        raise Refused("not_allowed_in_state")
     existing = db.session.scalar(
         select(VacancyProposal).where(
             VacancyProposal.referral_id == referral.id, VacancyProposal.vacancy_id == vacancy.id

@@ -7,6 +7,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from mediation import policy
+from mediation.core import audit
+from mediation.core.errors import NotPermitted, Refused
+from mediation.core.notifications import notify
+from mediation.core.recipients import representatives_of, staff_of
 from mediation.extensions import db
 from mediation.models import (
     Agreement,
@@ -18,10 +22,6 @@ from mediation.models import (
     User,
 )
 from mediation.models.types import utcnow
-from mediation.services import audit
-from mediation.services.cases import CaseRefused
-from mediation.services.filing import representatives_of, staff_of
-from mediation.services.notifications import notify
 from workflows.case import CaseState
 
 MAX_EVIDENCE_PER_PARTY = 10
@@ -29,7 +29,7 @@ MAX_EVIDENCE_PER_PARTY = 10
 
 def _require_state(case: Case, *states: CaseState) -> None:
     if case.state not in states:
-        raise CaseRefused("not_allowed_in_state")
+        raise Refused("not_allowed_in_state")
 
 
 def record_session(
@@ -87,10 +87,10 @@ def sign_agreement(case: Case, *, actor: User) -> None:
     """The applicant or the employer confirms the agreement online."""
     permissions = policy.case_permissions(actor, case)
     if not permissions & {"sign_as_applicant", "sign_as_respondent"}:
-        raise policy.NotPermitted("sign")
+        raise NotPermitted("sign")
     _require_state(case, CaseState.mediating)
     if case.agreement is None:
-        raise CaseRefused("agreement_missing")
+        raise Refused("agreement_missing")
     now = utcnow()
     if "sign_as_applicant" in permissions:
         case.agreement.applicant_signed_at = case.agreement.applicant_signed_at or now
@@ -104,7 +104,7 @@ def record_paper_signatures(case: Case, *, actor: User) -> None:
     policy.require_case_permission(actor, case, "record_paper_signatures")
     _require_state(case, CaseState.mediating)
     if case.agreement is None:
-        raise CaseRefused("agreement_missing")
+        raise Refused("agreement_missing")
     now = utcnow()
     case.agreement.applicant_signed_at = case.agreement.applicant_signed_at or now
     case.agreement.respondent_signed_at = case.agreement.respondent_signed_at or now
@@ -131,7 +131,7 @@ def evidence_count(case: Case, party: EvidenceParty) -> int:
 def evidence_party(actor: User, case: Case) -> EvidenceParty:
     permissions = policy.case_permissions(actor, case)
     if "upload_evidence" not in permissions:
-        raise policy.NotPermitted("upload_evidence")
+        raise NotPermitted("upload_evidence")
     return EvidenceParty.respondent if "respond" in permissions else EvidenceParty.applicant
 
 
@@ -139,9 +139,9 @@ def add_evidence(case: Case, *, actor: User, stored) -> Evidence:
     """Attach an already stored and checked file (see mediation.uploads)."""
     party = evidence_party(actor, case)
     if not case.is_open:
-        raise CaseRefused("not_allowed_in_state")
+        raise Refused("not_allowed_in_state")
     if evidence_count(case, party) >= MAX_EVIDENCE_PER_PARTY:
-        raise CaseRefused("too_much_evidence")
+        raise Refused("too_much_evidence")
     evidence = Evidence(
         case=case,
         party=party,

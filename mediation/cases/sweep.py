@@ -8,13 +8,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from mediation.core import audit
+from mediation.core.calendar import work_calendar
+from mediation.core.notifications import notify
+from mediation.core.recipients import staff_of
+from mediation.documents.issuing import issue_document
 from mediation.extensions import db, upsert_insert
 from mediation.models import Case, DeadlineReminder, DocumentKind, User
-from mediation.services import audit
-from mediation.services.calendar import work_calendar
-from mediation.services.documents import issue_document
-from mediation.services.filing import staff_of
-from mediation.services.notifications import notify
 from workflows import deadlines
 from workflows.case import CaseState
 

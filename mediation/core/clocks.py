@@ -8,10 +8,10 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
+from mediation.core.calendar import work_calendar
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI
 from mediation.models import Case, Category
-from mediation.services.calendar import work_calendar
 from workflows import deadlines
 from workflows.case import CaseState, Tier
 

@@ -40,7 +40,7 @@ from mediation.models.figures import (
     transfer_column,
 )
 from mediation.models.places import region_subtree
-from mediation.services.figures import CATEGORY_BITS, PRIORITY_BITS, case_measures
+from mediation.stats.figures import CATEGORY_BITS, PRIORITY_BITS, case_measures
 from mediation.stats.filters import Filters
 from workflows.case import Tier
 

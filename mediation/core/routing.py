@@ -4,9 +4,9 @@ from functools import cached_property
 
 from sqlalchemy import delete, func, select
 
+from mediation.core import audit
 from mediation.extensions import db
 from mediation.models import Organization, OrgKind, Region, RegionLevel, RoutingRuleRow, User
-from mediation.services import audit
 from workflows.case import Tier
 from workflows.routing import DEFAULT_RULES, Filing, RoutingDecision, RoutingRule, route
 

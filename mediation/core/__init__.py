@@ -1,0 +1,1 @@
+"""What every feature shares: errors, audit, notices, clocks and the calendar, routing."""
