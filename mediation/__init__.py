@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 
 from mediation import policy
 from mediation.config import Config, config_for_environment
+from mediation.core.answers import request_failed
 from mediation.extensions import babel, csrf, db, login_manager, migrate
 from mediation.i18n import LANGUAGE_NAMES, select_locale
 from mediation.stats import figures
@@ -107,7 +108,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_error_pages(app: Flask) -> None:
     from mediation.api.auth import is_api_request
-    from mediation.api.errors import error_response
+    from mediation.core.answers import error_response
 
     def error_page(code: int, message: str):
         if is_api_request():
@@ -143,8 +144,8 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_currency, format_date, format_datetime
 
     from mediation import privacy
+    from mediation.cases.triggers import event_title
     from mediation.industries import INDUSTRIES
-    from mediation.messages import EVENT_TITLES
     from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
     from workflows.case import CaseState, Outcome, Tier
 
@@ -159,7 +160,7 @@ def _register_template_helpers(app: Flask) -> None:
         state_title=lambda state: STATE_TITLES[CaseState(state)],
         outcome_title=lambda outcome: OUTCOME_TITLES[Outcome(outcome)],
         tier_title=lambda tier: TIER_TITLES[Tier(tier)],
-        event_title=lambda action: EVENT_TITLES.get(action, action),
+        event_title=event_title,
         industry_title=lambda code: INDUSTRIES.get(code, code),
     )
 
@@ -184,7 +185,7 @@ def _commit_once_per_request(app: Flask) -> None:
 
     @app.after_request
     def commit(response: Response) -> Response:
-        if response.status_code < 400:
+        if response.status_code < 400 and not request_failed():
             db.session.commit()
         else:
             db.session.rollback()

@@ -6,6 +6,8 @@ becomes a sentence in the reader's language, for the pages and the API alike.
 
 from flask_babel import lazy_gettext as _l
 
+from workflows.case import MAX_EXTENSION_DAYS
+
 GUARD_MESSAGES = {
     "not_allowed_in_state": _l("This action is not possible while the case is in this state."),
     "reason_required": _l("Please write the reason."),
@@ -16,14 +18,16 @@ GUARD_MESSAGES = {
     "already_extended": _l("The mediation period has already been extended once."),
     "days_required": _l("Enter the number of days."),
     "days_invalid": _l("Enter a whole number of days."),
-    "days_out_of_range": _l("An extension is 1 to 15 days."),
+    "days_out_of_range": _l("An extension is 1 to %(max)d days.", max=MAX_EXTENSION_DAYS),
     "agreement_missing": _l("There is no mediation agreement yet."),
     "applicant_signature_missing": _l("The applicant has not signed the agreement yet."),
     "respondent_signature_missing": _l("The employer has not signed the agreement yet."),
     "no_higher_tier": _l("The case is already at the highest tier."),
     "tier_not_higher": _l("A case can only be transferred to a higher tier."),
     "not_transferred": _l("Only a transferred case that has not been accepted can be returned."),
-    "checklist_incomplete": _l("Tick every item of the file checklist first."),
+    "minutes_missing": _l("The minutes of the mediation sessions are not on file yet."),
+    "closing_document_missing": _l("The agreement or closing notice has not been issued."),
+    "evidence_missing": _l("An evidence file of the list is missing from storage."),
     "before_referral": _l("The job cannot start before the referral."),
     "negative": _l("An amount cannot be negative."),
 }
@@ -110,19 +114,10 @@ REFUSAL_MESSAGES = {
     ),
 }
 
-# The case timeline: audit action → what it says to the reader.
+# The case timeline: audit action → what it says to the reader. The triggers' own lines are in
+# their declarations (mediation.cases.triggers).
 EVENT_TITLES = {
     "case.apply": _l("Application filed"),
-    "case.accept": _l("Accepted"),
-    "case.decline": _l("Not accepted"),
-    "case.mediate": _l("Mediation started"),
-    "case.extend": _l("Mediation period extended"),
-    "case.settle": _l("Settled by agreement"),
-    "case.fail": _l("Mediation failed"),
-    "case.escalate": _l("Transferred to a higher tier"),
-    "case.return": _l("Returned to the sending organisation"),
-    "case.withdraw": _l("Withdrawn by the applicant"),
-    "case.archive": _l("Archived"),
     "case.claim": _l("A mediator took the case"),
     "case.session_recorded": _l("Mediation session recorded"),
     "case.agreement_drafted": _l("Agreement written"),

@@ -6,13 +6,14 @@ someone decides who may use it. Checks on a single record (is this case visible 
 user?) are functions here too, called by the views that load the record.
 """
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from flask import abort, current_app, request
 from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 
-from mediation.core.errors import NotPermitted
+from mediation.core.errors import NotPermitted, Refused
 from mediation.extensions import db, login_manager
 from mediation.localtime import local_today
 from mediation.models import (
@@ -25,6 +26,7 @@ from mediation.models import (
     User,
 )
 from mediation.models.places import region_subtree
+from workflows.case import CaseState, Outcome
 
 
 class Permission(StrEnum):
@@ -184,91 +186,147 @@ def overseen_organizations(user: User) -> Select:
     return query if in_view is None else query.where(in_view)
 
 
-# What can be done to a case besides the workflow triggers.
-CASE_ACTIONS = (
-    "claim",
-    "request_confirmation",  # a party asks the court to confirm the agreement
-    "decide_confirmation",  # the court's liaison confirms or refuses
-    "respond",  # the employer agrees or refuses to mediate
-    "record_session",
-    "draft_agreement",
-    "sign_as_applicant",
-    "sign_as_respondent",
-    "record_paper_signatures",
-    "upload_evidence",
-    "view_identity",
-)
 CASE_STAFF_ROLES = (Role.mediator, Role.court_liaison)
 
+# Who stands where towards a case. The case triggers are declared with these
+# (mediation.cases.triggers); the other case actions below.
 
-def _is_applicant(user: User, case: Case) -> bool:
+
+def is_applicant(user: User, case: Case) -> bool:
     return user.role is Role.worker and case.applicant_id == user.id
 
 
-def _is_respondent(user: User, case: Case) -> bool:
+def is_respondent(user: User, case: Case) -> bool:
     return user.role is Role.employer_rep and case.employer_id == user.employer_id
 
 
-def _is_case_staff(user: User, case: Case) -> bool:
+def is_party(user: User, case: Case) -> bool:
+    return is_applicant(user, case) or is_respondent(user, case)
+
+
+def is_case_staff(user: User, case: Case) -> bool:
+    """Staff of the organisation that holds the case now."""
     return user.role in CASE_STAFF_ROLES and case.organization_id == user.organization_id
 
 
-def _applicant_may_transfer(case: Case) -> bool:
-    """After a failure, or when the mediation period ran out, the applicant may ask for the
-    next tier themself (DESIGN.md §3)."""
-    failed = case.state == "closed" and case.outcome == "unresolved"
-    timed_out = (
-        case.state == "mediating"
+def is_case_mediator(user: User, case: Case) -> bool:
+    """The case's mediator, or any mediator of its organisation while nobody has claimed it."""
+    return is_case_staff(user, case) and case.mediator_id in (None, user.id)
+
+
+def mediation_timed_out(case: Case) -> bool:
+    """The mediation period ran out without an agreement (the case is still mediating)."""
+    return (
+        case.state == CaseState.mediating
         and case.mediation_deadline is not None
         and case.mediation_deadline < local_today()
     )
-    return failed or timed_out
 
 
-def case_permissions(user: User, case: Case) -> frozenset[str]:
-    """Everything ``user`` may do to ``case``, whatever its state (the workflow decides that)."""
-    allowed: set[str] = set()
-    if _is_applicant(user, case):
-        allowed |= {"withdraw", "sign_as_applicant", "upload_evidence", "request_confirmation"}
-        if _applicant_may_transfer(case):
-            allowed.add("escalate")
-    if _is_respondent(user, case):
-        allowed |= {"respond", "sign_as_respondent", "upload_evidence", "request_confirmation"}
-    if user.role is Role.court_liaison and _confirmation_court(case) == user.organization_id:
-        allowed.add("decide_confirmation")
-    if _is_case_staff(user, case):
-        allowed |= {
-            "accept",
-            "decline",
-            "escalate",
-            "return",
-            "archive",
-            "claim",
-            "view_identity",
-            "upload_evidence",  # papers handed in at the counter count as the applicant's
-        }
-        if case.applicant_id is None:  # a walk-in applicant withdraws through the counter
-            allowed.add("withdraw")
-        if case.mediator_id in (None, user.id):
-            allowed |= {
-                "mediate",
-                "extend",
-                "settle",
-                "fail",
-                "record_session",
-                "draft_agreement",
-                "record_paper_signatures",
-            }
-    return frozenset(allowed)
+def applicant_may_transfer(user: User, case: Case) -> bool:
+    """After a failure, or when the mediation period ran out, the applicant may ask for the
+    next tier themself (DESIGN.md §3)."""
+    failed = case.state == CaseState.closed and case.outcome == Outcome.unresolved
+    return is_applicant(user, case) and (failed or mediation_timed_out(case))
 
 
-def _confirmation_court(case: Case) -> int | None:
-    return case.confirmation.court_id if case.confirmation is not None else None
+def withdraws_for_applicant(user: User, case: Case) -> bool:
+    """The applicant withdraws; a walk-in applicant (no account) withdraws at the counter."""
+    return is_applicant(user, case) or (case.applicant_id is None and is_case_staff(user, case))
 
 
-def require_case_permission(user: User, case: Case, action: str) -> None:
-    if action not in case_permissions(user, case):
-        raise NotPermitted(action)
+def is_confirmation_court(user: User, case: Case) -> bool:
+    return (
+        user.role is Role.court_liaison
+        and case.confirmation is not None
+        and case.confirmation.court_id == user.organization_id
+    )
+
+
+class Act(StrEnum):
+    """What can be done to a case besides the workflow triggers."""
+
+    claim = "claim"
+    respond = "respond"  # the employer agrees or refuses to mediate
+    record_session = "record_session"
+    draft_agreement = "draft_agreement"
+    sign = "sign"  # a party signs the agreement online
+    record_paper_signatures = "record_paper_signatures"
+    upload_evidence = "upload_evidence"
+    view_identity = "view_identity"
+    request_confirmation = "request_confirmation"  # a party asks the court to confirm
+    decide_confirmation = "decide_confirmation"  # the court's liaison confirms or refuses
+    rate = "rate"
+
+
+def _mediating(case: Case) -> bool:
+    return case.state == CaseState.mediating
+
+
+def _unsigned_agreement(case: Case) -> bool:
+    return _mediating(case) and case.agreement is not None and not case.agreement.fully_signed
+
+
+def _my_signature_missing(user: User, case: Case) -> bool:
+    agreement = case.agreement
+    if not _mediating(case) or agreement is None:
+        return False
+    if is_applicant(user, case):
+        return agreement.applicant_signed_at is None
+    return agreement.respondent_signed_at is None
+
+
+def _always(case: Case) -> bool:
+    return True
+
+
+def _closed(case: Case) -> bool:
+    return case.state in (CaseState.closed, CaseState.archived)
+
+
+# Act → (who may, when the case allows it). "Who" failing is a 403; "when" failing a refusal
+# (409) that says the case is not in a state for it. The pages show an action when both hold.
+CASE_ACTS: dict[Act, tuple[Callable[[User, Case], bool], Callable[..., bool]]] = {
+    Act.claim: (is_case_staff, lambda case: case.mediator_id is None and case.is_open),
+    Act.respond: (
+        is_respondent,
+        lambda case: case.state in (CaseState.applied, CaseState.accepted),
+    ),
+    Act.record_session: (is_case_mediator, _mediating),
+    Act.draft_agreement: (is_case_mediator, _mediating),
+    Act.sign: (is_party, None),  # when: the person's own signature is missing
+    Act.record_paper_signatures: (is_case_mediator, _unsigned_agreement),
+    # Papers handed in at the counter count as the applicant's.
+    Act.upload_evidence: (
+        lambda user, case: is_party(user, case) or is_case_staff(user, case),
+        lambda case: case.is_open,
+    ),
+    Act.view_identity: (is_case_staff, _always),
+    Act.request_confirmation: (is_party, _always),  # the window: court.confirmations
+    Act.decide_confirmation: (is_confirmation_court, _always),
+    Act.rate: (is_party, _closed),  # once each: cases.ratings
+}
+
+
+def may_act(user: User, case: Case, act: Act | str) -> bool:
+    """Whether ``user`` may do ``act`` to ``case`` now (what the page offers)."""
+    who, when = CASE_ACTS[Act(act)]
+    if not who(user, case):
+        return False
+    if when is None:
+        return _my_signature_missing(user, case)
+    return when(case)
+
+
+def require_act(user: User, case: Case, act: Act) -> None:
+    """``NotPermitted`` unless ``user`` may do ``act`` to ``case``; ``Refused`` when the case
+    is not in a state for it."""
+    who, when = CASE_ACTS[act]
+    if not who(user, case):
+        raise NotPermitted(act.value)
+    allowed = _my_signature_missing(user, case) if when is None else when(case)
+    if not allowed:
+        raise Refused("not_allowed_in_state")
 
 
 def visible_cases(user: User) -> ColumnElement[bool]:

@@ -12,7 +12,8 @@ from mediation.extensions import db
 from tests.factories import filed_case
 from workflows import deadlines
 
-pytestmark = pytest.mark.postgresql_only
+# The loader writes through connections of its own.
+pytestmark = [pytest.mark.postgresql_only, pytest.mark.commits]
 
 CASES = 1000
 CLOSING_EVENT = {

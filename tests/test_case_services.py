@@ -1,5 +1,6 @@
 """The case services on a real database: filing, the workflow, permissions, side effects."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -7,10 +8,10 @@ from sqlalchemy import select
 
 from mediation.cases import casework
 from mediation.cases.filing import ApplicationInvalid
-from mediation.cases.operations import GuardFailed, IllegalTransition, claim, fire
-from mediation.core.errors import NotPermitted, Refused
+from mediation.cases.operations import IllegalTransition, claim, fire
+from mediation.core.errors import Invalid, NotPermitted, Refused
 from mediation.extensions import db
-from mediation.models import AuditEvent, CaseDocument, Notification, Organization
+from mediation.models import AuditEvent, CaseDocument, Notification, Organization, SessionMode
 from tests.factories import application, filed_case, user
 from workflows.case import Tier
 
@@ -71,11 +72,19 @@ def test_collective_dispute_needs_representatives(app, demo, in_request):
 def test_a_whole_mediation_through_the_services(app, demo, in_request):
     case = filed_case()
     mediator = user("med_hr")
-    with pytest.raises(GuardFailed):
+    with pytest.raises(Invalid) as raised:
         fire(case, "accept", actor=mediator, respondent_consent=False)
+    assert set(raised.value.errors) == {"respondent_consent"}
     fire(case, "accept", actor=mediator, respondent_consent=True)
     fire(case, "mediate", actor=mediator)
     assert case.mediator == mediator and case.mediation_deadline is not None
+    casework.record_session(
+        case,
+        actor=mediator,
+        starts_at=datetime(2026, 11, 20, 2, tzinfo=UTC),
+        mode=SessionMode.in_person,
+        minutes="双方就工资数额达成一致。",
+    )
     casework.draft_agreement(
         case,
         actor=mediator,
@@ -83,14 +92,13 @@ def test_a_whole_mediation_through_the_services(app, demo, in_request):
         amount=Decimal("13000.00"),
         due_date=None,
     )
-    with pytest.raises(GuardFailed) as raised:
+    with pytest.raises(Invalid) as raised:
         fire(case, "settle", actor=mediator)
-    codes = {problem.code for problem in raised.value.problems}
-    assert codes == {"applicant_signature_missing", "respondent_signature_missing"}
+    assert set(raised.value.errors) == {"applicant_signed", "respondent_signed"}
     casework.sign_agreement(case, actor=user("worker1"))
     casework.sign_agreement(case, actor=user("employer1"))
     fire(case, "settle", actor=mediator)
-    fire(case, "archive", actor=mediator, checklist_complete=True)
+    fire(case, "archive", actor=mediator)
     db.session.commit()
     assert (case.state, case.outcome) == ("archived", "resolved")
     actions = list(
@@ -102,6 +110,7 @@ def test_a_whole_mediation_through_the_services(app, demo, in_request):
         "case.apply",
         "case.accept",
         "case.mediate",
+        "case.session_recorded",
         "case.agreement_drafted",
         "case.agreement_signed",
         "case.agreement_signed",

@@ -51,7 +51,9 @@ def test_extension_moves_the_deadline_once(app, demo, make_browser):
     cases = [
         ({"days": "16", "applicant_consent": "y", "respondent_consent": "y"}, "1 to 15 days"),
         ({"days": "10", "applicant_consent": "y"}, "The employer's consent to mediation must"),
-        ({"days": "ten", "applicant_consent": "y", "respondent_consent": "y"}, "Not a valid"),
+        ({"days": "ten", "applicant_consent": "y", "respondent_consent": "y"}, "whole number"),
+        # Every problem of the submission in one answer.
+        ({"days": "ten"}, "The applicant's consent must be recorded."),
     ]
     for data, message in cases:
         response = mediator.act(case.id, "extend", data, headers={"Accept-Language": "en"})

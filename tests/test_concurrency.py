@@ -3,6 +3,7 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 
 from mediation.auth import accounts
@@ -11,6 +12,8 @@ from mediation.core.errors import Refused
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, Organization, Role
 from tests.factories import application, user
+
+pytestmark = pytest.mark.commits  # each thread has its own connection
 
 
 def run_in_threads(app, workers: int, job) -> list:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from mediation.cases import casework, ratings
 from mediation.cases.filing import ApplicationInvalid, ClaimInput, Party
 from mediation.cases.operations import claim, fire
-from mediation.core.errors import NotPermitted, Refused
+from mediation.core.errors import Invalid, NotPermitted, Refused
 from mediation.extensions import db
 from mediation.models import Case, Category, Channel, Organization, PriorityGroup, Role, User
 from mediation.referrals import operations as referrals
@@ -29,7 +29,7 @@ from tests.factories import application, user
 from workflows._machine import GuardFailed, IllegalTransition
 from workflows.case import Tier
 
-REFUSED = (NotPermitted, Refused, GuardFailed, IllegalTransition, ApplicationInvalid)
+REFUSED = (NotPermitted, Refused, Invalid, GuardFailed, IllegalTransition, ApplicationInvalid)
 NOW = datetime.now(UTC)
 CASES, STEPS = 30, 400
 

@@ -122,9 +122,10 @@ def test_transferred_case_leaves_the_sender_queue_but_stays_readable(app, demo, 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"reason": "", "organization_id": ""}, "Please fill this in"),
-        ({"reason": "x", "organization_id": "__street__"}, "Not a valid choice"),  # same tier
-        ({"reason": "x", "organization_id": "__enterprise__"}, "Not a valid choice"),
+        ({"reason": "", "organization_id": ""}, "Please write the reason."),
+        ({"reason": "x", "organization_id": "__street__"}, "Choose one of the organisations"),
+        ({"reason": "x", "organization_id": "__enterprise__"}, "Choose one of the organisations"),
+        ({"reason": "x", "organization_id": "court"}, "Enter a whole number."),
     ],
 )
 def test_bad_escalation_is_refused_and_changes_nothing(app, demo, make_browser, data, message):
@@ -174,6 +175,7 @@ def test_double_submitted_escalation_transfers_once(app, demo, make_browser):
     assert escalations == 1
 
 
+@pytest.mark.commits  # each thread has its own connection
 def test_concurrent_escalations_of_one_case_transfer_it_once(app, demo):
     from mediation.core.errors import Refused
 

@@ -43,7 +43,7 @@ return      applied → applied at the tier it   it arrived by escalation (``tra
             was escalated from                 set); ``reason``
 withdraw    applied, accepted, mediating       ``reason``
             → closed(withdrawn)
-archive     closed → archived                  ``checklist_complete`` is True
+archive     closed → archived                  every fact of ``ARCHIVE_CHECKLIST`` True
 ==========  =================================  ===============================================
 
 Effects besides the state: closing triggers set ``outcome``; ``extend`` sets ``extension_days``;
@@ -88,6 +88,7 @@ from workflows._machine import (
 )
 
 __all__ = [
+    "ARCHIVE_CHECKLIST",
     "CODES",
     "MAX_EXTENSION_DAYS",
     "OPEN_STATES",
@@ -203,7 +204,9 @@ CODES: Mapping[str, str] = types.MappingProxyType(
         "no_higher_tier": "The case is already at the highest tier.",
         "tier_not_higher": "A case can only be transferred to a higher tier.",
         "not_transferred": "Only a transferred case that has not been accepted can be returned.",
-        "checklist_incomplete": "The file checklist is not complete.",
+        "minutes_missing": "No minutes of a mediation session are on file.",
+        "closing_document_missing": "The agreement or closing notice has not been issued.",
+        "evidence_missing": "A listed evidence file is missing from storage.",
     }
 )
 
@@ -294,8 +297,23 @@ def _escalate_problems(record: Any, facts: Facts) -> list[Problem]:
     return problems
 
 
+# What the case file must hold before it is archived (DESIGN.md §3): fact → problem code.
+# The application establishes each fact from what the case holds, never from the caller.
+ARCHIVE_CHECKLIST: Mapping[str, str] = types.MappingProxyType(
+    {
+        "minutes_on_file": "minutes_missing",
+        "closing_document_on_file": "closing_document_missing",
+        "evidence_on_file": "evidence_missing",
+    }
+)
+
+
 def _archive_problems(record: Any, facts: Facts) -> list[Problem]:
-    return require_true(facts, "checklist_complete", "checklist_incomplete")
+    return [
+        Problem(fact, code)
+        for fact, code in ARCHIVE_CHECKLIST.items()
+        if facts.get(fact) is not True
+    ]
 
 
 # Effects: (record, facts) → attributes to write besides the state. Facts are checked by now.
@@ -424,7 +442,7 @@ RULES: tuple[Rule, ...] = (
         _T.archive,
         sources=(_S.closed,),
         dest=_S.archived,
-        facts=("checklist_complete",),
+        facts=tuple(ARCHIVE_CHECKLIST),
         check=_archive_problems,
     ),
 )

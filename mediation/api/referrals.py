@@ -6,8 +6,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from mediation import policy
-from mediation.api.errors import error_response, invalid
 from mediation.api.schemas import Reader
+from mediation.core.answers import error_response, invalid
 from mediation.core.errors import NotPermitted, Refused
 from mediation.extensions import db
 from mediation.industries import INDUSTRIES

@@ -1,242 +1,490 @@
-"""Reading JSON bodies into service inputs, with a message for every bad field.
+"""The API's request bodies and answers, one pydantic model each; the OpenAPI document is
+generated from them (``mediation.api.openapi``).
 
-Field paths in ``errors`` follow the body: ``applicant.id_number``, ``claims.0.amount``.
-The checks are the ones the forms use (mediation.validators), so both accept the same data.
+Bodies are read with ``mediation.core.schemas.parse`` (every field's problem at once, in the
+caller's language). The filing body lives with filing (``mediation.cases.schemas``), each case
+trigger's body with its declaration (``mediation.cases.triggers``).
+
+Answers forbid keys they do not declare, so an answer and its documentation cannot drift apart:
+the serialisers build these models and send ``model_dump(mode="json")``.
 """
 
-from datetime import date
+from dataclasses import fields
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from flask_babel import lazy_gettext as _l
-
-from mediation.cases.filing import Application, ClaimInput, EmployerInput, Party
-from mediation.models import Category, Channel, PriorityGroup, User
-from mediation.validators import (
-    InvalidValue,
-    normalise_amount,
-    normalise_mobile,
-    normalise_resident_id,
-    normalise_uscc,
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    WithJsonSchema,
+    create_model,
+    field_validator,
 )
-from workflows.case import Tier
 
-REQUIRED = _l("Please fill this in.")
+from mediation.cases.schemas import (
+    FILLED,
+    FILLED_SCHEMA,
+    MONEY_SCHEMA,
+    Amount,
+    Day,
+    JsonBody,
+    Moment,
+    one_of,
+    problem,
+    within,
+)
+from mediation.cases.triggers import CASE_ACTIONS
+from mediation.extensions import db
+from mediation.industries import INDUSTRIES
+from mediation.models import (
+    Category,
+    Channel,
+    ConfirmationStatus,
+    ContactChannel,
+    EvidenceParty,
+    PriorityGroup,
+    ProposalAnswer,
+    Region,
+    Role,
+    SessionMode,
+)
+from mediation.stats import compute
+from workflows.case import CaseState, Outcome, Tier
+from workflows.referral import ReferralState
+
+# -- Bodies ------------------------------------------------------------------------------------
 
 
-class BodyInvalid(Exception):
-    def __init__(self, errors: dict[str, list]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+class Credentials(JsonBody):
+    username: Annotated[
+        str,
+        Field(max_length=50, description="Username or mobile number"),
+        FILLED,
+        FILLED_SCHEMA,
+    ]
+    password: Annotated[str, Field(max_length=128), FILLED, FILLED_SCHEMA]
 
 
-class Reader:
-    """Collects problems while reading, so one response lists them all."""
+class NoBody(JsonBody):
+    """Nothing to send: ``{}`` or no body at all."""
 
-    def __init__(self, body: Any) -> None:
-        self.body = body if isinstance(body, dict) else {}
-        self.errors: dict[str, list] = {}
-        if not isinstance(body, dict):
-            self.fail("body", _l("Send a JSON object."))
 
-    def fail(self, path: str, message) -> None:
-        self.errors.setdefault(path, []).append(message)
+class Respond(JsonBody):
+    """The employer's answer to the request to mediate."""
 
-    def value(self, source: dict, key: str, path: str) -> Any:
-        return source.get(key) if isinstance(source, dict) else None
+    consent: bool = Field(description="true: the employer agrees to mediate")
+    statement: str = Field(
+        "",
+        max_length=2000,
+        validation_alias=AliasChoices("statement", "note"),
+        description="What the employer wants to say (also accepted as `note`)",
+    )
 
-    def text(self, source, key, path, *, required=True, max_length=200) -> str | None:
-        value = self.value(source, key, path)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(path, REQUIRED)
-            return None
-        if not isinstance(value, str):
-            self.fail(path, _l("This must be text."))
-            return None
-        if len(value) > max_length:
-            self.fail(path, _l("At most %(max)d characters.", max=max_length))
-            return None
-        return value.strip()
 
-    def checked(self, source, key, path, normalise, *, required=True):
-        value = self.text(source, key, path, required=required, max_length=40)
-        if value is None:
-            return None
-        try:
-            return normalise(value)
-        except InvalidValue as error:
-            self.fail(path, error.message)
-            return None
+class AgreementDraft(JsonBody):
+    """A new draft of the agreement; the parties' signatures on an earlier draft are void."""
 
-    def amount(self, source, key, path, *, required=True) -> Decimal | None:
-        value = self.value(source, key, path)
-        if value is None or value == "":
-            if required:
-                self.fail(path, REQUIRED)
-            return None
-        if isinstance(value, bool) or not isinstance(value, str | int):
-            self.fail(path, _l('Send amounts as strings of yuan, e.g. "6500.00".'))
-            return None
-        try:
-            return normalise_amount(str(value))
-        except InvalidValue as error:
-            self.fail(path, error.message)
-            return None
+    terms: Annotated[str, Field(max_length=10000), FILLED, FILLED_SCHEMA]
+    amount: Amount
+    due_date: Day | None = Field(None, description="When the amount is to be paid")
 
-    def date(self, source, key, path, *, required=True) -> date | None:
-        value = self.value(source, key, path)
-        if value is None:
-            if required:
-                self.fail(path, REQUIRED)
-            return None
-        try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            self.fail(path, _l("Use a date like 2026-03-01."))
-            return None
 
-    def choice(self, source, key, path, enum, *, required=True):
-        value = self.value(source, key, path)
-        if value is None:
-            if required:
-                self.fail(path, REQUIRED)
-            return None
-        try:
-            return enum(value)
-        except ValueError:
-            self.fail(
-                path, _l("Not one of: %(choices)s.", choices=", ".join(e.value for e in enum))
-            )
-            return None
+class SessionRecord(JsonBody):
+    """A mediation session, planned or held."""
 
-    def integer(self, source, key, path, *, default: int, minimum: int, maximum: int) -> int:
-        value = self.value(source, key, path)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-            self.fail(path, _l("Enter a number from %(min)d to %(max)d.", min=minimum, max=maximum))
-            return default
+    starts_at: Moment = Field(
+        description="ISO 8601; without an offset, a time in China", examples=["2026-11-25T10:00"]
+    )
+    mode: Annotated[SessionMode, one_of(SessionMode)]
+    location: str = Field("", max_length=200)
+    attendees: str = Field("", max_length=2000)
+    minutes: str = Field("", max_length=20000, description="The minutes (调解笔录)")
+
+
+class ConfirmationDecision(JsonBody):
+    confirm: bool = Field(description="true: the court confirms the agreement")
+    reason: str = Field("", max_length=2000, description="Required when refusing")
+
+
+class Contact(JsonBody):
+    """A contact with the referred worker."""
+
+    channel: Annotated[ContactChannel, one_of(ContactChannel)]
+    result: Annotated[str, Field(max_length=2000), FILLED, FILLED_SCHEMA]
+    contacted_on: Day | None = Field(None, description="Default: today")
+
+
+class Training(JsonBody):
+    """The worker starts a training course."""
+
+    course: Annotated[str, Field(max_length=200), FILLED, FILLED_SCHEMA]
+    start: Day
+    end: Day | None = None
+
+
+class PlacementBody(JsonBody):
+    """The worker found a job."""
+
+    employer: Annotated[str, Field(max_length=200), FILLED, FILLED_SCHEMA]
+    job: Annotated[str, Field(max_length=100), FILLED, FILLED_SCHEMA]
+    start_date: Day = Field(description="Not before the referral")
+    monthly_wage: Amount
+
+
+class ReferralReason(JsonBody):
+    reason: str = Field("", max_length=2000)
+
+
+class VacancyEntry(JsonBody):
+    """A vacancy of the officer's centre."""
+
+    employer: Annotated[str, Field(max_length=200), FILLED, FILLED_SCHEMA]
+    title: Annotated[str, Field(max_length=100), FILLED, FILLED_SCHEMA]
+    industry: Annotated[
+        str,
+        Field(max_length=1, description="GB/T 4754 section letter, A to T"),
+        FILLED,
+        FILLED_SCHEMA,
+    ]
+    district_id: int = Field(description="The district (region id) of the workplace")
+    wage_min: Amount | None = None
+    wage_max: Amount | None = None
+    skills: list[Annotated[str, Field(max_length=100)]] = Field([], max_length=50)
+    openings: Annotated[int, Field(ge=1, le=10000), within(1, 10000)] = 1
+
+    @field_validator("industry")
+    @classmethod
+    def _known_industry(cls, value: str) -> str:
+        if value not in INDUSTRIES:
+            raise problem("industry", _l("Use a GB/T 4754 section letter, A to T."))
         return value
 
-    def boolean(self, source, key, path) -> bool:
-        value = self.value(source, key, path)
-        if value is None:
-            return False
-        if not isinstance(value, bool):
-            self.fail(path, _l("Send true or false."))
-            return False
+    @field_validator("district_id")
+    @classmethod
+    def _known_district(cls, value: int) -> int:
+        if db.session.get(Region, value) is None:
+            raise problem("district", _l("Not a known district."))
         return value
 
-    def done(self) -> None:
-        if self.errors:
-            raise BodyInvalid(self.errors)
+    @field_validator("wage_max")
+    @classmethod
+    def _not_below_lowest(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        low = info.data.get("wage_min")
+        if value is not None and low is not None and value < low:
+            raise problem("wage_order", _l("The highest wage cannot be below the lowest."))
+        return value
 
 
-def _section(reader: Reader, key: str) -> dict:
-    value = reader.body.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        reader.fail(key, _l("Send an object."))
-        return {}
-    return value
+# Query strings, described for the document (the views read them with the features' own
+# parsers: mediation.queue.worklist.Filters, mediation.stats.filters.parse_filters).
 
 
-def read_application(body: Any, actor: User) -> Application:
-    """The filing body of DESIGN.md §6. A worker filing for themself may leave out
-    ``applicant``; it then comes from the account (and cannot name someone else)."""
-    r = Reader(body)
-    applicant = _section(r, "applicant")
-    if actor.id_number and not applicant:
-        party = Party(actor.name, actor.id_number, actor.phone)
-    else:
-        party = Party(
-            r.text(applicant, "name", "applicant.name", max_length=50),
-            r.checked(applicant, "id_number", "applicant.id_number", normalise_resident_id),
-            r.checked(applicant, "phone", "applicant.phone", normalise_mobile),
-        )
-    employer = _section(r, "employer")
-    employment = _section(r, "employment")
-    region = employer.get("region_id")
-    employer_input = EmployerInput(
-        name=r.text(employer, "name", "employer.name"),
-        uscc=r.checked(employer, "uscc", "employer.uscc", normalise_uscc),
-        region_id=region if isinstance(region, int) and not isinstance(region, bool) else None,
-        industry=employer.get("industry") if isinstance(employer.get("industry"), str) else None,
+class CasesQuery(BaseModel):
+    page: int = Field(1, ge=1, description="50 cases a page")
+
+
+class QueueQuery(BaseModel):
+    view: Literal["queue", "mine", "done"] = Field(
+        "queue", description="Waiting and unclaimed, claimed by me, or closed"
     )
-    categories = []
-    raw_categories = r.body.get("categories")
-    if not isinstance(raw_categories, list) or not raw_categories:
-        r.fail("categories", _l("Choose at least one kind of dispute."))
-    else:
-        for index, value in enumerate(raw_categories):
-            categories.append(r.choice({"v": value}, "v", f"categories.{index}", Category))
-    claims = []
-    raw_claims = r.body.get("claims", [])
-    if not isinstance(raw_claims, list):
-        r.fail("claims", _l("Send a list."))
-        raw_claims = []
-    for index, claim in enumerate(raw_claims[:20]):
-        path = f"claims.{index}"
-        claims.append(
-            ClaimInput(
-                r.choice(claim, "category", f"{path}.category", Category),
-                r.amount(claim, "amount", f"{path}.amount"),
-                r.text(claim, "description", f"{path}.description", required=False, max_length=500)
-                or "",
-            )
-        )
-    representatives = []
-    raw_representatives = r.body.get("representatives") or []
-    if not isinstance(raw_representatives, list):
-        r.fail("representatives", _l("Send a list."))
-        raw_representatives = []
-    for index, person in enumerate(raw_representatives[:50]):
-        path = f"representatives.{index}"
-        name = r.text(person, "name", f"{path}.name", max_length=50)
-        phone = r.checked(person, "phone", f"{path}.phone", normalise_mobile)
-        representatives.append({"name": name, "phone": phone})
-    groups = r.body.get("priority_groups") or []
-    if not isinstance(groups, list):
-        r.fail("priority_groups", _l("Send a list."))
-        groups = []
-    channel = r.choice(r.body, "channel", "channel", Channel, required=False) or Channel.app
-    application = Application(
-        applicant=party,
-        employer=employer_input,
-        employment_start=r.date(employment, "start_date", "employment.start_date"),
-        employment_end=r.date(employment, "end_date", "employment.end_date", required=False),
-        job=r.text(employment, "job", "employment.job", max_length=50),
-        monthly_wage=r.amount(
-            employment, "monthly_wage", "employment.monthly_wage", required=False
-        ),
-        categories=tuple(categories),
-        claims=tuple(claims),
-        facts=r.text(r.body, "facts", "facts", max_length=5000) or "",
-        desired_outcome=r.text(
-            r.body, "desired_outcome", "desired_outcome", required=False, max_length=2000
-        )
-        or "",
-        workers_involved=r.integer(
-            r.body, "workers_involved", "workers_involved", default=1, minimum=1, maximum=100000
-        ),
-        representatives=tuple(representatives),
-        lost_job=r.boolean(r.body, "lost_job", "lost_job"),
-        reemployment_consent=r.boolean(r.body, "reemployment_consent", "reemployment_consent"),
-        priority_groups=frozenset(
-            r.choice({"v": g}, "v", f"priority_groups.{i}", PriorityGroup)
-            for i, g in enumerate(groups)
-        )
-        - {None},
-        preferred_tier=r.choice(r.body, "preferred_tier", "preferred_tier", Tier, required=False),
-        channel=channel,
+    state: CaseState | None = None
+    category: Category | None = None
+    priority: PriorityGroup | None = None
+    overdue: Literal["1"] | None = Field(None, description="1: only overdue cases")
+    q: str | None = Field(None, max_length=50, description="Case number, name or employer")
+    page: int = Field(1, ge=1)
+
+
+class StatsQuery(BaseModel):
+    period: Literal["day", "week", "month", "quarter", "year", "custom"] | None = Field(
+        None,
+        description="A preset containing the day `on`, or custom `from`–`to` (the default "
+        "when `from` or `to` is given); without either, this month",
     )
-    r.done()
-    return application
+    on: date | None = Field(None, description="Default: today")
+    from_: date | None = Field(None, alias="from")
+    to: date | None = None
+    region: int | None = None
+    tier: Tier | None = None
+    organization: int | None = None
+    category: Category | None = None
+    channel: Channel | None = None
+    priority: PriorityGroup | None = None
 
 
-def read_reason(body: Any) -> dict:
-    r = Reader(body)
-    reason = r.text(r.body, "reason", "reason", required=False, max_length=2000)
-    return {"reason": reason}
+# -- Answers -----------------------------------------------------------------------------------
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# A moment as ISO 8601 with its UTC offset, as Python writes it.
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(lambda value: value.isoformat(), return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+Money = Annotated[
+    Decimal, PlainSerializer(lambda value: str(value), return_type=str), WithJsonSchema(MONEY_SCHEMA)
+]
+TriggerName = Literal[tuple(CASE_ACTIONS)]  # type: ignore[valid-type]
+
+
+class Error(Answer):
+    """An error, in the caller's language."""
+
+    error: str = Field(description="forbidden, not_found, conflict, unauthorized, …")
+    message: str
+
+
+class Invalid(Answer):
+    """Invalid data: every field's problems at once."""
+
+    error: Literal["invalid"]
+    message: str
+    errors: dict[str, list[str]] = Field(
+        description="Field path (e.g. `applicant.id_number`, `claims.0.amount`; `body` for the "
+        "body as a whole) → messages in the caller's language (Accept-Language: zh-CN or en)"
+    )
+
+
+class Token(Answer):
+    """A Bearer token for `Authorization: Bearer <token>`, shown once."""
+
+    token: str
+    role: Role = Field(description="The account's role: what the app offers to this user")
+
+
+class OrganizationRef(Answer):
+    id: int
+    name: str
+
+
+class EmployerRef(Answer):
+    name: str
+    uscc: str
+
+
+class MaskedPerson(Answer):
+    """Identity numbers masked (`110105********002X`, `138****8000`)."""
+
+    name: str
+    id_number: str
+    phone: str
+
+
+class Deadlines(Answer):
+    acceptance: date = Field(description="To accept or decline the application")
+    mediation: date | None = Field(description="End of the mediation period, once it started")
+
+
+class CaseSummary(Answer):
+    id: int
+    number: str = Field(examples=["FCJD-2026-000123"])
+    state: CaseState
+    outcome: Outcome | None
+    tier: Tier
+    organization: OrganizationRef
+    employer: EmployerRef
+    applicant: MaskedPerson
+    received_at: Timestamp
+    deadlines: Deadlines
+
+
+class ClaimRecord(Answer):
+    category: Category
+    amount: Money
+    description: str
+
+
+class AgreementRecord(Answer):
+    terms: str
+    amount: Money
+    due_date: date | None
+    applicant_signed_at: Timestamp | None
+    respondent_signed_at: Timestamp | None
+
+
+class EvidenceRecord(Answer):
+    id: int
+    name: str = Field(description="The file's original name")
+    party: EvidenceParty
+    size: int = Field(description="Bytes")
+
+
+class TransferHop(Answer):
+    organization: str = Field(description="Where the case went")
+    action: Literal["escalate", "return"]
+    reason: str | None
+    at: Timestamp
+
+
+class ConfirmationRecord(Answer):
+    status: ConfirmationStatus
+    court: str
+    decided_at: Timestamp | None
+    reason: str | None
+
+
+class Case(CaseSummary):
+    """One case as the caller may see it."""
+
+    routing_rule: str = Field(description="Why the case went to its first organisation")
+    transferred_from_tier: Tier | None
+    mediator: str | None
+    channel: Channel
+    categories: list[Category]
+    claims: list[ClaimRecord]
+    amount_claimed: Money
+    facts: str
+    workers_involved: int
+    lost_job: bool
+    priority_groups: list[PriorityGroup]
+    respondent_consent: bool | None = Field(description="null until the employer answers")
+    extension_days: int | None
+    agreement: AgreementRecord | None
+    evidence: list[EvidenceRecord]
+    available_triggers: list[TriggerName] = Field(
+        description="The triggers the caller may fire now (POST /cases/{case_id}/{trigger})"
+    )
+    transfer_path: list[TransferHop]
+    judicial_confirmation: ConfirmationRecord | None
+    closed_at: Timestamp | None
+    archived_at: Timestamp | None
+
+
+class CaseList(Answer):
+    """A page of cases."""
+
+    items: list[CaseSummary]
+    page: int
+    pages: int
+    total: int
+
+
+class Event(Answer):
+    """One line of the case's audit timeline."""
+
+    id: int
+    action: str = Field(description="A trigger (accept, escalate…) or another action")
+    occurred_at: Timestamp
+    actor_role: str | None
+    from_state: str | None
+    to_state: str | None
+    tier: str | None
+    organization: str | None
+    note: str | None
+
+
+class EventList(Answer):
+    """The case's timeline, oldest first."""
+
+    items: list[Event]
+
+
+class ReferredWorker(Answer):
+    name: str
+    id_number: str = Field(description="Masked")
+
+
+class PlacementRecord(Answer):
+    employer: str
+    job: str
+    start_date: date
+    monthly_wage: Money
+
+
+class ProposalRecord(Answer):
+    id: int
+    vacancy_id: int
+    title: str
+    answer: ProposalAnswer | None
+
+
+class Referral(Answer):
+    """A worker who lost their job, handed on to a re-employment centre."""
+
+    id: int
+    case_id: int
+    state: ReferralState
+    centre: str
+    officer: str | None
+    referred_on: date
+    contact_due: date
+    first_contacted_on: date | None
+    worker: ReferredWorker
+    last_job: str | None
+    placement: PlacementRecord | None
+    proposals: list[ProposalRecord]
+
+
+class ReferralList(Answer):
+    """The referrals the caller may see."""
+
+    items: list[Referral]
+
+
+class Vacancy(Answer):
+    """A vacancy of a re-employment centre."""
+
+    id: int
+    employer: str
+    title: str
+    industry: str
+    district_id: int
+    wage_min: Money | None
+    wage_max: Money | None
+    skills: list[str]
+    openings: int
+
+
+class VacancyList(Answer):
+    """The vacancies of the officer's centre."""
+
+    items: list[Vacancy]
+
+
+# The figures: one field per field of the dataclass the dashboard shows, so neither can gain a
+# figure the other lacks. Amounts and rates are decimal strings (rates in percent).
+_RATE = {"type": ["string", "null"], "pattern": r"^\d+(\.\d+)?$", "examples": ["86.5"]}
+_COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+_FIGURE_TYPES: dict[Any, Any] = {
+    int: int,
+    Decimal: Annotated[str, WithJsonSchema(MONEY_SCHEMA)],
+    Decimal | None: Annotated[str | None, WithJsonSchema(_RATE)],
+    dict[str, int]: Annotated[
+        dict[str, int],
+        WithJsonSchema({**_COUNTS, "description": "sending tier>receiving tier → transfers"}),
+    ],
+    dict[int, int]: Annotated[
+        dict[str, int], WithJsonSchema({**_COUNTS, "description": "days → closed cases"})
+    ],
+    dict[str, dict[str, int]]: Annotated[
+        dict[str, dict[str, int]],
+        WithJsonSchema(
+            {
+                "type": "object",
+                "description": "tier → outcome → cases",
+                "additionalProperties": _COUNTS,
+            }
+        ),
+    ],
+}
+
+Figures = create_model(
+    "Figures",
+    __base__=Answer,
+    __doc__="Figures of the cases received in the period, in the caller's jurisdiction.",
+    filters=(
+        dict[str, str],
+        Field(description="The filters applied, with the period's first and last day"),
+    ),
+    **{item.name: (_FIGURE_TYPES[item.type], ...) for item in fields(compute.Figures)},
+)

@@ -9,13 +9,13 @@ from sqlalchemy import select
 
 from mediation import policy
 from mediation.api import serialise
-from mediation.api.errors import error_response, invalid
 from mediation.api.schemas import BodyInvalid, Reader, read_application
 from mediation.auth import accounts
 from mediation.cases import casework, filing
 from mediation.cases.filing import ApplicationInvalid
 from mediation.cases.intake import evidence_dir
 from mediation.cases.operations import GuardFailed, IllegalTransition, claim, fire
+from mediation.core.answers import error_response, invalid
 from mediation.core.errors import NotPermitted, Refused
 from mediation.court import confirmations
 from mediation.extensions import db

@@ -1,8 +1,10 @@
 from flask import Blueprint
 
 from mediation.cases import intake, views
+from mediation.core.answers import answer_page_errors
 
 bp = Blueprint("cases", __name__)
+answer_page_errors(bp, back=views.back_to_case, invalid_page=views.invalid_action)
 bp.add_url_rule("/cases/new", view_func=intake.new, methods=["GET", "POST"])
 bp.add_url_rule("/cases/new/visitor", view_func=intake.new_for_visitor, methods=["GET", "POST"])
 bp.add_url_rule("/cases/mine", view_func=views.mine)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from mediation import policy
 from mediation.core import audit
-from mediation.core.errors import NotPermitted, Refused
+from mediation.core.errors import Refused
 from mediation.core.notifications import notify
 from mediation.core.recipients import representatives_of, staff_of
 from mediation.extensions import db
@@ -22,14 +22,10 @@ from mediation.models import (
     User,
 )
 from mediation.models.types import utcnow
+from mediation.policy import Act
 from workflows.case import CaseState
 
 MAX_EVIDENCE_PER_PARTY = 10
-
-
-def _require_state(case: Case, *states: CaseState) -> None:
-    if case.state not in states:
-        raise Refused("not_allowed_in_state")
 
 
 def record_session(
@@ -42,8 +38,7 @@ def record_session(
     attendees: str = "",
     minutes: str = "",
 ) -> MediationSession:
-    policy.require_case_permission(actor, case, "record_session")
-    _require_state(case, CaseState.mediating)
+    policy.require_act(actor, case, Act.record_session)
     session = MediationSession(
         case=case,
         starts_at=starts_at,
@@ -70,8 +65,7 @@ def draft_agreement(
     case: Case, *, actor: User, terms: str, amount: Decimal, due_date: date | None
 ) -> Agreement:
     """Write or rewrite the agreement; a rewrite needs both parties to sign again."""
-    policy.require_case_permission(actor, case, "draft_agreement")
-    _require_state(case, CaseState.mediating)
+    policy.require_act(actor, case, Act.draft_agreement)
     agreement = case.agreement or Agreement(case=case)
     agreement.terms, agreement.amount, agreement.due_date = terms, amount, due_date
     agreement.drafted_by_id, agreement.drafted_at = actor.id, utcnow()
@@ -85,26 +79,21 @@ def draft_agreement(
 
 def sign_agreement(case: Case, *, actor: User) -> None:
     """The applicant or the employer confirms the agreement online."""
-    permissions = policy.case_permissions(actor, case)
-    if not permissions & {"sign_as_applicant", "sign_as_respondent"}:
-        raise NotPermitted("sign")
-    _require_state(case, CaseState.mediating)
-    if case.agreement is None:
+    if policy.is_party(actor, case) and case.state == CaseState.mediating and not case.agreement:
         raise Refused("agreement_missing")
-    now = utcnow()
-    if "sign_as_applicant" in permissions:
-        case.agreement.applicant_signed_at = case.agreement.applicant_signed_at or now
-    if "sign_as_respondent" in permissions:
-        case.agreement.respondent_signed_at = case.agreement.respondent_signed_at or now
+    policy.require_act(actor, case, Act.sign)
+    if policy.is_applicant(actor, case):
+        case.agreement.applicant_signed_at = utcnow()
+    else:
+        case.agreement.respondent_signed_at = utcnow()
     audit.record_case_event(case, "agreement_signed", actor=actor)
 
 
 def record_paper_signatures(case: Case, *, actor: User) -> None:
     """The mediator records that both parties signed the printed agreement."""
-    policy.require_case_permission(actor, case, "record_paper_signatures")
-    _require_state(case, CaseState.mediating)
-    if case.agreement is None:
+    if case.state == CaseState.mediating and case.agreement is None:
         raise Refused("agreement_missing")
+    policy.require_act(actor, case, Act.record_paper_signatures)
     now = utcnow()
     case.agreement.applicant_signed_at = case.agreement.applicant_signed_at or now
     case.agreement.respondent_signed_at = case.agreement.respondent_signed_at or now
@@ -114,8 +103,7 @@ def record_paper_signatures(case: Case, *, actor: User) -> None:
 
 def respond_to_request(case: Case, *, actor: User, consent: bool, note: str = "") -> None:
     """The employer agrees or refuses to take part in mediation."""
-    policy.require_case_permission(actor, case, "respond")
-    _require_state(case, CaseState.applied, CaseState.accepted)
+    policy.require_act(actor, case, Act.respond)
     case.respondent_consent = consent
     audit.record_case_event(
         case, "respondent_agreed" if consent else "respondent_refused", actor=actor, note=note
@@ -129,18 +117,23 @@ def evidence_count(case: Case, party: EvidenceParty) -> int:
 
 
 def evidence_party(actor: User, case: Case) -> EvidenceParty:
-    permissions = policy.case_permissions(actor, case)
-    if "upload_evidence" not in permissions:
-        raise NotPermitted("upload_evidence")
-    return EvidenceParty.respondent if "respond" in permissions else EvidenceParty.applicant
+    """Whose evidence an upload is: the employer's, or the applicant's (papers handed in at the
+    counter count as the applicant's)."""
+    return (
+        EvidenceParty.respondent if policy.is_respondent(actor, case) else EvidenceParty.applicant
+    )
+
+
+def evidence_room(case: Case, actor: User) -> int:
+    """How many more files ``actor``'s side may add to the case."""
+    return MAX_EVIDENCE_PER_PARTY - evidence_count(case, evidence_party(actor, case))
 
 
 def add_evidence(case: Case, *, actor: User, stored) -> Evidence:
     """Attach an already stored and checked file (see mediation.uploads)."""
+    policy.require_act(actor, case, Act.upload_evidence)
     party = evidence_party(actor, case)
-    if not case.is_open:
-        raise Refused("not_allowed_in_state")
-    if evidence_count(case, party) >= MAX_EVIDENCE_PER_PARTY:
+    if evidence_room(case, actor) < 1:
         raise Refused("too_much_evidence")
     evidence = Evidence(
         case=case,
@@ -164,6 +157,6 @@ def add_evidence(case: Case, *, actor: User, stored) -> Evidence:
 
 def reveal_identity(case: Case, *, actor: User) -> str:
     """The applicant's full ID number, for staff who need it; every look is audited."""
-    policy.require_case_permission(actor, case, "view_identity")
+    policy.require_act(actor, case, Act.view_identity)
     audit.record_case_event(case, "identity_viewed", actor=actor)
     return case.applicant_id_number

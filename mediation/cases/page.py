@@ -12,14 +12,16 @@ from sqlalchemy.orm import joinedload
 from mediation import policy
 from mediation.cases import forms, ratings
 from mediation.cases.payment import payment_order_applies
+from mediation.cases.triggers import CaseAction, available
 from mediation.core import clocks
 from mediation.core.calendar import work_calendar
+from mediation.core.schema_forms import SchemaForm
 from mediation.court.confirmations import confirmation_deadline
 from mediation.extensions import db
 from mediation.localtime import local_today
-from mediation.models import AuditEvent, Case, CaseDocument, Organization, OrgKind, User
+from mediation.models import AuditEvent, Case, CaseDocument, User
 from workflows import deadlines
-from workflows.case import CaseState, CaseWorkflow, Outcome, Tier
+from workflows.case import CaseState, Outcome
 
 STEPS = (
     (CaseState.applied, _l("Apply")),
@@ -55,31 +57,6 @@ NEXT_STEP = {
     CaseState.archived: _l("The file is archived and can no longer be changed."),
 }
 
-# Triggers that take a form; the rest are a single button.
-ACTION_FORMS = {
-    "accept": forms.AcceptForm,
-    "decline": forms.ReasonForm,
-    "fail": forms.ReasonForm,
-    "withdraw": forms.ReasonForm,
-    "return": forms.ReasonForm,
-    "escalate": forms.EscalateForm,
-    "extend": forms.ExtendForm,
-    "archive": forms.ArchiveForm,
-}
-
-ACTION_TITLES = {
-    "accept": _l("Accept the case"),
-    "decline": _l("Do not accept"),
-    "mediate": _l("Start mediation"),
-    "extend": _l("Extend the mediation period"),
-    "settle": _l("Close as settled"),
-    "fail": _l("Close as failed"),
-    "escalate": _l("Transfer to a higher tier"),
-    "return": _l("Return to the sending organisation"),
-    "withdraw": _l("Withdraw the application"),
-    "archive": _l("Archive the file"),
-}
-
 
 @dataclass(frozen=True)
 class Step:
@@ -96,6 +73,12 @@ def tracker(case: Case) -> list[Step]:
     ]
 
 
+DEADLINE_LABELS = {
+    CaseState.applied: _l("Decision on acceptance due"),
+    CaseState.mediating: _l("Mediation period ends"),
+}
+
+
 @dataclass(frozen=True)
 class Deadline:
     label: str
@@ -106,12 +89,10 @@ class Deadline:
 
 
 def current_deadline(case: Case) -> Deadline | None:
-    if case.state == CaseState.applied:
-        label, due = _l("Decision on acceptance due"), case.acceptance_deadline
-    elif case.state == CaseState.mediating and case.mediation_deadline:
-        label, due = _l("Mediation period ends"), case.mediation_deadline
-    else:
+    due = case.current_deadline
+    if due is None:
         return None
+    label = DEADLINE_LABELS[CaseState(case.state)]
     today = local_today()
     return Deadline(
         label=label,
@@ -128,38 +109,20 @@ def next_step(case: Case) -> str:
     return str(NEXT_STEP[state]) % {"date": format_date(due, "medium") if due else ""}
 
 
-def transfer_targets(case: Case) -> list[Organization]:
-    """Organisations of a higher tier that may receive the case."""
-    higher = [OrgKind(t.value) for t in Tier if t > Tier(case.tier)]
-    return list(
-        db.session.scalars(
-            select(Organization)
-            .where(Organization.kind.in_(higher), Organization.active.is_(True))
-            .order_by(Organization.kind, Organization.name)
+def action_forms(
+    case: Case, user: User, sent: tuple[str, dict, dict] | None = None
+) -> list[tuple[CaseAction, SchemaForm]]:
+    """A form for every trigger this user may fire on this case now; ``sent`` is the trigger,
+    the form data and the problems of a submission to show again."""
+    forms_shown = []
+    for action in available(user, case):
+        data, errors = (sent[1], sent[2]) if sent and sent[0] == action.name else ({}, {})
+        choices = {name: options(case) for name, options in action.choices.items()}
+        form = SchemaForm(
+            action.body, prefix=action.name, sent=data, errors=errors, choices=choices
         )
-    )
-
-
-def action_form(case: Case, trigger: str, *, bound: bool):
-    """The form of ``trigger``: bound to the request being handled, or empty for display."""
-    form_class = ACTION_FORMS.get(trigger, forms.ButtonForm)
-    # Several action forms share a page: the prefix keeps their field ids (and labels) apart.
-    form = form_class(prefix=trigger) if bound else form_class(formdata=None, prefix=trigger)
-    if trigger == "escalate":
-        form.organization_id.choices = [("", _l("The next tier (default)"))] + [
-            (str(org.id), f"{org.name} ({org.kind.title})") for org in transfer_targets(case)
-        ]
-    return form
-
-
-def action_forms(case: Case, user: User, bound: dict | None = None) -> dict[str, object]:
-    """One form for every trigger this user may fire on this case now."""
-    permitted = policy.case_permissions(user, case)
-    available = [t.value for t in CaseWorkflow(case).available_triggers() if t.value in permitted]
-    return {
-        trigger: (bound or {}).get(trigger) or action_form(case, trigger, bound=False)
-        for trigger in available
-    }
+        forms_shown.append((action, form))
+    return forms_shown
 
 
 def timeline(case: Case, user: User) -> list[AuditEvent]:
@@ -219,12 +182,7 @@ def arbitration_advice(case: Case) -> ArbitrationAdvice | None:
         Outcome.unresolved,
         Outcome.declined,
     )
-    timed_out = (
-        case.state == CaseState.mediating
-        and case.mediation_deadline is not None
-        and case.mediation_deadline < local_today()
-    )
-    if not (failed or timed_out):
+    if not (failed or policy.mediation_timed_out(case)):
         return None
     apply_by = clocks.arbitration_apply_by(case)
     district = case.employer.region.district.name
@@ -250,18 +208,17 @@ def documents(case: Case) -> list[CaseDocument]:
     )
 
 
-def page_context(case: Case, bound: dict | None = None) -> dict:
-    permissions = policy.case_permissions(current_user, case)
+def page_context(case: Case, bound: dict | None = None, sent: tuple | None = None) -> dict:
     events = timeline(case, current_user)
     return {
         "case": case,
-        "permissions": permissions,
+        # What the person may do besides the triggers; a misspelt act fails loudly.
+        "may": lambda act: policy.may_act(current_user, case, act),
         "steps": tracker(case),
         "deadline": current_deadline(case),
         "next_step": next_step(case),
         "routing_reason": ROUTING_REASONS.get(case.routing_reason, case.routing_reason),
-        "actions": action_forms(case, current_user, bound),
-        "action_titles": ACTION_TITLES,
+        "actions": action_forms(case, current_user, sent),
         "events": events,
         "path": tier_path(events),
         "arbitration": arbitration_advice(case),

@@ -4,17 +4,16 @@ from sqlalchemy import select
 
 from mediation import policy
 from mediation.core import audit
-from mediation.core.errors import NotPermitted, Refused
+from mediation.core.errors import Refused
 from mediation.extensions import db
 from mediation.models import Case, EvidenceParty, Rating, User
-from workflows.case import CaseState
+from mediation.policy import Act
 
 
 def party_of(actor: User, case: Case) -> EvidenceParty | None:
-    permissions = policy.case_permissions(actor, case)
-    if "sign_as_applicant" in permissions:
+    if policy.is_applicant(actor, case):
         return EvidenceParty.applicant
-    if "sign_as_respondent" in permissions:
+    if policy.is_respondent(actor, case):
         return EvidenceParty.respondent
     return None
 
@@ -24,11 +23,8 @@ def rating_of(case: Case, party: EvidenceParty) -> Rating | None:
 
 
 def rate(case: Case, *, actor: User, score: int, comment: str = "") -> Rating:
+    policy.require_act(actor, case, Act.rate)
     party = party_of(actor, case)
-    if party is None:
-        raise NotPermitted("rate")
-    if case.state not in (CaseState.closed, CaseState.archived):
-        raise Refused("not_allowed_in_state")
     if rating_of(case, party) is not None:
         raise Refused("already_rated")
     rating = Rating(

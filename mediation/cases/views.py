@@ -1,57 +1,49 @@
 """The case page and what people do on it. Each view: load (404 unless visible), check the
-policy (403), validate the form, call one service, redirect."""
+policy (403), validate, call one operation, redirect. Refusals and input problems raised by the
+operations are answered by the blueprint's handlers (``mediation.core.answers``)."""
 
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from mediation import policy
 from mediation.cases import casework, forms, ratings
 from mediation.cases.intake import evidence_dir
-from mediation.cases.operations import GuardFailed, IllegalTransition, claim, fire
-from mediation.cases.page import ACTION_TITLES, action_form, page_context
-from mediation.core.errors import NotPermitted, Refused
+from mediation.cases.loading import load_case, load_evidence
+from mediation.cases.operations import case_action, claim, fire, require_trigger
+from mediation.cases.page import page_context
+from mediation.core.errors import Refused
+from mediation.core.schemas import form_data
 from mediation.court import confirmations
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI
-from mediation.messages import guard_message, refusal_message
-from mediation.models import Case, ConfirmationStatus, Evidence, SessionMode
+from mediation.messages import refusal_message
+from mediation.models import Case, ConfirmationStatus, SessionMode
+from mediation.policy import Act
 from mediation.uploads import UploadRejected, attachment_response, delete_stored, store_upload
-from workflows.case import CaseTrigger
 
 
-def load_case(case_id: int) -> Case:
-    """The case, if this user may see it; otherwise 404, whether or not it exists."""
-    case = db.session.scalar(
-        select(Case)
-        .options(selectinload(Case.claims), selectinload(Case.category_rows))
-        .where(Case.id == case_id, policy.visible_cases(current_user))
-    )
-    if case is None:
-        abort(404)
-    return case
-
-
-def _page(case: Case, bound: dict | None = None, status: int = 200):
-    return render_template("cases/show.html", **page_context(case, bound)), status
+def _page(case: Case, bound: dict | None = None, status: int = 200, sent: tuple | None = None):
+    return render_template("cases/show.html", **page_context(case, bound, sent)), status
 
 
 def _back(case: Case, anchor: str | None = None):
     return redirect(url_for("cases.show", case_id=case.id, _anchor=anchor))
 
 
-def _require(case: Case, action: str) -> None:
-    if action not in policy.case_permissions(current_user, case):
-        abort(403)
+def back_to_case() -> str:
+    """Where a refused action returns: the case page it was taken on."""
+    return url_for("cases.show", case_id=request.view_args["case_id"])
 
 
-def _refused(case: Case, code: str):
-    flash(refusal_message(code), "error")
-    return _back(case)
+def invalid_action(errors: dict[str, list]):
+    """The case page again, the trigger's form as sent, every problem beside its field."""
+    case = load_case(request.view_args["case_id"])
+    return _page(case, status=422, sent=(request.view_args.get("trigger"), request.form, errors))
 
 
 def show(case_id: int):
@@ -76,155 +68,100 @@ def company():
     return _list(Case.employer_id == current_user.employer_id, _("Disputes against the company"))
 
 
-def _trigger_data(trigger: str, form) -> dict:
-    match trigger:
-        case "accept":
-            return {"respondent_consent": form.respondent_consent.data}
-        case "decline" | "fail" | "withdraw" | "return":
-            return {"reason": form.reason.data}
-        case "escalate":
-            return {"reason": form.reason.data, "organization_id": form.organization_id.data}
-        case "extend":
-            return {
-                "days": form.days.data,
-                "applicant_consent": form.applicant_consent.data,
-                "respondent_consent": form.respondent_consent.data,
-            }
-        case "archive":
-            return {"checklist_complete": form.checklist_complete}
-    return {}
-
-
 def act(case_id: int, trigger: str):
     case = load_case(case_id)
-    if trigger not in {t.value for t in CaseTrigger} or trigger == CaseTrigger.apply:
-        abort(404)
-    if trigger not in policy.case_permissions(current_user, case):
-        if current_user.is_staff and case.organization_id != current_user.organization_id:
-            # Typically a second submit of a transfer: say so rather than "forbidden".
-            return _refused(case, "moved_on")
-        abort(403)
-    form = action_form(case, trigger, bound=True)
-    if not form.validate_on_submit():
-        return _page(case, {trigger: form}, 422)
-    try:
-        fire(case, trigger, actor=current_user, **_trigger_data(trigger, form))
-    except (IllegalTransition, Refused) as error:
-        return _refused(case, error.code)
-    except GuardFailed as error:
-        for problem in error.problems:
-            field = getattr(form, problem.field, None)
-            if field is None:
-                flash(guard_message(problem.code), "error")
-            else:
-                field.errors = [*field.errors, guard_message(problem.code)]
-        return _page(case, {trigger: form}, 422)
-    flash(_("Done: %(action)s.", action=ACTION_TITLES[trigger]), "success")
+    action = case_action(trigger)
+    if current_user.is_staff and case.organization_id != current_user.organization_id:
+        # Typically a second submit of a transfer: say so rather than "forbidden".
+        raise Refused("moved_on")
+    require_trigger(current_user, case, action)
+    fire(
+        case,
+        trigger,
+        actor=current_user,
+        strict=False,
+        **form_data(action.body, request.form, prefix=trigger),
+    )
+    flash(_("Done: %(action)s.", action=action.title), "success")
     return _back(case)
 
 
 def claim_case(case_id: int):
     case = load_case(case_id)
-    _require(case, "claim")
-    if forms.ButtonForm().validate_on_submit():
-        try:
-            claim(case, actor=current_user)
-        except Refused as error:
-            return _refused(case, error.code)
-        flash(_("The case is now in your worklist."), "success")
+    policy.require_act(current_user, case, Act.claim)
+    claim(case, actor=current_user)
+    flash(_("The case is now in your worklist."), "success")
     return _back(case)
 
 
 def respond(case_id: int):
     case = load_case(case_id)
-    _require(case, "respond")
+    policy.require_act(current_user, case, Act.respond)
     form = forms.RespondForm()
     if not form.validate_on_submit():
         return _page(case, {"respond": form}, 422)
-    try:
-        casework.respond_to_request(
-            case, actor=current_user, consent=form.answer.data == "agree", note=form.note.data
-        )
-    except Refused as error:
-        return _refused(case, error.code)
+    casework.respond_to_request(
+        case, actor=current_user, consent=form.answer.data == "agree", note=form.note.data
+    )
     flash(_("Your answer was recorded."), "success")
     return _back(case)
 
 
 def add_session(case_id: int):
     case = load_case(case_id)
-    _require(case, "record_session")
+    policy.require_act(current_user, case, Act.record_session)
     form = forms.SessionForm()
     if not form.validate_on_submit():
         return _page(case, {"session": form}, 422)
-    starts_at = datetime.combine(form.date.data, form.time.data, tzinfo=SHANGHAI)
-    try:
-        casework.record_session(
-            case,
-            actor=current_user,
-            starts_at=starts_at,
-            mode=SessionMode(form.mode.data),
-            location=form.location.data,
-            attendees=form.attendees.data,
-            minutes=form.minutes.data,
-        )
-    except Refused as error:
-        return _refused(case, error.code)
+    casework.record_session(
+        case,
+        actor=current_user,
+        starts_at=datetime.combine(form.date.data, form.time.data, tzinfo=SHANGHAI),
+        mode=SessionMode(form.mode.data),
+        location=form.location.data,
+        attendees=form.attendees.data,
+        minutes=form.minutes.data,
+    )
     flash(_("The session was recorded."), "success")
     return _back(case, "sessions")
 
 
 def draft_agreement(case_id: int):
     case = load_case(case_id)
-    _require(case, "draft_agreement")
+    policy.require_act(current_user, case, Act.draft_agreement)
     form = forms.AgreementForm()
     if not form.validate_on_submit():
         return _page(case, {"agreement": form}, 422)
-    try:
-        casework.draft_agreement(
-            case,
-            actor=current_user,
-            terms=form.terms.data,
-            amount=form.amount.amount,
-            due_date=form.due_date.data,
-        )
-    except Refused as error:
-        return _refused(case, error.code)
+    casework.draft_agreement(
+        case,
+        actor=current_user,
+        terms=form.terms.data,
+        amount=form.amount.amount,
+        due_date=form.due_date.data,
+    )
     flash(_("The agreement is ready for both parties to sign."), "success")
     return _back(case, "agreement")
 
 
 def sign_agreement(case_id: int):
     case = load_case(case_id)
-    if not policy.case_permissions(current_user, case) & {
-        "sign_as_applicant",
-        "sign_as_respondent",
-    }:
-        abort(403)
-    if forms.ButtonForm().validate_on_submit():
-        try:
-            casework.sign_agreement(case, actor=current_user)
-        except Refused as error:
-            return _refused(case, error.code)
-        flash(_("You signed the agreement."), "success")
+    policy.require_act(current_user, case, Act.sign)
+    casework.sign_agreement(case, actor=current_user)
+    flash(_("You signed the agreement."), "success")
     return _back(case, "agreement")
 
 
 def paper_signatures(case_id: int):
     case = load_case(case_id)
-    _require(case, "record_paper_signatures")
-    if forms.ButtonForm().validate_on_submit():
-        try:
-            casework.record_paper_signatures(case, actor=current_user)
-        except Refused as error:
-            return _refused(case, error.code)
-        flash(_("Both signatures on paper were recorded."), "success")
+    policy.require_act(current_user, case, Act.record_paper_signatures)
+    casework.record_paper_signatures(case, actor=current_user)
+    flash(_("Both signatures on paper were recorded."), "success")
     return _back(case, "agreement")
 
 
 def upload_evidence(case_id: int):
     case = load_case(case_id)
-    _require(case, "upload_evidence")
+    policy.require_act(current_user, case, Act.upload_evidence)
     form = forms.EvidenceForm()
     if not form.validate_on_submit():
         return _page(case, {"evidence": form}, 422)
@@ -237,12 +174,11 @@ def upload_evidence(case_id: int):
         except UploadRejected as error:
             form.file.errors = [*form.file.errors, f"{upload.filename}: {error.message}"]
             continue
-        try:
-            casework.add_evidence(case, actor=current_user, stored=stored)
-        except Refused as error:
+        if casework.evidence_room(case, current_user) < 1:
             delete_stored(evidence_dir(), stored.stored_name)
-            form.file.errors = [*form.file.errors, refusal_message(error.code)]
+            form.file.errors = [*form.file.errors, refusal_message("too_much_evidence")]
             break
+        casework.add_evidence(case, actor=current_user, stored=stored)
         added += 1
     if form.file.errors:
         # Files that passed are kept (a 200 commits them); the others are named by the field.
@@ -254,50 +190,33 @@ def upload_evidence(case_id: int):
 
 def download_evidence(case_id: int, evidence_id: int):
     case = load_case(case_id)
-    evidence = db.session.scalar(
-        select(Evidence).where(Evidence.id == evidence_id, Evidence.case_id == case.id)
-    )
-    if evidence is None:
-        abort(404)
-    return attachment_response(evidence_dir(), evidence)
+    return attachment_response(evidence_dir(), load_evidence(case, evidence_id))
 
 
 def reveal_identity(case_id: int):
     case = load_case(case_id)
-    _require(case, "view_identity")
-    if not forms.ButtonForm().validate_on_submit():
-        return _back(case)
+    policy.require_act(current_user, case, Act.view_identity)
     id_number = casework.reveal_identity(case, actor=current_user)
     return render_template("cases/identity.html", case=case, id_number=id_number)
 
 
 def request_confirmation(case_id: int):
     case = load_case(case_id)
-    _require(case, "request_confirmation")
-    if forms.ButtonForm().validate_on_submit():
-        try:
-            confirmation = confirmations.request_confirmation(case, actor=current_user)
-        except Refused as error:
-            return _refused(case, error.code)
-        if confirmation.status is ConfirmationStatus.requested:
-            flash(_("Both parties have asked; the court will review the agreement."), "success")
-        else:
-            flash(_("Your request is recorded; the other party must ask too."), "success")
+    policy.require_act(current_user, case, Act.request_confirmation)
+    confirmation = confirmations.request_confirmation(case, actor=current_user)
+    if confirmation.status is ConfirmationStatus.requested:
+        flash(_("Both parties have asked; the court will review the agreement."), "success")
+    else:
+        flash(_("Your request is recorded; the other party must ask too."), "success")
     return _back(case, "confirmation")
 
 
 def rate(case_id: int):
     case = load_case(case_id)
+    policy.require_act(current_user, case, Act.rate)
     form = forms.RatingForm()
     if not form.validate_on_submit():
         return _page(case, {"rating": form}, 422)
-    try:
-        ratings.rate(
-            case, actor=current_user, score=form.score.data, comment=form.comment.data or ""
-        )
-    except NotPermitted:
-        abort(403)
-    except Refused as error:
-        return _refused(case, error.code)
+    ratings.rate(case, actor=current_user, score=form.score.data, comment=form.comment.data or "")
     flash(_("Thank you for your rating."), "success")
     return _back(case, "rating")

@@ -1,7 +1,8 @@
 """The domain errors every feature raises, mapped to answers once per blueprint.
 
-``NotPermitted`` (403) and ``Refused`` (409) come from the operations; the workflow errors
-(``IllegalTransition`` 409, ``GuardFailed`` 422) from ``workflows``. Views hold no
+``NotPermitted`` (403), ``Refused`` (409) and ``Invalid`` (422) come from the operations and
+the schemas; the workflow errors (``IllegalTransition`` 409, ``GuardFailed`` 422) from
+``workflows``. Views hold no
 ``try/except`` for them: ``mediation.core.answers`` turns each into a page message or a JSON
 error.
 """
@@ -16,12 +17,20 @@ class NotPermitted(Exception):
 
 
 class Refused(Exception):
-    """An action cannot be done now; ``code`` says why (HTTP 409). ``anchor`` is the part of
-    the page the action belongs to, for the page that explains the refusal."""
+    """An action cannot be done now; ``code`` says why (HTTP 409)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+class Invalid(Exception):
+    """Input that cannot be used (HTTP 422): ``errors`` maps each field path to its messages,
+    every problem of the submission at once."""
+
+    def __init__(self, errors: dict[str, list]) -> None:
+        super().__init__(errors)
+        self.errors = errors
 
 
 def flush_or_refuse() -> None:

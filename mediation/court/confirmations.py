@@ -3,10 +3,12 @@ within 30 days of it taking effect (人民调解法 第三十三条); a court li
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from mediation import policy
 from mediation.core import audit
 from mediation.core.calendar import work_calendar
-from mediation.core.errors import Refused
+from mediation.core.errors import Invalid, Refused
 from mediation.core.notifications import notify
 from mediation.core.recipients import representatives_of, staff_of
 from mediation.core.routing import DatabaseDirectory
@@ -20,6 +22,7 @@ from mediation.models import (
     User,
 )
 from mediation.models.types import utcnow
+from mediation.policy import Act
 from workflows import deadlines
 from workflows.case import CaseState, Outcome
 
@@ -47,7 +50,7 @@ def confirmation_deadline(case: Case) -> date | None:
 
 
 def request_confirmation(case: Case, *, actor: User) -> JudicialConfirmation:
-    policy.require_case_permission(actor, case, "request_confirmation")
+    policy.require_act(actor, case, Act.request_confirmation)
     due = confirmation_deadline(case)
     if case.state not in (CaseState.closed, CaseState.archived) or due is None:
         raise Refused("not_allowed_in_state")
@@ -66,7 +69,7 @@ def request_confirmation(case: Case, *, actor: User) -> JudicialConfirmation:
     elif confirmation.status not in (ConfirmationStatus.awaiting_parties,):
         raise Refused("already_requested")
     now = utcnow()
-    if "sign_as_applicant" in policy.case_permissions(actor, case):
+    if policy.is_applicant(actor, case):
         confirmation.applicant_requested_at = confirmation.applicant_requested_at or now
     else:
         confirmation.respondent_requested_at = confirmation.respondent_requested_at or now
@@ -83,12 +86,12 @@ def request_confirmation(case: Case, *, actor: User) -> JudicialConfirmation:
 
 
 def decide_confirmation(case: Case, *, actor: User, confirm: bool, reason: str = "") -> None:
-    policy.require_case_permission(actor, case, "decide_confirmation")
+    policy.require_act(actor, case, Act.decide_confirmation)
     confirmation = case.confirmation
     if confirmation.status is not ConfirmationStatus.requested:
         raise Refused("not_allowed_in_state")
     if not confirm and not reason.strip():
-        raise Refused("reason_required")
+        raise Invalid({"reason": [_l("Please write why the court does not confirm it.")]})
     confirmation.status = ConfirmationStatus.confirmed if confirm else ConfirmationStatus.refused
     confirmation.decided_at = utcnow()
     confirmation.decided_by_id = actor.id

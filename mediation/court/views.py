@@ -1,7 +1,7 @@
 """The court liaison's desk: transfers into pre-litigation mediation, with their packet, and
 agreements both parties asked the court to confirm."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,13 +9,12 @@ from sqlalchemy.orm import joinedload
 
 from mediation import policy
 from mediation.cases import forms
+from mediation.cases.loading import load_case
 from mediation.cases.page import page_context
-from mediation.cases.views import load_case
-from mediation.core.errors import Refused
 from mediation.court import confirmations
 from mediation.extensions import db
-from mediation.messages import refusal_message
 from mediation.models import Case, ConfirmationStatus, JudicialConfirmation
+from mediation.policy import Act
 from workflows.case import CaseState
 
 
@@ -49,20 +48,15 @@ def packet(case_id: int):
 
 def decide(case_id: int):
     case = load_case(case_id)
-    if "decide_confirmation" not in policy.case_permissions(current_user, case):
-        abort(403)
+    policy.require_act(current_user, case, Act.decide_confirmation)
     form = forms.ConfirmationDecisionForm()
     if not form.validate_on_submit():
         return render_template("court/packet.html", **page_context(case, {"decision": form})), 422
-    try:
-        confirmations.decide_confirmation(
-            case,
-            actor=current_user,
-            confirm=form.decision.data == "confirm",
-            reason=form.reason.data or "",
-        )
-    except Refused as error:
-        form.reason.errors.append(refusal_message(error.code))
-        return render_template("court/packet.html", **page_context(case, {"decision": form})), 422
+    confirmations.decide_confirmation(
+        case,
+        actor=current_user,
+        confirm=form.decision.data == "confirm",
+        reason=form.reason.data or "",
+    )
     flash(_("The decision was recorded and both parties are told."), "success")
     return redirect(url_for("court.queue"))

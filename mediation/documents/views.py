@@ -3,7 +3,7 @@
 from flask import Response, abort, render_template, request
 from sqlalchemy import select
 
-from mediation.cases.views import load_case
+from mediation.cases.loading import load_case
 from mediation.documents.builders import build
 from mediation.documents.issuing import find_by_code
 from mediation.documents.pdf import render_pdf

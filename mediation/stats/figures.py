@@ -226,7 +226,6 @@ def _forget_touched_cases(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
-
 _HOOKS = (
     ("after_flush", _note_touched_cases),
     ("before_commit", _recount_touched_cases),

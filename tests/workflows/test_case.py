@@ -61,7 +61,11 @@ VALID_FACTS = {
     "escalate": REASON,
     "return": REASON,
     "withdraw": REASON,
-    "archive": {"checklist_complete": True},
+    "archive": {
+        "minutes_on_file": True,
+        "closing_document_on_file": True,
+        "evidence_on_file": True,
+    },
 }
 
 # (state, trigger) → the attributes that differ afterwards. Every pair not listed is illegal.
@@ -232,12 +236,21 @@ GUARD_FAILURES = [
         {"applicant_consent": ["applicant_consent_required"]},
     ),
     ("mediating", "escalate", {"reason": "x", "to_tier": "village"}, {"to_tier": ["invalid_tier"]}),
-    ("closed", "archive", {}, {"checklist_complete": ["checklist_incomplete"]}),
     (
         "closed",
         "archive",
-        {"checklist_complete": False},
-        {"checklist_complete": ["checklist_incomplete"]},
+        {},
+        {
+            "minutes_on_file": ["minutes_missing"],
+            "closing_document_on_file": ["closing_document_missing"],
+            "evidence_on_file": ["evidence_missing"],
+        },
+    ),
+    (
+        "closed",
+        "archive",
+        {"minutes_on_file": True, "closing_document_on_file": False, "evidence_on_file": True},
+        {"closing_document_on_file": ["closing_document_missing"]},
     ),
 ]
 

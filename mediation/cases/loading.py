@@ -1,0 +1,32 @@
+"""Loading a case for a request: one loader that 404s what the user may not see."""
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from mediation import policy
+from mediation.extensions import db
+from mediation.models import Case, Evidence
+
+
+def load_case(case_id: int) -> Case:
+    """The case, if this user may see it; otherwise 404, whether or not it exists."""
+    case = db.session.scalar(
+        select(Case)
+        .options(selectinload(Case.claims), selectinload(Case.category_rows))
+        .where(Case.id == case_id, policy.visible_cases(current_user))
+    )
+    if case is None:
+        abort(404)
+    return case
+
+
+def load_evidence(case: Case, evidence_id: int) -> Evidence:
+    """One evidence item of a case already loaded; 404 for an item of another case."""
+    evidence = db.session.scalar(
+        select(Evidence).where(Evidence.id == evidence_id, Evidence.case_id == case.id)
+    )
+    if evidence is None:
+        abort(404)
+    return evidence

@@ -1,0 +1,506 @@
+"""Every case trigger, declared once: who may fire it, the body it takes, what it writes and
+says, and what the pages, the API and the OpenAPI document show for it.
+
+The transition and its guards are the workflow's (``workflows.case``); everything the
+application adds is one :class:`CaseAction` here. ``cases.operations.fire`` runs any of them;
+the case page's buttons and forms, the API's ``available_triggers`` and trigger routes, and the
+OpenAPI document are derived from ``CASE_ACTIONS``, so a new trigger is its workflow rule, one
+declaration below and its tests.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Annotated, Any
+
+from flask_babel import lazy_gettext as _l
+from pydantic import Field
+from sqlalchemy import exists, select
+
+from mediation import policy
+from mediation.cases.intake import evidence_dir
+from mediation.core import clocks
+from mediation.core.notifications import notify
+from mediation.core.recipients import representatives_of, staff_of
+from mediation.core.routing import DatabaseDirectory
+from mediation.core.schemas import Body, Label
+from mediation.extensions import db
+from mediation.localtime import SHANGHAI, local_today
+from mediation.messages import EVENT_TITLES
+from mediation.models import (
+    AuditEvent,
+    Case,
+    CaseDocument,
+    DocumentKind,
+    Organization,
+    OrgKind,
+    User,
+)
+from mediation.models.types import utcnow
+from workflows.case import (
+    ARCHIVE_CHECKLIST,
+    MAX_EXTENSION_DAYS,
+    CaseTransition,
+    CaseTrigger,
+    CaseWorkflow,
+    Outcome,
+    Tier,
+)
+
+# Bodies: the shape of what each trigger takes. The rules on the values (a reason is needed,
+# 1 to 15 days) are the workflow's guards, reported by field in the same answer.
+
+REASON = Annotated[
+    str | None,
+    Field(max_length=2000, description="Why; required."),
+    Label(_l("Reason"), widget="textarea"),
+]
+
+
+class NoBody(Body):
+    """The trigger takes no data: ``{}``."""
+
+
+class ReasonBody(Body):
+    reason: REASON = None
+
+
+class AcceptBody(Body):
+    respondent_consent: Annotated[
+        bool,
+        Field(description="The employer agreed to mediation (online or as staff recorded it)."),
+        Label(_l("The employer has agreed to mediation")),
+    ] = False
+
+
+class ExtendBody(Body):
+    days: Annotated[
+        int | None,
+        Field(description=f"1 to {MAX_EXTENSION_DAYS}; the period is extended once."),
+        Label(_l("Extend by how many days")),
+    ] = None
+    applicant_consent: Annotated[bool, Label(_l("The applicant agreed to the extension"))] = False
+    respondent_consent: Annotated[bool, Label(_l("The employer agreed to the extension"))] = False
+
+
+class EscalateBody(Body):
+    reason: REASON = None
+    organization_id: Annotated[
+        int | None,
+        Field(description="The receiving organisation; default: the next tier's."),
+        Label(_l("Transfer to"), widget="select"),
+    ] = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a trigger's effects and notices work from."""
+
+    actor: User
+    body: Body
+    sender: Organization  # the organisation that held the case before the trigger
+    target: Organization | None  # where a transfer goes
+    transition: CaseTransition | None = None
+
+
+def _nothing(case: Case, change: Change) -> None:
+    return None
+
+
+def _no_facts(case: Case, change: Change) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """One case trigger as the application knows it."""
+
+    trigger: CaseTrigger
+    title: Any  # the button and the form's heading
+    event_title: Any  # the case timeline's line
+    may: Callable[[User, Case], bool]  # who may fire it (the workflow decides when)
+    body: type[Body] = NoBody
+    facts: Callable[[Case, Change], dict[str, Any]] = _no_facts
+    effect: Callable[[Case, Change], None] = _nothing  # what it writes besides the workflow's
+    notify: Callable[[Case, Change], None] = _nothing
+    document: DocumentKind | None = None  # issued when it fires
+    warning: bool = False  # the button warns: the step ends or gives up the mediation
+    # Input problems only the application can see: body → field → messages.
+    check: Callable[[Case, Body], dict[str, list]] = lambda case, body: {}
+    target: Callable[[Case, Body], Organization | None] = lambda case, body: None
+    # The form's choices for a field, by the case: field → [(value, label)].
+    choices: Mapping[str, Callable[[Case], list[tuple[str, str]]]] = field(default_factory=dict)
+    # A workflow fact reported on another field of the body (to_tier → organization_id).
+    field_of: Mapping[str, str] = field(default_factory=dict)
+    # What the form shows above the button: case → [(text, done)].
+    checklist: Callable[[Case], list[tuple[Any, bool]]] | None = None
+
+    @property
+    def name(self) -> str:
+        """The public name, as in URLs and the API (``return``)."""
+        return self.trigger.value
+
+
+# Who receives what.
+
+
+def _parties(case: Case) -> list[User | None]:
+    return [case.applicant, *representatives_of(case.employer)]
+
+
+def _tell_parties(kind: str, **params: Callable[[Case, Change], Any]):
+    def tell(case: Case, change: Change) -> None:
+        notify(
+            _parties(case), kind, case, **{k: value(case, change) for k, value in params.items()}
+        )
+
+    return tell
+
+
+def _reason(case: Case, change: Change) -> str:
+    return getattr(change.body, "reason", None) or ""
+
+
+# Effects.
+
+
+def _accepted(case: Case, change: Change) -> None:
+    case.accepted_at = utcnow()
+    case.respondent_consent = True
+
+
+def _mediation_started(case: Case, change: Change) -> None:
+    now = utcnow()
+    case.mediator = case.mediator or change.actor
+    case.mediation_started_at = now
+    clocks.start_mediation_clock(case, (case.accepted_at or now).astimezone(SHANGHAI).date())
+
+
+def _extended(case: Case, change: Change) -> None:
+    clocks.extend_mediation_clock(case)
+
+
+def _closed(case: Case, change: Change) -> None:
+    case.closed_at = utcnow()
+    case.close_reason = getattr(change.body, "reason", None)
+
+
+def _moved(case: Case, receiving: Organization | None, *, back: bool) -> None:
+    case.transferred_from_organization = None if back else case.organization
+    case.organization = receiving
+    case.mediator = None
+    case.accepted_at = case.mediation_started_at = None
+    case.closed_at = case.close_reason = None  # a failed case transferred up reopens
+    clocks.stop_mediation_clock(case)
+    # The receiving organisation reviews it like a new application.
+    clocks.start_acceptance_clock(case, local_today())
+
+
+def _transferred(case: Case, change: Change) -> None:
+    _moved(case, change.target, back=False)
+
+
+def _returned(case: Case, change: Change) -> None:
+    _moved(case, case.transferred_from_organization, back=True)
+
+
+def _archived(case: Case, change: Change) -> None:
+    case.archived_at = utcnow()
+
+
+# Transfers.
+
+
+def transfer_targets(case: Case) -> list[Organization]:
+    """Organisations of a higher tier that may receive the case."""
+    higher = [OrgKind(tier.value) for tier in Tier if tier > Tier(case.tier)]
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(Organization.kind.in_(higher), Organization.active.is_(True))
+            .order_by(Organization.kind, Organization.name)
+        )
+    )
+
+
+def _transfer_choices(case: Case) -> list[tuple[str, str]]:
+    return [("", str(_l("The next tier (default)")))] + [
+        (str(org.id), f"{org.name} ({org.kind.title})") for org in transfer_targets(case)
+    ]
+
+
+def _chosen_target(case: Case, body: EscalateBody) -> Organization | None:
+    if body.organization_id is None:
+        return None
+    return next((org for org in transfer_targets(case) if org.id == body.organization_id), None)
+
+
+def _default_target(case: Case) -> Organization | None:
+    target_id = DatabaseDirectory().default_transfer_target(
+        Tier(case.tier), case.employer.region_id
+    )
+    return db.session.get(Organization, target_id) if target_id else None
+
+
+def _transfer_target(case: Case, body: EscalateBody) -> Organization | None:
+    """Where an escalation goes: the organisation staff chose, or the next tier's."""
+    if body.organization_id is not None:
+        return _chosen_target(case, body)
+    return _default_target(case)
+
+
+def _transfer_problems(case: Case, body: EscalateBody) -> dict[str, list]:
+    if body.organization_id is not None and _chosen_target(case, body) is None:
+        return {"organization_id": [_l("Choose one of the organisations listed.")]}
+    if body.organization_id is None and Tier(case.tier).next_tier() and not _default_target(case):
+        return {"organization_id": [_l("No organisation of the next tier serves this district.")]}
+    return {}
+
+
+def _transfer_facts(case: Case, change: Change) -> dict[str, Any]:
+    target = change.target
+    return {"reason": change.body.reason, "to_tier": target.kind.value if target else None}
+
+
+def _tell_transfer(case: Case, change: Change) -> None:
+    notify(_parties(case), "escalated", case, organization=case.organization.name)
+    notify(staff_of(case.organization), "new_case", case)
+
+
+def _tell_return(case: Case, change: Change) -> None:
+    notify(
+        [case.applicant, *staff_of(case.organization)],
+        "returned",
+        case,
+        organization=case.organization.name,
+        reason=_reason(case, change),
+    )
+
+
+def _tell_withdrawal(case: Case, change: Change) -> None:
+    notify([*staff_of(change.sender), *representatives_of(case.employer)], "withdrawn", case)
+
+
+# The file at archive: what the case must hold, established from its records.
+
+_CLOSING_DOCUMENT = {
+    Outcome.resolved: DocumentKind.agreement,
+    Outcome.unresolved: DocumentKind.termination_notice,
+    Outcome.declined: DocumentKind.decline_notice,
+}
+
+ARCHIVE_ITEMS = {
+    "minutes_on_file": _l("Minutes of the mediation sessions"),
+    "closing_document_on_file": _l("Agreement or closing notice issued"),
+    "evidence_on_file": _l("Every evidence file of the list in storage"),
+}
+
+
+def _was_mediated(case: Case) -> bool:
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(AuditEvent.case_id == case.id, AuditEvent.action == "case.mediate")
+            )
+        )
+    )
+
+
+def archive_facts(case: Case) -> dict[str, bool]:
+    """The archive checklist, from what the case holds (DESIGN.md §3)."""
+    minutes = not _was_mediated(case) or any(s.minutes.strip() for s in case.sessions)
+    needed = _CLOSING_DOCUMENT.get(Outcome(case.outcome)) if case.outcome else None
+    closing = needed is None or bool(
+        db.session.scalar(
+            select(exists().where(CaseDocument.case_id == case.id, CaseDocument.kind == needed))
+        )
+    )
+    folder = evidence_dir()
+    evidence = all(Path(folder, item.stored_name).is_file() for item in case.evidence)
+    return {
+        "minutes_on_file": minutes,
+        "closing_document_on_file": closing,
+        "evidence_on_file": evidence,
+    }
+
+
+def _archive_checklist(case: Case) -> list[tuple[Any, bool]]:
+    return [(ARCHIVE_ITEMS[item], done) for item, done in archive_facts(case).items()]
+
+
+def _staff(user: User, case: Case) -> bool:
+    return policy.is_case_staff(user, case)
+
+
+def _mediator(user: User, case: Case) -> bool:
+    return policy.is_case_mediator(user, case)
+
+
+def _settle_facts(case: Case, change: Change) -> dict[str, Any]:
+    agreement = case.agreement
+    return {
+        "has_agreement": agreement is not None,
+        "applicant_signed": bool(agreement and agreement.applicant_signed_at),
+        "respondent_signed": bool(agreement and agreement.respondent_signed_at),
+    }
+
+
+def _reason_fact(case: Case, change: Change) -> dict[str, Any]:
+    return {"reason": change.body.reason}
+
+
+_T = CaseTrigger
+
+_DECLARED = (
+    CaseAction(
+        _T.accept,
+        title=_l("Accept the case"),
+        event_title=_l("Accepted"),
+        may=_staff,
+        body=AcceptBody,
+        facts=lambda case, change: {"respondent_consent": change.body.respondent_consent},
+        effect=_accepted,
+        notify=_tell_parties("accepted"),
+        document=DocumentKind.acceptance_notice,
+    ),
+    CaseAction(
+        _T.decline,
+        title=_l("Do not accept"),
+        event_title=_l("Not accepted"),
+        may=_staff,
+        body=ReasonBody,
+        facts=_reason_fact,
+        effect=_closed,
+        notify=lambda case, change: notify(
+            [case.applicant], "declined", case, reason=_reason(case, change)
+        ),
+        document=DocumentKind.decline_notice,
+        warning=True,
+    ),
+    CaseAction(
+        _T.mediate,
+        title=_l("Start mediation"),
+        event_title=_l("Mediation started"),
+        may=_mediator,
+        effect=_mediation_started,
+        notify=_tell_parties("mediating"),
+    ),
+    CaseAction(
+        _T.extend,
+        title=_l("Extend the mediation period"),
+        event_title=_l("Mediation period extended"),
+        may=_mediator,
+        body=ExtendBody,
+        facts=lambda case, change: {
+            "days": change.body.days,
+            "applicant_consent": change.body.applicant_consent,
+            "respondent_consent": change.body.respondent_consent,
+        },
+        effect=_extended,
+        notify=_tell_parties("extended", days=lambda case, change: case.extension_days),
+    ),
+    CaseAction(
+        _T.settle,
+        title=_l("Close as settled"),
+        event_title=_l("Settled by agreement"),
+        may=_mediator,
+        facts=_settle_facts,
+        effect=_closed,
+        notify=_tell_parties("settled"),
+        document=DocumentKind.agreement,
+    ),
+    CaseAction(
+        _T.fail,
+        title=_l("Close as failed"),
+        event_title=_l("Mediation failed"),
+        may=_mediator,
+        body=ReasonBody,
+        facts=_reason_fact,
+        effect=_closed,
+        notify=_tell_parties("failed"),
+        document=DocumentKind.termination_notice,
+        warning=True,
+    ),
+    CaseAction(
+        _T.escalate,
+        title=_l("Transfer to a higher tier"),
+        event_title=_l("Transferred to a higher tier"),
+        may=lambda user, case: _staff(user, case) or policy.applicant_may_transfer(user, case),
+        body=EscalateBody,
+        check=_transfer_problems,
+        target=_transfer_target,
+        facts=_transfer_facts,
+        effect=_transferred,
+        notify=_tell_transfer,
+        choices={"organization_id": _transfer_choices},
+        field_of={"to_tier": "organization_id"},
+    ),
+    CaseAction(
+        _T.return_,
+        title=_l("Return to the sending organisation"),
+        event_title=_l("Returned to the sending organisation"),
+        may=_staff,
+        body=ReasonBody,
+        facts=_reason_fact,
+        effect=_returned,
+        notify=_tell_return,
+    ),
+    CaseAction(
+        _T.withdraw,
+        title=_l("Withdraw the application"),
+        event_title=_l("Withdrawn by the applicant"),
+        may=policy.withdraws_for_applicant,
+        body=ReasonBody,
+        facts=_reason_fact,
+        effect=_closed,
+        notify=_tell_withdrawal,
+        warning=True,
+    ),
+    CaseAction(
+        _T.archive,
+        title=_l("Archive the file"),
+        event_title=_l("Archived"),
+        may=_staff,
+        facts=lambda case, change: archive_facts(case),
+        effect=_archived,
+        notify=lambda case, change: notify([case.applicant], "archived", case),
+        checklist=_archive_checklist,
+    ),
+)
+
+# Public name → declaration, in the workflow's order. ``apply`` is filing, not a trigger fired
+# on an existing case: it has its own form and endpoint (cases.filing).
+CASE_ACTIONS: Mapping[str, CaseAction] = MappingProxyType(
+    {action.name: action for action in _DECLARED}
+)
+TRANSFER_TRIGGERS = (_T.escalate, _T.return_)
+if set(CASE_ACTIONS) != {t.value for t in CaseTrigger} - {_T.apply.value}:
+    raise TypeError("every case trigger but apply needs exactly one CaseAction")
+if set(ARCHIVE_ITEMS) != set(ARCHIVE_CHECKLIST):
+    raise TypeError("every item of the workflow's archive checklist needs its words")
+
+
+def action_for(trigger: str) -> CaseAction | None:
+    return CASE_ACTIONS.get(trigger)
+
+
+def available(user: User, case: Case) -> list[CaseAction]:
+    """The triggers ``user`` may fire on ``case`` now: the page's buttons, the API's list."""
+    possible = {t.value for t in CaseWorkflow(case).available_triggers()}
+    return [a for a in CASE_ACTIONS.values() if a.name in possible and a.may(user, case)]
+
+
+def hop_details(case: Case, trigger: CaseTrigger) -> dict[str, Any]:
+    """For a transfer or a return: where the case went, for the path shown across tiers."""
+    if trigger not in TRANSFER_TRIGGERS:
+        return {}
+    return {"to_organization": case.organization.name, "to_organization_id": case.organization_id}
+
+
+def event_title(action: str):
+    """The timeline's words for an audit action: a trigger's from its declaration."""
+    declared = (
+        CASE_ACTIONS.get(action.removeprefix("case.")) if action.startswith("case.") else None
+    )
+    return declared.event_title if declared else EVENT_TITLES.get(action, action)
