@@ -1,16 +1,25 @@
 """The Flask application: ``create_app`` builds it from a configuration."""
 
 from flask import Flask, Response, render_template, session
+from flask_babel import format_currency, format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from mediation import policy
+from mediation import policy, privacy
+from mediation.api.auth import authenticate, is_api_request
+from mediation.auth import accounts
+from mediation.cases.triggers import event_title
 from mediation.config import Config, config_for_environment
-from mediation.core.answers import request_failed
+from mediation.core.answers import error_response, request_failed
+from mediation.core.notifications import unread_count
 from mediation.extensions import babel, csrf, db, login_manager, migrate
 from mediation.i18n import LANGUAGE_NAMES, select_locale
+from mediation.industries import INDUSTRIES
+from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
+from mediation.security import init_security
 from mediation.stats import figures
+from workflows.case import CaseState, Outcome, Tier
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -33,13 +42,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     _init_login(app)
     # The API knows its caller from the Bearer token only; then access is decided, before the
     # CSRF check, so a forbidden POST is a 403 whatever it carries.
-    from mediation.api.auth import authenticate
 
     app.before_request(authenticate)
     app.before_request(policy.enforce)
     csrf.init_app(app)
-
-    from mediation.security import init_security
 
     init_security(app)
     _register_blueprints(app)
@@ -54,7 +60,6 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 
 def _init_login(app: Flask) -> None:
-    from mediation.auth import accounts
 
     accounts.init_password_hashing(app)
     login_manager.init_app(app)
@@ -107,8 +112,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
-    from mediation.api.auth import is_api_request
-    from mediation.core.answers import error_response
 
     def error_page(code: int, message: str):
         if is_api_request():
@@ -141,13 +144,6 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_currency, format_date, format_datetime
-
-    from mediation import privacy
-    from mediation.cases.triggers import event_title
-    from mediation.industries import INDUSTRIES
-    from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
-    from workflows.case import CaseState, Outcome, Tier
 
     app.jinja_env.filters.update(
         mask_id=privacy.mask_id_number,
@@ -175,7 +171,6 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _unread_notifications() -> int:
-    from mediation.core.notifications import unread_count
 
     return unread_count(current_user) if current_user.is_authenticated else 0
 

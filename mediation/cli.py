@@ -1,12 +1,19 @@
 """``flask`` commands: demo data and staff accounts."""
 
+import time
+
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
 from mediation.auth import accounts
+from mediation.cases.sweep import sweep
+from mediation.core.notifications import deliver_outbox
+from mediation.demo import seed_demo, seed_demo_cases
 from mediation.extensions import db
+from mediation.localtime import local_today
 from mediation.models import Employer, Organization, Region, Role
+from mediation.stats import figures
 
 
 def register_commands(app: Flask) -> None:
@@ -26,9 +33,6 @@ def figures_group() -> None:
 def rebuild_command() -> None:
     """Recount every case into the rollups: once after upgrading a database that has cases,
     or after loading cases in bulk. Safe while the app runs (changes wait for it)."""
-    import time
-
-    from mediation.stats import figures
 
     started = time.perf_counter()
     cases = figures.rebuild()
@@ -39,7 +43,6 @@ def rebuild_command() -> None:
 @figures_group.command("verify")
 def verify_command() -> None:
     """Compare the rollups with a recount of the cases; exits 1 if any row differs."""
-    from mediation.stats import figures
 
     differences = figures.verify()
     db.session.rollback()
@@ -62,8 +65,6 @@ def sweep_command(today) -> None:
 
     Idempotent: run it every few minutes; each reminder is sent once.
     """
-    from mediation.cases.sweep import sweep
-    from mediation.localtime import local_today
 
     report = sweep(today.date() if today else local_today())
     db.session.commit()
@@ -82,7 +83,6 @@ def outbox() -> None:
 @click.option("--limit", default=100, show_default=True, help="At most this many messages.")
 def deliver_command(limit: int) -> None:
     """Send waiting e-mails (safe to run from cron; each message is sent once)."""
-    from mediation.core.notifications import deliver_outbox
 
     sent, failed = deliver_outbox(limit)
     click.echo(f"Outbox: {sent} sent, {failed} failed.")
@@ -92,7 +92,6 @@ def deliver_command(limit: int) -> None:
 @click.option("--no-cases", is_flag=True, help="Only the jurisdiction and accounts.")
 def seed_demo_command(no_cases: bool) -> None:
     """Create the demo jurisdiction, accounts and a few cases (development only; idempotent)."""
-    from mediation.demo import seed_demo, seed_demo_cases
 
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("Demo accounts are never created in production.")

@@ -34,7 +34,8 @@ def resident_id_check_character(first17: str) -> str:
 
 def normalise_resident_id(raw: str, *, today: date | None = None) -> str:
     value = _SEPARATORS.sub("", raw or "").upper()
-    if not re.fullmatch(r"[1-9]\d{16}[\dX]", value):
+    # [0-9], not \d: \d also takes full-width and other scripts' digits.
+    if not re.fullmatch(r"[1-9][0-9]{16}[0-9X]", value):
         raise InvalidValue(
             _l("A resident ID number has 18 characters: 17 digits, then a digit or X.")
         )
@@ -78,7 +79,7 @@ def normalise_uscc(raw: str) -> str:
 
 def normalise_mobile(raw: str) -> str:
     value = _SEPARATORS.sub("", raw or "").removeprefix("+86")
-    if not re.fullmatch(r"1[3-9]\d{9}", value):
+    if not re.fullmatch(r"1[3-9][0-9]{9}", value):
         raise InvalidValue(_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."))
     return value
 
@@ -90,13 +91,16 @@ def normalise_amount(raw: str | Decimal, *, maximum: Decimal = Decimal("10000000
         amount = Decimal(text)
     except InvalidOperation:
         raise InvalidValue(_l("Enter an amount in yuan, e.g. 6500 or 6500.50.")) from None
-    if not amount.is_finite() or amount < 0:
+    if not amount.is_finite():
+        raise InvalidValue(_l("Enter an amount in yuan, e.g. 6500 or 6500.50."))
+    if amount < 0:
         raise InvalidValue(_l("An amount cannot be negative."))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidValue(_l("An amount has at most two decimal places (fen)."))
+    # Checked before rounding: rounding a number past Decimal's 28 digits raises.
     if amount > maximum:
         raise InvalidValue(_l("This amount is too large; please check it."))
-    return amount.quantize(Decimal("0.01"))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidValue(_l("An amount has at most two decimal places (fen)."))
+    return abs(amount.quantize(Decimal("0.01")))  # abs: "-0" is zero, not "-¥0.00"
 
 
 class Normalised:

@@ -24,8 +24,8 @@ A trigger fired in a state it does not leave raises :class:`IllegalTransition` (
 ``transitions.MachineError``); invalid triggers are never ignored. An unknown trigger name raises
 :class:`UnknownTrigger`; facts a trigger does not take raise ``TypeError`` (a programming error).
 
-The record is written only after every guard has passed: the new state (as its plain string
-value) and the trigger's effects on other attributes, all at once. Nothing else happens here: no
+The record is written only after every guard has passed: the new state (as the enum member)
+and the trigger's effects on other attributes, all at once. Nothing else happens here: no
 database, no notifications. :meth:`Workflow.fire` returns a frozen :class:`Transition` that the
 application turns into the audit event.
 """
@@ -353,7 +353,7 @@ class Workflow:
     def _write_record(self, event: EventData) -> None:
         rule = self._rules_by_name[event.event.name]
         source = event.transition.source
-        self.record.state = self.state
+        self.record.state = self.state_enum(self.state)
         for name, value in self._effects.items():
             setattr(self.record, name, value)
         after = {name: getattr(self.record, name) for name in self.tracked_attributes}
@@ -362,25 +362,10 @@ class Workflow:
             for name in self.tracked_attributes
             if self._before[name] != after[name]
         }
-        self.last_transition = self._make_transition(
+        self.last_transition = Transition(
             trigger=rule.trigger,
             from_state=None if source == NEW else self.state_enum(source),
             to_state=self.state_enum(self.state),
             changes=types.MappingProxyType(changes),
-            before=self._before,
-            after=after,
         )
         self._effects, self._before = {}, {}
-
-    def _make_transition(
-        self,
-        *,
-        trigger: StrEnum,
-        from_state: StrEnum | None,
-        to_state: StrEnum,
-        changes: Mapping[str, tuple[Any, Any]],
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-    ) -> Transition:
-        """Build the result; a workflow whose audit events need more fields overrides this."""
-        return Transition(trigger, from_state, to_state, changes)

@@ -6,7 +6,7 @@ Use one :class:`CaseWorkflow` per operation and drop it::
     # result.from_state, result.to_state, result.outcome, result.from_tier, result.to_tier
 
 **The record** is any object with these attributes (the ORM row in the application). They are
-read when wrapping and written only by a successful trigger, as plain strings (enum ``.value``):
+read when wrapping and written only by a successful trigger, as enum members:
 
 =========================  ===================================================================
 ``state``                  a :class:`CaseState` value, or None before ``apply``
@@ -68,7 +68,7 @@ import types
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
 from workflows._machine import (
     COMMON_CODES,
@@ -321,7 +321,7 @@ def _archive_problems(record: Any, facts: Facts) -> list[Problem]:
 
 def _apply_effect(record: Any, facts: Facts) -> dict[str, Any]:
     return {
-        "tier": Tier(facts["tier"]).value,
+        "tier": Tier(facts["tier"]),
         "outcome": None,
         "extension_days": None,
         "transferred_from_tier": None,
@@ -330,7 +330,7 @@ def _apply_effect(record: Any, facts: Facts) -> dict[str, Any]:
 
 def _closing_with(outcome: Outcome) -> Effect:
     def effect(record: Any, facts: Facts) -> dict[str, Any]:
-        return {"outcome": outcome.value}
+        return {"outcome": outcome}
 
     return effect
 
@@ -345,8 +345,8 @@ def _escalate_effect(record: Any, facts: Facts) -> dict[str, Any]:
     # The receiving organisation mediates afresh, with its own period and its own extension;
     # a failed case transferred up is open again.
     return {
-        "tier": target.value,
-        "transferred_from_tier": current.value,
+        "tier": target,
+        "transferred_from_tier": current,
         "extension_days": None,
         "outcome": None,
     }
@@ -355,7 +355,7 @@ def _escalate_effect(record: Any, facts: Facts) -> dict[str, Any]:
 def _return_effect(record: Any, facts: Facts) -> dict[str, Any]:
     # Cleared so a returned case cannot bounce further down: its organisation had already
     # chosen to escalate it and now accepts, declines or escalates it again.
-    return {"tier": Tier(record.transferred_from_tier).value, "transferred_from_tier": None}
+    return {"tier": Tier(record.transferred_from_tier), "transferred_from_tier": None}
 
 
 _OPEN = tuple(state.value for state in OPEN_STATES)
@@ -470,24 +470,15 @@ class CaseWorkflow(Workflow):
     tracked_attributes = ("outcome", "tier", "extension_days", "transferred_from_tier")
 
     def fire(self, trigger: str, **facts: Any) -> CaseTransition:
-        return cast(CaseTransition, super().fire(trigger, **facts))
-
-    def _make_transition(
-        self,
-        *,
-        trigger: StrEnum,
-        from_state: StrEnum | None,
-        to_state: StrEnum,
-        changes: Mapping[str, tuple[Any, Any]],
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-    ) -> CaseTransition:
+        done = super().fire(trigger, **facts)
+        tier = Tier(self.record.tier)
+        from_tier = None
+        if done.from_state is not None:
+            from_tier = Tier(done.changes["tier"][0]) if "tier" in done.changes else tier
+        outcome = self.record.outcome
         return CaseTransition(
-            trigger=trigger,
-            from_state=from_state,
-            to_state=to_state,
-            changes=changes,
-            outcome=None if after["outcome"] is None else Outcome(after["outcome"]),
-            from_tier=None if from_state is None else Tier(before["tier"]),
-            to_tier=Tier(after["tier"]),
+            **vars(done),
+            outcome=None if outcome is None else Outcome(outcome),
+            from_tier=from_tier,
+            to_tier=tier,
         )

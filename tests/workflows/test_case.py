@@ -565,15 +565,15 @@ def test_the_machine_is_not_attached_to_the_case_or_its_class() -> None:
     assert not hasattr(CaseRecord, "may_accept")
 
 
-def test_the_case_stores_plain_strings() -> None:
+def test_the_case_stores_enum_members() -> None:
     case = case_in("mediating")
 
     fire(case, "escalate", reason="x", to_tier=Tier.court)
     fire(case, "withdraw", **REASON)
 
-    assert {type(v) for v in (case.state, case.outcome, case.tier, case.transferred_from_tier)} == {
-        str
-    }
+    stored = (case.state, case.outcome, case.tier, case.transferred_from_tier)
+    assert [type(v) for v in stored] == [CaseState, Outcome, Tier, Tier]
+    assert stored == ("closed", "withdrawn", "court", "union")
 
 
 def test_the_transition_reports_states_outcome_and_tiers_for_the_audit_event() -> None:

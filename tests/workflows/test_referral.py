@@ -70,7 +70,7 @@ def test_legal_trigger_lands_in_the_table_state(state: str | None, trigger: str)
     result = ReferralWorkflow(record).fire(trigger, **VALID_FACTS[trigger])
 
     assert record.state == LEGAL[state, trigger]
-    assert type(record.state) is str
+    assert type(record.state) is ReferralState
     assert (result.trigger, result.from_state, result.to_state) == (
         trigger,
         state,
