@@ -571,7 +571,7 @@ def test_the_chinese_message_names_the_forbidden_character_too(babel_app):
         assert "#" in str(excinfo.value.message)
 
 
-# --- known bugs: expected to fail until mediation/validators.py is fixed --------------------
+# --- bugs these tests found (fixed in validators.py) ---------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,200 @@
+"""The case triggers as declared once (mediation/cases/triggers.py), tried in the browser.
+
+Every field of every trigger's form is sent missing or invalid in turn: the answer is the case
+page with the problem in words (or a refusal that says why), never a 500 and never a change.
+What the page, the API and the OpenAPI document offer comes from the declarations alone.
+"""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from mediation.cases import casework, triggers
+from mediation.cases.operations import fire
+from mediation.core.schemas import widget_of
+from mediation.extensions import db
+from mediation.models import AuditEvent, Case, CaseDocument, Organization, SessionMode
+from tests.factories import filed_case, user
+
+COURT = "清城区人民法院诉前调解中心"
+
+# Who fires each trigger, and how far the case goes before it is possible.
+STAGES = {
+    "accept": ("med_hr", "applied"),
+    "decline": ("med_hr", "applied"),
+    "escalate": ("med_hr", "applied"),
+    "withdraw": ("worker1", "applied"),
+    "mediate": ("med_hr", "accepted"),
+    "extend": ("med_hr", "mediating"),
+    "settle": ("med_hr", "mediating"),
+    "fail": ("med_hr", "mediating"),
+    "return": ("court1", "transferred"),
+    "archive": ("med_hr", "closed"),
+}
+
+# Values no rule accepts, by how the form enters the field.
+BAD_VALUES = {
+    "textarea": [("too long", "字" * 2001)],
+    "number": [("not a number", "ten"), ("a fraction", "1.5")],
+    "select": [("not listed", "999999"), ("not a number", "court")],
+    "checkbox": [],
+    "text": [("too long", "x" * 2001)],
+}
+
+
+def case_at(stage: str) -> Case:
+    case = filed_case()
+    mediator = user("med_hr")
+    if stage in ("accepted", "mediating", "closed"):
+        fire(case, "accept", actor=mediator, respondent_consent=True)
+    if stage in ("mediating", "closed"):
+        fire(case, "mediate", actor=mediator)
+    if stage == "closed":
+        fire(case, "fail", actor=mediator, reason="双方分歧较大")
+    if stage == "transferred":
+        court = db.session.scalar(select(Organization.id).filter_by(name=COURT))
+        fire(case, "escalate", actor=mediator, reason="金额较大", organization_id=court)
+    db.session.commit()
+    return case
+
+
+def submissions():
+    """(trigger, field, what is wrong, form data) for every field of every declared trigger."""
+    for name, action in triggers.CASE_ACTIONS.items():
+        fields = list(action.body.model_fields)
+        if not fields:
+            yield pytest.param(name, None, "no data", {}, id=f"{name}-no-data")
+        for field in fields:
+            others = {f: "y" for f in fields if widget_of(action.body, f) == "checkbox"}
+            others |= {f: "原因" for f in fields if widget_of(action.body, f) == "textarea"}
+            others |= {f: "5" for f in fields if widget_of(action.body, f) == "number"}
+            others.pop(field, None)
+            yield pytest.param(name, field, "missing", others, id=f"{name}-{field}-missing")
+            for why, value in BAD_VALUES[widget_of(action.body, field)]:
+                data = {**others, field: value}
+                yield pytest.param(name, field, why, data, id=f"{name}-{field}-{why}")
+
+
+@pytest.mark.parametrize(("trigger", "field", "why", "data"), list(submissions()))
+def test_every_field_of_every_trigger_sent_wrong_gets_words_not_a_500(
+    app, demo, make_browser, trigger, field, why, data
+):
+    who, stage = STAGES[trigger]
+    case = case_at(stage)
+    events_before = db.session.scalar(
+        select(db.func.count(AuditEvent.id)).where(AuditEvent.case_id == case.id)
+    )
+    person = make_browser()
+    person.login(who)
+    response = person.act(case.id, trigger, data, headers={"Accept-Language": "en"})
+    html = response.get_data(as_text=True)
+    assert response.status_code in (302, 422), html[:500]
+    if response.status_code == 422:
+        # The problem is named in the summary at the top, and the form keeps what was typed.
+        assert 'class="error-summary"' in html
+        if field is not None and why != "missing":
+            assert f'id="{trigger}-{field}-error"' in html
+            action = triggers.CASE_ACTIONS[trigger]
+            if widget_of(action.body, field) != "select":  # a choice not listed cannot be shown
+                assert str(data[field])[:20] in html
+        db.session.expire_all()
+        events_after = db.session.scalar(
+            select(db.func.count(AuditEvent.id)).where(AuditEvent.case_id == case.id)
+        )
+        assert events_after == events_before  # nothing was written
+    else:
+        assert why == "missing" or field is None  # only a missing optional part may pass
+
+
+def test_archive_checks_the_file_itself_not_the_callers_word(app, demo, make_browser):
+    case = case_at("closed")  # mediated, failed, termination notice issued; no minutes yet
+    mediator = make_browser()
+    mediator.login("med_hr")
+    page = mediator.get(f"/cases/{case.id}", headers={"Accept-Language": "en"})
+    assert "✗ Minutes of the mediation sessions" in page.get_data(as_text=True)
+    response = mediator.act(
+        case.id, "archive", {"checklist_complete": "y"}, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 422
+    assert "minutes of the mediation sessions are not on file" in response.get_data(as_text=True)
+    with app.test_request_context():
+        case = db.session.get(Case, case.id)
+        assert triggers.archive_facts(case) == {
+            "minutes_on_file": False,
+            "closing_document_on_file": True,
+            "evidence_on_file": True,
+        }
+        # The same case with its session minutes recorded while mediating can be archived.
+        minuted = filed_case()
+        fire(minuted, "accept", actor=user("med_hr"), respondent_consent=True)
+        fire(minuted, "mediate", actor=user("med_hr"))
+        casework.record_session(
+            minuted,
+            actor=user("med_hr"),
+            starts_at=datetime(2026, 11, 20, 2, tzinfo=UTC),
+            mode=SessionMode.in_person,
+            minutes="双方意见分歧较大，调解未成。",
+        )
+        fire(minuted, "fail", actor=user("med_hr"), reason="双方分歧较大")
+        db.session.commit()
+    assert mediator.act(minuted.id, "archive", {}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, minuted.id).state == "archived"
+    assert db.session.get(Case, case.id).state == "closed"
+
+
+def test_an_unpaid_agreement_case_without_its_agreement_document_cannot_be_archived(
+    app, demo, in_case_request
+):
+    case = case_at("mediating")
+    casework.record_session(
+        case,
+        actor=user("med_hr"),
+        starts_at=datetime(2026, 11, 20, 2, tzinfo=UTC),
+        mode=SessionMode.in_person,
+        minutes="达成一致。",
+    )
+    casework.draft_agreement(
+        case, actor=user("med_hr"), terms="支付工资", amount=Decimal("100.00"), due_date=None
+    )
+    casework.record_paper_signatures(case, actor=user("med_hr"))
+    fire(case, "settle", actor=user("med_hr"))
+    db.session.execute(db.delete(CaseDocument).where(CaseDocument.case_id == case.id))
+    assert triggers.archive_facts(case)["closing_document_on_file"] is False
+
+
+@pytest.fixture
+def in_case_request(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield
+
+
+def test_the_page_and_the_api_offer_exactly_the_declared_triggers(
+    app, demo, make_browser, monkeypatch
+):
+    """Taking a declaration away takes the trigger off the page, the API and the OpenAPI
+    document; changing its title changes the button: nothing else lists the triggers."""
+    case = case_at("mediating")
+    mediator = make_browser()
+    mediator.login("med_hr")
+    html = mediator.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert f"/cases/{case.id}/act/extend" in html and "Extend the mediation period" in html
+
+    declared = dict(triggers.CASE_ACTIONS)
+    renamed = declared.pop("extend")
+    monkeypatch.setattr(triggers, "CASE_ACTIONS", declared)
+    html = mediator.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"/cases/{case.id}/act/extend" not in html
+    assert f"/cases/{case.id}/act/fail" in html
+    response = mediator.act(case.id, "extend", {"days": "5"})
+    assert response.status_code == 404
+
+    from dataclasses import replace
+
+    declared["extend"] = replace(renamed, title="Give it more time")
+    html = mediator.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Give it more time" in html
