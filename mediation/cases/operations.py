@@ -6,7 +6,8 @@ from typing import Any
 from sqlalchemy import update
 
 from mediation import policy
-from mediation.cases.triggers import CASE_ACTIONS, CaseAction, Change, hop_details
+from mediation.cases import triggers
+from mediation.cases.triggers import CaseAction, Change, hop_details
 from mediation.core import audit
 from mediation.core.errors import Invalid, NotPermitted, Refused, flush_or_refuse
 from mediation.core.notifications import notify
@@ -31,7 +32,7 @@ __all__ = ["GuardFailed", "IllegalTransition", "Refused", "claim", "fire"]
 
 def case_action(trigger: str) -> CaseAction:
     """The declaration of ``trigger``; ``UnknownTrigger`` (404) for any other name."""
-    action = CASE_ACTIONS.get(trigger)
+    action = triggers.action_for(trigger)
     if action is None:
         raise UnknownTrigger(trigger)
     return action
