@@ -1,33 +1,55 @@
+"""API v1's URL rules (DESIGN.md §6); the endpoint names are the ones ``policy.ENDPOINTS`` lists."""
+
 from flask import Blueprint
 
-from mediation.api import openapi, referrals, views
+from mediation.api import cases, openapi, referrals, stats, tokens
+from mediation.cases.filing import ApplicationInvalid
+from mediation.core.answers import answer_api_errors, invalid
+from mediation.stats.filters import FiltersInvalid
+from mediation.uploads import UploadRejected
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+answer_api_errors(bp)
+# Input problems that features report with exceptions of their own: 422 like Invalid.
+bp.register_error_handler(ApplicationInvalid, lambda error: invalid(error.errors))
+bp.register_error_handler(FiltersInvalid, lambda error: invalid(error.errors))
+bp.register_error_handler(UploadRejected, lambda error: invalid({"file": [error.message]}))
+
 bp.add_url_rule("/openapi.json", "openapi", openapi.document)
-bp.add_url_rule("/tokens", view_func=views.create_token, methods=["POST"])
-bp.add_url_rule("/cases", view_func=views.list_cases, methods=["GET"])
-bp.add_url_rule("/cases", view_func=views.file_case, methods=["POST"])
-bp.add_url_rule("/cases/<int:case_id>", view_func=views.show_case)
-bp.add_url_rule("/cases/<int:case_id>/events", view_func=views.case_events)
-bp.add_url_rule("/cases/<int:case_id>/claim", view_func=views.claim_case, methods=["POST"])
-bp.add_url_rule("/cases/<int:case_id>/respond", view_func=views.respond, methods=["POST"])
-bp.add_url_rule("/cases/<int:case_id>/agreement", view_func=views.draft_agreement, methods=["POST"])
+bp.add_url_rule("/tokens", "create_token", tokens.create_token, methods=["POST"])
+bp.add_url_rule("/cases", "list_cases", cases.list_cases)
+bp.add_url_rule("/cases", "file_case", cases.file_case, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>", "show_case", cases.show_case)
+bp.add_url_rule("/cases/<int:case_id>/events", "case_events", cases.case_events)
+bp.add_url_rule("/cases/<int:case_id>/claim", "claim_case", cases.claim_case, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>/respond", "respond", cases.respond, methods=["POST"])
 bp.add_url_rule(
-    "/cases/<int:case_id>/agreement/sign", view_func=views.sign_agreement, methods=["POST"]
+    "/cases/<int:case_id>/agreement", "draft_agreement", cases.draft_agreement, methods=["POST"]
 )
-bp.add_url_rule("/cases/<int:case_id>/sessions", view_func=views.add_session, methods=["POST"])
-bp.add_url_rule("/cases/<int:case_id>/evidence", view_func=views.upload_evidence, methods=["POST"])
 bp.add_url_rule(
-    "/cases/<int:case_id>/confirmation", view_func=views.request_confirmation, methods=["POST"]
+    "/cases/<int:case_id>/agreement/sign", "sign_agreement", cases.sign_agreement, methods=["POST"]
+)
+bp.add_url_rule("/cases/<int:case_id>/sessions", "add_session", cases.add_session, methods=["POST"])
+bp.add_url_rule(
+    "/cases/<int:case_id>/evidence", "upload_evidence", cases.upload_evidence, methods=["POST"]
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/confirmation",
+    "request_confirmation",
+    cases.request_confirmation,
+    methods=["POST"],
 )
 bp.add_url_rule(
     "/cases/<int:case_id>/confirmation/decision",
-    view_func=views.decide_confirmation,
+    "decide_confirmation",
+    cases.decide_confirmation,
     methods=["POST"],
 )
 # Last: the trigger is a path segment, so the fixed names above win.
-bp.add_url_rule("/cases/<int:case_id>/<trigger>", view_func=views.fire_trigger, methods=["POST"])
-bp.add_url_rule("/queue", view_func=views.queue)
+bp.add_url_rule(
+    "/cases/<int:case_id>/<trigger>", "fire_trigger", cases.fire_trigger, methods=["POST"]
+)
+bp.add_url_rule("/queue", "queue", cases.queue)
 bp.add_url_rule("/referrals", "list_referrals", referrals.list_referrals)
 bp.add_url_rule("/referrals/<int:referral_id>", "show_referral", referrals.show_referral)
 bp.add_url_rule(
@@ -38,4 +60,4 @@ bp.add_url_rule(
 )
 bp.add_url_rule("/vacancies", "list_vacancies", referrals.list_vacancies)
 bp.add_url_rule("/vacancies", "create_vacancy", referrals.create_vacancy, methods=["POST"])
-bp.add_url_rule("/stats", view_func=views.stats)
+bp.add_url_rule("/stats", "stats", stats.stats)

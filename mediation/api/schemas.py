@@ -71,10 +71,6 @@ class Credentials(JsonBody):
     password: Annotated[str, Field(max_length=128), FILLED, FILLED_SCHEMA]
 
 
-class NoBody(JsonBody):
-    """Nothing to send: ``{}`` or no body at all."""
-
-
 class Respond(JsonBody):
     """The employer's answer to the request to mediate."""
 
@@ -99,7 +95,8 @@ class SessionRecord(JsonBody):
     """A mediation session, planned or held."""
 
     starts_at: Moment = Field(
-        description="ISO 8601; without an offset, a time in China", examples=["2026-11-25T10:00"]
+        description="ISO 8601; without an offset, a time in China",
+        examples=["2026-11-25T10:00:00+08:00"],
     )
     mode: Annotated[SessionMode, one_of(SessionMode)]
     location: str = Field("", max_length=200)
@@ -232,7 +229,9 @@ Timestamp = Annotated[
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
 Money = Annotated[
-    Decimal, PlainSerializer(lambda value: str(value), return_type=str), WithJsonSchema(MONEY_SCHEMA)
+    Decimal,
+    PlainSerializer(lambda value: str(value), return_type=str),
+    WithJsonSchema(MONEY_SCHEMA),
 ]
 TriggerName = Literal[tuple(CASE_ACTIONS)]  # type: ignore[valid-type]
 
@@ -438,7 +437,7 @@ class Vacancy(Answer):
     employer: str
     title: str
     industry: str
-    district_id: int
+    district_id: int | None
     wage_min: Money | None
     wage_max: Money | None
     skills: list[str]

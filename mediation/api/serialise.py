@@ -1,25 +1,36 @@
-"""Cases and events as JSON: amounts as decimal strings, times in UTC ISO 8601."""
+"""Records as the API's answers (``mediation.api.schemas``): amounts as decimal strings, times
+in ISO 8601 with their UTC offset, identity numbers masked."""
 
+from flask import jsonify
+from flask_sqlalchemy.pagination import Pagination
+from pydantic import BaseModel
 from sqlalchemy import select
 
-from mediation import policy
+from mediation.api import schemas
+from mediation.cases.triggers import available
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case, User
+from mediation.models import AuditEvent, Case, Referral, User, Vacancy
 from mediation.privacy import mask_id_number, mask_phone
-from workflows.case import CaseWorkflow
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
+def answer(model: BaseModel, status: int = 200):
+    """The JSON response of an answer model."""
+    response = jsonify(model.model_dump(mode="json"))
+    response.status_code = status
+    return response
 
 
-def case_summary(case: Case) -> dict:
+def case_summary(case: Case) -> schemas.CaseSummary:
+    return schemas.CaseSummary(**_summary_fields(case))
+
+
+def _summary_fields(case: Case) -> dict:
     return {
         "id": case.id,
         "number": case.number,
-        "state": case.state.value if hasattr(case.state, "value") else case.state,
-        "outcome": getattr(case.outcome, "value", case.outcome),
-        "tier": getattr(case.tier, "value", case.tier),
+        "state": case.state,
+        "outcome": case.outcome,
+        "tier": case.tier,
         "organization": {"id": case.organization.id, "name": case.organization.name},
         "employer": {"name": case.employer.name, "uscc": case.employer.uscc},
         "applicant": {
@@ -27,16 +38,15 @@ def case_summary(case: Case) -> dict:
             "id_number": mask_id_number(case.applicant_id_number),
             "phone": mask_phone(case.applicant_phone),
         },
-        "received_at": _iso(case.received_at),
+        "received_at": case.received_at,
         "deadlines": {
-            "acceptance": _iso(case.acceptance_deadline),
-            "mediation": _iso(case.mediation_deadline),
+            "acceptance": case.acceptance_deadline,
+            "mediation": case.mediation_deadline,
         },
     }
 
 
-def case_detail(case: Case, user: User) -> dict:
-    permitted = policy.case_permissions(user, case)
+def case_detail(case: Case, user: User) -> schemas.Case:
     transfers = db.session.scalars(
         select(AuditEvent)
         .where(
@@ -44,74 +54,120 @@ def case_detail(case: Case, user: User) -> dict:
         )
         .order_by(AuditEvent.id)
     ).all()
-    agreement = case.agreement
-    return {
-        **case_summary(case),
-        "routing_rule": case.routing_reason,
-        "transferred_from_tier": getattr(
-            case.transferred_from_tier, "value", case.transferred_from_tier
-        ),
-        "mediator": case.mediator.name if case.mediator else None,
-        "channel": getattr(case.channel, "value", case.channel),
-        "categories": [c.value for c in case.categories],
-        "claims": [
-            {"category": c.category.value, "amount": str(c.amount), "description": c.description}
+    agreement, confirmation = case.agreement, case.confirmation
+    return schemas.Case(
+        **_summary_fields(case),
+        routing_rule=case.routing_reason,
+        transferred_from_tier=case.transferred_from_tier,
+        mediator=case.mediator.name if case.mediator else None,
+        channel=case.channel,
+        categories=case.categories,
+        claims=[
+            {"category": c.category, "amount": c.amount, "description": c.description}
             for c in case.claims
         ],
-        "amount_claimed": str(case.amount_claimed),
-        "facts": case.facts,
-        "workers_involved": case.workers_involved,
-        "lost_job": case.lost_job,
-        "priority_groups": [g.value for g in case.priority_groups],
-        "respondent_consent": case.respondent_consent,
-        "extension_days": case.extension_days,
-        "agreement": None
+        amount_claimed=case.amount_claimed,
+        facts=case.facts,
+        workers_involved=case.workers_involved,
+        lost_job=case.lost_job,
+        priority_groups=case.priority_groups,
+        respondent_consent=case.respondent_consent,
+        extension_days=case.extension_days,
+        agreement=None
         if agreement is None
         else {
             "terms": agreement.terms,
-            "amount": str(agreement.amount),
-            "due_date": _iso(agreement.due_date),
-            "applicant_signed_at": _iso(agreement.applicant_signed_at),
-            "respondent_signed_at": _iso(agreement.respondent_signed_at),
+            "amount": agreement.amount,
+            "due_date": agreement.due_date,
+            "applicant_signed_at": agreement.applicant_signed_at,
+            "respondent_signed_at": agreement.respondent_signed_at,
         },
-        "evidence": [
-            {"id": e.id, "name": e.original_name, "party": e.party.value, "size": e.size}
+        evidence=[
+            {"id": e.id, "name": e.original_name, "party": e.party, "size": e.size}
             for e in case.evidence
         ],
-        "available_triggers": [
-            t.value for t in CaseWorkflow(case).available_triggers() if t.value in permitted
-        ],
-        "transfer_path": [
+        available_triggers=[action.name for action in available(user, case)],
+        transfer_path=[
             {
                 "organization": e.details["to_organization"],
                 "action": e.action.removeprefix("case."),
                 "reason": e.note,
-                "at": _iso(e.occurred_at),
+                "at": e.occurred_at,
             }
             for e in transfers
         ],
-        "judicial_confirmation": None
-        if case.confirmation is None
+        judicial_confirmation=None
+        if confirmation is None
         else {
-            "status": case.confirmation.status.value,
-            "court": case.confirmation.court.name,
-            "decided_at": _iso(case.confirmation.decided_at),
-            "reason": case.confirmation.reason,
+            "status": confirmation.status,
+            "court": confirmation.court.name,
+            "decided_at": confirmation.decided_at,
+            "reason": confirmation.reason,
         },
-        "closed_at": _iso(case.closed_at),
-        "archived_at": _iso(case.archived_at),
-    }
+        closed_at=case.closed_at,
+        archived_at=case.archived_at,
+    )
 
 
-def event(item: AuditEvent) -> dict:
-    return {
-        "id": item.id,
-        "action": item.action.removeprefix("case."),
-        "occurred_at": _iso(item.occurred_at),
-        "actor_role": item.actor_role,
-        "from_state": item.from_state,
-        "to_state": item.to_state,
-        "tier": item.tier,
-        "organization": item.organization.name if item.organization else None,
-        "note": item.note,
-    }
+def case_list(page: Pagination) -> schemas.CaseList:
+    return schemas.CaseList(
+        items=[case_summary(case) for case in page.items],
+        page=page.page,
+        pages=page.pages,
+        total=page.total,
+    )
+
+
+def event(item: AuditEvent) -> schemas.Event:
+    return schemas.Event(
+        id=item.id,
+        action=item.action.removeprefix("case."),
+        occurred_at=item.occurred_at,
+        actor_role=item.actor_role,
+        from_state=item.from_state,
+        to_state=item.to_state,
+        tier=item.tier,
+        organization=item.organization.name if item.organization else None,
+        note=item.note,
+    )
+
+
+def referral(item: Referral) -> schemas.Referral:
+    return schemas.Referral(
+        id=item.id,
+        case_id=item.case_id,
+        state=item.state,
+        centre=item.centre.name,
+        officer=item.officer.name if item.officer else None,
+        referred_on=item.referred_on,
+        contact_due=item.contact_due,
+        first_contacted_on=item.first_contacted_on,
+        worker={"name": item.worker_name, "id_number": item.worker_id_masked},
+        last_job=item.last_job,
+        placement=None
+        if not item.placed_employer
+        else {
+            "employer": item.placed_employer,
+            "job": item.placed_job,
+            "start_date": item.placed_start,
+            "monthly_wage": item.placed_wage,
+        },
+        proposals=[
+            {"id": p.id, "vacancy_id": p.vacancy_id, "title": p.vacancy.title, "answer": p.answer}
+            for p in item.proposals
+        ],
+    )
+
+
+def vacancy(item: Vacancy) -> schemas.Vacancy:
+    return schemas.Vacancy(
+        id=item.id,
+        employer=item.employer,
+        title=item.title,
+        industry=item.industry,
+        district_id=item.district_id,
+        wage_min=item.wage_min,
+        wage_max=item.wage_max,
+        skills=list(item.skills or []),
+        openings=item.openings,
+    )

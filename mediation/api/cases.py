@@ -1,0 +1,239 @@
+"""API v1 for cases: the same operations as the pages, JSON in and out.
+
+Each view loads the case with the one loader that 404s what the caller may not see, asks the
+policy before it reads a body (403 comes before 422), parses the body, and calls one operation.
+Refusals and input problems raised on the way are answered by the blueprint's handlers
+(``mediation.core.answers``).
+"""
+
+import inspect
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from mediation import policy
+from mediation.api import serialise
+from mediation.api.openapi import Trigger, operation
+from mediation.api.request import json_body, json_object
+from mediation.api.schemas import (
+    AgreementDraft,
+    Case,
+    CaseList,
+    CasesQuery,
+    ConfirmationDecision,
+    EventList,
+    QueueQuery,
+    Respond,
+    SessionRecord,
+)
+from mediation.cases import casework, filing
+from mediation.cases.intake import evidence_dir
+from mediation.cases.loading import load_case
+from mediation.cases.operations import claim, fire
+from mediation.cases.schemas import Filing, application_from
+from mediation.cases.triggers import CASE_ACTIONS
+from mediation.core.errors import Invalid, Refused
+from mediation.core.schemas import parse
+from mediation.court import confirmations
+from mediation.extensions import db
+from mediation.localtime import local_today
+from mediation.models import AuditEvent
+from mediation.models import Case as CaseRecord
+from mediation.policy import Act
+from mediation.queue.worklist import Filters, worklist_query
+from mediation.uploads import store_upload
+
+PAGE_SIZE = 50
+CASE_ERRORS = (404, 409, 422)
+
+
+def _case(case: CaseRecord, status: int = 200):
+    return serialise.answer(serialise.case_detail(case, current_user), status)
+
+
+def _page(query):
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return serialise.answer(serialise.case_list(page))
+
+
+@operation("The cases the caller may see, newest first", query=CasesQuery, answers={200: CaseList})
+def list_cases():
+    query = select(CaseRecord).where(policy.visible_cases(current_user))
+    return _page(query.order_by(CaseRecord.received_at.desc()))
+
+
+@operation(
+    "The mediator's worklist: waiting, mine or done",
+    query=QueueQuery,
+    answers={200: CaseList},
+)
+def queue():
+    filters = Filters.from_args(request.args)
+    return _page(worklist_query(current_user, filters, local_today()))
+
+
+@operation(
+    "File a case (a worker for themself, or a mediator for a visitor at the counter or on the "
+    "phone)",
+    body=Filing,
+    answers={201: Case},
+    errors=(422,),
+)
+def file_case():
+    application = application_from(json_body(), current_user)
+    return _case(filing.file_case(application, actor=current_user), 201)
+
+
+@operation("One case", answers={200: Case}, errors=(404,))
+def show_case(case_id: int):
+    return _case(load_case(case_id))
+
+
+@operation("The case's audit timeline", answers={200: EventList}, errors=(404,))
+def case_events(case_id: int):
+    case = load_case(case_id)
+    query = select(AuditEvent).where(AuditEvent.case_id == case.id)
+    if not current_user.is_staff:
+        query = query.where(AuditEvent.action != "case.identity_viewed")
+    events = db.session.scalars(query.order_by(AuditEvent.occurred_at, AuditEvent.id))
+    return serialise.answer(EventList(items=[serialise.event(item) for item in events]))
+
+
+def _case_triggers() -> list[Trigger]:
+    return [Trigger(action.name, action.title, action.body) for action in CASE_ACTIONS.values()]
+
+
+# fire's own parameters, which a body cannot set.
+_FIRE_PARAMETERS = frozenset(
+    name
+    for name, parameter in inspect.signature(fire).parameters.items()
+    if parameter.kind is not parameter.VAR_KEYWORD
+)
+
+
+def _trigger_data() -> dict:
+    return {k: v for k, v in json_object().items() if k not in _FIRE_PARAMETERS}
+
+
+@operation(
+    "Fire the workflow trigger",
+    answers={200: Case},
+    errors=CASE_ERRORS,
+    triggers=_case_triggers,
+)
+def fire_trigger(case_id: int, trigger: str):
+    case = load_case(case_id)
+    fire(case, trigger, actor=current_user, **_trigger_data())
+    return _case(case)
+
+
+@operation("Take the case into the mediator's own worklist", answers={200: Case}, errors=(404, 409))
+def claim_case(case_id: int):
+    case = load_case(case_id)
+    claim(case, actor=current_user)
+    return _case(case)
+
+
+@operation(
+    "The employer agrees or refuses to mediate",
+    body=Respond,
+    answers={200: Case},
+    errors=CASE_ERRORS,
+)
+def respond(case_id: int):
+    case = load_case(case_id)
+    policy.require_act(current_user, case, Act.respond)
+    answer = parse(Respond, json_body())
+    casework.respond_to_request(
+        case, actor=current_user, consent=answer.consent, note=answer.statement
+    )
+    return _case(case)
+
+
+@operation(
+    "Write or rewrite the agreement (signatures are reset)",
+    body=AgreementDraft,
+    answers={200: Case},
+    errors=CASE_ERRORS,
+)
+def draft_agreement(case_id: int):
+    case = load_case(case_id)
+    policy.require_act(current_user, case, Act.draft_agreement)
+    draft = parse(AgreementDraft, json_body())
+    casework.draft_agreement(
+        case, actor=current_user, terms=draft.terms, amount=draft.amount, due_date=draft.due_date
+    )
+    return _case(case)
+
+
+@operation("Sign the agreement as a party", answers={200: Case}, errors=(404, 409))
+def sign_agreement(case_id: int):
+    case = load_case(case_id)
+    casework.sign_agreement(case, actor=current_user)
+    return _case(case)
+
+
+@operation(
+    "Record a mediation session",
+    body=SessionRecord,
+    answers={201: Case},
+    errors=CASE_ERRORS,
+)
+def add_session(case_id: int):
+    case = load_case(case_id)
+    policy.require_act(current_user, case, Act.record_session)
+    session = parse(SessionRecord, json_body())
+    casework.record_session(case, actor=current_user, **session.model_dump())
+    return _case(case, 201)
+
+
+NO_FILE = _l("Send the file as multipart field 'file'.")
+
+
+@operation(
+    "Upload evidence (PDF, JPEG or PNG, up to 10 MB)",
+    upload=True,
+    answers={201: Case},
+    errors=(*CASE_ERRORS, 413),
+)
+def upload_evidence(case_id: int):
+    case = load_case(case_id)
+    policy.require_act(current_user, case, Act.upload_evidence)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid({"file": [NO_FILE]})
+    if casework.evidence_room(case, current_user) < 1:
+        raise Refused("too_much_evidence")  # before the file is stored
+    stored = store_upload(upload, evidence_dir())
+    casework.add_evidence(case, actor=current_user, stored=stored)
+    return _case(case, 201)
+
+
+@operation(
+    "A party asks the district court to confirm the settled agreement (within 30 days; both "
+    "parties must ask)",
+    answers={200: Case},
+    errors=(404, 409),
+)
+def request_confirmation(case_id: int):
+    case = load_case(case_id)
+    confirmations.request_confirmation(case, actor=current_user)
+    return _case(case)
+
+
+@operation(
+    "The court liaison confirms or refuses the agreement",
+    body=ConfirmationDecision,
+    answers={200: Case},
+    errors=CASE_ERRORS,
+)
+def decide_confirmation(case_id: int):
+    case = load_case(case_id)
+    policy.require_act(current_user, case, Act.decide_confirmation)
+    decision = parse(ConfirmationDecision, json_body())
+    confirmations.decide_confirmation(
+        case, actor=current_user, confirm=decision.confirm, reason=decision.reason
+    )
+    return _case(case)

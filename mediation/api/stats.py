@@ -1,0 +1,29 @@
+"""API v1 for supervisors: the figures of their jurisdiction, as the dashboard shows them."""
+
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from mediation.api import serialise
+from mediation.api.openapi import operation
+from mediation.api.schemas import Figures, StatsQuery
+from mediation.core.answers import error_response
+from mediation.stats import figures
+from mediation.stats.compute import as_json, compute
+from mediation.stats.filters import parse_filters
+
+
+@operation(
+    "Supervisor figures for the caller's jurisdiction (cases received in the period); amounts "
+    "as decimal strings, rates in percent",
+    query=StatsQuery,
+    answers={200: Figures},
+    errors=(422, 503),
+)
+def stats():
+    if not figures.is_built():
+        return error_response(503, _("The figures have not been counted yet."))
+    filters = parse_filters(request.args, current_user)
+    period = {"from": filters.start.isoformat(), "to": filters.end.isoformat()}
+    counted = as_json(compute(filters, current_user))
+    return serialise.answer(Figures(filters={**filters.as_args(), **period}, **counted))

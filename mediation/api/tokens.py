@@ -1,0 +1,27 @@
+"""Signing in to the API: a username (or mobile number) and password for a Bearer token."""
+
+from flask_babel import gettext as _
+
+from mediation.api import serialise
+from mediation.api.openapi import operation
+from mediation.api.request import json_body
+from mediation.api.schemas import Credentials, Token
+from mediation.auth import accounts
+from mediation.core.answers import error_response
+from mediation.core.schemas import parse
+
+
+@operation(
+    "Sign in: exchange a username (or mobile number) and password for a token",
+    body=Credentials,
+    answers={201: Token},
+    errors=(401, 422),
+    public=True,
+)
+def create_token():
+    credentials = parse(Credentials, json_body())
+    user = accounts.authenticate(credentials.username, credentials.password)
+    if user is None:
+        return error_response(401, _("Wrong username, mobile number or password."))
+    token = accounts.issue_api_token(user)
+    return serialise.answer(Token(token=token, role=user.role), 201)
