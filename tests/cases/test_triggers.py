@@ -192,6 +192,14 @@ def test_the_page_and_the_api_offer_exactly_the_declared_triggers(
     assert f"/cases/{case.id}/act/fail" in html
     response = mediator.act(case.id, "extend", {"days": "5"})
     assert response.status_code == 404
+    api = app.test_client()
+    token = api.post("/api/v1/tokens", json={"username": "med_hr", "password": "demo-2026"})
+    bearer = {"Authorization": f"Bearer {token.get_json()['token']}"}
+    offered = api.get(f"/api/v1/cases/{case.id}", headers=bearer).get_json()["available_triggers"]
+    assert "extend" not in offered and "fail" in offered
+    paths = api.get("/api/v1/openapi.json").get_json()["paths"]
+    assert not any(path.endswith("/extend") for path in paths)
+    assert any(path.endswith("/fail") for path in paths)
 
     from dataclasses import replace
 
