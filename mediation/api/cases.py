@@ -28,12 +28,11 @@ from mediation.api.schemas import (
     Respond,
     SessionRecord,
 )
-from mediation.cases import casework, filing
+from mediation.cases import casework, filing, triggers
 from mediation.cases.intake import evidence_dir
 from mediation.cases.loading import load_case
 from mediation.cases.operations import claim, fire
 from mediation.cases.schemas import Filing, application_from
-from mediation.cases import triggers
 from mediation.core.errors import Invalid, Refused
 from mediation.core.schemas import parse
 from mediation.court import confirmations
@@ -102,7 +101,9 @@ def case_events(case_id: int):
 
 
 def _case_triggers() -> list[Trigger]:
-    return [Trigger(action.name, action.title, action.body) for action in triggers.CASE_ACTIONS.values()]
+    return [
+        Trigger(action.name, action.title, action.body) for action in triggers.CASE_ACTIONS.values()
+    ]
 
 
 # fire's own parameters, which a body cannot set.
