@@ -3,16 +3,12 @@
 from flask import Blueprint
 
 from mediation.api import cases, openapi, referrals, stats, tokens
-from mediation.cases.filing import ApplicationInvalid
 from mediation.core.answers import answer_api_errors, invalid
-from mediation.stats.filters import FiltersInvalid
 from mediation.uploads import UploadRejected
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 answer_api_errors(bp)
 # Input problems that features report with exceptions of their own: 422 like Invalid.
-bp.register_error_handler(ApplicationInvalid, lambda error: invalid(error.errors))
-bp.register_error_handler(FiltersInvalid, lambda error: invalid(error.errors))
 bp.register_error_handler(UploadRejected, lambda error: invalid({"file": [error.message]}))
 
 bp.add_url_rule("/openapi.json", "openapi", openapi.document)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from mediation.core import audit, clocks
+from mediation.core.errors import Invalid
 from mediation.core.notifications import notify
 from mediation.core.recipients import representatives_of, staff_of
 from mediation.core.routing import reason_of, route_filing
@@ -83,15 +84,11 @@ class Application:
     channel: Channel = Channel.web
 
 
-class ApplicationInvalid(Exception):
+class ApplicationInvalid(Invalid):
     """Field problems the forms could not see alone; ``errors`` maps field → messages."""
 
-    def __init__(self, errors: dict[str, list[Any]]) -> None:
-        super().__init__(errors)
-        self.errors = errors
 
-
-def _problems(application: Application) -> dict[str, list[Any]]:
+def problems_of(application: Application) -> dict[str, list[Any]]:
     errors: dict[str, list[Any]] = {}
     if not application.categories:
         errors["categories"] = [_l("Choose at least one kind of dispute.")]
@@ -160,7 +157,7 @@ CHANNELS_BY_ROLE = {
 
 def file_case(application: Application, *, actor: User) -> Case:
     """File the application (the policy has let ``actor`` file at all)."""
-    errors = _problems(application)
+    errors = problems_of(application)
     if application.channel not in CHANNELS_BY_ROLE.get(actor.role, ()):
         errors["channel"] = [
             _l("Workers file online: use web or app.")

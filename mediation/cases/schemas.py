@@ -388,7 +388,7 @@ def _rule_problems(data: Any) -> dict[str, list]:
         workers_involved=values["workers_involved"],
         representatives=tuple(values["representatives"]),
     )
-    return filing._problems(stand_in)
+    return filing.problems_of(stand_in)
 
 
 def _merged(shape: dict[str, list], *others: dict[str, list]) -> dict[str, list]:

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from mediation import policy
+from mediation.core.errors import Invalid
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import (
@@ -40,10 +41,8 @@ LONGEST_PERIOD_DAYS = 366 * 5
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
-class FiltersInvalid(Exception):
-    def __init__(self, errors: dict[str, list]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+class FiltersInvalid(Invalid):
+    """Filters of the figures that cannot be used; ``errors`` maps parameter → messages."""
 
 
 def _month_end(year: int, month: int) -> date:
