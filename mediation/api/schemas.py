@@ -27,19 +27,19 @@ from pydantic import (
     field_validator,
 )
 
-from mediation.cases.schemas import (
+from mediation.cases.triggers import CASE_ACTIONS
+from mediation.core.fields import (
     FILLED,
     FILLED_SCHEMA,
     MONEY_SCHEMA,
     Amount,
     Day,
-    JsonBody,
     Moment,
     one_of,
     problem,
     within,
 )
-from mediation.cases.triggers import CASE_ACTIONS
+from mediation.core.schemas import Body
 from mediation.extensions import db
 from mediation.industries import INDUSTRIES
 from mediation.models import (
@@ -61,7 +61,7 @@ from workflows.referral import ReferralState
 # -- Bodies ------------------------------------------------------------------------------------
 
 
-class Credentials(JsonBody):
+class Credentials(Body):
     username: Annotated[
         str,
         Field(max_length=50, description="Username or mobile number"),
@@ -71,7 +71,7 @@ class Credentials(JsonBody):
     password: Annotated[str, Field(max_length=128), FILLED, FILLED_SCHEMA]
 
 
-class Respond(JsonBody):
+class Respond(Body):
     """The employer's answer to the request to mediate."""
 
     consent: bool = Field(description="true: the employer agrees to mediate")
@@ -83,7 +83,7 @@ class Respond(JsonBody):
     )
 
 
-class AgreementDraft(JsonBody):
+class AgreementDraft(Body):
     """A new draft of the agreement; the parties' signatures on an earlier draft are void."""
 
     terms: Annotated[str, Field(max_length=10000), FILLED, FILLED_SCHEMA]
@@ -91,7 +91,7 @@ class AgreementDraft(JsonBody):
     due_date: Day | None = Field(None, description="When the amount is to be paid")
 
 
-class SessionRecord(JsonBody):
+class SessionRecord(Body):
     """A mediation session, planned or held."""
 
     starts_at: Moment = Field(
@@ -104,12 +104,12 @@ class SessionRecord(JsonBody):
     minutes: str = Field("", max_length=20000, description="The minutes (调解笔录)")
 
 
-class ConfirmationDecision(JsonBody):
+class ConfirmationDecision(Body):
     confirm: bool = Field(description="true: the court confirms the agreement")
     reason: str = Field("", max_length=2000, description="Required when refusing")
 
 
-class Contact(JsonBody):
+class Contact(Body):
     """A contact with the referred worker."""
 
     channel: Annotated[ContactChannel, one_of(ContactChannel)]
@@ -117,7 +117,7 @@ class Contact(JsonBody):
     contacted_on: Day | None = Field(None, description="Default: today")
 
 
-class Training(JsonBody):
+class Training(Body):
     """The worker starts a training course."""
 
     course: Annotated[str, Field(max_length=200), FILLED, FILLED_SCHEMA]
@@ -125,7 +125,7 @@ class Training(JsonBody):
     end: Day | None = None
 
 
-class PlacementBody(JsonBody):
+class PlacementBody(Body):
     """The worker found a job."""
 
     employer: Annotated[str, Field(max_length=200), FILLED, FILLED_SCHEMA]
@@ -134,11 +134,11 @@ class PlacementBody(JsonBody):
     monthly_wage: Amount
 
 
-class ReferralReason(JsonBody):
+class ReferralReason(Body):
     reason: str = Field("", max_length=2000)
 
 
-class VacancyEntry(JsonBody):
+class VacancyEntry(Body):
     """A vacancy of the officer's centre."""
 
     employer: Annotated[str, Field(max_length=200), FILLED, FILLED_SCHEMA]

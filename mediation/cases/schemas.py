@@ -1,8 +1,5 @@
-"""The filing body of the JSON API (DESIGN.md §6) and the field types of the case bodies.
-
-The field types check what people type with ``mediation.validators`` (the forms use the same
-functions), so both accept the same data, and each problem carries its message in the
-reader's language (``ctx["message"]``, which ``mediation.core.schemas`` hands on).
+"""The filing body of the JSON API (DESIGN.md §6), built from the field types of
+``core.fields``.
 
 :func:`application_from` turns a filing body into the :class:`~mediation.cases.filing.Application`
 that ``filing.file_case`` takes. A body with problems gets every one of them in one answer: the
@@ -10,204 +7,38 @@ shape of each field (here) and, for the fields whose shape is right, the filing 
 ``filing``, the one place they are written).
 """
 
-from collections.abc import Callable, Mapping
-from datetime import date, datetime
-from decimal import Decimal
-from enum import StrEnum
+from collections.abc import Mapping
+from datetime import date
 from functools import cache
 from typing import Annotated, Any
 
-from flask_babel import lazy_gettext as _l
 from pydantic import (
-    AfterValidator,
-    BeforeValidator,
     Field,
     TypeAdapter,
     ValidationError,
-    WithJsonSchema,
-    model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from mediation.cases import filing
 from mediation.cases.filing import Application, ClaimInput, EmployerInput, Party
 from mediation.core.errors import Invalid
-from mediation.core.schemas import REQUIRED, Body, parse
-from mediation.localtime import SHANGHAI
-from mediation.models import Category, Channel, PriorityGroup, User
-from mediation.validators import (
-    InvalidValue,
-    normalise_amount,
-    normalise_mobile,
-    normalise_resident_id,
-    normalise_uscc,
+from mediation.core.fields import (
+    FILLED,
+    FILLED_SCHEMA,
+    Amount,
+    Day,
+    Mobile,
+    ResidentId,
+    Uscc,
+    at_most,
+    one_of,
+    within,
 )
+from mediation.core.schemas import REQUIRED, Body, parse
+from mediation.models import Category, Channel, PriorityGroup, User
 from workflows.case import Tier
 
 
-def problem(kind: str, message: Any) -> PydanticCustomError:
-    """A field's problem in the reader's words; ``message`` is a lazy string, translated when
-    the answer is written."""
-    return PydanticCustomError(kind, "invalid value", {"message": message})
-
-
-class JsonBody(Body):
-    """A JSON body: ``null`` means the same as leaving the field out, as mobile clients send
-    empty fields either way (a required field is then reported as missing)."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _null_is_absent(cls, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            return {key: value for key, value in data.items() if value is not None}
-        return data
-
-
-def _filled(value: str) -> str:
-    if not value:
-        raise problem("required", REQUIRED)
-    return value
-
-
-# Text that must not be empty (after trimming); use with Field(max_length=...).
-FILLED = AfterValidator(_filled)
-FILLED_SCHEMA = Field(json_schema_extra={"minLength": 1})
-
-
-def _checked(normalise: Callable[[str], str]) -> AfterValidator:
-    def check(value: str) -> str:
-        try:
-            return normalise(value)
-        except InvalidValue as error:
-            raise problem("invalid_value", error.message) from None
-
-    return AfterValidator(check)
-
-
-ResidentId = Annotated[
-    str,
-    FILLED,
-    _checked(normalise_resident_id),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "description": "居民身份证号码, GB 11643-1999: 17 digits and a check digit or X",
-            "examples": ["11010519491231002X"],
-        }
-    ),
-]
-Uscc = Annotated[
-    str,
-    FILLED,
-    _checked(normalise_uscc),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "description": "统一社会信用代码, GB 32100-2015: 18 characters with a check character",
-            "examples": ["91350100M000100Y43"],
-        }
-    ),
-]
-Mobile = Annotated[
-    str,
-    FILLED,
-    _checked(normalise_mobile),
-    WithJsonSchema(
-        {"type": "string", "description": "Mainland mobile number", "examples": ["13800138000"]}
-    ),
-]
-
-AMOUNT_TYPE = _l('Send amounts as strings of yuan, e.g. "6500.00".')
-
-
-def _amount(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise problem("amount_type", AMOUNT_TYPE)
-    try:
-        return normalise_amount(str(value))
-    except InvalidValue as error:
-        raise problem("invalid_value", error.message) from None
-
-
-MONEY_SCHEMA = {
-    "type": "string",
-    "pattern": r"^\d+(\.\d{1,2})?$",
-    "description": "Yuan, at most two decimal places",
-    "examples": ["6500.00"],
-}
-Amount = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema(MONEY_SCHEMA)]
-
-
-def _day(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise problem("date_format", _l("Use a date like 2026-03-01.")) from None
-    return value  # a date is kept; anything else is refused as no date
-
-
-Day = Annotated[date, BeforeValidator(_day)]
-
-
-def _moment(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise problem(
-                "datetime_format", _l("Use a time like 2026-11-25T10:00:00+08:00.")
-            ) from None
-        return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
-    return value
-
-
-# A moment; without an offset it is a time in China.
-Moment = Annotated[datetime, BeforeValidator(_moment)]
-
-
-def one_of(enum: type[StrEnum]) -> BeforeValidator:
-    """An enum member from its value, or the list of the values to choose from."""
-
-    def member(value: Any) -> Any:
-        if isinstance(value, enum):
-            return value
-        if isinstance(value, str) and value in enum._value2member_map_:
-            return enum(value)
-        raise problem(
-            "choice",
-            _l("Not one of: %(choices)s.", choices=", ".join(item.value for item in enum)),
-        )
-
-    return BeforeValidator(member)
-
-
-def within(minimum: int, maximum: int) -> BeforeValidator:
-    """A whole number from ``minimum`` to ``maximum``; pair with Field(ge=..., le=...)."""
-
-    def number(value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
-            raise problem(
-                "number_range",
-                _l("Enter a number from %(min)d to %(max)d.", min=minimum, max=maximum),
-            )
-        return value
-
-    return BeforeValidator(number)
-
-
-def at_most(count: int) -> AfterValidator:
-    """A list of at most ``count`` entries; pair with Field(max_length=...) for the schema."""
-
-    def check(items: list) -> list:
-        if len(items) > count:
-            raise problem("too_many", _l("At most %(max)d entries.", max=count))
-        return items
-
-    return AfterValidator(check)
-
-
-class FilingApplicant(JsonBody):
+class FilingApplicant(Body):
     """The applicant, when staff file for a visitor (a worker filing for themself leaves it
     out: it comes from the account)."""
 
@@ -216,7 +47,7 @@ class FilingApplicant(JsonBody):
     phone: Mobile
 
 
-class FilingEmployer(JsonBody):
+class FilingEmployer(Body):
     name: Annotated[str, Field(max_length=200), FILLED, FILLED_SCHEMA]
     uscc: Uscc
     region_id: int | None = Field(
@@ -229,25 +60,25 @@ class FilingEmployer(JsonBody):
     )
 
 
-class FilingEmployment(JsonBody):
+class FilingEmployment(Body):
     start_date: Day
     end_date: Day | None = Field(None, description="null while still employed")
     job: Annotated[str, Field(max_length=50), FILLED, FILLED_SCHEMA]
     monthly_wage: Amount | None = None
 
 
-class FilingClaim(JsonBody):
+class FilingClaim(Body):
     category: Annotated[Category, one_of(Category)]
     amount: Amount
     description: str = Field("", max_length=500)
 
 
-class FilingRepresentative(JsonBody):
+class FilingRepresentative(Body):
     name: Annotated[str, Field(max_length=50), FILLED, FILLED_SCHEMA]
     phone: Mobile
 
 
-class Filing(JsonBody):
+class Filing(Body):
     """An application for mediation (DESIGN.md §6). More fields may be added, none renamed."""
 
     applicant: FilingApplicant | None = Field(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from werkzeug.datastructures import MultiDict
 
 from mediation.core.errors import Invalid
@@ -37,9 +37,18 @@ class Label:
 
 
 class Body(BaseModel):
-    """Base of every request body: unknown keys are ignored, text is trimmed."""
+    """Base of every request body: unknown keys are ignored, text is trimmed, and ``null`` means
+    the same as leaving the field out, as mobile clients send empty fields either way (a
+    required field is then reported as missing)."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            return {key: value for key, value in data.items() if value is not None}
+        return data
 
 
 def _message(error: Mapping[str, Any]):
