@@ -127,6 +127,7 @@ ENDPOINTS: dict[str, str | Permission] = {
     "referrals.propose": Permission.reemployment_desk,
     "referrals.answer": Permission.view_referrals,
     "referrals.act": Permission.view_referrals,
+    "referrals.claim": Permission.reemployment_desk,
     "referrals.vacancies": Permission.reemployment_desk,
     "referrals.create_vacancy": Permission.reemployment_desk,
     "referrals.import_vacancies": Permission.reemployment_desk,
@@ -351,22 +352,44 @@ def visible_cases(user: User) -> ColumnElement[bool]:
     return false()
 
 
-REFERRAL_OFFICER_ACTIONS = frozenset(
-    {"claim", "contact", "start_training", "place", "decline", "close", "profile", "propose"}
-)
+def is_referral_worker(user: User, referral: Referral) -> bool:
+    return user.role is Role.worker and referral.worker_id == user.id
 
 
-def referral_permissions(user: User, referral: Referral) -> frozenset[str]:
-    if user.role is Role.worker and referral.worker_id == user.id:
-        return frozenset({"decline", "answer"})
-    if user.role is Role.reemployment_officer and referral.centre_id == user.organization_id:
-        return REFERRAL_OFFICER_ACTIONS
-    return frozenset()
+def is_referral_officer(user: User, referral: Referral) -> bool:
+    """An officer of the re-employment centre the referral went to."""
+    return user.role is Role.reemployment_officer and referral.centre_id == user.organization_id
 
 
-def require_referral_permission(user: User, referral: Referral, action: str) -> None:
-    if action not in referral_permissions(user, referral):
-        raise NotPermitted(action)
+class ReferralAct(StrEnum):
+    """What can be done to a referral besides its workflow triggers."""
+
+    claim = "claim"
+    profile = "profile"  # the worker's skills and wishes
+    propose = "propose"  # a vacancy to the worker
+    answer = "answer"  # the worker answers a proposal
+
+
+REFERRAL_ACTS: dict[ReferralAct, Callable[[User, Referral], bool]] = {
+    ReferralAct.claim: lambda user, referral: (
+        is_referral_officer(user, referral) and referral.officer_id is None
+    ),
+    ReferralAct.profile: is_referral_officer,
+    ReferralAct.propose: is_referral_officer,
+    ReferralAct.answer: is_referral_worker,
+}
+
+
+def may_referral_act(user: User, referral: Referral, act: ReferralAct | str) -> bool:
+    return REFERRAL_ACTS[ReferralAct(act)](user, referral)
+
+
+def require_referral_act(user: User, referral: Referral, act: ReferralAct) -> None:
+    """``NotPermitted`` unless ``user`` may do ``act`` to ``referral``."""
+    if not is_referral_officer(user, referral) and not is_referral_worker(user, referral):
+        raise NotPermitted(act.value)
+    if not REFERRAL_ACTS[act](user, referral):
+        raise (Refused("already_claimed") if act is ReferralAct.claim else NotPermitted(act.value))
 
 
 def visible_referrals(user: User) -> ColumnElement[bool]:

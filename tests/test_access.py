@@ -47,6 +47,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "referrals.propose": frozenset({"reemployment_officer"}),
     "referrals.answer": frozenset({"worker", "reemployment_officer"}),
     "referrals.act": frozenset({"worker", "reemployment_officer"}),
+    "referrals.claim": frozenset({"reemployment_officer"}),
     "referrals.vacancies": frozenset({"reemployment_officer"}),
     "referrals.create_vacancy": frozenset({"reemployment_officer"}),
     "referrals.import_vacancies": frozenset({"reemployment_officer"}),

@@ -6,8 +6,6 @@ Refusals and input problems raised on the way are answered by the blueprint's ha
 (``mediation.core.answers``).
 """
 
-import inspect
-
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,7 +14,7 @@ from sqlalchemy import select
 from mediation import policy
 from mediation.api import serialise
 from mediation.api.openapi import Trigger, operation
-from mediation.api.request import json_body, json_object
+from mediation.api.request import json_body, keyword_body
 from mediation.api.schemas import (
     AgreementDraft,
     Case,
@@ -106,18 +104,6 @@ def _case_triggers() -> list[Trigger]:
     ]
 
 
-# fire's own parameters, which a body cannot set.
-_FIRE_PARAMETERS = frozenset(
-    name
-    for name, parameter in inspect.signature(fire).parameters.items()
-    if parameter.kind is not parameter.VAR_KEYWORD
-)
-
-
-def _trigger_data() -> dict:
-    return {k: v for k, v in json_object().items() if k not in _FIRE_PARAMETERS}
-
-
 @operation(
     "Fire the workflow trigger",
     answers={200: Case},
@@ -126,7 +112,7 @@ def _trigger_data() -> dict:
 )
 def fire_trigger(case_id: int, trigger: str):
     case = load_case(case_id)
-    fire(case, trigger, actor=current_user, **_trigger_data())
+    fire(case, trigger, actor=current_user, **keyword_body(fire))
     return _case(case)
 
 

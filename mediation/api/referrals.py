@@ -1,23 +1,17 @@
 """API v1 for re-employment: referrals and vacancies, with the case API's conventions."""
 
-from collections.abc import Callable
-
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from pydantic import BaseModel
 from sqlalchemy import select
 
 from mediation import policy
 from mediation.api import serialise
 from mediation.api.openapi import Trigger, operation
-from mediation.api.request import json_body, json_object
+from mediation.api.request import json_body, keyword_body
 from mediation.api.schemas import (
-    Contact,
-    PlacementBody,
     Referral,
     ReferralList,
-    ReferralReason,
-    Training,
     Vacancy,
     VacancyEntry,
     VacancyList,
@@ -27,9 +21,10 @@ from mediation.core.schemas import parse
 from mediation.extensions import db
 from mediation.models import Referral as ReferralRecord
 from mediation.models import Vacancy as VacancyRecord
+from mediation.policy import ReferralAct
 from mediation.referrals import operations as referrals
+from mediation.referrals import triggers as referral_triggers
 from mediation.vacancy_import import VacancyRow
-from workflows.referral import UnknownTrigger
 
 
 def _load(referral_id: int) -> ReferralRecord:
@@ -55,44 +50,11 @@ def show_referral(referral_id: int):
     return serialise.answer(serialise.referral(_load(referral_id)))
 
 
-def _contact(body: Contact) -> dict:
-    return {"channel": body.channel, "result": body.result, "contacted_on": body.contacted_on}
-
-
-def _training(body: Training) -> dict:
-    return {"course": body.course, "start": body.start, "end": body.end}
-
-
-def _placement(body: PlacementBody) -> dict:
-    return {
-        "placement": referrals.Placement(
-            body.employer, body.job, body.start_date, body.monthly_wage
-        )
-    }
-
-
-def _reason(body: ReferralReason) -> dict:
-    return {"reason": body.reason or None}
-
-
-# Trigger → (what it does, its body, the operation's data from the body). ``claim`` is not a
-# workflow trigger but is fired the same way.
-REFERRAL_TRIGGERS: dict[str, tuple[str, type[BaseModel], Callable[..., dict]]] = {
-    "claim": ("Take the referral (officers)", NoBody, lambda body: {}),
-    "contact": ("Record a contact with the worker", Contact, _contact),
-    "start_training": ("Record that the worker started a training course", Training, _training),
-    "place": ("Record the worker's new job", PlacementBody, _placement),
-    "decline": (
-        "The worker declines the help, or the officer records that",
-        ReferralReason,
-        _reason,
-    ),
-    "close": ("Close the referral", ReferralReason, _reason),
-}
-
-
 def _referral_triggers() -> list[Trigger]:
-    return [Trigger(name, title, body) for name, (title, body, _) in REFERRAL_TRIGGERS.items()]
+    # ``claim`` is no workflow trigger, but the API has always taken it on the same path.
+    claim = Trigger("claim", _l("Take the referral (officers)"), NoBody)
+    declared = referral_triggers.REFERRAL_ACTIONS.values()
+    return [claim, *(Trigger(action.name, action.title, action.body) for action in declared)]
 
 
 @operation(
@@ -103,15 +65,11 @@ def _referral_triggers() -> list[Trigger]:
 )
 def fire_trigger(referral_id: int, trigger: str):
     referral = _load(referral_id)
-    if trigger not in REFERRAL_TRIGGERS:
-        raise UnknownTrigger(trigger)
-    policy.require_referral_permission(current_user, referral, trigger)
-    _title, body_model, data_of = REFERRAL_TRIGGERS[trigger]
     if trigger == "claim":
+        policy.require_referral_act(current_user, referral, ReferralAct.claim)
         referrals.claim(referral, actor=current_user)
     else:
-        body = parse(body_model, json_object())
-        referrals.fire(referral, trigger, actor=current_user, **data_of(body))
+        referrals.fire(referral, trigger, actor=current_user, **keyword_body(referrals.fire))
     return serialise.answer(serialise.referral(referral))
 
 

@@ -1,5 +1,7 @@
 """What the caller sent: the JSON body, read the same way by every API view."""
 
+import inspect
+from collections.abc import Callable
 from typing import Any
 
 from flask import request
@@ -25,3 +27,14 @@ def json_object() -> dict[str, Any]:
     if not isinstance(body, dict):
         raise Invalid({"body": [NOT_AN_OBJECT]})
     return body
+
+
+def keyword_body(operation: Callable[..., Any]) -> dict[str, Any]:
+    """The JSON object body for an operation that takes it as keyword arguments, without the
+    keys that name the operation's own parameters (a body cannot set the actor)."""
+    own = {
+        name
+        for name, parameter in inspect.signature(operation).parameters.items()
+        if parameter.kind is not parameter.VAR_KEYWORD
+    }
+    return {key: value for key, value in json_object().items() if key not in own}

@@ -46,7 +46,6 @@ from mediation.models import (
     Category,
     Channel,
     ConfirmationStatus,
-    ContactChannel,
     EvidenceParty,
     PriorityGroup,
     ProposalAnswer,
@@ -107,35 +106,6 @@ class SessionRecord(Body):
 class ConfirmationDecision(Body):
     confirm: bool = Field(description="true: the court confirms the agreement")
     reason: str = Field("", max_length=2000, description="Required when refusing")
-
-
-class Contact(Body):
-    """A contact with the referred worker."""
-
-    channel: Annotated[ContactChannel, one_of(ContactChannel)]
-    result: Annotated[str, Field(max_length=2000), FILLED, FILLED_SCHEMA]
-    contacted_on: Day | None = Field(None, description="Default: today")
-
-
-class Training(Body):
-    """The worker starts a training course."""
-
-    course: Annotated[str, Field(max_length=200), FILLED, FILLED_SCHEMA]
-    start: Day
-    end: Day | None = None
-
-
-class PlacementBody(Body):
-    """The worker found a job."""
-
-    employer: Annotated[str, Field(max_length=200), FILLED, FILLED_SCHEMA]
-    job: Annotated[str, Field(max_length=100), FILLED, FILLED_SCHEMA]
-    start_date: Day = Field(description="Not before the referral")
-    monthly_wage: Amount
-
-
-class ReferralReason(Body):
-    reason: str = Field("", max_length=2000)
 
 
 class VacancyEntry(Body):

@@ -64,7 +64,7 @@ def _rule_problems(action: CaseAction, error: GuardFailed) -> dict[str, list]:
 
 
 def fire(
-    case: Case, trigger: str, *, actor: User, strict: bool = True, **data: Any
+    case: Case, trigger: str, /, *, actor: User, strict: bool = True, **data: Any
 ) -> CaseTransition:
     """Check who and when, read the body, run the workflow, record the effects, the audit event,
     the documents and the notices.

@@ -20,6 +20,7 @@ from mediation.court.confirmations import confirmation_deadline
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, CaseDocument, User
+from mediation.referrals import triggers as referral_triggers
 from workflows import deadlines
 from workflows.case import CaseState, Outcome
 
@@ -224,9 +225,12 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "arbitration": arbitration_advice(case),
         "payment_order": payment_order_advice(case),
         "confirmation_due": confirmation_deadline(case),
-        "referral_permissions": policy.referral_permissions(current_user, case.referral)
+        "referral_may": lambda act: (
+            bool(case.referral) and policy.may_referral_act(current_user, case.referral, act)
+        ),
+        "referral_actions": referral_triggers.forms_for(current_user, case.referral)
         if case.referral
-        else frozenset(),
+        else [],
         "documents": documents(case),
         "session_form": (bound or {}).get("session") or forms.SessionForm(formdata=None),
         "agreement_form": (bound or {}).get("agreement") or _agreement_form(case),

@@ -38,6 +38,7 @@ from mediation.models import (
     User,
 )
 from mediation.models.types import utcnow
+from mediation.referrals.triggers import REFERRAL_ACTIONS
 from workflows.case import (
     ARCHIVE_CHECKLIST,
     MAX_EXTENSION_DAYS,
@@ -500,7 +501,8 @@ def hop_details(case: Case, trigger: CaseTrigger) -> dict[str, Any]:
 
 def event_title(action: str):
     """The timeline's words for an audit action: a trigger's from its declaration."""
-    declared = (
-        CASE_ACTIONS.get(action.removeprefix("case.")) if action.startswith("case.") else None
-    )
+    if action.startswith("case.referral_"):
+        declared = REFERRAL_ACTIONS.get(action.removeprefix("case.referral_"))
+    else:
+        declared = CASE_ACTIONS.get(action.removeprefix("case."))
     return declared.event_title if declared else EVENT_TITLES.get(action, action)

@@ -15,7 +15,8 @@ from typing import Any
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from mediation.core.schemas import Body, label_of, widget_of
+from mediation.core.schemas import Body, choice_enum, label_of, widget_of
+from mediation.models.types import TitledEnum
 
 
 @dataclass
@@ -73,7 +74,23 @@ class SchemaField:
                 return Markup('<input type="number" inputmode="numeric" {} value="{}">').format(
                     common, value
                 )
+            case "date":
+                return Markup('<input type="date" {} value="{}">').format(common, value)
+            case "amount":
+                return Markup('<input type="text" inputmode="decimal" {} value="{}">').format(
+                    common, value
+                )
         return Markup('<input type="text" {} value="{}">').format(common, value)
+
+
+def _enum_choices(model: type[Body], name: str) -> list[tuple[str, str]]:
+    enum = choice_enum(model, name)
+    if enum is None:
+        return []
+    return [
+        (member.value, member.title if isinstance(member, TitledEnum) else member.value)
+        for member in enum
+    ]
 
 
 class SchemaForm:
@@ -102,7 +119,7 @@ class SchemaForm:
                     widget=widget_of(model, name),
                     description=label.hint,
                     value=sent.get(field_id),
-                    choices=choices.get(name, ()),
+                    choices=choices.get(name) or _enum_choices(model, name),
                     errors=list(errors.pop(name, [])),
                 )
             )

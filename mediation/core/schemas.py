@@ -14,7 +14,11 @@ A field may carry a :class:`Label` in its ``Annotated`` metadata: the page's for
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
@@ -102,17 +106,44 @@ def parse(model: type[M], data: Any, *, strict: bool = True) -> M:
         raise Invalid(errors_of(error)) from None
 
 
+def _types(annotation: Any) -> set[Any]:
+    """The plain types a field takes: ``Annotated`` and unions taken apart, None left out."""
+    if get_origin(annotation) is Annotated:
+        return _types(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, UnionType):
+        return set().union(*(_types(arg) for arg in get_args(annotation)))
+    return set() if annotation is type(None) else {annotation}
+
+
+def choice_enum(model: type[Body], name: str) -> type[StrEnum] | None:
+    """The enum a field chooses from, if it does."""
+    return next(
+        (
+            kind
+            for kind in _types(model.model_fields[name].annotation)
+            if isinstance(kind, type) and issubclass(kind, StrEnum)
+        ),
+        None,
+    )
+
+
 def widget_of(model: type[Body], name: str) -> str:
     """How a page's form enters the field ``name`` of ``model``."""
     field = model.model_fields[name]
     label = next((item for item in field.metadata if isinstance(item, Label)), None)
     if label is not None and label.widget:
         return label.widget
-    annotation = field.annotation
-    if annotation is bool:
+    types = _types(field.annotation)
+    if types == {bool}:
         return "checkbox"
-    if annotation in (int, int | None):
+    if types == {int}:
         return "number"
+    if types == {date}:
+        return "date"
+    if types == {Decimal}:
+        return "amount"
+    if choice_enum(model, name):
+        return "select"
     return "text"
 
 

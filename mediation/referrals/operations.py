@@ -4,9 +4,6 @@ Every state change of a referral goes through ``fire`` here, with its audit even
 case's timeline, in the caller's transaction.
 """
 
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
@@ -14,33 +11,36 @@ from sqlalchemy import select, update
 from mediation import policy
 from mediation.core import audit
 from mediation.core.calendar import work_calendar
-from mediation.core.errors import Refused, flush_or_refuse
+from mediation.core.errors import Invalid, NotPermitted, Refused, flush_or_refuse
 from mediation.core.notifications import notify
 from mediation.core.routing import DatabaseDirectory
+from mediation.core.schemas import parse
 from mediation.extensions import db
 from mediation.localtime import local_today
+from mediation.messages import guard_message
 from mediation.models import (
     Case,
-    ContactChannel,
     Organization,
     OrgKind,
     ProposalAnswer,
     Referral,
-    ReferralContact,
     Role,
     User,
     Vacancy,
     VacancyProposal,
 )
 from mediation.models.types import utcnow
+from mediation.policy import ReferralAct
 from mediation.privacy import mask_id_number
+from mediation.referrals import triggers as referral_triggers
+from mediation.referrals.triggers import ReferralAction
 from workflows import deadlines
 from workflows.referral import (
     GuardFailed,
-    Problem,
     ReferralState,
-    ReferralTrigger,
     ReferralWorkflow,
+    Transition,
+    UnknownTrigger,
 )
 
 FIRST_CONTACT_WORKING_DAYS = 3
@@ -120,7 +120,7 @@ def load_referral(referral_id: int, user: User) -> Referral | None:
 
 
 def claim(referral: Referral, *, actor: User) -> None:
-    policy.require_referral_permission(actor, referral, "claim")
+    policy.require_referral_act(actor, referral, ReferralAct.claim)
     result = db.session.execute(
         update(Referral)
         .where(Referral.id == referral.id, Referral.officer_id.is_(None))
@@ -135,74 +135,52 @@ def claim(referral: Referral, *, actor: User) -> None:
     )
 
 
-@dataclass(frozen=True)
-class Placement:
-    employer: str
-    job: str
-    start_date: date
-    monthly_wage: Decimal
-
-
-def fire(referral: Referral, trigger: str, *, actor: User, **data: Any) -> None:
-    """contact (channel, result, contacted_on), start_training (course, start, end),
-    place (placement), decline and close (reason). Raises like services.cases.fire."""
-    policy.require_referral_permission(actor, referral, trigger)
+def fire(
+    referral: Referral, trigger: str, /, *, actor: User, strict: bool = True, **data: Any
+) -> Transition:
+    """Check who and when, read the body, run the workflow, record the effects, the audit event
+    and the worker's notice. Raises like ``cases.operations.fire``; the caller commits."""
+    action = referral_action(trigger)
+    if not action.may(actor, referral):
+        raise NotPermitted(action.name)
     workflow = ReferralWorkflow(referral)
-    workflow.ensure_allowed(trigger)
-    facts = {"reason": data.get("reason")} if trigger in ("decline", "close") else {}
-    if trigger == "place":
-        _check_placement(referral, data["placement"])
+    workflow.ensure_allowed(action.name)
+    body = parse(action.body, data, strict=strict)
+    problems = action.check(referral, body)
+    facts = action.facts(body)
+    try:
+        workflow.check(action.name, **facts)
+    except GuardFailed as failed:
+        for problem in failed.problems:
+            problems.setdefault(problem.field, []).append(guard_message(problem.code))
+    if problems:
+        raise Invalid(problems)
     with db.session.no_autoflush:
-        transition = workflow.fire(trigger, **facts)
-        _apply(referral, trigger, actor, data)
+        transition = workflow.fire(action.name, **facts)
+        action.effect(referral, actor, body)
     flush_or_refuse()
     audit.record_case_event(
         referral.case,
-        f"referral_{trigger}",
+        f"referral_{action.name}",
         actor=actor,
         organization=referral.centre,
-        note=data.get("reason") or data.get("result"),
+        note=getattr(body, "reason", None) or getattr(body, "result", None),
         from_state=transition.from_state.value,
         to_state=transition.to_state.value,
     )
-    if trigger in ("contact", "start_training", "place", "close"):
-        notify([referral.worker], f"referral_{trigger}", referral.case, centre=referral.centre.name)
+    if action.notify_worker:
+        notify(
+            [referral.worker], f"referral_{action.name}", referral.case, centre=referral.centre.name
+        )
+    return transition
 
 
-def _check_placement(referral: Referral, placement: Placement) -> None:
-    if placement.start_date < referral.referred_on:
-        raise GuardFailed(ReferralTrigger.place, (Problem("start_date", "before_referral"),))
-    if placement.monthly_wage < 0:
-        raise GuardFailed(ReferralTrigger.place, (Problem("monthly_wage", "negative"),))
-
-
-def _apply(referral: Referral, trigger: str, actor: User, data: dict) -> None:
-    match trigger:
-        case "contact":
-            contacted_on = data.get("contacted_on") or local_today()
-            db.session.add(
-                ReferralContact(
-                    referral=referral,
-                    contacted_on=contacted_on,
-                    channel=ContactChannel(data["channel"]),
-                    result=data["result"],
-                    recorded_by_id=actor.id,
-                )
-            )
-            referral.first_contacted_on = referral.first_contacted_on or contacted_on
-            referral.officer = referral.officer or actor
-        case "start_training":
-            referral.training_course = data["course"]
-            referral.training_start, referral.training_end = data["start"], data.get("end")
-        case "place":
-            placement: Placement = data["placement"]
-            referral.placed_employer, referral.placed_job = placement.employer, placement.job
-            referral.placed_start, referral.placed_wage = (
-                placement.start_date,
-                placement.monthly_wage,
-            )
-        case "decline" | "close":
-            referral.end_reason = data.get("reason")
+def referral_action(trigger: str) -> ReferralAction:
+    """The declaration of ``trigger``; ``UnknownTrigger`` (404) for any other name."""
+    action = referral_triggers.action_for(trigger)
+    if action is None:
+        raise UnknownTrigger(trigger)
+    return action
 
 
 PROFILE_FIELDS = (
@@ -218,7 +196,7 @@ PROFILE_FIELDS = (
 
 
 def update_profile(referral: Referral, *, actor: User, **profile: Any) -> None:
-    policy.require_referral_permission(actor, referral, "profile")
+    policy.require_referral_act(actor, referral, ReferralAct.profile)
     for name in PROFILE_FIELDS:
         if name in profile:
             setattr(referral, name, profile[name])
@@ -228,7 +206,7 @@ def update_profile(referral: Referral, *, actor: User, **profile: Any) -> None:
 
 
 def propose(referral: Referral, vacancy: Vacancy, *, actor: User) -> VacancyProposal:
-    policy.require_referral_permission(actor, referral, "propose")
+    policy.require_referral_act(actor, referral, ReferralAct.propose)
     if referral.state not in (ReferralState.contacted, ReferralState.in_training):
         raise Refused("not_allowed_in_state")
     existing = db.session.scalar(
@@ -258,7 +236,7 @@ def propose(referral: Referral, vacancy: Vacancy, *, actor: User) -> VacancyProp
 
 
 def answer(proposal: VacancyProposal, *, actor: User, interested: bool) -> None:
-    policy.require_referral_permission(actor, proposal.referral, "answer")
+    policy.require_referral_act(actor, proposal.referral, ReferralAct.answer)
     proposal.answer = ProposalAnswer.interested if interested else ProposalAnswer.not_interested
     proposal.answered_at = utcnow()
     referral = proposal.referral

@@ -10,30 +10,23 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from mediation import policy
-from mediation.cases.forms import ReasonForm
-from mediation.core.errors import Refused
+from mediation.core.schemas import form_data
 from mediation.extensions import db
 from mediation.industries import INDUSTRIES
 from mediation.localtime import local_today
-from mediation.messages import guard_message, refusal_message
 from mediation.models import Referral, Region, RegionLevel, Vacancy, VacancyProposal
-from mediation.referrals import forms
+from mediation.policy import ReferralAct
+from mediation.referrals import forms, triggers
 from mediation.referrals import operations as referrals
 from mediation.referrals.matching import matches_for
-from workflows.referral import GuardFailed, IllegalTransition, ReferralState, ReferralWorkflow
+from workflows.referral import ReferralState
 
 VIEWS = ("queue", "mine", "done")
 OPEN = [ReferralState.referred, ReferralState.contacted, ReferralState.in_training]
-ACTION_FORMS = {
-    "contact": forms.ContactForm,
-    "start_training": forms.TrainingForm,
-    "place": forms.PlacementForm,
-    "decline": ReasonForm,
-    "close": ReasonForm,
-}
 
 
 def _load(referral_id: int) -> Referral:
+    """The referral, if this user may see it; otherwise 404, whether or not it exists."""
     referral = referrals.load_referral(referral_id, current_user)
     if referral is None:
         abort(404)
@@ -66,11 +59,6 @@ def index():
     )
 
 
-def _action_form(trigger: str, *, bound: bool):
-    form_class = ACTION_FORMS[trigger]
-    return form_class(prefix=trigger) if bound else form_class(formdata=None, prefix=trigger)
-
-
 def _profile_form(referral: Referral, *, bound: bool) -> forms.ProfileForm:
     form = (
         forms.ProfileForm(prefix="profile")
@@ -89,25 +77,17 @@ def _profile_form(referral: Referral, *, bound: bool) -> forms.ProfileForm:
     return form
 
 
-def _page(referral: Referral, bound: dict | None = None, status: int = 200):
+def _page(
+    referral: Referral, bound: dict | None = None, status: int = 200, sent: tuple | None = None
+):
     bound = bound or {}
-    permitted = policy.referral_permissions(current_user, referral)
-    available = [t.value for t in ReferralWorkflow(referral).available_triggers()]
-    actions = {
-        trigger: bound.get(trigger) or _action_form(trigger, bound=False)
-        for trigger in available
-        if trigger in ACTION_FORMS and trigger in permitted
-    }
-    if "contact" in actions and not bound.get("contact"):
-        actions["contact"].contacted_on.data = local_today()
     return render_template(
         "referrals/show.html",
         referral=referral,
-        permissions=permitted,
-        actions=actions,
-        can_start_training="start_training" in available and "start_training" in permitted,
+        may=lambda act: policy.may_referral_act(current_user, referral, act),
+        actions=triggers.forms_for(current_user, referral, sent),
         profile_form=bound.get("profile") or _profile_form(referral, bound=False),
-        matches=matches_for(referral) if "propose" in permitted else [],
+        matches=matches_for(referral) if policy.is_referral_officer(current_user, referral) else [],
         today=local_today(),
     ), status
 
@@ -116,75 +96,49 @@ def show(referral_id: int):
     return _page(_load(referral_id))
 
 
-def _back(referral: Referral):
-    return redirect(url_for("referrals.show", referral_id=referral.id))
+def _after(referral: Referral) -> str:
+    """Where a worker's action returns: their case; an officer's: the referral."""
+    if policy.is_referral_worker(current_user, referral):
+        return url_for("cases.show", case_id=referral.case_id, _anchor="referral")
+    return url_for("referrals.show", referral_id=referral.id)
 
 
-def _refused(referral: Referral, code: str):
-    flash(refusal_message(code), "error")
-    return _back(referral)
+def back_to_referral() -> str:
+    return _after(_load(request.view_args["referral_id"]))
 
 
-def _data(trigger: str, form) -> dict:
-    match trigger:
-        case "contact":
-            return {
-                "contacted_on": form.contacted_on.data,
-                "channel": form.channel.data,
-                "result": form.result.data,
-            }
-        case "start_training":
-            return {"course": form.course.data, "start": form.start.data, "end": form.end.data}
-        case "place":
-            return {
-                "placement": referrals.Placement(
-                    form.employer.data,
-                    form.job.data,
-                    form.start_date.data,
-                    form.monthly_wage.amount,
-                )
-            }
-    return {"reason": form.reason.data}
+def invalid_action(errors: dict[str, list]):
+    """The referral page again, the trigger's form as sent, every problem beside its field; the
+    worker, who acts from the case page, is told there."""
+    referral = _load(request.view_args["referral_id"])
+    if policy.is_referral_worker(current_user, referral):
+        for messages in errors.values():
+            for message in messages:
+                flash(message, "error")
+        return redirect(_after(referral))
+    sent = (request.view_args.get("trigger"), request.form, errors)
+    return _page(referral, status=422, sent=sent)
+
+
+def claim(referral_id: int):
+    referral = _load(referral_id)
+    policy.require_referral_act(current_user, referral, ReferralAct.claim)
+    referrals.claim(referral, actor=current_user)
+    return redirect(_after(referral))
 
 
 def act(referral_id: int, trigger: str):
     referral = _load(referral_id)
-    if trigger not in ACTION_FORMS and trigger != "claim":
-        abort(404)
-    if trigger not in policy.referral_permissions(current_user, referral):
-        abort(403)
-    if trigger == "claim":
-        try:
-            referrals.claim(referral, actor=current_user)
-        except Refused as error:
-            return _refused(referral, error.code)
-        return _back(referral)
-    form = _action_form(trigger, bound=True)
-    if not form.validate_on_submit():
-        return _page(referral, {trigger: form}, 422)
-    try:
-        referrals.fire(referral, trigger, actor=current_user, **_data(trigger, form))
-    except (IllegalTransition, Refused) as error:
-        return _refused(referral, error.code)
-    except GuardFailed as error:
-        for problem in error.problems:
-            field = getattr(form, problem.field, None)
-            message = guard_message(problem.code)
-            if field is None:
-                flash(message, "error")
-            else:
-                field.errors = [*field.errors, message]
-        return _page(referral, {trigger: form}, 422)
+    action = referrals.referral_action(trigger)
+    data = form_data(action.body, request.form, prefix=trigger)
+    referrals.fire(referral, trigger, actor=current_user, strict=False, **data)
     flash(_("Saved."), "success")
-    if current_user.role.value == "worker":
-        return redirect(url_for("cases.show", case_id=referral.case_id))
-    return _back(referral)
+    return redirect(_after(referral))
 
 
 def save_profile(referral_id: int):
     referral = _load(referral_id)
-    if "profile" not in policy.referral_permissions(current_user, referral):
-        abort(403)
+    policy.require_referral_act(current_user, referral, ReferralAct.profile)
     form = _profile_form(referral, bound=True)
     if not form.validate_on_submit():
         return _page(referral, {"profile": form}, 422)
@@ -201,24 +155,20 @@ def save_profile(referral_id: int):
         training_interest=form.training_interest.data,
     )
     flash(_("The profile is saved."), "success")
-    return _back(referral)
+    return redirect(_after(referral))
 
 
 def propose(referral_id: int, vacancy_id: int):
     referral = _load(referral_id)
-    if "propose" not in policy.referral_permissions(current_user, referral):
-        abort(403)
+    policy.require_referral_act(current_user, referral, ReferralAct.propose)
     vacancy = db.session.scalar(
         select(Vacancy).where(Vacancy.id == vacancy_id, Vacancy.centre_id == referral.centre_id)
     )
     if vacancy is None:
         abort(404)
-    try:
-        referrals.propose(referral, vacancy, actor=current_user)
-    except Refused as error:
-        return _refused(referral, error.code)
+    referrals.propose(referral, vacancy, actor=current_user)
     flash(_("The job was proposed to the worker."), "success")
-    return _back(referral)
+    return redirect(_after(referral))
 
 
 def answer(referral_id: int, proposal_id: int, reply: str):
@@ -230,8 +180,7 @@ def answer(referral_id: int, proposal_id: int, reply: str):
     )
     if proposal is None:
         abort(404)
-    if "answer" not in policy.referral_permissions(current_user, referral):
-        abort(403)
+    policy.require_referral_act(current_user, referral, ReferralAct.answer)
     referrals.answer(proposal, actor=current_user, interested=reply == "interested")
     flash(_("Your answer was sent to the officer."), "success")
     return redirect(url_for("cases.show", case_id=referral.case_id, _anchor="referral"))

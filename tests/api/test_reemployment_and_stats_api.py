@@ -54,6 +54,12 @@ def test_an_officer_works_a_referral_to_a_placement(api, referral_id):
 
 
 def test_a_bad_placement_names_each_field(api, referral_id):
+    # Before any contact a placement is not possible, whatever the body (409 before 422).
+    early = api("POST", f"/referrals/{referral_id}/place", "reemploy1", json={})
+    assert early.status_code == 409
+    contact = {"channel": "phone", "result": "通"}
+    done = api("POST", f"/referrals/{referral_id}/contact", "reemploy1", json=contact)
+    assert done.status_code == 200
     response = api(
         "POST",
         f"/referrals/{referral_id}/place",
