@@ -28,8 +28,6 @@ GUARD_MESSAGES = {
     "minutes_missing": _l("The minutes of the mediation sessions are not on file yet."),
     "closing_document_missing": _l("The agreement or closing notice has not been issued."),
     "evidence_missing": _l("An evidence file of the list is missing from storage."),
-    "before_referral": _l("The job cannot start before the referral."),
-    "negative": _l("An amount cannot be negative."),
 }
 
 

@@ -202,52 +202,6 @@ class IntakeForm(FlaskForm):
         return [row.form for row in self.claims if not row.form.is_blank]
 
 
-class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[REQUIRED, Length(max=2000)])
-
-
-class AcceptForm(FlaskForm):
-    respondent_consent = BooleanField(
-        _l("The employer has agreed to mediation"),
-        validators=[InputRequired(message=_l("Mediation needs the employer's consent."))],
-    )
-
-
-class ExtendForm(FlaskForm):
-    days = IntegerField(
-        _l("Extend by how many days"),
-        validators=[
-            InputRequired(message=_l("Enter the number of days.")),
-            NumberRange(min=1, max=15, message=_l("An extension is 1 to 15 days.")),
-        ],
-    )
-    applicant_consent = BooleanField(_l("The applicant agreed to the extension"))
-    respondent_consent = BooleanField(_l("The employer agreed to the extension"))
-
-
-class EscalateForm(ReasonForm):
-    organization_id = SelectField(_l("Transfer to"), coerce=str)
-
-
-ARCHIVE_CHECKLIST = (
-    ("application_filed", _l("Application and identity documents")),
-    ("evidence_filed", _l("Evidence of both parties")),
-    ("minutes_filed", _l("Minutes of the mediation sessions")),
-    ("outcome_filed", _l("Agreement or closing notice, served on both parties")),
-)
-
-
-class ArchiveForm(FlaskForm):
-    application_filed = BooleanField(ARCHIVE_CHECKLIST[0][1])
-    evidence_filed = BooleanField(ARCHIVE_CHECKLIST[1][1])
-    minutes_filed = BooleanField(ARCHIVE_CHECKLIST[2][1])
-    outcome_filed = BooleanField(ARCHIVE_CHECKLIST[3][1])
-
-    @property
-    def checklist_complete(self) -> bool:
-        return all(getattr(self, name).data for name, _ in ARCHIVE_CHECKLIST)
-
-
 class SessionForm(FlaskForm):
     date = _date_field(_l("Date"))
     time = TimeField(_l("Time"), validators=[REQUIRED], render_kw={"type": "time"})

@@ -75,8 +75,8 @@ def tracker(case: Case) -> list[Step]:
 
 
 DEADLINE_LABELS = {
-    CaseState.applied: _l("Decision on acceptance due"),
-    CaseState.mediating: _l("Mediation period ends"),
+    "acceptance": _l("Decision on acceptance due"),
+    "mediation": _l("Mediation period ends"),
 }
 
 
@@ -93,7 +93,7 @@ def current_deadline(case: Case) -> Deadline | None:
     due = case.current_deadline
     if due is None:
         return None
-    label = DEADLINE_LABELS[CaseState(case.state)]
+    label = DEADLINE_LABELS[case.current_clock]
     today = local_today()
     return Deadline(
         label=label,
@@ -105,9 +105,10 @@ def current_deadline(case: Case) -> Deadline | None:
 
 
 def next_step(case: Case) -> str:
-    state = CaseState(case.state)
-    due = case.acceptance_deadline if state is CaseState.applied else case.mediation_deadline
-    return str(NEXT_STEP[state]) % {"date": format_date(due, "medium") if due else ""}
+    due = case.current_deadline
+    return str(NEXT_STEP[CaseState(case.state)]) % {
+        "date": format_date(due, "medium") if due else ""
+    }
 
 
 def action_forms(

@@ -43,12 +43,6 @@ def _responsible(case: Case) -> list[User]:
     return [case.mediator] if case.mediator else staff_of(case.organization)
 
 
-def _current_deadline(case: Case) -> tuple[str, date | None]:
-    if case.state == CaseState.applied:
-        return "acceptance", case.acceptance_deadline
-    return "mediation", case.mediation_deadline
-
-
 def sweep(today: date) -> SweepReport:
     report = SweepReport()
     calendar = work_calendar()
@@ -59,7 +53,7 @@ def sweep(today: date) -> SweepReport:
         .where(Case.state.in_([CaseState.applied, CaseState.accepted, CaseState.mediating]))
     ).all()
     for case in open_cases:
-        clock, due = _current_deadline(case)
+        clock, due = case.current_clock, case.current_deadline
         if due is None:
             continue
         if today < due <= next_working_day and _first_time(case, f"{clock}_due_soon", due):

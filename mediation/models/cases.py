@@ -270,6 +270,13 @@ class Case(db.Model):
         return self.workers_involved >= COLLECTIVE_DISPUTE_WORKERS
 
     @property
+    def current_clock(self) -> str | None:
+        """Which legal clock ``current_deadline`` runs on: "acceptance" or "mediation"."""
+        if self.state == CaseState.applied:
+            return "acceptance"
+        return "mediation" if self.state in (CaseState.accepted, CaseState.mediating) else None
+
+    @property
     def is_open(self) -> bool:
         return self.state in (CaseState.applied, CaseState.accepted, CaseState.mediating)
 

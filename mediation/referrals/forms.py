@@ -6,7 +6,6 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -14,42 +13,12 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from mediation.forms import REQUIRED, AmountField, CheckboxesField, strip
-from mediation.models import ContactChannel
 
 
 def _date(label, required=True) -> DateField:
     return DateField(
         label, validators=[REQUIRED if required else Optional()], render_kw={"type": "date"}
     )
-
-
-class ContactForm(FlaskForm):
-    contacted_on = _date(_l("Date of the contact"))
-    channel = SelectField(
-        _l("How"), choices=[SelectChoice(c.value, c.title) for c in ContactChannel]
-    )
-    result = TextAreaField(
-        _l("What was said or agreed"), filters=[strip], validators=[REQUIRED, Length(max=2000)]
-    )
-
-
-class TrainingForm(FlaskForm):
-    course = StringField(_l("Course"), filters=[strip], validators=[REQUIRED, Length(max=200)])
-    start = _date(_l("Starts on"))
-    end = _date(_l("Ends on"), required=False)
-
-    def validate_end(self, field) -> None:
-        if field.data and self.start.data and field.data < self.start.data:
-            raise ValidationError(_l("The end date cannot be before the start date."))
-
-
-class PlacementForm(FlaskForm):
-    employer = StringField(
-        _l("New employer"), filters=[strip], validators=[REQUIRED, Length(max=200)]
-    )
-    job = StringField(_l("Job"), filters=[strip], validators=[REQUIRED, Length(max=100)])
-    start_date = _date(_l("Starts on"))
-    monthly_wage = AmountField(_l("Monthly wage (yuan)"), filters=[strip], validators=[REQUIRED])
 
 
 class ProfileForm(FlaskForm):
