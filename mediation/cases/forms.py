@@ -263,10 +263,6 @@ class ConfirmationDecisionForm(FlaskForm):
         validators=[Length(max=2000)],
     )
 
-    def validate_reason(self, field) -> None:
-        if self.decision.data == "refuse" and not field.data:
-            raise ValidationError(_l("Please write why the court does not confirm it."))
-
 
 class RatingForm(FlaskForm):
     score = SelectField(

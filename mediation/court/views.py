@@ -1,7 +1,7 @@
 """The court liaison's desk: transfers into pre-litigation mediation, with their packet, and
 agreements both parties asked the court to confirm."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -60,3 +60,13 @@ def decide(case_id: int):
     )
     flash(_("The decision was recorded and both parties are told."), "success")
     return redirect(url_for("court.queue"))
+
+
+def invalid_decision(errors: dict[str, list]):
+    """The packet again with the decision as sent, each problem beside its field."""
+    case = load_case(request.view_args["case_id"])
+    form = forms.ConfirmationDecisionForm()
+    for name, messages in errors.items():
+        if name in form._fields:
+            form._fields[name].errors = list(messages)
+    return render_template("court/packet.html", **page_context(case, {"decision": form})), 422
