@@ -1,6 +1,7 @@
 """Each role's home page shows what that person can do next."""
 
 import pytest
+from flask import url_for
 
 from mediation.home.next_steps import NEXT_STEPS
 from mediation.models import Role
@@ -12,9 +13,10 @@ def test_home_shows_the_roles_available_next_steps(app, demo, browser, role):
     browser.login(DEMO_ACCOUNT[role])
     html = browser.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     for step in NEXT_STEPS[Role(role)]:
+        assert step.endpoint in app.view_functions, f"no such endpoint: {step.endpoint}"
         with app.test_request_context(headers={"Accept-Language": "en"}):
-            shown = f"<strong>{step.title}</strong>" in html
-        assert shown == (step.endpoint in app.view_functions), step.endpoint
+            assert f"<strong>{step.title}</strong>" in html, step.endpoint
+            assert f'href="{url_for(step.endpoint)}"' in html, step.endpoint
     assert "Change password" in html
 
 
