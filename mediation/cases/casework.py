@@ -23,6 +23,7 @@ from mediation.models import (
 )
 from mediation.models.types import utcnow
 from mediation.policy import Act
+from mediation.uploads import StoredFile
 from workflows.case import CaseState
 
 MAX_EVIDENCE_PER_PARTY = 10
@@ -129,7 +130,7 @@ def evidence_room(case: Case, actor: User) -> int:
     return MAX_EVIDENCE_PER_PARTY - evidence_count(case, evidence_party(actor, case))
 
 
-def add_evidence(case: Case, *, actor: User, stored) -> Evidence:
+def add_evidence(case: Case, *, actor: User, stored: StoredFile) -> Evidence:
     """Attach an already stored and checked file (see mediation.uploads)."""
     policy.require_act(actor, case, Act.upload_evidence)
     party = evidence_party(actor, case)

@@ -499,7 +499,7 @@ def hop_details(case: Case, trigger: CaseTrigger) -> dict[str, Any]:
     return {"to_organization": case.organization.name, "to_organization_id": case.organization_id}
 
 
-def event_title(action: str):
+def event_title(action: str) -> Any:
     """The timeline's words for an audit action: a trigger's from its declaration."""
     if action.startswith("case.referral_"):
         declared = REFERRAL_ACTIONS.get(action.removeprefix("case.referral_"))

@@ -8,8 +8,9 @@ one commit at the end of the request becomes its one rollback (see ``create_app`
 """
 
 from collections.abc import Callable
+from typing import Any
 
-from flask import Blueprint, current_app, flash, g, jsonify, redirect
+from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect
 from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound
 
@@ -31,7 +32,7 @@ ERROR_CODES = {
 }
 
 
-def error_response(status: int, message, **extra):
+def error_response(status: int, message: Any, **extra: Any) -> Response:
     body = {"error": ERROR_CODES.get(status, "error"), "message": str(message), **extra}
     response = jsonify(body)
     response.status_code = status
@@ -40,7 +41,7 @@ def error_response(status: int, message, **extra):
     return response
 
 
-def invalid(errors: dict) -> object:
+def invalid(errors: dict) -> Response:
     """422 with every problem, each message in the caller's language."""
     translated = {
         field: [str(message) for message in messages] for field, messages in errors.items()

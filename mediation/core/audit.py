@@ -3,7 +3,8 @@
 from typing import Any
 
 from mediation.extensions import db
-from mediation.models import AuditEvent, User
+from mediation.models import AuditEvent, Case, Organization, User
+from workflows._machine import Transition
 from workflows.case import Tier
 
 
@@ -31,12 +32,12 @@ def record(
 
 
 def record_case_event(
-    case,
+    case: Case,
     action: str,
     *,
     actor: User | None,
-    transition=None,
-    organization=None,
+    transition: Transition | None = None,
+    organization: Organization | None = None,
     note: str | None = None,
     **details: Any,
 ) -> AuditEvent:

@@ -4,6 +4,7 @@ import logging
 import smtplib
 from collections.abc import Iterable
 from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
@@ -21,7 +22,9 @@ def render(kind: str, params: dict) -> str:
     return str(NOTIFICATION_MESSAGES[kind]) % params
 
 
-def notify(users: Iterable[User | None], kind: str, case: Case | None = None, **params) -> None:
+def notify(
+    users: Iterable[User | None], kind: str, case: Case | None = None, **params: Any
+) -> None:
     """Queue one notification per distinct user (None entries are skipped)."""
     if kind not in NOTIFICATION_MESSAGES:
         raise KeyError(f"no message for notification kind {kind!r}")

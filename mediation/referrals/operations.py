@@ -4,6 +4,7 @@ Every state change of a referral goes through ``fire`` here, with its audit even
 case's timeline, in the caller's transaction.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select, update
@@ -34,6 +35,7 @@ from mediation.policy import ReferralAct
 from mediation.privacy import mask_id_number
 from mediation.referrals import triggers as referral_triggers
 from mediation.referrals.triggers import ReferralAction
+from mediation.vacancy_import import VacancyRow
 from workflows import deadlines
 from workflows.referral import (
     GuardFailed,
@@ -255,7 +257,7 @@ def answer(proposal: VacancyProposal, *, actor: User, interested: bool) -> None:
     )
 
 
-def add_vacancies(rows, *, centre: Organization, actor: User) -> int:
+def add_vacancies(rows: Iterable[VacancyRow], *, centre: Organization, actor: User) -> int:
     """Vacancies from a form or an imported file (rows already checked)."""
     for row in rows:
         db.session.add(

@@ -208,7 +208,7 @@ def available(user: User, referral: Referral) -> list[ReferralAction]:
     return [a for a in REFERRAL_ACTIONS.values() if a.name in possible and a.may(user, referral)]
 
 
-def title_for(action: ReferralAction, user: User, referral: Referral):
+def title_for(action: ReferralAction, user: User, referral: Referral) -> Any:
     """The button's words for this reader: the worker's own where the action has them."""
     if action.worker_title and policy.is_referral_worker(user, referral):
         return action.worker_title

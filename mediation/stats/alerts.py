@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from mediation import policy
 from mediation.core import audit
@@ -84,7 +84,7 @@ def acknowledge(alert: Alert, *, actor: User, note: str) -> None:
     audit.record("alert.acknowledged", actor=actor, subject=alert, note=note)
 
 
-def visible_alerts(user: User):
+def visible_alerts(user: User) -> ColumnElement[bool]:
     return Alert.region_id.in_(region_subtree(user.region_id))
 
 
