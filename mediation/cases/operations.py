@@ -96,7 +96,6 @@ def fire(
         transition = workflow.fire(action.name, **facts)
         action.effect(case, change)
     flush_or_refuse()
-    change = Change(**{**vars(change), "transition": transition})
     audit.record_case_event(
         case,
         action.name,

@@ -42,7 +42,6 @@ from mediation.referrals.triggers import REFERRAL_ACTIONS
 from workflows.case import (
     ARCHIVE_CHECKLIST,
     MAX_EXTENSION_DAYS,
-    CaseTransition,
     CaseTrigger,
     CaseWorkflow,
     Outcome,
@@ -102,7 +101,6 @@ class Change:
     body: Body
     sender: Organization  # the organisation that held the case before the trigger
     target: Organization | None  # where a transfer goes
-    transition: CaseTransition | None = None
 
 
 def _nothing(case: Case, change: Change) -> None:
