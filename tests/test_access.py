@@ -91,7 +91,7 @@ EXPECTED: dict[str, frozenset[str]] = {
         CASE_ROLES,
     ),
     # Every case page: these roles get through the door; each case is then checked on its own
-    # (404 when not visible, 403 when not theirs to act on), see tests/test_case_access.py.
+    # (404 when not visible, 403 when not theirs to act on), see tests/cases/.
     **dict.fromkeys(
         [
             "cases.show",
