@@ -122,8 +122,15 @@ def _referral_step(case: Case, rng: random.Random) -> None:
         referrals.fire(referral, "contact", actor=officer, channel="phone", result="联系上")
     elif step == "place":
         start = referral.referred_on + timedelta(days=rng.randint(0, 20))
-        placement = referrals.Placement("某某公司", "操作工", start, Decimal("6000"))
-        referrals.fire(referral, "place", actor=officer, placement=placement)
+        referrals.fire(
+            referral,
+            "place",
+            actor=officer,
+            employer="某某公司",
+            job="操作工",
+            start_date=start,
+            monthly_wage="6000",
+        )
     else:
         referrals.fire(referral, step, actor=officer, reason="本人原因")
 

@@ -111,7 +111,10 @@ def dataset(app, demo):
             failed.referral,
             "place",
             actor=officer,
-            placement=referrals.Placement("某某公司", "操作工", local_today(), Decimal("6000")),
+            employer="某某公司",
+            job="操作工",
+            start_date=local_today(),
+            monthly_wage="6000",
         )
         db.session.commit()
 
