@@ -8,8 +8,8 @@ from flask_babel import force_locale
 from openapi_spec_validator import validate
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from mediation.referrals.triggers import REFERRAL_ACTIONS
 from mediation.cases.triggers import CASE_ACTIONS
+from mediation.referrals.triggers import REFERRAL_ACTIONS
 from mediation.stats.compute import Figures
 from tests.api.conftest import PREFIX, Document, DocumentedClient, UndocumentedAnswer
 
