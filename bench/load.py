@@ -13,7 +13,7 @@ data they will meet:
   state follows the age: nothing older than 60 days is open, recent cases are a mix, and the
   few that ran past a legal clock are overdue (with the sweep's mark and event);
 - deadlines come from :mod:`workflows.deadlines` on the official calendar, started as
-  ``services.clocks`` starts them; every step leaves the audit event ``services.cases``
+  ``core.clocks`` starts them; every step leaves the audit event ``cases.operations``
   writes (a transfer's ``case.escalate`` carries the sender and the receiving tier);
 - claims and categories, an agreement for every resolved case, re-employment referrals for
   workers who lost the job, ratings after closure, a few hundred employers of very unequal
@@ -150,7 +150,7 @@ COPIES = {
 
 
 # The legal clocks, on the official calendar (a bench database has no admin overrides), as
-# services.clocks computes them. A year has few distinct days, so each answer is cached.
+# core.clocks computes them. A year has few distinct days, so each answer is cached.
 @cache
 def _is_working_day(day: date) -> bool:
     return deadlines.is_working_day(day)
@@ -728,7 +728,7 @@ class _Loader:
 
 
 class _Life:
-    """One case lived from its application to now, step by step, as services.cases.fire
+    """One case lived from its application to now, step by step, as cases.operations.fire
     would change it; each step leaves its audit event. Raises _Open inside when the next
     step lies in the future."""
 

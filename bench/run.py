@@ -5,7 +5,7 @@ measures, with the load generator in a second process (bench/hammer.py) against 
 the supervisor dashboard (its default page, the last whole month, the calendar year so far and
 the last 365 days), the mediator worklist (the waiting view and the mediator's own) and a
 worker's case page. Baselines: for each period, the same figures recounted from the raw cases
-(services.stats.recompute, what the rollups replace, timed once) and a raw SQL aggregate of
+(stats.compute.recompute, what the rollups replace, timed once) and a raw SQL aggregate of
 six of its counts (a lower bound of that); and a bare one-row Flask page. Periods are Shanghai
 days, as the app counts them. Prints JSON.
 
@@ -135,7 +135,7 @@ def _raw_aggregate(url: str, first: date, last: date, runs: int = 30) -> dict:
 
 def _raw_figures(database: str, periods) -> dict:
     """What the rollups replace: the same figures recounted from the raw cases
-    (services.stats.recompute), timed once per period (it takes seconds at a million)."""
+    (stats.compute.recompute), timed once per period (it takes seconds at a million)."""
     from sqlalchemy import select
 
     from mediation import create_app
