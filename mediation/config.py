@@ -60,7 +60,7 @@ class Config:
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; forms left open stay valid
 
-    # argon2id parameters (argon2-cffi's defaults); see services.accounts.
+    # argon2id parameters (argon2-cffi's defaults); see auth.accounts.
     PASSWORD_HASHER: dict = {}
 
     # E-mail delivery of the outbox (`flask outbox deliver`); without a host, mails are logged.

@@ -1,7 +1,7 @@
 """The dispute case and what belongs to it: claims, categories, sessions, agreement, evidence.
 
 The case's ``state``, ``outcome``, ``tier``, ``extension_days`` and ``transferred_from_tier``
-are written only by :class:`workflows.case.CaseWorkflow`, through ``services.cases.fire``.
+are written only by :class:`workflows.case.CaseWorkflow`, through ``cases.operations.fire``.
 """
 
 from datetime import date, datetime
@@ -225,7 +225,7 @@ class Case(db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     close_reason: Mapped[str | None] = mapped_column(Text)
     # Optimistic locking: two people changing one case at once cannot both win; the second
-    # gets "the case changed" instead of overwriting the first (see services.cases.fire).
+    # gets "the case changed" instead of overwriting the first (see cases.operations.fire).
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])

@@ -1,7 +1,7 @@
 """What the supervisor's figures are counted from, kept in step with the cases.
 
 ``case_figures`` holds one row per case: the dimensions the dashboard filters on and what the
-case counts towards (its *measures*, defined in ``services.figures``).
+case counts towards (its *measures*, defined in ``stats.figures``).
 
 The rollups sum those rows per key and period, once per day and once per month, so a year's
 figures read a few hundred rows instead of every case. They come in two levels: by place
@@ -11,7 +11,7 @@ one of those is filtered (there are hundreds of such keys a day, so the plain da
 would read far more rows than it needs). The distributions count the cases per number of
 days (to close, to placement) under the same keys, so medians stay exact.
 
-Rows are written only by ``services.figures``.
+Rows are written only by ``stats.figures``.
 """
 
 from dataclasses import dataclass
@@ -56,7 +56,7 @@ class _Detail:
     """What else a figure can be filtered by."""
 
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, "figure_channel"))
-    # One bit per category and per priority group (see services.figures): a case with two
+    # One bit per category and per priority group (see stats.figures): a case with two
     # categories is one case, found by either.
     category_mask: Mapped[int] = mapped_column(Integer)
     priority_mask: Mapped[int] = mapped_column(Integer)

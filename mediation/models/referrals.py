@@ -1,7 +1,7 @@
 """Re-employment referrals of workers who lost their job through a dispute, and vacancies.
 
 A referral's ``state`` is written only by :class:`workflows.referral.ReferralWorkflow`,
-through ``services.referrals``.
+through ``referrals.operations``.
 """
 
 from datetime import date, datetime

@@ -4,7 +4,7 @@ The cohort is the cases *received* in the period (and matching the filters) insi
 user's jurisdiction; every figure counts among them, so figures add up and a period's
 numbers do not change when later periods are looked at.
 
-``compute`` reads the rollups that ``services.figures`` keeps; ``recompute`` sums the very
+``compute`` reads the rollups that ``stats.figures`` keeps; ``recompute`` sums the very
 same per-case measures straight over the cases. Both hand their sums to ``_assemble``, so
 the two can differ only if the rollups are wrong, which is what ``flask figures verify`` and
 the tests check.

@@ -6,7 +6,7 @@ What a case counts towards is defined once, here, as SQL over that one case
 - ``refresh``, at the end of every transaction that touched a case: the case's measures are
   counted again and only the difference is added to the rollups;
 - ``rebuild``, which recounts every case (after a bulk load, or to repair);
-- ``services.stats.recompute``, which sums them straight over the cases, so the rollups can be
+- ``stats.compute.recompute``, which sums them straight over the cases, so the rollups can be
   checked against the raw data (``flask figures verify`` and the tests).
 
 Why a session hook rather than a call in each service: a figure depends on the case, its
