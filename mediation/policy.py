@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from flask import abort, current_app, request
 from flask_login import AnonymousUserMixin, current_user
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
 
 from mediation.core.errors import NotPermitted, Refused
 from mediation.extensions import db, login_manager
@@ -19,8 +19,10 @@ from mediation.localtime import local_today
 from mediation.models import (
     AuditEvent,
     Case,
+    Evidence,
     JudicialConfirmation,
     Organization,
+    OrgKind,
     Referral,
     Role,
     User,
@@ -55,8 +57,9 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.file_for_visitor: frozenset({Role.mediator}),
     Permission.view_own_cases: frozenset({Role.worker}),
     Permission.view_company_cases: frozenset({Role.employer_rep}),
+    # Supervisors read figures and masked lists (stats, supervision), not case files.
     Permission.view_cases: frozenset(
-        {Role.worker, Role.employer_rep, Role.mediator, Role.court_liaison, Role.supervisor}
+        {Role.worker, Role.employer_rep, Role.mediator, Role.court_liaison}
     ),
     Permission.work_queue: frozenset({Role.mediator, Role.court_liaison}),
     Permission.file_case: frozenset({Role.worker, Role.mediator}),
@@ -185,6 +188,12 @@ def overseen_organizations(user: User) -> Select:
     in_view = organizations_in_view(user)
     query = select(Organization.id)
     return query if in_view is None else query.where(in_view)
+
+
+def overseen_cases(user: User) -> ColumnElement[bool]:
+    """A filter on cases: those whose figures and masked summaries ``user`` may read (the
+    statistics, alerts and overdue lists); opening them is ``visible_cases``."""
+    return Case.organization_id.in_(overseen_organizations(user))
 
 
 CASE_STAFF_ROLES = (Role.mediator, Role.court_liaison)
@@ -330,26 +339,66 @@ def require_act(user: User, case: Case, act: Act) -> None:
         raise Refused("not_allowed_in_state")
 
 
+# The audit actions of a case leaving an organisation; the event names the sender.
+HAND_ON_ACTIONS = ("case.escalate", "case.return")
+
+
+def _handed_on_by(organization_id: int | None) -> ColumnElement[bool]:
+    """A filter on cases: those ``organization_id`` handed on to another organisation."""
+    return exists().where(
+        AuditEvent.case_id == Case.id,
+        AuditEvent.action.in_(HAND_ON_ACTIONS),
+        AuditEvent.organization_id == organization_id,
+    )
+
+
+def _keeps_reading_after_handing_on(user: User) -> bool:
+    """Staff of the employer's own mediation committee lose the case once it has left them
+    (the employer must not read what the worker sends the next tier); other organisations
+    keep reading the cases they handed on."""
+    organization = user.organization
+    return organization is not None and organization.kind is not OrgKind.enterprise
+
+
 def visible_cases(user: User) -> ColumnElement[bool]:
-    """A filter on cases: those ``user`` may open. Staff keep reading cases they passed on."""
+    """A filter on cases: those ``user`` may open. Staff of the organisation holding the case
+    see it; staff who handed it on keep reading it (but for an enterprise committee, see
+    ``_keeps_reading_after_handing_on``; and see ``visible_evidence``); the court asked to
+    confirm an agreement sees that case. Supervisors open no case: they read figures."""
     if user.role is Role.worker:
         return Case.applicant_id == user.id
     if user.role is Role.employer_rep:
         return Case.employer_id == user.employer_id
     if user.role in CASE_STAFF_ROLES:
-        handled_before = exists().where(
-            and_(AuditEvent.case_id == Case.id, AuditEvent.organization_id == user.organization_id)
-        )
         asked_to_confirm = exists().where(
             and_(
                 JudicialConfirmation.case_id == Case.id,
                 JudicialConfirmation.court_id == user.organization_id,
             )
         )
-        return or_(Case.organization_id == user.organization_id, handled_before, asked_to_confirm)
-    if user.role is Role.supervisor:
-        return Case.organization_id.in_(_jurisdiction_organizations(user))
+        seen = [Case.organization_id == user.organization_id, asked_to_confirm]
+        if _keeps_reading_after_handing_on(user):
+            seen.append(_handed_on_by(user.organization_id))
+        return or_(*seen)
     return false()
+
+
+def visible_evidence(user: User, case: Case) -> ColumnElement[bool]:
+    """A filter on the evidence of ``case`` (which ``user`` may open): staff who handed the
+    case on see what was uploaded until it last left them, nothing sent in afterwards."""
+    holds_case = case.organization_id == user.organization_id or is_confirmation_court(user, case)
+    if user.role not in CASE_STAFF_ROLES or holds_case:
+        return true()
+    last_handed_on = (
+        select(func.max(AuditEvent.occurred_at))
+        .where(
+            AuditEvent.case_id == case.id,
+            AuditEvent.action.in_(HAND_ON_ACTIONS),
+            AuditEvent.organization_id == user.organization_id,
+        )
+        .scalar_subquery()
+    )
+    return Evidence.uploaded_at <= last_handed_on
 
 
 def is_referral_worker(user: User, referral: Referral) -> bool:

@@ -5,9 +5,16 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from mediation.cases.filing import Application, ClaimInput, EmployerInput, Party, file_case
+from mediation.cases.filing import (
+    Application,
+    ClaimInput,
+    EmployerInput,
+    Party,
+    account_party,
+    file_case,
+)
 from mediation.extensions import db
-from mediation.models import Case, Category, Channel, User
+from mediation.models import Case, Category, Channel, Role, User
 
 DEMO_EMPLOYER = EmployerInput(name="清远某某新材料有限公司", uscc="91350100M000100Y43")
 
@@ -33,7 +40,11 @@ def application(**changes) -> Application:
 
 
 def filed_case(by: str = "worker1", **changes) -> Case:
-    """A case filed by ``by`` and committed; returns it re-read in the test's session."""
-    case = file_case(application(**changes), actor=user(by))
+    """A case filed by ``by`` and committed; returns it re-read in the test's session. A worker
+    files for themself (the applicant is the account's holder) unless ``applicant`` is given."""
+    actor = user(by)
+    if actor.role is Role.worker:
+        changes.setdefault("applicant", account_party(actor))
+    case = file_case(application(**changes), actor=actor)
     db.session.commit()
     return case

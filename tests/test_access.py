@@ -11,7 +11,8 @@ from mediation.models import Role
 ANONYMOUS = "anonymous"
 SIGNED_IN = frozenset(role.value for role in Role)
 EVERYONE = SIGNED_IN | {ANONYMOUS}
-CASE_ROLES = frozenset({"worker", "employer_rep", "mediator", "court_liaison", "supervisor"})
+# Supervisors are not among them: they read figures and masked lists, not case files.
+CASE_ROLES = frozenset({"worker", "employer_rep", "mediator", "court_liaison"})
 
 EXPECTED: dict[str, frozenset[str]] = {
     "home.index": EVERYONE,

@@ -102,7 +102,7 @@ def create_vacancy():
         skills=tuple(entry.skills),
         openings=entry.openings,
     )
-    referrals.add_vacancies([row], centre=current_user.organization, actor=current_user)
-    db.session.flush()
-    created = db.session.scalar(select(VacancyRecord).order_by(VacancyRecord.id.desc()).limit(1))
+    [created] = referrals.enter_vacancies(
+        [row], centre=current_user.organization, actor=current_user
+    )
     return serialise.answer(serialise.vacancy(created), 201)

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from mediation.api import schemas
+from mediation.cases.loading import case_evidence
 from mediation.cases.triggers import available
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, Referral, User, Vacancy
@@ -84,7 +85,7 @@ def case_detail(case: Case, user: User) -> schemas.Case:
         },
         evidence=[
             {"id": e.id, "name": e.original_name, "party": e.party, "size": e.size}
-            for e in case.evidence
+            for e in case_evidence(case, user)
         ],
         available_triggers=[action.name for action in available(user, case)],
         transfer_path=[

@@ -108,6 +108,26 @@ def problems_of(application: Application) -> dict[str, list[Any]]:
     return errors
 
 
+def account_party(user: User) -> Party:
+    """The person an account belongs to, as an applicant."""
+    return Party(user.name, user.id_number, user.phone)
+
+
+def applicant_problems(application: Application, actor: User) -> dict[str, list[Any]]:
+    """A worker files for themself: an applicant other than the account's holder is refused
+    (only staff file for someone else, at the counter or by phone)."""
+    if actor.role is Role.worker and application.applicant != account_party(actor):
+        return {
+            "applicant": [
+                _l(
+                    "You can only file for yourself: the applicant must be the holder of this "
+                    "account (name, ID number and phone as on your account)."
+                )
+            ]
+        }
+    return {}
+
+
 def _employer_for(given: EmployerInput) -> Employer:
     employer = db.session.scalar(select(Employer).where(Employer.uscc == given.uscc))
     if employer is not None:
@@ -157,7 +177,7 @@ CHANNELS_BY_ROLE = {
 
 def file_case(application: Application, *, actor: User) -> Case:
     """File the application (the policy has let ``actor`` file at all)."""
-    errors = problems_of(application)
+    errors = problems_of(application) | applicant_problems(application, actor)
     if application.channel not in CHANNELS_BY_ROLE.get(actor.role, ()):
         errors["channel"] = [
             _l("Workers file online: use web or app.")

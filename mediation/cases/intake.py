@@ -99,6 +99,10 @@ def _application(form: IntakeForm, channel: Channel) -> Application:
     )
 
 
+# Where a filing rule's problem is shown on the form, when its name is not the form's.
+_FORM_FIELDS = {"applicant": "applicant_name"}
+
+
 def _intake(*, for_visitor: bool):
     draft = None if request.method == "POST" else filing.load_draft(current_user)
     formdata = MultiDict(draft.data) if draft else None
@@ -127,7 +131,8 @@ def _intake(*, for_visitor: bool):
                 case = filing.file_case(_application(form, channel), actor=current_user)
             except ApplicationInvalid as error:
                 for field, messages in error.errors.items():
-                    getattr(form, field).errors = [*getattr(form, field).errors, *messages]
+                    target = getattr(form, _FORM_FIELDS.get(field, field))
+                    target.errors = [*target.errors, *messages]
             else:
                 for stored in kept:
                     casework.add_evidence(case, actor=current_user, stored=stored)

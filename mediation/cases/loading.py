@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from mediation import policy
 from mediation.extensions import db
-from mediation.models import Case, Evidence
+from mediation.models import Case, Evidence, User
 
 
 def load_case(case_id: int) -> Case:
@@ -22,10 +22,27 @@ def load_case(case_id: int) -> Case:
     return case
 
 
+def case_evidence(case: Case, user: User | None = None) -> list[Evidence]:
+    """The evidence of a case already loaded that the user may open, oldest first."""
+    user = user or current_user
+    return list(
+        db.session.scalars(
+            select(Evidence)
+            .where(Evidence.case_id == case.id, policy.visible_evidence(user, case))
+            .order_by(Evidence.id)
+        )
+    )
+
+
 def load_evidence(case: Case, evidence_id: int) -> Evidence:
-    """One evidence item of a case already loaded; 404 for an item of another case."""
+    """One evidence item of a case already loaded; 404 for an item of another case or one the
+    user may not open (sent in after the case left their organisation)."""
     evidence = db.session.scalar(
-        select(Evidence).where(Evidence.id == evidence_id, Evidence.case_id == case.id)
+        select(Evidence).where(
+            Evidence.id == evidence_id,
+            Evidence.case_id == case.id,
+            policy.visible_evidence(current_user, case),
+        )
     )
     if evidence is None:
         abort(404)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from mediation import policy
 from mediation.cases import forms, ratings
+from mediation.cases.loading import case_evidence
 from mediation.cases.payment import payment_order_applies
 from mediation.cases.triggers import CaseAction, available
 from mediation.core import clocks
@@ -233,6 +234,7 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         if case.referral
         else [],
         "documents": documents(case),
+        "evidence": case_evidence(case),
         "session_form": (bound or {}).get("session") or forms.SessionForm(formdata=None),
         "agreement_form": (bound or {}).get("agreement") or _agreement_form(case),
         "respond_form": (bound or {}).get("respond") or forms.RespondForm(formdata=None),

@@ -82,7 +82,9 @@ class Filing(Body):
     """An application for mediation (DESIGN.md §6). More fields may be added, none renamed."""
 
     applicant: FilingApplicant | None = Field(
-        None, description="Left out when a worker files for themself: it comes from the account"
+        None,
+        description="Left out when a worker files for themself: it comes from the account "
+        "(a worker naming someone else is refused)",
     )
     employer: FilingEmployer
     employment: FilingEmployment
@@ -115,15 +117,9 @@ class Filing(Body):
 
     def application(self, actor: User) -> Application:
         """What ``filing.file_case`` takes; the applicant comes from ``actor``'s account when
-        the body leaves it out (``applicant_problems`` says when that is not possible)."""
-        given = self.applicant
-        party = (
-            Party(given.name, given.id_number, given.phone)
-            if given is not None
-            else Party(actor.name, actor.id_number, actor.phone)
-        )
+        the body leaves it out (``_missing_applicant`` says when that is not possible)."""
         return Application(
-            applicant=party,
+            applicant=_party(self.applicant, actor),
             employer=EmployerInput(
                 name=self.employer.name,
                 uscc=self.employer.uscc,
@@ -148,7 +144,13 @@ class Filing(Body):
         )
 
 
-def applicant_problems(data: Any, actor: User) -> dict[str, list]:
+def _party(given: FilingApplicant | None, actor: User) -> Party:
+    if given is None:
+        return filing.account_party(actor)
+    return Party(given.name, given.id_number, given.phone)
+
+
+def _missing_applicant(data: Any, actor: User) -> dict[str, list]:
     """Who the applicant is: from the body, or from the account of a worker filing for
     themself. Someone without an ID number on file (staff) must name the applicant."""
     if not isinstance(data, Mapping) or actor.id_number or data.get("applicant") is not None:
@@ -158,13 +160,14 @@ def applicant_problems(data: Any, actor: User) -> dict[str, list]:
 
 def application_from(data: Any, actor: User) -> Application:
     """The filing body as an Application, or :class:`Invalid` with every problem at once."""
-    missing_applicant = applicant_problems(data, actor)
+    missing_applicant = _missing_applicant(data, actor)
     try:
         body = parse(Filing, data)
     except Invalid as error:
-        raise Invalid(_merged(error.errors, missing_applicant, _rule_problems(data))) from None
+        rules = _rule_problems(data, actor)
+        raise Invalid(_merged(error.errors, missing_applicant, rules)) from None
     if missing_applicant:
-        raise Invalid(_merged(missing_applicant, _rule_problems(data)))
+        raise Invalid(_merged(missing_applicant, _rule_problems(data, actor)))
     return body.application(actor)
 
 
@@ -181,6 +184,7 @@ _NEUTRAL: dict[str, Any] = {
     "facts": "-",
     "workers_involved": 1,
     "representatives": [],
+    "applicant": None,
 }
 
 
@@ -202,12 +206,12 @@ def _usable_fields(data: Any) -> dict[str, Any]:
     return values
 
 
-def _rule_problems(data: Any) -> dict[str, list]:
+def _rule_problems(data: Any, actor: User) -> dict[str, list]:
     """The filing rules' problems with the fields whose shape is right."""
     values = _usable_fields(data)
     employment = values["employment"]
     stand_in = Application(
-        applicant=Party("-", "-", "-"),
+        applicant=_party(values["applicant"], actor),
         employer=EmployerInput("-", "-"),
         employment_start=employment.start_date,
         employment_end=employment.end_date,
@@ -219,7 +223,7 @@ def _rule_problems(data: Any) -> dict[str, list]:
         workers_involved=values["workers_involved"],
         representatives=tuple(values["representatives"]),
     )
-    return filing.problems_of(stand_in)
+    return filing.problems_of(stand_in) | filing.applicant_problems(stand_in, actor)
 
 
 def _merged(shape: dict[str, list], *others: dict[str, list]) -> dict[str, list]:

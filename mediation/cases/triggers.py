@@ -37,6 +37,7 @@ from mediation.models import (
     OrgKind,
     User,
 )
+from mediation.models.places import region_subtree
 from mediation.models.types import utcnow
 from mediation.referrals.triggers import REFERRAL_ACTIONS
 from workflows.case import (
@@ -212,12 +213,18 @@ def _archived(case: Case, change: Change) -> None:
 
 
 def transfer_targets(case: Case) -> list[Organization]:
-    """Organisations of a higher tier that may receive the case."""
+    """Organisations of a higher tier that may receive the case: those serving the employer's
+    district (placed in the district or in a street or town of it)."""
+    district = DatabaseDirectory().district_of(case.employer.region_id)
     higher = [OrgKind(tier.value) for tier in Tier if tier > Tier(case.tier)]
     return list(
         db.session.scalars(
             select(Organization)
-            .where(Organization.kind.in_(higher), Organization.active.is_(True))
+            .where(
+                Organization.kind.in_(higher),
+                Organization.active.is_(True),
+                Organization.region_id.in_(region_subtree(district)),
+            )
             .order_by(Organization.kind, Organization.name)
         )
     )

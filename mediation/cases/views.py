@@ -82,6 +82,9 @@ def act(case_id: int, trigger: str):
         **form_data(action.body, request.form, prefix=trigger),
     )
     flash(_("Done: %(action)s.", action=action.title), "success")
+    if not policy.can_view_case(current_user, case):
+        # The employer's own committee handed the case on: it is no longer theirs to see.
+        return redirect(url_for("queue.index"))
     return _back(case)
 
 

@@ -88,14 +88,15 @@ def _narrowed(query: Select, user: User, filters: Filters, today: date) -> Selec
     if filters.overdue:
         query = query.where(current_deadline < today)
     if filters.search:
-        pattern = f"%{filters.search}%"
+        # What was typed is text: a % or _ matches itself, not any characters.
+        text = filters.search
         employers = select(Employer.id).where(
-            or_(Employer.name.ilike(pattern), Employer.uscc == filters.search.upper())
+            or_(Employer.name.icontains(text, autoescape=True), Employer.uscc == text.upper())
         )
         query = query.where(
             or_(
-                Case.number.ilike(pattern),
-                Case.applicant_name.ilike(pattern),
+                Case.number.icontains(text, autoescape=True),
+                Case.applicant_name.icontains(text, autoescape=True),
                 Case.employer_id.in_(employers),
             )
         )

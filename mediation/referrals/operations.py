@@ -258,21 +258,30 @@ def answer(proposal: VacancyProposal, *, actor: User, interested: bool) -> None:
 
 
 def add_vacancies(rows: Iterable[VacancyRow], *, centre: Organization, actor: User) -> int:
-    """Vacancies from a form or an imported file (rows already checked)."""
-    for row in rows:
-        db.session.add(
-            Vacancy(
-                centre=centre,
-                employer=row.employer,
-                title=row.title,
-                industry=row.industry,
-                district_id=row.district_id,
-                wage_min=row.wage_min,
-                wage_max=row.wage_max,
-                skills=list(row.skills),
-                openings=row.openings,
-                created_by_id=actor.id,
-            )
+    """Vacancies from a form or an imported file (rows already checked); how many."""
+    return len(enter_vacancies(rows, centre=centre, actor=actor))
+
+
+def enter_vacancies(
+    rows: Iterable[VacancyRow], *, centre: Organization, actor: User
+) -> list[Vacancy]:
+    """The vacancies made of ``rows`` (already checked) for ``centre``, written."""
+    vacancies = [
+        Vacancy(
+            centre=centre,
+            employer=row.employer,
+            title=row.title,
+            industry=row.industry,
+            district_id=row.district_id,
+            wage_min=row.wage_min,
+            wage_max=row.wage_max,
+            skills=list(row.skills),
+            openings=row.openings,
+            created_by_id=actor.id,
         )
-    audit.record("vacancies.added", actor=actor, note=str(len(rows)))
-    return len(rows)
+        for row in rows
+    ]
+    db.session.add_all(vacancies)
+    audit.record("vacancies.added", actor=actor, note=str(len(vacancies)))
+    db.session.flush()
+    return vacancies

@@ -278,7 +278,7 @@ def cohort_conditions(filters: Filters, user: User) -> list[ColumnElement[bool]]
     """The filters on the cases themselves, as a case's own columns and rows express them."""
     received_on = local_date(Case.received_at)
     conditions = [
-        policy.visible_cases(user),
+        policy.overseen_cases(user),
         received_on.between(filters.start, filters.end),
         Case.organization_id.in_(organizations_counted(filters, user)),
     ]

@@ -2,13 +2,15 @@
 
 Every download starts with what was asked and when it was made, so a file forwarded by
 e-mail still says which figures it holds. Numbers stay numbers in XLSX, so a spreadsheet can
-add them up.
+add them up. Text is only ever text: a name a user typed such as ``=HYPERLINK(...)`` is never
+run by the spreadsheet that opens the file (CSV/formula injection, OWASP).
 """
 
 import csv
 import io
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask import Response
 from flask_babel import format_datetime
@@ -29,6 +31,18 @@ class Table:
     rows: list[list]
 
 
+# What a spreadsheet takes for the start of a formula, the full-width forms included (some
+# spreadsheet programs read them as their ASCII twins).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def looks_like_formula(value: object) -> bool:
+    """Whether a cell's text would start a formula; numbers are written as numbers."""
+    if value is None or isinstance(value, (bool, int, float, Decimal)):
+        return False
+    return str(value).startswith(FORMULA_STARTS)
+
+
 def about(filters: list[tuple[str, str]]) -> list[list]:
     """The rows every download starts with: when it was made, and each filter."""
     return [
@@ -44,8 +58,26 @@ def _csv(tables: list[Table], preamble: list[list]) -> bytes:
     rows = [*preamble]
     for table in tables:
         rows += [[], [table.title], table.header, *table.rows]
-    writer.writerows(["" if cell is None else str(cell) for cell in row] for row in rows)
+    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def _csv_cell(value: object) -> str:
+    """A cell's text; one that would start a formula gets a leading apostrophe, which
+    spreadsheets read as "this is text"."""
+    if value is None:
+        return ""
+    return f"'{value}" if looks_like_formula(value) else str(value)
+
+
+def _append(sheet, row: list) -> None:
+    """Append ``row``; text that would start a formula is written as a string cell with the
+    quote prefix (openpyxl would otherwise store it as a formula)."""
+    sheet.append(row)
+    for cell in sheet[sheet.max_row]:
+        if looks_like_formula(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def _sheet_title(title: str, taken: set[str]) -> str:
@@ -65,13 +97,13 @@ def _xlsx(tables: list[Table], preamble: list[list]) -> bytes:
     for table in tables:
         sheet = workbook.create_sheet(_sheet_title(table.title, taken))
         for row in preamble:
-            sheet.append(row)
+            _append(sheet, row)
         sheet.append([])
-        sheet.append(table.header)
+        _append(sheet, table.header)
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(row)
+            _append(sheet, row)
         for column, width in zip("ABCDEFGH", (30, 16, 24, 16, 16, 16, 30, 30), strict=True):
             sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()

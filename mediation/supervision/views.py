@@ -22,7 +22,7 @@ def overdue():
         .options(
             joinedload(Case.organization), joinedload(Case.employer), joinedload(Case.mediator)
         )
-        .where(policy.visible_cases(current_user), Case.state.in_(OPEN), current_deadline < today)
+        .where(policy.overseen_cases(current_user), Case.state.in_(OPEN), current_deadline < today)
         .order_by(Organization.name, current_deadline)
     ).all()
     by_organization = [

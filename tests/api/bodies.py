@@ -22,6 +22,9 @@ DESIGN_BODY = {
     "channel": "app",
 }
 
+# worker1's own details, as on the demo account.
+WORKER1_APPLICANT = {"name": "李明", "id_number": "441802199003150013", "phone": "13800138001"}
+
 
 def body(**changes) -> dict:
     """The design's body as a worker filing for themself sends it (no ``applicant``)."""

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from mediation.extensions import db
 from mediation.models import AuditEvent, Organization
-from tests.api.bodies import DESIGN_BODY, body
+from tests.api.bodies import DESIGN_BODY, WORKER1_APPLICANT, body
 
 SUMMARY_KEYS = {
     "id",
@@ -55,16 +55,17 @@ REASON = {"reason": "…"}
 
 
 def test_the_design_filing_body_as_printed_files_a_case(api):
-    filed = api("POST", "/cases", "worker1", json=DESIGN_BODY)
+    """As printed, with the applicant a worker may name: themself (张三 is someone else)."""
+    filed = api("POST", "/cases", "worker1", json={**DESIGN_BODY, "applicant": WORKER1_APPLICANT})
     assert filed.status_code == 201
     case = filed.json
     assert set(case) == CASE_KEYS
     assert set(case["deadlines"]) == {"acceptance", "mediation"}
     assert (case["state"], case["outcome"], case["channel"]) == ("applied", None, "app")
     assert case["applicant"] == {
-        "name": "张三",
-        "id_number": "110105********002X",
-        "phone": "138****8000",
+        "name": "李明",
+        "id_number": "441802********0013",
+        "phone": "138****8001",
     }
     assert case["claims"] == [
         {"category": "wage_arrears", "amount": "13000.00", "description": "两个月工资"}

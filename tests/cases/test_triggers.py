@@ -197,6 +197,9 @@ def test_the_page_and_the_api_offer_exactly_the_declared_triggers(
     bearer = {"Authorization": f"Bearer {token.get_json()['token']}"}
     offered = api.get(f"/api/v1/cases/{case.id}", headers=bearer).get_json()["available_triggers"]
     assert "extend" not in offered and "fail" in offered
+    # The document is built once per app: build it from these declarations now, and forget it
+    # again after the test.
+    monkeypatch.delitem(app.extensions, "openapi", raising=False)
     paths = api.get("/api/v1/openapi.json").get_json()["paths"]
     assert not any(path.endswith("/extend") for path in paths)
     assert any(path.endswith("/fail") for path in paths)

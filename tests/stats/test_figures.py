@@ -70,6 +70,8 @@ def file_random_case(rng: random.Random, monkeypatch) -> None:
         "priority_groups": frozenset(group for group in PriorityGroup if rng.random() < 0.2),
         "preferred_tier": rng.choice([None, None, Tier.enterprise, Tier.union]),
     }
+    from mediation.cases.filing import account_party, file_case
+
     if walk_in:
         changes["applicant"] = Party(
             name="赵六", id_number="11010519491231002X", phone="13700137000"
@@ -79,7 +81,7 @@ def file_random_case(rng: random.Random, monkeypatch) -> None:
     else:
         changes["channel"] = rng.choice([Channel.web, Channel.app])
         by = rng.choice(["worker1", "worker2"])
-    from mediation.cases.filing import file_case
+        changes["applicant"] = account_party(user(by))  # a worker files for themself
 
     file_case(application(**changes), actor=user(by))
 
