@@ -26,8 +26,11 @@ run: translations
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist; 0 runs it in this one), each with
+# SQLite files and PostgreSQL databases of its own.
+PYTEST_WORKERS ?= 2
 test: $(VENV)/.installed-dev translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # After adding or changing user-visible strings: extract them, then translate the new entries.
 translations-update: $(VENV)/.installed

@@ -1,21 +1,44 @@
 """Fixtures shared by the whole suite.
 
 Every test that touches the database runs once on SQLite and, when ``TEST_DATABASE_URL`` is
-set, once more on PostgreSQL. The schema is built by the real migrations, and each test
-starts from empty tables: the app commits for real, as it does in production.
+set, once more on PostgreSQL. The schemas are built by the real migrations, once per run and
+kind, in two databases:
+
+- the *empty* one holds only the rows the migrations install, which every deployment starts
+  with;
+- the *demo* one holds the demo jurisdiction of `make run` (``mediation.demo``) as well,
+  seeded once. A test that asks for the ``demo`` fixture runs on it.
+
+Each test runs inside one transaction that is rolled back at its end. The test's session and
+the session of every request it makes (each in its own app context, see ``IsolatedClient``)
+share that transaction's connection, and the app's commits and rollbacks only release or roll
+back savepoints inside it. So the app commits once per request, flushes, refuses and rolls
+back as in production; only the end of the test undoes it all.
+
+A test marked ``commits`` needs real commits that other connections see: threads with their
+own sessions, the live server of the browser tests (``browser`` implies ``commits``), tools
+that connect on their own. It runs on the empty database, seeds the demo world itself if it
+asks for it, and the tables are emptied and the reference rows put back afterwards.
 
 ``TEST_REQUIRE`` (e.g. ``"postgresql chromium"``, set by CI) turns a missing database or
 browser into a failure instead of a skip.
+
+Under pytest-xdist each worker has databases of its own: SQLite files in its temporary
+folder, and PostgreSQL databases named after ``TEST_DATABASE_URL``'s and the worker, created
+when missing.
 """
 
 import contextvars
 import os
 import re
+import weakref
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
 from mediation import create_app
 from mediation.config import TestConfig
@@ -23,6 +46,7 @@ from mediation.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 REQUIRED = set(os.environ.get("TEST_REQUIRE", "").split())
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 
 
 def skip_or_fail(resource: str, reason: str) -> None:
@@ -31,19 +55,15 @@ def skip_or_fail(resource: str, reason: str) -> None:
     pytest.skip(reason)
 
 
-def database_uri(kind: str, tmp_path_factory) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
-    if not TEST_DATABASE_URL:
-        skip_or_fail("postgresql", "TEST_DATABASE_URL is not set")
-    return TEST_DATABASE_URL
+def pytest_collection_modifyitems(items) -> None:
+    # A live server answers from its own threads and connections: it needs real commits.
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.commits)
 
 
-def reset_postgresql_schema() -> None:
-    """The test database is throwaway: start from an empty public schema."""
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+def commits(request) -> bool:
+    return request.node.get_closest_marker("commits") is not None
 
 
 class IsolatedClient(FlaskClient):
@@ -67,18 +87,177 @@ def vars_of(config_class) -> dict:
     return {key: getattr(config_class, key) for key in dir(config_class) if key.isupper()}
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_app(request, tmp_path_factory):
-    """One app per database for the whole run, its schema built by the migrations."""
-    app = make_app(database_uri(request.param, tmp_path_factory))
-    app.config["DATABASE_KIND"] = request.param
+def postgresql_database(suffix: str | None) -> tuple[str, bool]:
+    """The URL of this process's PostgreSQL database for ``suffix``, and whether it was made
+    here (then it is dropped after the run). Without a suffix or worker it is
+    ``TEST_DATABASE_URL``'s own database; the others are created next to it."""
+    if not TEST_DATABASE_URL:
+        skip_or_fail("postgresql", "TEST_DATABASE_URL is not set")
+    url = make_url(TEST_DATABASE_URL)
+    name = "_".join(part for part in (url.database, XDIST_WORKER, suffix) if part)
+    if name == url.database:
+        return TEST_DATABASE_URL, False
+    admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        found = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not found:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False), True
+
+
+def drop_postgresql_database(uri: str) -> None:
+    url = make_url(uri)
+    admin = create_engine(
+        make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg"),
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def reset_postgresql_schema() -> None:
+    """The test databases are throwaway: start from an empty public schema."""
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+def migrated_app(kind: str, world: str, tmp_path_factory):
+    """An app on a new database of ``kind``, its schema built by the migrations."""
+    made_here = False
+    if kind == "sqlite":
+        uri = f"sqlite:///{tmp_path_factory.mktemp(world) / 'test.sqlite'}"
+    else:
+        uri, made_here = postgresql_database(None if world == "empty" else world)
+    app = make_app(uri)
+    app.config["DATABASE_KIND"] = kind
+    app.config["DATABASE_MADE_HERE"] = made_here
     with app.app_context():
-        if request.param == "postgresql":
+        if kind == "postgresql":
             reset_postgresql_schema()
         upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+        if world == "demo":
+            from mediation.demo import seed_demo
+
+            seed_demo()
+            db.session.commit()
+    return app
+
+
+class Worlds:
+    """The apps on the test databases, each made when first asked for and kept for the run
+    (also when tests of both kinds alternate, as they do under pytest-xdist)."""
+
+    def __init__(self, tmp_path_factory) -> None:
+        self.tmp_path_factory = tmp_path_factory
+        self.apps: dict[tuple[str, str], object] = {}
+
+    def get(self, kind: str, world: str):
+        if (kind, world) not in self.apps:
+            self.apps[kind, world] = migrated_app(kind, world, self.tmp_path_factory)
+        return self.apps[kind, world]
+
+    def close(self) -> None:
+        for app in self.apps.values():
+            with app.app_context():
+                db.engine.dispose()
+            if app.config["DATABASE_MADE_HERE"]:
+                drop_postgresql_database(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+@pytest.fixture(scope="session")
+def worlds(tmp_path_factory):
+    registry = Worlds(tmp_path_factory)
+    yield registry
+    registry.close()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_app(request, worlds):
+    """The empty world: one app per database kind for the whole run."""
+    return worlds.get(request.param, "empty")
+
+
+@pytest.fixture(scope="session")
+def demo_app(database_app, worlds):
+    """The demo world of the same kind, seeded once and committed."""
+    return worlds.get(database_app.config["DATABASE_KIND"], "demo")
+
+
+class _Session(db.session.session_factory.class_):
+    """Flask-SQLAlchemy's session, except that a session given a ``bind`` (the connection of
+    the test's transaction) uses it: Flask-SQLAlchemy would pick the app's engine instead."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper, clause, bind, **kwargs)
+
+
+db.session.session_factory.class_ = _Session
+
+# Sessions joined to the test's transaction nest their savepoints: a request's commit only
+# releases its savepoint inside the one the test's own session may hold. If that session then
+# rolled back, it would undo the request's commit too, which a real commit would have kept.
+# Fail loudly instead: such a test needs ``commits``.
+_joined_sessions = weakref.WeakSet()
+_HOLDS_COMMITS = "holds another session's commits"
+
+
+@event.listens_for(_Session, "after_begin")
+def _note_joined_session(session, transaction, connection) -> None:
+    if session.bind is not None:
+        _joined_sessions.add(session)
+
+
+@event.listens_for(_Session, "after_commit")
+def _note_commit_inside_others(session) -> None:
+    for other in _joined_sessions:
+        if other is not session and other.in_transaction():
+            other.info[_HOLDS_COMMITS] = True
+
+
+@event.listens_for(_Session, "after_transaction_end")
+def _forget_ended_session(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_HOLDS_COMMITS, None)
+        _joined_sessions.discard(session)
+
+
+@event.listens_for(_Session, "after_rollback")
+def _refuse_rolling_back_commits(session) -> None:
+    if session.info.pop(_HOLDS_COMMITS, False):
+        raise AssertionError(
+            "this rollback would undo what another session (a request) committed meanwhile, "
+            "which a real commit keeps: mark the test with @pytest.mark.commits"
+        )
+
+
+@contextmanager
+def rolled_back_transaction():
+    """Bind every session created meanwhile to one connection inside a transaction that is
+    rolled back at the end; their commits and rollbacks act on savepoints within it."""
+    connection = db.engine.connect()
+    if connection.dialect.name == "sqlite":
+        # pysqlite begins transactions on its own and not before a SAVEPOINT; hand that job
+        # to SQLAlchemy, as its SQLite documentation describes, for this connection only.
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        event.listen(connection, "begin", lambda c: c.exec_driver_sql("BEGIN"))
+    transaction = connection.begin()
+    factory = db.session.session_factory
+    unbound = dict(factory.kw)
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield
+    finally:
+        db.session.remove()
+        factory.kw = unbound
+        transaction.rollback()
+        connection.close()
 
 
 def empty_all_tables() -> None:
@@ -100,12 +279,19 @@ def restore_reference_data() -> None:
 
 
 @pytest.fixture
-def app(database_app):
-    with database_app.app_context():
-        yield database_app
-        db.session.remove()
-        empty_all_tables()
-        restore_reference_data()
+def app(request, database_app):
+    """The app, in an app context, on the empty database or (with ``demo``) the demo one;
+    everything the test writes is rolled back, or for ``commits`` tests emptied afterwards."""
+    if commits(request):
+        with database_app.app_context():
+            yield database_app
+            db.session.remove()
+            empty_all_tables()
+            restore_reference_data()
+        return
+    world = request.getfixturevalue("demo_app") if "demo" in request.fixturenames else database_app
+    with world.app_context(), rolled_back_transaction():
+        yield world
 
 
 @pytest.fixture
@@ -114,12 +300,13 @@ def client(app):
 
 
 @pytest.fixture
-def demo(app):
+def demo(request, app):
     """The demo jurisdiction of `make run`, as the tests' realistic world."""
-    from mediation.demo import seed_demo
+    if commits(request):
+        from mediation.demo import seed_demo
 
-    seed_demo()
-    db.session.commit()
+        seed_demo()
+        db.session.commit()
 
 
 CSRF_FIELD = re.compile(

@@ -39,7 +39,9 @@ def chromium():
 
 
 @pytest.fixture
-def live_server(app):
+def live_server(request, app):
+    # The server answers from threads with connections of their own: they see only commits.
+    assert request.node.get_closest_marker("commits"), "a live server needs real commits"
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
