@@ -93,6 +93,13 @@ class Config:
             server = "-c jit=off -c plan_cache_mode=force_custom_plan"
             options["connect_args"] = {"options": server, **options.get("connect_args", {})}
             settings["SQLALCHEMY_ENGINE_OPTIONS"] = options
+        elif settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            # SQLite lets one writer in at a time; the others wait for the lock, 5 s by default.
+            # Several requests and the worker writing at once on a busy machine waited longer
+            # (seen as "database is locked" in the concurrent-filing test): wait up to 30 s.
+            options = dict(settings.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+            options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+            settings["SQLALCHEMY_ENGINE_OPTIONS"] = options
         if not settings.get("SECRET_KEY"):
             settings["SECRET_KEY"] = _development_secret_key()
 
