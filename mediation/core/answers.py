@@ -95,13 +95,14 @@ def answer_page_errors(
     blueprint: Blueprint,
     *,
     back: Callable[[], str],
-    invalid_page: Callable[[dict[str, list]], object] | None = None,
+    invalid_page: Callable[[dict[str, list]], object | None] | None = None,
 ) -> None:
     """Page answers for the domain errors raised under ``blueprint``.
 
     A refusal goes ``back()`` to the page the action was on, with the reason at the top; input
     problems show ``invalid_page(errors)`` (the same page with the form as it was sent, every
-    problem beside its field and in the summary); without one, they are told like a refusal.
+    problem beside its field and in the summary); without one, or when it answers None, they
+    are told like a refusal.
     """
 
     def refused_with(message):
@@ -113,8 +114,8 @@ def answer_page_errors(
         return current_app.handle_http_exception(error)
 
     def bad_input(errors: dict[str, list]):
-        if invalid_page is not None:
-            return invalid_page(errors)
+        if invalid_page is not None and (page := invalid_page(errors)) is not None:
+            return page
         for messages in errors.values():
             for message in messages:
                 flash(message, "error")

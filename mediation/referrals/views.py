@@ -112,10 +112,7 @@ def invalid_action(errors: dict[str, list]):
     worker, who acts from the case page, is told there."""
     referral = _load(request.view_args["referral_id"])
     if policy.is_referral_worker(current_user, referral):
-        for messages in errors.values():
-            for message in messages:
-                flash(message, "error")
-        return redirect(_after(referral))
+        return None  # told at the top of the case page, like a refusal
     sent = (request.view_args.get("trigger"), request.form, errors)
     return _page(referral, status=422, sent=sent)
 
