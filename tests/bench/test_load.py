@@ -26,8 +26,6 @@ CLOSING_EVENT = {
 
 @pytest.fixture
 def loaded(app, demo):
-    if app.config["DATABASE_KIND"] != "postgresql":
-        pytest.skip("the loader writes with PostgreSQL's COPY")
     from bench.load import load
 
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
