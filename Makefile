@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test translations translations-update lint worker bench
+.PHONY: run test translations translations-update lint worker beat bench
 
 # Reinstall only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt
@@ -21,9 +21,18 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^$$' || true
 
+# The web server and the background worker (Celery, with beat inside it, its queue a SQLite file
+# under instance/); Ctrl-C stops both. SMS and e-mails land in the development outbox
+# (/admin/outbox) unless SMS_GATEWAY_URL and SMTP_HOST say otherwise.
+INSTANCE ?= $(or $(MEDIATION_INSTANCE_DIR),instance)
+# wsgi.py and the worker start in production unless told otherwise; the demo is development.
+run: export MEDIATION_ENV = development
 run: translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
+	$(BIN)/celery -A mediation.worker worker --beat --pool=solo --loglevel=warning \
+		--schedule $(INSTANCE)/celerybeat-schedule & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # The suite runs in PYTEST_WORKERS processes (pytest-xdist; 0 runs it in this one), each with
@@ -43,9 +52,13 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Background work for a deployment: the deadline sweep and the e-mail outbox, every 5 minutes.
+# A deployment's background processes (README, "Production layout"): as many workers as needed,
+# on any machine, and exactly one beat; both take REDIS_URL and the app's other settings.
 worker: $(VENV)/.installed
-	while true; do $(BIN)/flask deadlines sweep; $(BIN)/flask outbox deliver; sleep 300; done
+	$(BIN)/celery -A mediation.worker worker --loglevel=info
+
+beat: $(VENV)/.installed
+	$(BIN)/celery -A mediation.worker beat --loglevel=info --schedule $(INSTANCE)/celerybeat-schedule
 
 # Benchmarks (not part of `make test`): N synthetic cases in PostgreSQL, pages under load.
 N ?= 100000

@@ -13,6 +13,8 @@ from mediation.cases.triggers import event_title
 from mediation.config import Config, config_for_environment
 from mediation.core.answers import error_response, request_failed
 from mediation.core.notifications import unread_count
+from mediation.delivery.channels import install_channels
+from mediation.delivery.tasks import install_nudge
 from mediation.extensions import babel, csrf, db, login_manager, migrate
 from mediation.i18n import LANGUAGE_NAMES, select_locale
 from mediation.industries import INDUSTRIES
@@ -48,6 +50,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     csrf.init_app(app)
 
     init_security(app)
+    install_channels(app)
+    install_nudge(app)
     _register_blueprints(app)
     _register_error_pages(app)
     _register_template_helpers(app)
@@ -148,6 +152,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         mask_id=privacy.mask_id_number,
         mask_phone=privacy.mask_phone,
+        mask_email=privacy.mask_email,
         date=lambda value: format_date(value, "medium") if value else "",
         datetime=lambda value: format_datetime(value, "medium") if value else "",
         yuan=lambda value: format_currency(value, "CNY") if value is not None else "",

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from mediation.auth import accounts
 from mediation.cases.sweep import sweep
-from mediation.core.notifications import deliver_outbox
+from mediation.core import audit_chain
+from mediation.delivery.outbox import deliver_due
 from mediation.demo import seed_demo, seed_demo_cases
 from mediation.extensions import db
 from mediation.localtime import local_today
@@ -22,6 +23,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(outbox)
     app.cli.add_command(deadlines_group)
     app.cli.add_command(figures_group)
+    app.cli.add_command(audit_group)
 
 
 @click.group("figures")
@@ -53,6 +55,34 @@ def verify_command() -> None:
     click.echo("Figures: the rollups equal a recount of the cases.")
 
 
+@click.group("audit")
+def audit_group() -> None:
+    """The tamper-evident audit log."""
+
+
+@audit_group.command("seal")
+def seal_command() -> None:
+    """Seal the events written since the last round (the worker does it every minute)."""
+
+    total = 0
+    while sealed := audit_chain.seal():
+        total += sealed
+    click.echo(f"Audit log: {total} events sealed.")
+
+
+@audit_group.command("verify")
+def verify_audit_command() -> None:
+    """Recompute every seal; exits 1 and names each event changed, removed or slipped in."""
+
+    problems = audit_chain.verify()
+    db.session.rollback()
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        raise SystemExit(1)
+    click.echo("Audit log: every event is sealed and unchanged.")
+
+
 @click.group("deadlines")
 def deadlines_group() -> None:
     """Legal deadlines."""
@@ -76,16 +106,18 @@ def sweep_command(today) -> None:
 
 @click.group()
 def outbox() -> None:
-    """The e-mail outbox."""
+    """The SMS and e-mail outbox (the Celery worker empties it; this is for operators)."""
 
 
 @outbox.command("deliver")
 @click.option("--limit", default=100, show_default=True, help="At most this many messages.")
 def deliver_command(limit: int) -> None:
-    """Send waiting e-mails (safe to run from cron; each message is sent once)."""
+    """Send the messages that are due now (safe alongside workers; each is sent once)."""
 
-    sent, failed = deliver_outbox(limit)
-    click.echo(f"Outbox: {sent} sent, {failed} failed.")
+    report = deliver_due(limit=limit)
+    click.echo(
+        f"Outbox: {report.sent} sent, {report.retried} to retry, {report.failed} failed for good."
+    )
 
 
 @click.command("seed-demo")

@@ -15,6 +15,10 @@ INSTANCE_DIR = Path(
 )
 
 
+# 32 URL-safe characters carry about 190 bits: more than enough against guessing the key.
+MIN_SECRET_KEY_LENGTH = 32
+
+
 class ConfigurationError(RuntimeError):
     """The environment does not describe a runnable deployment."""
 
@@ -63,7 +67,29 @@ class Config:
     # argon2id parameters (argon2-cffi's defaults); see auth.accounts.
     PASSWORD_HASHER: dict = {}
 
-    # E-mail delivery of the outbox (`flask outbox deliver`); without a host, mails are logged.
+    # The key of the audit log's seals (mediation.core.audit_chain); without it, one derived
+    # from SECRET_KEY. Set it before rotating SECRET_KEY, or older seals stop verifying.
+    AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY")
+
+    # Where the parties open the platform: links in SMS and e-mails start with it.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
+    # SMS through an HTTP gateway (mediation.delivery.channels.SmsGateway, or a provider's
+    # subclass named by SMS_GATEWAY_CLASS). Without a URL, SMS and e-mail go to the development
+    # outbox that an admin reads at /admin/outbox; production refuses to start that way.
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL")
+    SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN")
+    SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "10"))
+    SMS_GATEWAY_CLASS = os.environ.get(
+        "SMS_GATEWAY_CLASS", "mediation.delivery.channels.SmsGateway"
+    )
+
+    # The background worker's queue (Celery). Production uses Redis (REDIS_URL); the embedded
+    # default is a SQLite file next to the database, so `make run` needs nothing else.
+    REDIS_URL = os.environ.get("REDIS_URL")
+    CELERY_BROKER_URL = f"sqla+sqlite:///{INSTANCE_DIR / 'queue.sqlite'}"
+
+    # E-mail through SMTP, for users who verified an address.
     SMTP_HOST = os.environ.get("SMTP_HOST")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
@@ -100,6 +126,8 @@ class Config:
             options = dict(settings.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
             options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
             settings["SQLALCHEMY_ENGINE_OPTIONS"] = options
+        if settings.get("REDIS_URL"):
+            settings["CELERY_BROKER_URL"] = settings["REDIS_URL"]
         if not settings.get("SECRET_KEY"):
             settings["SECRET_KEY"] = _development_secret_key()
 
@@ -112,9 +140,19 @@ class ProductionConfig(Config):
 
     @classmethod
     def finalise(cls, settings: dict) -> None:
-        if not settings.get("SECRET_KEY"):
+        if len(settings.get("SECRET_KEY") or "") < MIN_SECRET_KEY_LENGTH:
             raise ConfigurationError(
-                "SECRET_KEY must be set in production (MEDIATION_ENV=production)."
+                f"SECRET_KEY must be set in production (MEDIATION_ENV=production), at least "
+                f"{MIN_SECRET_KEY_LENGTH} characters: it signs every session and CSRF token."
+            )
+        missing = [
+            name for name in ("SMS_GATEWAY_URL", "SMTP_HOST", "REDIS_URL") if not settings.get(name)
+        ]
+        if missing:
+            # Without them notices would sit in the development outbox and nobody would be told.
+            raise ConfigurationError(
+                f"{', '.join(missing)} must be set in production: the parties are reached by SMS "
+                "and e-mail, and the worker takes its jobs from Redis."
             )
         super().finalise(settings)
 
@@ -126,10 +164,14 @@ class TestConfig(Config):
     # Hashing that takes microseconds: tests create hundreds of accounts.
     PASSWORD_HASHER = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
     SQLALCHEMY_DATABASE_URI = "sqlite://"  # the test suite always names its own database
+    SMS_GATEWAY_URL = None  # tests that deliver name their own gateway
+    SMTP_HOST = None
+    # Requests do not nudge a worker after each commit; tests deliver when they choose.
+    CELERY_BROKER_URL = None
 
 
-def config_for_environment() -> type[Config]:
-    name = os.environ.get("MEDIATION_ENV", "development")
+def config_for_environment(default: str = "development") -> type[Config]:
+    name = os.environ.get("MEDIATION_ENV", default)
     configs = {"development": Config, "production": ProductionConfig}
     if name not in configs:
         raise ConfigurationError(f"MEDIATION_ENV must be one of {sorted(configs)}, not {name!r}.")

@@ -7,12 +7,15 @@ Never run in production (the CLI refuses).
 from datetime import date
 from decimal import Decimal
 
+from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from mediation.auth import accounts
 from mediation.cases import filing
 from mediation.cases import operations as cases
 from mediation.cases.filing import Application, ClaimInput, EmployerInput, Party
+from mediation.config import ConfigurationError
 from mediation.extensions import db
 from mediation.models import (
     Case,
@@ -27,6 +30,7 @@ from mediation.models import (
     Role,
     User,
 )
+from mediation.models.types import utcnow
 from workflows.case import Tier
 
 DEMO_PASSWORD = "demo-2026"
@@ -123,13 +127,15 @@ def seed_demo() -> int:
     db.session.flush()
     for username, name, phone, id_number in WORKERS:
         if not _one(User, username=username):
-            accounts.register_worker(
+            worker = accounts.register_worker(
                 username=username,
                 name=name,
                 phone=phone,
                 id_number=id_number,
                 password=DEMO_PASSWORD,
             )
+            # Demo accounts are ready to use: their phones count as verified.
+            worker.phone_verified_at = utcnow()
             added += 1
     for username, name, role, org_name, uscc, region_code in STAFF:
         if not _one(User, username=username):
@@ -197,3 +203,24 @@ def seed_demo_cases() -> int:
     cases.fire(in_mediation, "accept", actor=committee, respondent_consent=True)
     cases.fire(in_mediation, "mediate", actor=committee)
     return 2
+
+
+def refuse_in_production(app: Flask) -> None:
+    """A production server never runs with the demo's accounts, whose password is public."""
+    if app.config["ENV_NAME"] != "production":
+        return
+    usernames = [row[0] for row in WORKERS] + [row[0] for row in STAFF]
+    with app.app_context():
+        try:
+            found = db.session.scalar(
+                select(User.username).where(User.username.in_(usernames)).limit(1)
+            )
+        except (OperationalError, ProgrammingError):
+            found = None  # not migrated yet: nothing to find
+        finally:
+            db.session.remove()
+    if found:
+        raise ConfigurationError(
+            f"The demo account {found!r} exists: production refuses to run with demo data. "
+            "Start from an empty database."
+        )

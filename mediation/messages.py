@@ -37,19 +37,41 @@ def guard_message(code: str):
 
 # In-app notifications and e-mails: kind → sentence with the notification's parameters.
 NOTIFICATION_MESSAGES = {
-    "case_filed": _l("Your application %(number)s was received by %(organization)s."),
+    "case_filed": _l(
+        "Your application %(number)s was received by %(organization)s. It will be accepted or "
+        "declined within a few working days; follow it on the platform with this number."
+    ),
     "new_case": _l("New application %(number)s is waiting for acceptance."),
     "against_company": _l("A dispute %(number)s was filed against your company."),
     "accepted": _l("Case %(number)s was accepted for mediation."),
-    "declined": _l("Case %(number)s was not accepted: %(reason)s"),
+    "declined": _l(
+        "Case %(number)s was not accepted: %(reason)s. You may apply to the labour dispute "
+        "arbitration commission directly."
+    ),
     "mediating": _l("Mediation of case %(number)s has started."),
     "extended": _l("The mediation period of case %(number)s was extended by %(days)s days."),
-    "session": _l("A mediation session for case %(number)s is set for %(when)s."),
+    "session": _l(
+        "A mediation session for case %(number)s is set for %(when)s (%(mode)s). %(where)s"
+    ),
     "agreement_ready": _l("The agreement for case %(number)s is ready for you to sign."),
     "settled": _l("Case %(number)s was settled by agreement."),
     "failed": _l(
-        "Mediation of case %(number)s ended without agreement. You may apply for "
-        "labour arbitration."
+        "Mediation of case %(number)s ended without agreement. From %(arbitration_from)s you "
+        "may apply to %(commission)s for labour arbitration."
+    ),
+    "limitation_reminder": _l(
+        "The time to apply for labour arbitration about case %(number)s ends on "
+        "%(limitation_ends)s. Apply to %(commission)s before then, or the claim is lost."
+    ),
+    "agreement_signed": _l("%(party)s signed the agreement of case %(number)s."),
+    "respondent_answered": _l("The employer answered the request to mediate case %(number)s."),
+    "document_served": _l(
+        "%(document)s of case %(number)s is served on you. Sign in and open it; the time you "
+        "open it is recorded as the time of service."
+    ),
+    "service_overdue": _l(
+        "%(document)s of case %(number)s has not reached %(side)s after 3 working days. "
+        "Serve it another way and record how."
     ),
     "withdrawn": _l("Case %(number)s was withdrawn."),
     "escalated": _l("Case %(number)s was transferred to %(organization)s."),
@@ -91,6 +113,11 @@ NOTIFICATION_MESSAGES = {
         "now apply for labour arbitration, or agree with the mediator to go on."
     ),
 }
+
+# Notices with legal effect go by SMS even to someone who turned information SMS off.
+LEGAL_NOTICES = frozenset(
+    {"accepted", "declined", "failed", "document_served", "arbitration_open", "withdrawn"}
+)
 
 # Why an action on a case that is not a transition was refused.
 REFUSAL_MESSAGES = {
@@ -136,6 +163,9 @@ EVENT_TITLES = {
     "case.vacancy_answered": _l("Re-employment: the worker answered a proposal"),
     "case.confirmed": _l("Agreement confirmed by the court"),
     "case.confirmation_refused": _l("Agreement not confirmed by the court"),
+    "case.document_served": _l("A document was served: the party opened it on the platform"),
+    "case.document_served_otherwise": _l("Service of a document by another way recorded"),
+    "case.service_overdue": _l("A document was not served within 3 working days"),
 }
 
 

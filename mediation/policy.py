@@ -48,10 +48,12 @@ class Permission(StrEnum):
     view_referrals = "view_referrals"
     view_referrals_api = "view_referrals_api"  # supervisors read them too
     supervise = "supervise"
+    manage_outbox = "manage_outbox"
 
 
 ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.manage_accounts: frozenset({Role.admin}),
+    Permission.manage_outbox: frozenset({Role.admin}),
     Permission.view_organizations: frozenset({Role.admin, Role.supervisor}),
     Permission.file_own_case: frozenset({Role.worker}),
     Permission.file_for_visitor: frozenset({Role.mediator}),
@@ -84,8 +86,14 @@ ENDPOINTS: dict[str, str | Permission] = {
     "home.set_language": PUBLIC,
     "auth.login": PUBLIC,
     "auth.register": PUBLIC,
+    "auth.verify_phone": PUBLIC,
+    "auth.resend_code": PUBLIC,
+    "auth.forgot_password": PUBLIC,
+    "auth.reset_password": PUBLIC,
+    "auth.confirm_email": PUBLIC,
     "auth.logout": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
+    "auth.preferences": SIGNED_IN,
     "admin.accounts": Permission.manage_accounts,
     "admin.new_staff": Permission.manage_accounts,
     "admin.organizations": Permission.view_organizations,
@@ -97,6 +105,9 @@ ENDPOINTS: dict[str, str | Permission] = {
     "admin.move_rule": Permission.manage_routing,
     "admin.toggle_rule": Permission.manage_routing,
     "admin.reset_rules": Permission.manage_routing,
+    "admin.outbox": Permission.manage_outbox,
+    "admin.retry_message": Permission.manage_outbox,
+    "supervision.deliveries": Permission.supervise,
     "supervision.overdue": Permission.supervise,
     "stats.dashboard": Permission.supervise,
     "stats.export_figures": Permission.supervise,
@@ -142,9 +153,17 @@ ENDPOINTS: dict[str, str | Permission] = {
     "notifications.mark_read": SIGNED_IN,
     "documents.printable": Permission.view_cases,
     "documents.pdf": Permission.view_cases,
+    "documents.record_service": Permission.view_cases,
+    "documents.proof_of_service": Permission.view_cases,
+    "documents.proof_of_service_pdf": Permission.view_cases,
     "documents.verify": PUBLIC,
     "api.openapi": PUBLIC,
     "api.create_token": PUBLIC,
+    "api.register": PUBLIC,
+    "api.verify_phone": PUBLIC,
+    "api.send_phone_code": PUBLIC,
+    "api.request_password_reset": PUBLIC,
+    "api.reset_password": PUBLIC,
     "api.list_cases": Permission.view_cases,
     "api.file_case": Permission.file_case,
     "api.show_case": Permission.view_cases,
@@ -267,6 +286,7 @@ class Act(StrEnum):
     request_confirmation = "request_confirmation"  # a party asks the court to confirm
     decide_confirmation = "decide_confirmation"  # the court's liaison confirms or refuses
     rate = "rate"
+    record_service = "record_service"  # a document served in person or by post
 
 
 def _mediating(case: Case) -> bool:
@@ -315,6 +335,8 @@ CASE_ACTS: dict[Act, tuple[Callable[[User, Case], bool], Callable[..., bool]]] =
     Act.request_confirmation: (is_party, _always),  # the window: court.confirmations
     Act.decide_confirmation: (is_confirmation_court, _always),
     Act.rate: (is_party, _closed),  # once each: cases.ratings
+    # Any time: a notice may be handed over at the window or posted after the case closed.
+    Act.record_service: (is_case_staff, _always),
 }
 
 

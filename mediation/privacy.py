@@ -1,4 +1,11 @@
-"""Masking of personal identifiers in lists, queues and exports (DESIGN.md §7)."""
+"""Masking of personal identifiers in lists, queues, exports and notices (DESIGN.md §7)."""
+
+import re
+
+# A resident ID number (17 digits and a digit or X) or a mainland mobile number standing alone
+# in free text, as a reason typed by staff might carry it.
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 def mask_id_number(value: str | None) -> str:
@@ -13,8 +20,25 @@ def mask_phone(value: str | None) -> str:
     return value[:3] + "****" + value[-4:] if len(value) >= 11 else "*" * len(value)
 
 
+def mask_email(value: str | None) -> str:
+    """The first letter and the domain (l***@example.com)."""
+    if not value or "@" not in value:
+        return mask_name(value)
+    local, domain = value.rsplit("@", 1)
+    return f"{local[0]}***@{domain}"
+
+
 def mask_name(value: str | None) -> str:
     """The family name only (李明 → 李*), as lists show a party they do not need to know."""
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 1) if len(value) > 1 else "*"
+
+
+def redact(text: str, *, keep: str | None = None) -> str:
+    """``text`` with every full ID number and every mobile number except ``keep`` (the
+    reader's own) masked: what a notice sent outside the platform may say."""
+    text = _ID_NUMBER.sub(lambda found: mask_id_number(found.group()), text)
+    return _MOBILE.sub(
+        lambda found: found.group() if found.group() == keep else mask_phone(found.group()), text
+    )

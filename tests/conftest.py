@@ -60,20 +60,23 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.commits)
-    # A PostgreSQL-only test is not run on SQLite at all, rather than reported as skipped:
-    # CI counts skips as missing coverage.
-    sqlite_variants = [item for item in items if _postgresql_only_on_sqlite(item)]
-    if sqlite_variants:
-        config.hook.pytest_deselected(items=sqlite_variants)
-        items[:] = [item for item in items if item not in sqlite_variants]
+    # A test for one database only is not run on the other at all, rather than reported as
+    # skipped: CI counts skips as missing coverage.
+    elsewhere = [item for item in items if _for_another_database(item)]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if item not in elsewhere]
 
 
-def _postgresql_only_on_sqlite(item) -> bool:
+ONLY_ON = {"postgresql_only": "postgresql", "sqlite_only": "sqlite"}
+
+
+def _for_another_database(item) -> bool:
     callspec = getattr(item, "callspec", None)
-    return (
-        item.get_closest_marker("postgresql_only") is not None
-        and callspec is not None
-        and callspec.params.get("database_app") == "sqlite"
+    kind = callspec.params.get("database_app") if callspec else None
+    return any(
+        item.get_closest_marker(marker) is not None and kind not in (None, only)
+        for marker, only in ONLY_ON.items()
     )
 
 

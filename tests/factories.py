@@ -1,5 +1,6 @@
 """Building realistic cases through the service layer, as the product does."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from mediation.cases.filing import (
     file_case,
 )
 from mediation.extensions import db
-from mediation.models import Case, Category, Channel, Role, User
+from mediation.models import Case, Category, Channel, DeliveryChannel, OutboxMessage, Role, User
 
 DEMO_EMPLOYER = EmployerInput(name="清远某某新材料有限公司", uscc="91350100M000100Y43")
 
@@ -48,3 +49,15 @@ def filed_case(by: str = "worker1", **changes) -> Case:
     case = file_case(application(**changes), actor=actor)
     db.session.commit()
     return case
+
+
+def sms_code(phone: str) -> str:
+    """The code in the newest SMS to ``phone``, read from the outbox as from the phone."""
+    body = db.session.scalar(
+        select(OutboxMessage.body)
+        .where(OutboxMessage.channel == DeliveryChannel.sms, OutboxMessage.recipient == phone)
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    assert body, f"no SMS to {phone}"
+    return re.search(r"(?<!\d)(\d{6})(?!\d)", body).group(1)

@@ -1,9 +1,16 @@
 """CSRF, security headers, production configuration."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from flask_migrate import upgrade
 
 from mediation import create_app
 from mediation.config import ConfigurationError, ProductionConfig
+from mediation.demo import refuse_in_production, seed_demo
+from mediation.extensions import db
 from mediation.models import User
 from tests.conftest import make_app
 
@@ -62,10 +69,32 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app()
 
 
+PRODUCTION_DELIVERY = {
+    "SMS_GATEWAY_URL": "https://sms.example.cn/send",
+    "SMTP_HOST": "smtp.example.cn",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+@pytest.mark.parametrize("missing", sorted(PRODUCTION_DELIVERY))
+def test_production_refuses_to_start_with_the_development_outbox(monkeypatch, tmp_path, missing):
+    """Without a gateway, a mail server or Redis, notices would wait in the development outbox
+    where no worker or employer ever sees them."""
+    monkeypatch.setenv("MEDIATION_ENV", "production")
+    settings = {**PRODUCTION_DELIVERY, "SECRET_KEY": "k" * 40, missing: None}
+    settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path}/p.sqlite"
+    with pytest.raises(ConfigurationError, match=missing):
+        create_app(settings)
+
+
 def test_production_cookies_are_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("MEDIATION_ENV", "production")
     app = create_app(
-        {"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.sqlite"}
+        {
+            **PRODUCTION_DELIVERY,
+            "SECRET_KEY": "k" * 40,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.sqlite",
+        }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is ProductionConfig.SESSION_COOKIE_SECURE is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
@@ -83,3 +112,42 @@ def test_development_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path
     second = make_app(f"sqlite:///{tmp_path}/a.sqlite", SECRET_KEY=None).config["SECRET_KEY"]
     assert first == second and len(first) > 40
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_the_production_entry_points_start_in_production_unless_told_otherwise(monkeypatch):
+    """gunicorn wsgi:app and the Celery worker on a machine with no settings refuse to start
+    rather than run on development defaults."""
+    monkeypatch.delenv("MEDIATION_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    for entry_point in ("wsgi", "mediation.worker"):
+        result = subprocess.run(
+            [sys.executable, "-c", f"import {entry_point}"],
+            capture_output=True,
+            text=True,
+            env={key: value for key, value in os.environ.items() if key != "MEDIATION_ENV"},
+        )
+        assert result.returncode != 0 and "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("MEDIATION_ENV", "production")
+    settings = {**PRODUCTION_DELIVERY, "SECRET_KEY": "s" * 31}
+    settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path}/p.sqlite"
+    with pytest.raises(ConfigurationError, match="at least 32"):
+        create_app(settings)
+
+
+def test_production_refuses_to_run_with_the_demo_accounts(monkeypatch, tmp_path):
+    uri = f"sqlite:///{tmp_path}/demo.sqlite"
+    development = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "d" * 40})
+    with development.app_context():
+        upgrade()
+        seed_demo()
+        db.session.commit()
+        db.engine.dispose()
+    monkeypatch.setenv("MEDIATION_ENV", "production")
+    production = create_app(
+        {**PRODUCTION_DELIVERY, "SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": uri}
+    )
+    with pytest.raises(ConfigurationError, match="demo account"):
+        refuse_in_production(production)

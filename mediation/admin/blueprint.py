@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from mediation.admin import routing, views
+from mediation.admin import outbox, routing, views
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_url_rule("/accounts", "accounts", views.list_accounts)
@@ -19,3 +19,5 @@ bp.add_url_rule(
 )
 bp.add_url_rule("/routing/<int:rule_id>/toggle", "toggle_rule", routing.toggle, methods=["POST"])
 bp.add_url_rule("/routing/reset", "reset_rules", routing.reset, methods=["POST"])
+bp.add_url_rule("/outbox", "outbox", outbox.messages)
+bp.add_url_rule("/outbox/<int:message_id>/retry", "retry_message", outbox.retry, methods=["POST"])

@@ -2,7 +2,8 @@
 
 from flask import Blueprint
 
-from mediation.api import cases, openapi, referrals, stats, tokens
+from mediation.api import accounts, cases, openapi, referrals, stats, tokens
+from mediation.auth.codes import keep_wrong_tries
 from mediation.core.answers import answer_api_errors, invalid
 from mediation.uploads import UploadRejected
 
@@ -10,9 +11,20 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 answer_api_errors(bp)
 # Input problems that features report with exceptions of their own: 422 like Invalid.
 bp.register_error_handler(UploadRejected, lambda error: invalid({"file": [error.message]}))
+# A wrong SMS code counts even though its 422 rolls the request back.
+bp.teardown_request(keep_wrong_tries)
 
 bp.add_url_rule("/openapi.json", "openapi", openapi.document)
 bp.add_url_rule("/tokens", "create_token", tokens.create_token, methods=["POST"])
+bp.add_url_rule("/accounts", "register", accounts.register, methods=["POST"])
+bp.add_url_rule("/accounts/verify", "verify_phone", accounts.verify_phone, methods=["POST"])
+bp.add_url_rule("/accounts/code", "send_phone_code", accounts.send_phone_code, methods=["POST"])
+bp.add_url_rule(
+    "/password-reset", "request_password_reset", accounts.request_password_reset, methods=["POST"]
+)
+bp.add_url_rule(
+    "/password-reset/confirm", "reset_password", accounts.reset_password, methods=["POST"]
+)
 bp.add_url_rule("/cases", "list_cases", cases.list_cases)
 bp.add_url_rule("/cases", "file_case", cases.file_case, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>", "show_case", cases.show_case)

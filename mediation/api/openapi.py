@@ -30,6 +30,7 @@ ERRORS: dict[int, tuple[type[BaseModel], str]] = {
     409: (Error, "Not possible in the record's current state"),
     413: (Error, "The file is too large"),
     422: (Invalid, "Invalid data: every field's problems at once, in the caller's language"),
+    429: (Error, "Too many requests of this kind for now (e.g. SMS codes to one number)"),
     503: (Error, "The figures have not been counted yet (flask figures rebuild)"),
 }
 

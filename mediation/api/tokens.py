@@ -15,7 +15,7 @@ from mediation.core.schemas import parse
     "Sign in: exchange a username (or mobile number) and password for a token",
     body=Credentials,
     answers={201: Token},
-    errors=(401, 422),
+    errors=(401, 403, 422),
     public=True,
 )
 def create_token():
@@ -23,5 +23,14 @@ def create_token():
     user = accounts.authenticate(credentials.username, credentials.password)
     if user is None:
         return error_response(401, _("Wrong username, mobile number or password."))
+    if accounts.awaits_phone_code(user):
+        return error_response(
+            403,
+            _(
+                "Confirm your mobile number first, with the code sent by SMS (POST "
+                "/api/v1/accounts/verify; POST /api/v1/accounts/code sends a new one)."
+            ),
+            error="phone_not_verified",
+        )
     token = accounts.issue_api_token(user)
     return serialise.answer(Token(token=token, role=user.role), 201)

@@ -1,4 +1,5 @@
-"""Accounts: registration, staff creation, passwords and signed-in sessions."""
+"""Accounts: registration with a phone code, staff creation, passwords (and their reset by
+SMS code), the e-mail address and the preferences, and signed-in sessions."""
 
 import hashlib
 import secrets
@@ -11,9 +12,20 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
+from mediation.auth import codes
 from mediation.core import audit
 from mediation.extensions import db
-from mediation.models import ApiToken, Employer, Organization, Region, Role, User, UserSession
+from mediation.models import (
+    ApiToken,
+    Case,
+    Employer,
+    Organization,
+    Region,
+    Role,
+    User,
+    UserSession,
+)
+from mediation.models.notifications import CodePurpose
 from mediation.models.types import utcnow
 from mediation.models.users import STAFF_ORG_KINDS
 
@@ -65,16 +77,21 @@ def _password_matches(user: User | None, password: str) -> bool:
     return True
 
 
-def _find_duplicate(**values: str | None) -> str | None:
-    """The name of the first field whose value another account already uses."""
+def _find_duplicate(exclude: tuple[int, ...] = (), **values: str | None) -> str | None:
+    """The name of the first field whose value another account (not in ``exclude``) uses."""
     for field, value in values.items():
-        if value and db.session.scalar(select(User.id).where(getattr(User, field) == value)):
+        if not value:
+            continue
+        query = select(User.id).where(getattr(User, field) == value)
+        if exclude:
+            query = query.where(User.id.not_in(exclude))
+        if db.session.scalar(query):
             return field
     return None
 
 
-def _add_unique(user: User, fields: tuple[str, ...]) -> None:
-    """Insert the account now, so a concurrent registration of the same number loses cleanly.
+def _save_unique(user: User, fields: tuple[str, ...]) -> None:
+    """Write the account now, so a concurrent registration of the same number loses cleanly.
 
     The lookups in ``_find_duplicate`` give the friendly message; the unique constraints
     decide the race between two requests that both passed them.
@@ -82,30 +99,124 @@ def _add_unique(user: User, fields: tuple[str, ...]) -> None:
     try:
         with db.session.begin_nested():
             db.session.add(user)
+            db.session.flush()
     except IntegrityError:
         duplicate = _find_duplicate(**{field: getattr(user, field) for field in fields})
         field = duplicate or fields[0]
         raise AccountError(field, ALREADY_REGISTERED[field]) from None
 
 
+def awaits_phone_code(user: User) -> bool:
+    """A worker's account is usable only once the code sent to the phone was entered."""
+    return user.role is Role.worker and user.phone_verified_at is None
+
+
+def _unverified_holders(phone: str, id_number: str) -> list[User]:
+    """Worker accounts never verified that hold this phone or ID number: an abandoned or
+    mistyped registration, which a new registration replaces rather than being refused by
+    it (whoever made it never proved the phone, so it holds nothing)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                or_(User.phone == phone, User.id_number == id_number),
+                User.role == Role.worker,
+                User.phone_verified_at.is_(None),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
 def register_worker(
     *, name: str, phone: str, id_number: str, password: str, username: str | None = None
 ) -> User:
-    duplicate = _find_duplicate(phone=phone, id_number=id_number)
+    """A worker's account, unusable until the phone is verified (:func:`register_with_code`
+    sends the code). Only accounts hold a phone or ID number: a case filed at the window for
+    this person does not stand in the way, it becomes theirs once the phone is verified."""
+    pending = _unverified_holders(phone, id_number)
+    duplicate = _find_duplicate(
+        exclude=tuple(user.id for user in pending), phone=phone, id_number=id_number
+    )
     if duplicate:
         raise AccountError(duplicate, ALREADY_REGISTERED[duplicate])
+    if len(pending) > 1:
+        # The phone and the ID number are held by two different abandoned registrations.
+        raise AccountError("id_number", ALREADY_REGISTERED["id_number"])
     # Workers sign in with their mobile number; it doubles as the username unless one is given.
-    user = User(
-        username=username or phone,
-        name=name,
-        phone=phone,
-        id_number=id_number,
-        password_hash=hash_password(password),
-        role=Role.worker,
+    user = pending[0] if pending else User(role=Role.worker)
+    user.username = username or phone
+    user.name = name
+    user.phone = phone
+    user.id_number = id_number
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    _save_unique(user, ("phone", "id_number", "username"))
+    audit.record(
+        "account.registered", actor=user, subject=user, **({"replaced": True} if pending else {})
     )
-    _add_unique(user, ("phone", "id_number", "username"))
-    audit.record("account.registered", actor=user, subject=user)
     return user
+
+
+def register_with_code(*, name: str, phone: str, id_number: str, password: str) -> User:
+    """Register a worker and send the code that makes the account usable.
+
+    :class:`codes.TooManySends` (nothing is kept: the request rolls back) when this phone
+    already had its codes for the hour.
+    """
+    user = register_worker(name=name, phone=phone, id_number=id_number, password=password)
+    codes.send_phone_code(user, CodePurpose.phone)
+    return user
+
+
+def send_phone_code(user: User) -> None:
+    """Another code for an account that awaits one (:class:`codes.TooManySends`)."""
+    if awaits_phone_code(user):
+        codes.send_phone_code(user, CodePurpose.phone)
+
+
+def pending_worker(phone: str) -> User | None:
+    """The active worker account with this phone that awaits its code."""
+    user = db.session.scalar(select(User).where(User.phone == phone, User.active.is_(True)))
+    return user if user is not None and awaits_phone_code(user) else None
+
+
+def verify_phone(user: User, code: str | None) -> list[Case]:
+    """Spend the code sent to the phone: the account becomes usable, and the cases filed at
+    the window for this person (same ID number and phone) become theirs; returns those."""
+    try:
+        codes.use_phone_code(user, CodePurpose.phone, code)
+    except codes.CodeRefused as refused:
+        raise AccountError("code", refused.message) from None
+    return _phone_proven(user)
+
+
+def _phone_proven(user: User) -> list[Case]:
+    if user.phone_verified_at is not None:
+        return []
+    user.phone_verified_at = utcnow()
+    audit.record("account.phone_verified", actor=user, subject=user)
+    return _claim_walk_in_cases(user) if user.role is Role.worker else []
+
+
+def _claim_walk_in_cases(user: User) -> list[Case]:
+    """Cases filed by staff for a person without an account who is now this worker: the phone
+    is proven and the ID number matches."""
+    cases = list(
+        db.session.scalars(
+            select(Case)
+            .where(
+                Case.applicant_id.is_(None),
+                Case.applicant_id_number == user.id_number,
+                Case.applicant_phone == user.phone,
+            )
+            .order_by(Case.id)
+        )
+    )
+    for case in cases:
+        case.applicant_id = user.id
+        audit.record("account.case_linked", actor=user, subject=case, number=case.number)
+    return cases
 
 
 def create_staff(
@@ -144,7 +255,7 @@ def create_staff(
         employer=employer if role is Role.employer_rep else None,
         region=region if role is Role.supervisor else None,
     )
-    _add_unique(user, ("username", "phone"))
+    _save_unique(user, ("username", "phone"))
     audit.record("account.created", actor=actor, subject=user, role=role.value)
     return user
 
@@ -214,6 +325,87 @@ def change_password(user: User, *, current: str, new: str, user_agent: str | Non
     _revoke_tokens(user)  # an app signed in with the old password must sign in again
     audit.record("account.password_changed", actor=user, subject=user)
     return _open_session(user, user_agent)
+
+
+def request_password_reset(phone: str) -> None:
+    """Send a code to set a new password, if an active account uses ``phone``.
+
+    The caller answers the same whatever happens here, so that nobody learns which numbers
+    have an account: an unknown number, and a number that had its codes for the hour, get
+    the same answer as a code sent.
+    """
+    user = db.session.scalar(select(User).where(User.phone == phone, User.active.is_(True)))
+    if user is None:
+        return
+    try:
+        codes.send_phone_code(user, CodePurpose.password_reset)
+    except codes.TooManySends:
+        audit.record("account.password_reset_limited", actor=None, subject=user)
+        return
+    audit.record("account.password_reset_requested", actor=None, subject=user)
+
+
+def reset_password(*, phone: str, code: str | None, password: str) -> User:
+    """Set a new password with the code sent to the phone; every session and API token of the
+    account ends. The code also proves the phone: an account that awaited its phone code is
+    verified by it."""
+    user = db.session.scalar(select(User).where(User.phone == phone, User.active.is_(True)))
+    try:
+        if user is None:
+            codes.normalise_code(code)
+            raise codes.CodeRefused(codes.WRONG_CODE)
+        codes.use_phone_code(user, CodePurpose.password_reset, code)
+    except codes.CodeRefused as refused:
+        raise AccountError("code", refused.message) from None
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    _end_sessions(user)
+    _revoke_tokens(user)
+    audit.record("account.password_reset", actor=user, subject=user)
+    _phone_proven(user)
+    return user
+
+
+def update_preferences(user: User, *, email: str | None, sms_information: bool) -> bool:
+    """Save the e-mail address and the SMS choice; a new address gets a verification link and
+    is used only once it is confirmed. True when a link was sent.
+
+    :class:`codes.TooManySends` when the address had its links for the hour.
+    """
+    email = email or None
+    changed = (email or "").lower() != (user.email or "").lower()
+    if sms_information != user.sms_information:
+        user.sms_information = sms_information
+        audit.record("account.sms_information", actor=user, subject=user, on=sms_information)
+    if not changed:
+        return False
+    user.email = email
+    user.email_verified_at = None
+    audit.record("account.email_changed", actor=user, subject=user, removed=email is None)
+    if email is None:
+        return False
+    codes.send_email_link(user, email)
+    return True
+
+
+def resend_email_link(user: User) -> bool:
+    """Another link for the address that awaits confirmation; False when there is none."""
+    if not user.email or user.email_verified_at is not None:
+        return False
+    codes.send_email_link(user, user.email)
+    return True
+
+
+def confirm_email(token: str) -> tuple[User | None, str | None]:
+    """Spend an e-mail link: the address is confirmed. Returns its user and what was wrong with
+    the link (None when it worked), see ``codes.email_link``."""
+    row, problem = codes.email_link(token)
+    if problem is not None:
+        return (row.user if row else None), problem
+    row.used_at = utcnow()
+    row.user.email_verified_at = utcnow()
+    audit.record("account.email_verified", actor=row.user, subject=row.user)
+    return row.user, None
 
 
 def set_preferred_locale(user: User, locale: str) -> None:

@@ -1,10 +1,12 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 from mediation.forms import REQUIRED, new_password_fields, person_name_field, strip
-from mediation.validators import Normalised, normalise_mobile, normalise_resident_id
+from mediation.validators import InvalidValue, Normalised, normalise_mobile, normalise_resident_id
 
 
 class RegisterForm(FlaskForm):
@@ -54,3 +56,68 @@ class ChangePasswordForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     password, confirm = new_password_fields()
+
+
+def _mobile_field(description=None) -> StringField:
+    return StringField(
+        _l("Mobile number"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=20), Normalised(normalise_mobile)],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+        description=description,
+    )
+
+
+def _code_field() -> StringField:
+    return StringField(
+        _l("Code from the SMS"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=20)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "maxlength": "8",
+            "spellcheck": "false",
+        },
+        description=_l("6 digits. The code is valid for 10 minutes."),
+    )
+
+
+class VerifyPhoneForm(FlaskForm):
+    code = _code_field()
+
+
+class ForgotPasswordForm(FlaskForm):
+    phone = _mobile_field(_l("The number you registered with."))
+
+
+class ResetPasswordForm(FlaskForm):
+    phone = _mobile_field()
+    code = _code_field()
+    password, confirm = new_password_fields()
+
+
+EMAIL_PATTERN = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
+
+
+def normalise_email(raw: str) -> str:
+    value = raw.strip()
+    if len(value) > 254 or not EMAIL_PATTERN.fullmatch(value):
+        raise InvalidValue(_l("Enter an e-mail address like name@example.com."))
+    return value
+
+
+class PreferencesForm(FlaskForm):
+    email = StringField(
+        _l("E-mail address (optional)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=254), Normalised(normalise_email)],
+        render_kw={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"},
+        description=_l(
+            "We send you a link to confirm it. Notices are e-mailed only once it is confirmed. "
+            "Leave it empty to receive no e-mail."
+        ),
+    )
+    sms_information = BooleanField(
+        _l("Also send information-only notices by SMS (for example: a case was transferred)")
+    )

@@ -1,11 +1,28 @@
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
-from mediation.auth import accounts
-from mediation.auth.forms import ChangePasswordForm, LoginForm, RegisterForm
+from mediation.auth import accounts, codes
+from mediation.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    PreferencesForm,
+    RegisterForm,
+    ResetPasswordForm,
+    VerifyPhoneForm,
+)
+from mediation.core.answers import mark_failed
+from mediation.extensions import db
 from mediation.models import User
+from mediation.privacy import mask_phone
 from mediation.security import is_safe_redirect
+
+# The account that registered or signed in in this browser and still owes its phone code.
+PENDING_ACCOUNT = "pending_account"
+# The number typed on "Forgot password?", offered again on the page that takes the code.
+RESET_PHONE = "reset_phone"
 
 
 def _sign_in(user: User) -> None:
@@ -22,12 +39,42 @@ def _next_page():
     return redirect(target if is_safe_redirect(target) else url_for("home.index"))
 
 
+def _await_phone_code(user: User, *, send: bool) -> None:
+    """Remember the account in this browser and, when asked, send it a fresh code."""
+    session[PENDING_ACCOUNT] = user.id
+    if not send:
+        return
+    try:
+        accounts.send_phone_code(user)
+    except codes.TooManySends:
+        flash(codes.TOO_MANY_SENDS, "error")
+    else:
+        flash(
+            _(
+                "Your mobile number is not confirmed yet. We sent a new code to %(phone)s.",
+                phone=mask_phone(user.phone),
+            ),
+            "info",
+        )
+
+
+def _pending_account() -> User | None:
+    user_id = session.get(PENDING_ACCOUNT)
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.active or not accounts.awaits_phone_code(user):
+        return None
+    return user
+
+
 def login():
     if current_user.is_authenticated:
         return _next_page()
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.identifier.data, form.password.data)
+        if user is not None and accounts.awaits_phone_code(user):
+            _await_phone_code(user, send=True)
+            return redirect(url_for("auth.verify_phone"))
         if user is not None:
             _sign_in(user)
             return _next_page()
@@ -41,19 +88,186 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register_worker(
+            user = accounts.register_with_code(
                 name=form.name.data,
                 phone=form.phone.data,
                 id_number=form.id_number.data,
                 password=form.password.data,
             )
         except accounts.AccountError as error:
+            mark_failed()
             getattr(form, error.field).errors.append(error.message)
+        except codes.TooManySends:
+            mark_failed()  # no account without its code
+            form.phone.errors.append(codes.TOO_MANY_SENDS)
+        else:
+            _await_phone_code(user, send=False)
+            return redirect(url_for("auth.verify_phone"))
+    return render_template("auth/register.html", form=form)
+
+
+def verify_phone():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    user = _pending_account()
+    if user is None:
+        return render_template("auth/no_pending_code.html")
+    form = VerifyPhoneForm()
+    if form.validate_on_submit():
+        try:
+            linked = accounts.verify_phone(user, form.code.data)
+        except accounts.AccountError as error:
+            mark_failed()  # the wrong try is kept all the same (codes.keep_wrong_tries)
+            form.code.errors.append(error.message)
         else:
             _sign_in(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+            if linked:
+                flash(
+                    ngettext(
+                        "The case %(numbers)s, filed for you at a mediation office, is now in "
+                        "your account.",
+                        "The cases %(numbers)s, filed for you at a mediation office, are now in "
+                        "your account.",
+                        len(linked),
+                        numbers=", ".join(case.number for case in linked),
+                    ),
+                    "success",
+                )
+                return redirect(url_for("cases.mine"))
             return redirect(url_for("home.index"))
-    return render_template("auth/register.html", form=form)
+    return render_template("auth/verify_phone.html", form=form, phone=mask_phone(user.phone))
+
+
+def resend_code():
+    user = _pending_account()
+    if user is None:
+        return redirect(url_for("auth.verify_phone"))
+    try:
+        accounts.send_phone_code(user)
+    except codes.TooManySends:
+        flash(codes.TOO_MANY_SENDS, "error")
+    else:
+        flash(_("We sent a new code to %(phone)s.", phone=mask_phone(user.phone)), "success")
+    return redirect(url_for("auth.verify_phone"))
+
+
+def forgot_password():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.change_password"))
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.phone.data)
+        session[RESET_PHONE] = form.phone.data
+        # The same words whether or not the number has an account.
+        flash(
+            _(
+                "If an account uses %(phone)s, we sent a code to it by SMS. At most "
+                "%(count)d codes are sent to a number per hour.",
+                phone=form.phone.data,
+                count=codes.MAX_SENDS,
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.reset_password"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+def reset_password():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.change_password"))
+    form = ResetPasswordForm()
+    if request.method == "GET" and not form.phone.data:
+        form.phone.data = session.get(RESET_PHONE)
+    if form.validate_on_submit():
+        try:
+            user = accounts.reset_password(
+                phone=form.phone.data, code=form.code.data, password=form.password.data
+            )
+        except accounts.AccountError as error:
+            mark_failed()  # the wrong try is kept all the same (codes.keep_wrong_tries)
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            _sign_in(user)
+            flash(
+                _("Your new password is set. You are signed in; other devices were signed out."),
+                "success",
+            )
+            return redirect(url_for("home.index"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+def preferences():
+    if request.method == "POST" and "resend_link" in request.form:
+        return _resend_email_link()
+    form = PreferencesForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            link_sent = accounts.update_preferences(
+                current_user, email=form.email.data, sms_information=form.sms_information.data
+            )
+        except codes.TooManySends:
+            mark_failed()
+            form.email.errors.append(codes.TOO_MANY_SENDS)
+        else:
+            flash(_("Your preferences were saved."), "success")
+            if link_sent:
+                flash(
+                    _(
+                        "We sent a link to %(email)s. Open it to confirm the address.",
+                        email=current_user.email,
+                    ),
+                    "info",
+                )
+            return redirect(url_for("auth.preferences"))
+    return render_template("auth/preferences.html", form=form)
+
+
+def _resend_email_link():
+    # A form of its own on the page; CSRFProtect has checked its token like any POST.
+    try:
+        sent = accounts.resend_email_link(current_user)
+    except codes.TooManySends:
+        flash(codes.TOO_MANY_SENDS, "error")
+    else:
+        if sent:
+            flash(
+                _(
+                    "We sent a new link to %(email)s. Open it to confirm the address.",
+                    email=current_user.email,
+                ),
+                "info",
+            )
+    return redirect(url_for("auth.preferences"))
+
+
+# How a link that cannot be used is answered: the status and what the page says.
+LINK_PROBLEMS = {
+    codes.LINK_UNKNOWN: 404,
+    codes.LINK_USED: 410,
+    codes.LINK_EXPIRED: 410,
+    codes.LINK_REPLACED: 410,
+}
+
+
+def confirm_email(token: str):
+    # Opening the link only shows a button: mail programs open links to preview them, which
+    # must not spend it.
+    if request.method == "POST":
+        user, problem = accounts.confirm_email(token)
+    else:
+        row, problem = codes.email_link(token)
+        user = row.user if row else None
+    status = LINK_PROBLEMS.get(problem, 200)
+    return (
+        render_template(
+            "auth/confirm_email.html",
+            problem=problem,
+            confirmed=request.method == "POST" and problem is None,
+            address=user.email if user and problem is None else None,
+        ),
+        status,
+    )
 
 
 def logout():

@@ -10,7 +10,7 @@ from mediation import policy
 from mediation.core import audit
 from mediation.core.errors import Refused
 from mediation.core.notifications import notify
-from mediation.core.recipients import representatives_of, staff_of
+from mediation.core.recipients import applicant_of, representatives_of, staff_of
 from mediation.extensions import db
 from mediation.models import (
     Agreement,
@@ -54,10 +54,12 @@ def record_session(
     audit.record_case_event(case, "session_recorded", actor=actor, session_id=session.id)
     if starts_at > utcnow():
         notify(
-            [case.applicant, *representatives_of(case.employer)],
+            [applicant_of(case), *representatives_of(case.employer)],
             "session",
             case,
             when=starts_at.isoformat(timespec="minutes"),
+            mode=mode.value,
+            where=location,
         )
     return session
 
@@ -74,7 +76,7 @@ def draft_agreement(
     agreement.signed_on_paper = False
     db.session.add(agreement)
     audit.record_case_event(case, "agreement_drafted", actor=actor, amount=str(amount))
-    notify([case.applicant, *representatives_of(case.employer)], "agreement_ready", case)
+    notify([applicant_of(case), *representatives_of(case.employer)], "agreement_ready", case)
     return agreement
 
 
@@ -85,9 +87,12 @@ def sign_agreement(case: Case, *, actor: User) -> None:
     policy.require_act(actor, case, Act.sign)
     if policy.is_applicant(actor, case):
         case.agreement.applicant_signed_at = utcnow()
+        others = representatives_of(case.employer)
     else:
         case.agreement.respondent_signed_at = utcnow()
+        others = [applicant_of(case)]
     audit.record_case_event(case, "agreement_signed", actor=actor)
+    notify([*others, case.mediator], "agreement_signed", case, party=actor.name)
 
 
 def record_paper_signatures(case: Case, *, actor: User) -> None:
@@ -108,6 +113,11 @@ def respond_to_request(case: Case, *, actor: User, consent: bool, note: str = ""
     case.respondent_consent = consent
     audit.record_case_event(
         case, "respondent_agreed" if consent else "respondent_refused", actor=actor, note=note
+    )
+    notify(
+        [case.mediator] if case.mediator else staff_of(case.organization),
+        "respondent_answered",
+        case,
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from mediation.core import audit, clocks
 from mediation.core.errors import Invalid
 from mediation.core.notifications import notify
-from mediation.core.recipients import representatives_of, staff_of
+from mediation.core.recipients import applicant_of, representatives_of, staff_of
 from mediation.core.routing import reason_of, route_filing
 from mediation.documents.issuing import issue_document
 from mediation.extensions import db, upsert_insert
@@ -238,7 +238,7 @@ def file_case(application: Application, *, actor: User) -> Case:
     db.session.flush()
     audit.record_case_event(case, "apply", actor=actor, transition=transition)
     issue_document(case, DocumentKind.application, actor=actor)
-    notify([case.applicant], "case_filed", case, organization=organization.name)
+    notify([applicant_of(case)], "case_filed", case, organization=organization.name)
     notify(staff_of(organization), "new_case", case)
     notify(representatives_of(employer), "against_company", case)
     discard_draft(actor)

@@ -11,7 +11,7 @@ from mediation.cases.triggers import CaseAction, Change, hop_details
 from mediation.core import audit
 from mediation.core.errors import Invalid, NotPermitted, Refused, flush_or_refuse
 from mediation.core.notifications import notify
-from mediation.core.recipients import representatives_of
+from mediation.core.recipients import applicant_of, representatives_of
 from mediation.core.schemas import Body, parse
 from mediation.documents.issuing import issue_document
 from mediation.extensions import db
@@ -110,7 +110,7 @@ def fire(
     action.notify(case, change)
     if transition.to_state == CaseState.closed:
         refer_if_job_lost(case, actor=actor)
-        notify([case.applicant, *representatives_of(case.employer)], "rate_service", case)
+        notify([applicant_of(case), *representatives_of(case.employer)], "rate_service", case)
     return transition
 
 
@@ -137,4 +137,4 @@ def claim(case: Case, *, actor: User) -> None:
         raise Refused("already_claimed")
     db.session.refresh(case)
     audit.record_case_event(case, "claim", actor=actor)
-    notify([case.applicant], "claimed", case, mediator=actor.name)
+    notify([applicant_of(case)], "claimed", case, mediator=actor.name)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from mediation import policy
 from mediation.cases import forms, ratings
+from mediation.cases.advice import arbitration_advice
 from mediation.cases.loading import case_evidence
 from mediation.cases.payment import payment_order_applies
 from mediation.cases.triggers import CaseAction, available
@@ -18,9 +19,10 @@ from mediation.core import clocks
 from mediation.core.calendar import work_calendar
 from mediation.core.schema_forms import SchemaForm
 from mediation.court.confirmations import confirmation_deadline
+from mediation.documents.section import deliveries, documents_section
 from mediation.extensions import db
 from mediation.localtime import local_today
-from mediation.models import AuditEvent, Case, CaseDocument, User
+from mediation.models import AuditEvent, Case, User
 from mediation.referrals import triggers as referral_triggers
 from workflows import deadlines
 from workflows.case import CaseState, Outcome
@@ -172,26 +174,6 @@ def tier_path(events: list[AuditEvent]) -> list[Hop]:
     return hops
 
 
-@dataclass(frozen=True)
-class ArbitrationAdvice:
-    """What a worker needs when mediation did not end in an agreement."""
-
-    commission: str
-    apply_by: date | None
-
-
-def arbitration_advice(case: Case) -> ArbitrationAdvice | None:
-    failed = case.state in (CaseState.closed, CaseState.archived) and case.outcome in (
-        Outcome.unresolved,
-        Outcome.declined,
-    )
-    if not (failed or policy.mediation_timed_out(case)):
-        return None
-    apply_by = clocks.arbitration_apply_by(case)
-    district = case.employer.region.district.name
-    return ArbitrationAdvice(commission=f"{district}劳动人事争议仲裁委员会", apply_by=apply_by)
-
-
 def payment_order_advice(case: Case) -> bool:
     """Show the route once an agreed payment falls due (it may have gone unpaid)."""
     agreement = case.agreement
@@ -200,14 +182,6 @@ def payment_order_advice(case: Case) -> bool:
         and payment_order_applies(case)
         and agreement.due_date is not None
         and agreement.due_date < local_today()
-    )
-
-
-def documents(case: Case) -> list[CaseDocument]:
-    return list(
-        db.session.scalars(
-            select(CaseDocument).where(CaseDocument.case_id == case.id).order_by(CaseDocument.id)
-        )
     )
 
 
@@ -233,7 +207,9 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "referral_actions": referral_triggers.forms_for(current_user, case.referral)
         if case.referral
         else [],
-        "documents": documents(case),
+        # Each document with its service per party (and a form to record it otherwise).
+        "documents": documents_section(case, current_user, (bound or {}).get("service")),
+        "deliveries": deliveries(case, current_user),
         "evidence": case_evidence(case),
         "session_form": (bound or {}).get("session") or forms.SessionForm(formdata=None),
         "agreement_form": (bound or {}).get("agreement") or _agreement_form(case),

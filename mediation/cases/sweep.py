@@ -8,11 +8,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from mediation.cases.limitation import remind_before_limitation
 from mediation.core import audit
 from mediation.core.calendar import work_calendar
 from mediation.core.notifications import notify
-from mediation.core.recipients import staff_of
+from mediation.core.recipients import applicant_of, staff_of
 from mediation.documents.issuing import issue_document
+from mediation.documents.service import flag_unserved
 from mediation.extensions import db, upsert_insert
 from mediation.models import Case, DeadlineReminder, DocumentKind, User
 from workflows import deadlines
@@ -24,6 +26,8 @@ class SweepReport:
     reminders: int = 0
     overdue: int = 0
     arbitration_notices: int = 0
+    unserved_documents: int = 0
+    limitation_reminders: int = 0
     cases: list[str] = field(default_factory=list)
 
 
@@ -70,7 +74,18 @@ def sweep(today: date) -> SweepReport:
                 report.overdue += 1
                 report.cases.append(case.number)
             if clock == "mediation" and _first_time(case, "arbitration_open", due):
-                notify([case.applicant], "arbitration_open", case, due=due.isoformat())
+                notify([applicant_of(case)], "arbitration_open", case, due=due.isoformat())
                 issue_document(case, DocumentKind.period_expired_notice, actor=None)
                 report.arbitration_notices += 1
+    for service in flag_unserved(today, calendar):
+        document = service.document
+        notify(
+            _responsible(document.case),
+            "service_overdue",
+            document.case,
+            document=document.kind.value,
+            side=service.party.value,
+        )
+        report.unserved_documents += 1
+    report.limitation_reminders = remind_before_limitation(today, _first_time)
     return report

@@ -19,10 +19,11 @@ from pydantic import Field
 from sqlalchemy import exists, select
 
 from mediation import policy
+from mediation.cases.advice import arbitration_commission
 from mediation.cases.intake import evidence_dir
 from mediation.core import clocks
 from mediation.core.notifications import notify
-from mediation.core.recipients import representatives_of, staff_of
+from mediation.core.recipients import Recipient, applicant_of, representatives_of, staff_of
 from mediation.core.routing import DatabaseDirectory
 from mediation.core.schemas import Body, Label
 from mediation.extensions import db
@@ -145,8 +146,8 @@ class CaseAction:
 # Who receives what.
 
 
-def _parties(case: Case) -> list[User | None]:
-    return [case.applicant, *representatives_of(case.employer)]
+def _parties(case: Case) -> list[Recipient | None]:
+    return [applicant_of(case), *representatives_of(case.employer)]
 
 
 def _tell_parties(kind: str, **params: Callable[[Case, Change], Any]):
@@ -276,7 +277,7 @@ def _tell_transfer(case: Case, change: Change) -> None:
 
 def _tell_return(case: Case, change: Change) -> None:
     notify(
-        [case.applicant, *staff_of(case.organization)],
+        [applicant_of(case), *staff_of(case.organization)],
         "returned",
         case,
         organization=case.organization.name,
@@ -379,7 +380,7 @@ _DECLARED = (
         facts=_reason_fact,
         effect=_closed,
         notify=lambda case, change: notify(
-            [case.applicant], "declined", case, reason=_reason(case, change)
+            [applicant_of(case)], "declined", case, reason=_reason(case, change)
         ),
         document=DocumentKind.decline_notice,
         warning=True,
@@ -424,7 +425,11 @@ _DECLARED = (
         body=ReasonBody,
         facts=_reason_fact,
         effect=_closed,
-        notify=_tell_parties("failed"),
+        notify=_tell_parties(
+            "failed",
+            arbitration_from=lambda case, change: local_today().isoformat(),
+            commission=lambda case, change: arbitration_commission(case),
+        ),
         document=DocumentKind.termination_notice,
         warning=True,
     ),
@@ -470,7 +475,7 @@ _DECLARED = (
         may=_staff,
         facts=lambda case, change: archive_facts(case),
         effect=_archived,
-        notify=lambda case, change: notify([case.applicant], "archived", case),
+        notify=lambda case, change: notify([applicant_of(case)], "archived", case),
         checklist=_archive_checklist,
     ),
 )

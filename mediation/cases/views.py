@@ -16,6 +16,7 @@ from mediation.cases.intake import evidence_dir
 from mediation.cases.loading import load_case, load_evidence
 from mediation.cases.operations import case_action, claim, fire
 from mediation.cases.page import page_context
+from mediation.core import audit
 from mediation.core.errors import Refused
 from mediation.core.schemas import form_data
 from mediation.court import confirmations
@@ -47,7 +48,11 @@ def invalid_action(errors: dict[str, list]):
 
 
 def show(case_id: int):
-    return _page(load_case(case_id))
+    case = load_case(case_id)
+    if current_user.is_staff and case.organization_id != current_user.organization_id:
+        # Staff of an organisation that handed the case on, or of the court reviewing it.
+        audit.sensitive_read("case_elsewhere", actor=current_user, subject=case)
+    return _page(case)
 
 
 def _list(where, title: str):
@@ -192,7 +197,9 @@ def upload_evidence(case_id: int):
 
 def download_evidence(case_id: int, evidence_id: int):
     case = load_case(case_id)
-    return attachment_response(evidence_dir(), load_evidence(case, evidence_id))
+    evidence = load_evidence(case, evidence_id)
+    audit.sensitive_read("evidence", actor=current_user, subject=evidence, case_id=case.id)
+    return attachment_response(evidence_dir(), evidence)
 
 
 def reveal_identity(case_id: int):

@@ -31,6 +31,13 @@ def record(
     return event
 
 
+def sensitive_read(action: str, *, actor: User, subject: db.Model | None = None, **details):
+    """A read the owner of the data may later ask about (个人信息保护法 第四十五条, the right
+    to know how one's information was handled): evidence opened, tables exported, a
+    supervisor's drill-down, a case opened by staff of another organisation."""
+    return record(f"read.{action}", actor=actor, subject=subject, **details)
+
+
 def record_case_event(
     case: Case,
     action: str,

@@ -1,45 +1,131 @@
-"""Telling people: an in-app notification each, and an outbox e-mail where there is an address."""
+"""Telling people: one notice reaches each recipient in the platform, by SMS and by e-mail.
 
-import logging
-import smtplib
+The in-app notification stores a message key and its parameters, so each reader sees it in
+their own language. SMS and e-mail are written now, in the recipient's saved language, into the
+outbox of the same transaction (mediation.delivery.outbox sends them after the commit).
+
+What a notice may carry: the case number, names of organisations, dates, amounts, a reason
+written by staff. Never a full ID number, someone else's full phone number, or evidence:
+``privacy.redact`` masks any that a typed reason brought in.
+"""
+
 from collections.abc import Iterable
-from email.message import EmailMessage
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from mediation.core.recipients import Contact, Recipient
+from mediation.delivery.outbox import queue
 from mediation.extensions import db
-from mediation.messages import NOTIFICATION_MESSAGES
-from mediation.models import Case, Notification, OutboxMessage, User
+from mediation.messages import LEGAL_NOTICES, NOTIFICATION_MESSAGES
+from mediation.models import (
+    Case,
+    DeliveryChannel,
+    DocumentKind,
+    Notification,
+    Role,
+    ServiceParty,
+    SessionMode,
+    User,
+)
 from mediation.models.types import utcnow
+from mediation.privacy import redact
 
-log = logging.getLogger(__name__)
+# Parameters that hold a moment or a day (ISO text in the stored parameters); they are
+# formatted for the reader, in their language and in Asia/Shanghai.
+_MOMENTS = {"when"}
+_DAYS = {"due", "arbitration_from", "limitation_ends"}
+# Parameters that hold an enum value, shown by its title in the reader's language.
+_TITLED = {"mode": SessionMode, "document": DocumentKind, "side": ServiceParty}
 
 
 def render(kind: str, params: dict) -> str:
-    return str(NOTIFICATION_MESSAGES[kind]) % params
+    """The notice in the current locale."""
+    shown = dict(params)
+    for key in _MOMENTS & shown.keys():
+        shown[key] = format_datetime(datetime.fromisoformat(shown[key]), "short")
+    for key in _DAYS & shown.keys():
+        shown[key] = format_date(date.fromisoformat(shown[key]), "long")
+    for key, enum in _TITLED.items():
+        if key in shown:
+            shown[key] = enum(shown[key]).title
+    shown.setdefault("where", "")
+    return str(NOTIFICATION_MESSAGES[kind]) % shown
 
 
 def notify(
-    users: Iterable[User | None], kind: str, case: Case | None = None, **params: Any
+    recipients: Iterable[Recipient | None], kind: str, case: Case | None = None, **params: Any
 ) -> None:
-    """Queue one notification per distinct user (None entries are skipped)."""
+    """One notice per distinct recipient (None entries are skipped): in the platform, and by
+    SMS and e-mail where the recipient can be reached that way."""
     if kind not in NOTIFICATION_MESSAGES:
         raise KeyError(f"no message for notification kind {kind!r}")
     if case is not None:
         params.setdefault("number", case.number)
-    seen: set[int] = set()
-    for user in users:
-        if user is None or user.id in seen:
+    seen: set = set()
+    for recipient in recipients:
+        key = recipient.id if isinstance(recipient, User) else recipient
+        if recipient is None or key in seen:
             continue
-        seen.add(user.id)
-        db.session.add(Notification(user=user, case=case, kind=kind, params=params))
-        if user.email:
-            with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-                text = render(kind, params)
-            db.session.add(OutboxMessage(recipient=user.email, subject=text[:200], body=text))
+        seen.add(key)
+        if isinstance(recipient, User):
+            db.session.add(Notification(user=recipient, case=case, kind=kind, params=params))
+        _send_outside(recipient, kind, case, params)
+
+
+def _send_outside(recipient: Recipient, kind: str, case: Case | None, params: dict) -> None:
+    user = recipient if isinstance(recipient, User) else None
+    phone = reachable_phone(recipient)
+    by_sms = phone and (kind in LEGAL_NOTICES or user is None or user.sms_information)
+    address = user.email if user and user.email and user.email_verified_at else None
+    if not (by_sms or address):
+        return
+    with force_locale(recipient.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = redact(render(kind, params), keep=phone)
+        link = _link_for(user, case)
+        if by_sms:
+            body = _("[Labour dispute mediation] %(text)s", text=text)
+            queue(
+                DeliveryChannel.sms,
+                phone,
+                f"{body} {link}" if link else body,
+                kind=kind,
+                user=user,
+                case=case,
+            )
+        if address:
+            queue(
+                DeliveryChannel.email,
+                address,
+                f"{text}\n\n{link}" if link else text,
+                kind=kind,
+                subject=text,
+                user=user,
+                case=case,
+            )
+
+
+def reachable_phone(recipient: Recipient) -> str | None:
+    """The phone a notice may go to. A worker's counts once proven by the SMS code; staff and
+    employer representatives are given theirs by an administrator; a walk-in applicant gave
+    theirs at the window."""
+    if isinstance(recipient, Contact):
+        return recipient.phone
+    if recipient.role is Role.worker and recipient.phone_verified_at is None:
+        return None
+    return recipient.phone
+
+
+def _link_for(user: User | None, case: Case | None) -> str | None:
+    """Where the reader goes on: the case page, for someone who can sign in to see it."""
+    base = current_app.config["PUBLIC_URL"]
+    if user is None or case is None or not base:
+        return None
+    return f"{base.rstrip('/')}/cases/{case.id}"
 
 
 def unread_count(user: User) -> int:
@@ -56,49 +142,3 @@ def mark_all_read(user: User) -> None:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
-
-
-def deliver_outbox(limit: int = 100) -> tuple[int, int]:
-    """Send waiting e-mails; returns (sent, failed). Without SMTP settings, log them instead.
-
-    Each message is committed on its own, so one bad address does not hold back the rest, and
-    nothing here can touch the case change that queued the message.
-    """
-    host = current_app.config.get("SMTP_HOST")
-    pending = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < 5)
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
-    sent = failed = 0
-    for message in pending:
-        message.attempts += 1
-        try:
-            if host:
-                _send_smtp(message)
-            else:
-                log.info("outbox (no SMTP_HOST): to %s: %s", message.recipient, message.subject)
-            message.sent_at = utcnow()
-            message.last_error = None
-            sent += 1
-        except (OSError, smtplib.SMTPException) as error:
-            message.last_error = str(error)[:1000]
-            failed += 1
-        db.session.commit()
-    return sent, failed
-
-
-def _send_smtp(message: OutboxMessage) -> None:
-    config = current_app.config
-    email = EmailMessage()
-    email["From"] = config["MAIL_FROM"]
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
-    email.set_content(message.body)
-    with smtplib.SMTP(config["SMTP_HOST"], int(config.get("SMTP_PORT", 25)), timeout=20) as smtp:
-        if config.get("SMTP_STARTTLS"):
-            smtp.starttls()
-        if config.get("SMTP_USERNAME"):
-            smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
-        smtp.send_message(email)

@@ -10,7 +10,7 @@ from mediation.core import audit
 from mediation.core.calendar import work_calendar
 from mediation.core.errors import Invalid, Refused
 from mediation.core.notifications import notify
-from mediation.core.recipients import representatives_of, staff_of
+from mediation.core.recipients import applicant_of, representatives_of, staff_of
 from mediation.core.routing import DatabaseDirectory
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI, local_today
@@ -104,7 +104,7 @@ def decide_confirmation(case: Case, *, actor: User, confirm: bool, reason: str =
         note=reason or None,
     )
     notify(
-        [case.applicant, *representatives_of(case.employer)],
+        [applicant_of(case), *representatives_of(case.employer)],
         "confirmed" if confirm else "confirmation_refused",
         case,
         reason=reason,

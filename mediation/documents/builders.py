@@ -11,8 +11,16 @@ from mediation.cases.payment import payment_order_applies
 from mediation.core.clocks import arbitration_apply_by
 from mediation.court.confirmations import confirmation_deadline
 from mediation.documents.pdf import Document, Labels, Section, Signature
-from mediation.localtime import SHANGHAI
-from mediation.models import Case, CaseDocument, ConfirmationStatus, DocumentKind
+from mediation.localtime import SHANGHAI, local_today
+from mediation.models import (
+    Case,
+    CaseDocument,
+    ConfirmationStatus,
+    DocumentKind,
+    DocumentService,
+    ServiceMethod,
+    ServiceParty,
+)
 from mediation.privacy import mask_id_number, mask_phone
 
 
@@ -235,6 +243,62 @@ def build(case: Case, document: CaseDocument) -> Document:
         issued_on=_day(document.issued_at),
         sections=BUILDERS[document.kind](case),
         signatures=_signatures(case, document),
+        verification_code=document.verification_code,
+        verification_url=url_for(
+            "documents.verify", code=document.verification_code, _external=True
+        ),
+        labels=_labels(),
+    )
+
+
+def _service_section(case: Case, service: DocumentService) -> Section:
+    if service.party is ServiceParty.applicant:
+        heading = _("Applicant: %(name)s", name=case.applicant_name)
+    else:
+        heading = _("Employer: %(name)s", name=case.employer.name)
+    rows = [(_("Notified"), format_datetime(service.notified_at, "medium"))]
+    if service.served_at is None:
+        rows.append((_("Served"), _("Not served yet")))
+        if service.flagged_at is not None:
+            rows.append(
+                (
+                    _("Reported to staff as unserved"),
+                    format_datetime(service.flagged_at, "medium"),
+                )
+            )
+    else:
+        rows.append((_("Served"), format_datetime(service.served_at, "medium")))
+        rows.append((_("How"), str(service.method.title)))
+        if service.method is ServiceMethod.platform and service.served_to is not None:
+            rows.append((_("Opened by"), service.served_to.name))
+        if service.recorded_by is not None:
+            rows.append((_("Recorded by"), service.recorded_by.name))
+        if service.note:
+            rows.append((_("Note"), service.note))
+    return Section(heading=heading, rows=tuple(rows))
+
+
+def build_proof_of_service(
+    case: Case, document: CaseDocument, services: list[DocumentService]
+) -> Document:
+    """The proof of service (送达回证) of one document: on whom, when and how it was served."""
+    served = Section(
+        heading=_("Document served"),
+        rows=(
+            (_("Document"), str(document.kind.title)),
+            (_("Verification code"), document.verification_code),
+            (_("Issued on"), _day(document.issued_at)),
+        ),
+    )
+    parties = [_service_section(case, service) for service in services] or [
+        Section(paragraphs=(_("This document is not served on the parties."),))
+    ]
+    return Document(
+        title=_("Proof of service"),
+        number=case.number,
+        issuer=case.organization.name,
+        issued_on=_day(local_today()),
+        sections=[served, *parties],
         verification_code=document.verification_code,
         verification_url=url_for(
             "documents.verify", code=document.verification_code, _external=True

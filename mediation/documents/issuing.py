@@ -1,9 +1,11 @@
-"""Issuing documents: each gets a verification code that the public check page looks up."""
+"""Issuing documents: each gets a verification code that the public check page looks up, and
+those the parties must be given are served on them (mediation.documents.service)."""
 
 import secrets
 
 from sqlalchemy import select
 
+from mediation.documents.service import serve_on_issue
 from mediation.extensions import db
 from mediation.models import Case, CaseDocument, DocumentKind, User
 
@@ -24,6 +26,7 @@ def issue_document(case: Case, kind: DocumentKind, *, actor: User | None) -> Cas
         issued_by_id=actor.id if actor else None,
     )
     db.session.add(document)
+    serve_on_issue(document)
     return document
 
 

@@ -1,14 +1,22 @@
-"""Printable pages and PDFs of a case's documents, and the public check of a code."""
+"""Printable pages and PDFs of a case's documents, their service on the parties, and the public
+check of a code."""
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
+from mediation import policy
 from mediation.cases.loading import load_case
-from mediation.documents.builders import build
+from mediation.cases.page import page_context
+from mediation.documents import service
+from mediation.documents.builders import build, build_proof_of_service
+from mediation.documents.forms import OtherServiceForm
 from mediation.documents.issuing import find_by_code
 from mediation.documents.pdf import render_pdf
 from mediation.extensions import db
 from mediation.models import CaseDocument
+from mediation.policy import Act
 
 
 def _document(case_id: int, document_id: int):
@@ -21,15 +29,12 @@ def _document(case_id: int, document_id: int):
     return case, document
 
 
-def printable(case_id: int, document_id: int):
-    case, document = _document(case_id, document_id)
-    return render_template("documents/printable.html", case=case, document=build(case, document))
+def back_to_case() -> str:
+    """Where a refused action returns: the documents of the case page it was taken on."""
+    return url_for("cases.show", case_id=request.view_args["case_id"], _anchor="documents")
 
 
-def pdf(case_id: int, document_id: int):
-    case, document = _document(case_id, document_id)
-    body = render_pdf(build(case, document))
-    filename = f"{case.number}-{document.kind.value}.pdf"
+def _pdf_response(body: bytes, filename: str) -> Response:
     return Response(
         body,
         mimetype="application/pdf",
@@ -38,6 +43,67 @@ def pdf(case_id: int, document_id: int):
             "Cache-Control": "private, no-store",
         },
     )
+
+
+def printable(case_id: int, document_id: int):
+    case, document = _document(case_id, document_id)
+    service.record_opening(case, document, current_user)
+    return render_template(
+        "documents/printable.html",
+        case=case,
+        document=build(case, document),
+        pdf_url=url_for("documents.pdf", case_id=case.id, document_id=document.id),
+    )
+
+
+def pdf(case_id: int, document_id: int):
+    case, document = _document(case_id, document_id)
+    service.record_opening(case, document, current_user)
+    body = render_pdf(build(case, document))
+    return _pdf_response(body, f"{case.number}-{document.kind.value}.pdf")
+
+
+def record_service(case_id: int, document_id: int):
+    case, document = _document(case_id, document_id)
+    policy.require_act(current_user, case, Act.record_service)
+    waiting = service.unserved_parties(service.services_of(document))
+    if not waiting:
+        flash(_("This document has already been served on every party."), "error")
+        return redirect(back_to_case())
+    form = OtherServiceForm.for_document(document.id, waiting)
+    if not form.validate_on_submit():
+        context = page_context(case, {"service": (document.id, form)})
+        return render_template("cases/show.html", **context), 422
+    service.record_other_service(
+        case,
+        document,
+        party=form.chosen_party,
+        method=form.chosen_method,
+        note=form.note.data,
+        actor=current_user,
+    )
+    flash(_("The service was recorded."), "success")
+    return redirect(back_to_case())
+
+
+def _proof(case_id: int, document_id: int):
+    case, document = _document(case_id, document_id)
+    return case, document, build_proof_of_service(case, document, service.services_of(document))
+
+
+def proof_of_service(case_id: int, document_id: int):
+    case, document, proof = _proof(case_id, document_id)
+    return render_template(
+        "documents/printable.html",
+        case=case,
+        document=proof,
+        pdf_url=url_for("documents.proof_of_service_pdf", case_id=case.id, document_id=document.id),
+    )
+
+
+def proof_of_service_pdf(case_id: int, document_id: int):
+    case, document, proof = _proof(case_id, document_id)
+    return _pdf_response(render_pdf(proof), f"{case.number}-{document.kind.value}-service.pdf")
 
 
 def verify():

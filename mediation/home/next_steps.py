@@ -76,6 +76,11 @@ NEXT_STEPS: dict[Role, list[NextStep]] = {
             "supervision.overdue",
         ),
         NextStep(
+            _l("Failed deliveries"),
+            _l("SMS and e-mails that never reached a party or a member of staff."),
+            "supervision.deliveries",
+        ),
+        NextStep(
             _l("Early warnings"), _l("Wage-arrears alerts and employers at risk."), "stats.alerts"
         ),
         NextStep(
@@ -104,6 +109,11 @@ NEXT_STEPS: dict[Role, list[NextStep]] = {
             _l("Routing rules"),
             _l("Which organisation receives which case."),
             "admin.routing_rules",
+        ),
+        NextStep(
+            _l("Outbox"),
+            _l("Every SMS and e-mail sent to the parties and staff, and those that failed."),
+            "admin.outbox",
         ),
     ],
 }

@@ -19,8 +19,14 @@ from mediation.models.cases import (
     SessionMode,
 )
 from mediation.models.confirmations import ConfirmationStatus, JudicialConfirmation
-from mediation.models.documents import CaseDocument, DocumentKind
-from mediation.models.events import AuditEvent
+from mediation.models.documents import (
+    CaseDocument,
+    DocumentKind,
+    DocumentService,
+    ServiceMethod,
+    ServiceParty,
+)
+from mediation.models.events import AuditEvent, AuditSeal
 from mediation.models.figures import (
     CaseFigures,
     DetailedFigureDistribution,
@@ -31,7 +37,14 @@ from mediation.models.figures import (
     FigureRollup,
     Grain,
 )
-from mediation.models.notifications import Notification, OutboxMessage
+from mediation.models.notifications import (
+    CodePurpose,
+    DeliveryChannel,
+    DeliveryStatus,
+    Notification,
+    OutboxMessage,
+    VerificationCode,
+)
 from mediation.models.organizations import Employer, Organization, OrgKind
 from mediation.models.places import Region, RegionLevel
 from mediation.models.referrals import (
@@ -51,6 +64,7 @@ __all__ = [
     "AlertKind",
     "ApiToken",
     "AuditEvent",
+    "AuditSeal",
     "Case",
     "CaseCategory",
     "CaseCounter",
@@ -60,13 +74,17 @@ __all__ = [
     "Category",
     "Channel",
     "Claim",
+    "CodePurpose",
     "ConfirmationStatus",
     "ContactChannel",
     "DeadlineReminder",
+    "DeliveryChannel",
+    "DeliveryStatus",
     "DetailedFigureDistribution",
     "DetailedFigureRollup",
     "Distribution",
     "DocumentKind",
+    "DocumentService",
     "Employer",
     "EmployerFigureRollup",
     "Evidence",
@@ -90,9 +108,12 @@ __all__ = [
     "RegionLevel",
     "Role",
     "RoutingRuleRow",
+    "ServiceMethod",
+    "ServiceParty",
     "SessionMode",
     "User",
     "UserSession",
     "Vacancy",
     "VacancyProposal",
+    "VerificationCode",
 ]

@@ -45,5 +45,23 @@ class AuditLogIsAppendOnly(RuntimeError):
 @event.listens_for(Session, "before_flush")
 def _refuse_audit_rewrites(session: Session, flush_context, instances) -> None:
     for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, AuditEvent):
+        if isinstance(obj, AuditEvent | AuditSeal):
             raise AuditLogIsAppendOnly(f"audit event {obj.id} cannot be changed or deleted")
+
+
+class AuditSeal(db.Model):
+    """The seal of one audit event: its place in the global chain and in its case's chain.
+
+    ``chain_hash`` is an HMAC over the previous seal's chain hash and this event's content, so
+    changing, removing or slipping in an event breaks every seal after it, and rebuilding the
+    chain needs the key, which the database does not hold (mediation.core.audit_chain).
+    """
+
+    __tablename__ = "audit_seals"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    chain_hash: Mapped[str] = mapped_column(String(64))
+    case_chain_hash: Mapped[str | None] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
@@ -64,8 +64,13 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(11), unique=True)
     id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
-    # Optional: notifications are also e-mailed when there is an address.
+    # Optional: notices are also e-mailed once the address is verified by a link.
     email: Mapped[str | None] = mapped_column(String(254))
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A worker's account is usable once the SMS code sent to the phone was entered.
+    phone_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Information-only notices by SMS; notices with legal effect are always sent.
+    sms_information: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)

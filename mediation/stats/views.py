@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
+from mediation.core import audit
 from mediation.extensions import db
 from mediation.forms import REQUIRED, strip
 from mediation.localtime import local_today
@@ -118,6 +119,9 @@ def export_figures(fmt: str):
     figures = compute(filters, current_user)
     chart = charts.build(filters, current_user, figures)
     tables = figure_tables(filters, figures, chart)
+    audit.sensitive_read(
+        "export", actor=current_user, table="figures", filters=request.args.to_dict(flat=False)
+    )
     return download(fmt, tables, about(described(filters)), "mediation-figures")
 
 
@@ -154,6 +158,9 @@ def cases():
     if not 1 <= number <= max(1, ceil(total / DRILL_DOWN_PAGE)):
         number = 1
     rows = case_rows(figure, filters, current_user, page=number, per_page=DRILL_DOWN_PAGE)
+    audit.sensitive_read(
+        "drill_down", actor=current_user, figure=figure, filters=request.args.to_dict(flat=False)
+    )
     page = Page(rows, number, DRILL_DOWN_PAGE, total)
     return render_template(
         "stats/cases.html",
@@ -183,6 +190,9 @@ def export_cases(fmt: str):
     preamble = about(described(filters, figure=str(label)))
     if len(rows) == EXPORT_ROWS:
         preamble.append([_("Only the newest %(count)d cases are in this file.", count=EXPORT_ROWS)])
+    audit.sensitive_read(
+        "export", actor=current_user, table="cases", filters=request.args.to_dict(flat=False)
+    )
     return download(fmt, [table], preamble, f"mediation-cases-{figure}")
 
 
@@ -236,4 +246,5 @@ def employers():
 def export_employers(fmt: str):
     fmt = _download_format(fmt)
     table = employer_table(alert_service.employer_risks(current_user))
+    audit.sensitive_read("export", actor=current_user, table="employers")
     return download(fmt, [table], about([]), "mediation-employers")

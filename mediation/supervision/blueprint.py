@@ -4,3 +4,4 @@ from mediation.supervision import views
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 bp.add_url_rule("/overdue", view_func=views.overdue)
+bp.add_url_rule("/deliveries", view_func=views.deliveries)

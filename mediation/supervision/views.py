@@ -1,4 +1,5 @@
-"""What supervisors watch: overdue cases of their jurisdiction, per organisation."""
+"""What supervisors watch: overdue cases of their jurisdiction, per organisation, and the
+notices that never reached their recipient."""
 
 from itertools import groupby
 
@@ -10,8 +11,10 @@ from sqlalchemy.orm import joinedload
 from mediation import policy
 from mediation.extensions import db
 from mediation.localtime import local_today
-from mediation.models import Case, Organization
+from mediation.models import Case, DeliveryStatus, Organization, OutboxMessage
 from mediation.queue.worklist import OPEN, current_deadline
+
+PAGE_SIZE = 50
 
 
 def overdue():
@@ -32,3 +35,17 @@ def overdue():
     return render_template(
         "supervision/overdue.html", by_organization=by_organization, today=today, total=len(cases)
     )
+
+
+def deliveries():
+    """Failed SMS and e-mails about the jurisdiction's cases, newest first; recipients masked
+    and texts left out (a supervisor reads figures and summaries, not case files)."""
+    query = (
+        select(OutboxMessage)
+        .join(Case, OutboxMessage.case_id == Case.id)
+        .options(joinedload(OutboxMessage.case).joinedload(Case.organization))
+        .where(policy.overseen_cases(current_user), OutboxMessage.status == DeliveryStatus.failed)
+        .order_by(OutboxMessage.id.desc())
+    )
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return render_template("supervision/deliveries.html", page=page)

@@ -534,7 +534,9 @@ def test_every_module_imports_in_a_fresh_interpreter():
     result = subprocess.run(
         [sys.executable, "-c", IMPORT_EACH_ON_ITS_OWN, json.dumps(modules), json.dumps(libraries)],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        # The production entry points (mediation.worker) start in development here: in
+        # production they refuse to start without their settings (tests/test_security.py).
+        env={**os.environ, "PYTHONPATH": str(ROOT), "MEDIATION_ENV": "development"},
         capture_output=True,
         text=True,
         timeout=120,

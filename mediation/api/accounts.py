@@ -1,0 +1,214 @@
+"""Accounts through the API: registering a worker with the code sent to the phone, and a new
+password with a code sent to the phone (DESIGN.md §6).
+
+The answers to a request for a code are the same whether or not the number has an account,
+so that nobody learns who is registered.
+"""
+
+from contextlib import suppress
+from typing import Annotated
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from pydantic import AfterValidator, Field
+
+from mediation.api import serialise
+from mediation.api.openapi import operation
+from mediation.api.request import json_body
+from mediation.api.schemas import Answer
+from mediation.auth import accounts, codes
+from mediation.core.answers import error_response, mark_failed
+from mediation.core.errors import Invalid
+from mediation.core.fields import FILLED, FILLED_SCHEMA, Mobile, ResidentId, problem
+from mediation.core.schemas import Body, parse
+
+
+def _new_password(value: str) -> str:
+    # The same rules as the pages' password fields (mediation.forms.new_password_fields).
+    if not 8 <= len(value) <= 128:
+        raise problem(
+            "password_length", _l("Use between %(min)d and %(max)d characters.", min=8, max=128)
+        )
+    if value.isdigit():
+        raise problem("password_digits", _l("Use letters as well as digits."))
+    return value
+
+
+NewPassword = Annotated[
+    str,
+    FILLED,
+    AfterValidator(_new_password),
+    Field(
+        json_schema_extra={
+            "minLength": 8,
+            "maxLength": 128,
+            "description": "8 to 128 characters, not only digits",
+        }
+    ),
+]
+Code = Annotated[
+    str,
+    FILLED,
+    FILLED_SCHEMA,
+    Field(max_length=20, description="The 6 digits sent by SMS", examples=["123456"]),
+]
+
+
+class Registration(Body):
+    """A worker's account; it can be used once the code sent to the phone is confirmed."""
+
+    name: Annotated[str, Field(max_length=50), FILLED, FILLED_SCHEMA]
+    phone: Mobile
+    id_number: ResidentId
+    password: NewPassword
+
+
+class PhoneCode(Body):
+    phone: Mobile
+    code: Code
+
+
+class PhoneOnly(Body):
+    phone: Mobile
+
+
+class PasswordReset(Body):
+    phone: Mobile
+    code: Code
+    password: NewPassword
+
+
+class CodeSent(Answer):
+    """Accepted: a code is on its way by SMS when the number may have one."""
+
+    message: str
+    expires_in: int = Field(description="Seconds for which a code is valid")
+
+
+class PhoneVerified(Answer):
+    """The phone is confirmed and the account can sign in (POST /tokens)."""
+
+    message: str
+    linked_cases: list[str] = Field(
+        description="Numbers of the cases filed for this person at a mediation office, now in "
+        "the account"
+    )
+
+
+class Done(Answer):
+    """Done; the message says what next."""
+
+    message: str
+
+
+def _code_sent(message) -> object:
+    return serialise.answer(
+        CodeSent(message=str(message), expires_in=int(codes.CODE_LIFETIME.total_seconds())), 202
+    )
+
+
+def _too_many_sends():
+    mark_failed()
+    return error_response(429, codes.TOO_MANY_SENDS)
+
+
+@operation(
+    "Register a worker: a code is sent by SMS to the phone",
+    body=Registration,
+    answers={202: CodeSent},
+    errors=(422, 429),
+    public=True,
+)
+def register():
+    body = parse(Registration, json_body())
+    try:
+        accounts.register_with_code(
+            name=body.name, phone=body.phone, id_number=body.id_number, password=body.password
+        )
+    except accounts.AccountError as error:
+        raise Invalid({error.field: [error.message]}) from None
+    except codes.TooManySends:
+        return _too_many_sends()
+    return _code_sent(_("We sent a code by SMS. Confirm it with POST /api/v1/accounts/verify."))
+
+
+@operation(
+    "Confirm the phone of a new account with the code sent by SMS",
+    body=PhoneCode,
+    answers={200: PhoneVerified},
+    errors=(422,),
+    public=True,
+)
+def verify_phone():
+    body = parse(PhoneCode, json_body())
+    user = accounts.pending_worker(body.phone)
+    if user is None:
+        raise Invalid({"code": [codes.WRONG_CODE]})
+    try:
+        linked = accounts.verify_phone(user, body.code)
+    except accounts.AccountError as error:
+        raise Invalid({error.field: [error.message]}) from None
+    return serialise.answer(
+        PhoneVerified(
+            message=_("Your mobile number is confirmed. You can sign in now."),
+            linked_cases=[case.number for case in linked],
+        )
+    )
+
+
+@operation(
+    "Send a new code to the phone of an account that awaits one (202 whatever the number)",
+    body=PhoneOnly,
+    answers={202: CodeSent},
+    errors=(422,),
+    public=True,
+)
+def send_phone_code():
+    body = parse(PhoneOnly, json_body())
+    user = accounts.pending_worker(body.phone)
+    if user is not None:
+        # At the limit the answer is the same: the limit is documented, and it tells nothing
+        # about the number.
+        with suppress(codes.TooManySends):
+            accounts.send_phone_code(user)
+    return _code_sent(
+        _(
+            "If an account awaits a code at this number, we sent one (at most %(count)d an hour).",
+            count=codes.MAX_SENDS,
+        )
+    )
+
+
+@operation(
+    "Ask for a code to set a new password (202 whatever the number)",
+    body=PhoneOnly,
+    answers={202: CodeSent},
+    errors=(422,),
+    public=True,
+)
+def request_password_reset():
+    body = parse(PhoneOnly, json_body())
+    accounts.request_password_reset(body.phone)
+    return _code_sent(
+        _(
+            "If an account uses this number, we sent a code to it by SMS (at most %(count)d "
+            "an hour).",
+            count=codes.MAX_SENDS,
+        )
+    )
+
+
+@operation(
+    "Set a new password with the code sent by SMS; every session and token of the account ends",
+    body=PasswordReset,
+    answers={200: Done},
+    errors=(422,),
+    public=True,
+)
+def reset_password():
+    body = parse(PasswordReset, json_body())
+    try:
+        accounts.reset_password(phone=body.phone, code=body.code, password=body.password)
+    except accounts.AccountError as error:
+        raise Invalid({error.field: [error.message]}) from None
+    return serialise.answer(Done(message=_("Your new password is set. Sign in with it.")))

@@ -1,0 +1,107 @@
+"""What the documents section of the case page shows: each document, its service on each
+party, and (to staff) how the case's SMS and e-mail notices fared."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from mediation import policy
+from mediation.documents.forms import OtherServiceForm
+from mediation.documents.service import unserved_parties
+from mediation.extensions import db
+from mediation.models import Case, CaseDocument, DocumentService, OutboxMessage, User
+from mediation.privacy import mask_phone
+
+# The case's delivery table is compact: the latest notices are what staff chase.
+DELIVERIES_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    document: CaseDocument
+    services: list[DocumentService]
+    # Staff of the case, while a party is still to be served; else None.
+    form: OtherServiceForm | None
+
+
+def documents_section(
+    case: Case, user: User, sent: tuple[int, OtherServiceForm] | None = None
+) -> list[DocumentEntry]:
+    """Every document of the case with its service; ``sent`` is a service form submitted
+    with problems (the document's id and the form), shown again as typed."""
+    documents = db.session.scalars(
+        select(CaseDocument).where(CaseDocument.case_id == case.id).order_by(CaseDocument.id)
+    ).all()
+    services: dict[int, list[DocumentService]] = {}
+    for service in db.session.scalars(
+        select(DocumentService)
+        .options(joinedload(DocumentService.served_to), joinedload(DocumentService.recorded_by))
+        .join(CaseDocument)
+        .where(CaseDocument.case_id == case.id)
+        .order_by(DocumentService.document_id, DocumentService.party)
+    ):
+        services.setdefault(service.document_id, []).append(service)
+    may_record = policy.may_act(user, case, policy.Act.record_service)
+    entries = []
+    for document in documents:
+        served = services.get(document.id, [])
+        waiting = unserved_parties(served)
+        form = None
+        if may_record and waiting:
+            if sent and sent[0] == document.id:
+                form = sent[1]
+            else:
+                form = OtherServiceForm.for_document(document.id, waiting, formdata=None)
+        entries.append(DocumentEntry(document, served, form))
+    return entries
+
+
+PARTY_TITLES = {
+    "applicant": _l("Applicant"),
+    "respondent": _l("Employer"),
+    "staff": _l("Staff"),
+}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    party: str
+    recipient: str
+    message: OutboxMessage
+
+
+def _party_of(message: OutboxMessage, case: Case) -> str:
+    user = message.user
+    if user is None:
+        # Only a walk-in applicant is reached without an account.
+        return PARTY_TITLES["applicant" if message.recipient == case.applicant_phone else "staff"]
+    if user.id == case.applicant_id:
+        return PARTY_TITLES["applicant"]
+    if user.employer_id is not None and user.employer_id == case.employer_id:
+        return PARTY_TITLES["respondent"]
+    return PARTY_TITLES["staff"]
+
+
+def deliveries(case: Case, user: User) -> list[Delivery] | None:
+    """The case's SMS and e-mail messages, oldest first, for staff; None for the parties."""
+    if user.role not in policy.CASE_STAFF_ROLES:
+        return None
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .options(joinedload(OutboxMessage.user))
+        .where(OutboxMessage.case_id == case.id)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(DELIVERIES_SHOWN)
+    ).all()
+    return [
+        Delivery(
+            party=_party_of(message, case),
+            recipient=mask_phone(message.recipient)
+            if message.channel.value == "sms"
+            else message.recipient,
+            message=message,
+        )
+        for message in reversed(messages)
+    ]
