@@ -111,3 +111,62 @@ def test_existing_cases_keep_working_through_later_migrations(empty_database):
             False,
         ]
         db.engine.dispose()
+
+
+def test_the_outbox_and_accounts_of_an_earlier_revision_carry_over_and_back(empty_database):
+    """0012 on a populated database: mails already sent stay sent, those that used up the old
+    five tries are failed, the rest wait with an id of their own; accounts in use keep working
+    (their phones count as verified). The downgrade keeps the mails."""
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade(revision="0011")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, username, name, phone, id_number, password_hash, role,"
+                    " active, created_at, password_changed_at) VALUES"
+                    " (1, 'w', '李明', '13800138000', '11010519491231002X', 'x', 'worker', true,"
+                    " '2026-01-01 00:00:00', '2026-01-01 00:00:00'),"
+                    " (2, 'a', '管理员', NULL, NULL, 'x', 'admin', true,"
+                    " '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO outbox (id, recipient, subject, body, created_at, attempts,"
+                    " sent_at, last_error) VALUES"
+                    " (1, 'a@example.com', 's', 'b', '2026-01-01 00:00:00', 1,"
+                    " '2026-01-01 00:01:00', NULL),"
+                    " (2, 'b@example.com', 's', 'b', '2026-01-01 00:00:00', 5, NULL, 'refused'),"
+                    " (3, 'c@example.com', 's', 'b', '2026-01-02 00:00:00', 0, NULL, NULL)"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            outbox = connection.execute(
+                text(
+                    "SELECT id, status, channel, message_id, next_attempt_at FROM outbox"
+                    " ORDER BY id"
+                )
+            ).all()
+            phones = connection.execute(
+                text(
+                    "SELECT id, phone_verified_at IS NOT NULL, sms_information FROM users"
+                    " ORDER BY id"
+                )
+            ).all()
+        assert [(row[1], row[2]) for row in outbox] == [
+            ("sent", "email"),
+            ("failed", "email"),
+            ("pending", "email"),
+        ]
+        assert len({row[3] for row in outbox}) == 3 and all(row[4] for row in outbox)
+        assert [(row[0], bool(row[1]), bool(row[2])) for row in phones] == [
+            (1, True, True),
+            (2, False, True),
+        ]
+        downgrade(revision="0011")
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM outbox")) == 3
+        upgrade()
+        db.engine.dispose()
