@@ -100,7 +100,8 @@ def sweep_command(today) -> None:
     db.session.commit()
     click.echo(
         f"Deadlines: {report.reminders} reminders, {report.overdue} newly overdue, "
-        f"{report.arbitration_notices} arbitration notices."
+        f"{report.arbitration_notices} arbitration notices, {report.unserved_documents} "
+        f"documents unserved, {report.limitation_reminders} limitation reminders."
     )
 
 

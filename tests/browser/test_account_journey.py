@@ -7,7 +7,9 @@ from mediation.extensions import db
 from tests.browser.conftest import accessibility_problems
 from tests.factories import sms_code
 
-pytestmark = pytest.mark.browser
+# A journey is about the pages: it runs on one database (the journeys share them out), the
+# database tests run on both.
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
 
 def fits_the_screen(page) -> bool:

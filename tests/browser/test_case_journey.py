@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import accessibility_problems
 
-pytestmark = pytest.mark.browser
+# A journey is about the pages: it runs on one database (the journeys share them out), the
+# database tests run on both.
+pytestmark = [pytest.mark.browser, pytest.mark.postgresql_only]
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 DESKTOP = {"width": 1280, "height": 900}

@@ -9,7 +9,9 @@ from tests.browser.test_case_journey import sign_in, sign_in_en
 from tests.browser.test_tiers_journey import act, staff_page
 from tests.factories import filed_case, user
 
-pytestmark = pytest.mark.browser
+# A journey is about the pages: it runs on one database (the journeys share them out), the
+# database tests run on both.
+pytestmark = [pytest.mark.browser, pytest.mark.postgresql_only]
 
 
 def test_failed_case_to_placement(app, demo, new_page, screenshot):

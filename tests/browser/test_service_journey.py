@@ -10,7 +10,9 @@ from tests.browser.conftest import accessibility_problems
 from tests.browser.test_tiers_journey import staff_page
 from tests.factories import filed_case, user
 
-pytestmark = pytest.mark.browser
+# A journey is about the pages: it runs on one database (the journeys share them out), the
+# database tests run on both.
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
 
 def test_worker_opens_the_acceptance_notice_and_the_mediator_sees_it_served(

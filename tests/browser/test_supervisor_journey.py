@@ -11,7 +11,9 @@ from mediation.localtime import local_today
 from tests.browser.test_tiers_journey import staff_page
 from tests.factories import filed_case
 
-pytestmark = pytest.mark.browser
+# A journey is about the pages: it runs on one database (the journeys share them out), the
+# database tests run on both.
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
 
 def test_supervisor_reads_filters_downloads_and_acknowledges(app, demo, new_page, screenshot):

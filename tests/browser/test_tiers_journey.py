@@ -15,7 +15,9 @@ from tests.browser.test_case_journey import sign_in_en
 from tests.factories import filed_case, user
 from workflows.case import Tier
 
-pytestmark = pytest.mark.browser
+# A journey is about the pages: it runs on one database (the journeys share them out), the
+# database tests run on both.
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 DESKTOP = {"width": 1280, "height": 900}
 
 
