@@ -3,14 +3,16 @@
 from flask import Flask, Response, render_template, session
 from flask_babel import format_currency, format_date, format_datetime
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from mediation import policy, privacy
 from mediation.api.auth import authenticate, is_api_request
-from mediation.auth import accounts
+from mediation.auth import accounts, throttle
 from mediation.cases.triggers import event_title
 from mediation.config import Config, config_for_environment
+from mediation.core import audit
 from mediation.core.answers import error_response, request_failed
 from mediation.core.notifications import unread_count
 from mediation.delivery.channels import install_channels
@@ -53,6 +55,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     install_channels(app)
     install_nudge(app)
     _register_blueprints(app)
+    throttle.install(app)
+    app.teardown_request(audit.write_security_events)
     _register_error_pages(app)
     _register_template_helpers(app)
     _commit_once_per_request(app)
@@ -77,9 +81,7 @@ def _init_login(app: Flask) -> None:
     def load_user(user_id: str):
         if not user_id.isdigit():
             return None
-        return accounts.session_user(
-            int(user_id), session.get("sid"), app.config["SESSION_LIFETIME"]
-        )
+        return accounts.session_user(int(user_id), session.get("sid"), app.config)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -139,6 +141,7 @@ def _register_error_pages(app: Flask) -> None:
         404: lambda: _("This page does not exist, or you cannot see it."),
         405: lambda: _("This page cannot be used that way."),
         413: lambda: _("What you sent is too large."),
+        429: lambda: _("Too many attempts. Please wait a little and try again."),
         500: lambda: _(
             "Something went wrong on our side. Nothing you sent was saved; please try again."
         ),
@@ -148,6 +151,9 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    # A field's error is a message (text, or a lazily translated one) or, for a list of rows,
+    # the rows' own errors.
+    app.jinja_env.tests["message"] = lambda value: isinstance(value, str | LazyString)
 
     app.jinja_env.filters.update(
         mask_id=privacy.mask_id_number,

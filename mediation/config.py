@@ -58,7 +58,13 @@ class Config:
     # A signed-in session lives at most this long, whatever the browser does.
     SESSION_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_LIFETIME_HOURS", "12")))
     PERMANENT_SESSION_LIFETIME = SESSION_LIFETIME
-    API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "30")))
+    # And ends after this long without a request: sooner for staff, who hold many people's
+    # files (OWASP ASVS 5.0, V7.3: idle timeout).
+    SESSION_IDLE_STAFF = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES_STAFF", "30")))
+    SESSION_IDLE_PARTIES = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "120")))
+    # A phone app signs in again each week; its owner lists and revokes tokens (GET/DELETE
+    # /api/v1/tokens), and logout, a password change or reset ends them all.
+    API_TOKEN_LIFETIME = timedelta(days=int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "7")))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -168,6 +174,9 @@ class TestConfig(Config):
     SMTP_HOST = None
     # Requests do not nudge a worker after each commit; tests deliver when they choose.
     CELERY_BROKER_URL = None
+    # Tests sign in hundreds of times a minute from one address; the throttle's own tests
+    # switch it on (tests/auth/test_throttle.py).
+    RATELIMIT_ENABLED = False
 
 
 def config_for_environment(default: str = "development") -> type[Config]:

@@ -200,7 +200,9 @@ def seed_demo_cases() -> int:
         preferred_tier=Tier.enterprise,
     )
     committee = _one(User, username="med_enterprise")
-    cases.fire(in_mediation, "accept", actor=committee, respondent_consent=True)
+    cases.fire(
+        in_mediation, "accept", actor=committee, respondent_consent=True, consent_via="window"
+    )
     cases.fire(in_mediation, "mediate", actor=committee)
     return 2
 

@@ -14,6 +14,10 @@ GUARD_MESSAGES = {
     "tier_required": _l("The tier of the receiving organisation is required."),
     "invalid_tier": _l("This is not a mediation tier."),
     "respondent_consent_required": _l("The employer's consent to mediation must be recorded."),
+    "respondent_refused": _l(
+        "The employer refused mediation online, so the case cannot be accepted unless the "
+        "employer changes its answer. Decline the case or transfer it instead."
+    ),
     "applicant_consent_required": _l("The applicant's consent must be recorded."),
     "already_extended": _l("The mediation period has already been extended once."),
     "days_required": _l("Enter the number of days."),
@@ -53,6 +57,38 @@ NOTIFICATION_MESSAGES = {
     "session": _l(
         "A mediation session for case %(number)s is set for %(when)s (%(mode)s). %(where)s"
     ),
+    "session_rescheduled": _l(
+        "The mediation session for case %(number)s was moved to %(when)s (%(mode)s): "
+        "%(reason)s. %(where)s"
+    ),
+    "session_cancelled": _l(
+        "The mediation session for case %(number)s on %(when)s was cancelled: %(reason)s"
+    ),
+    "session_reminder": _l(
+        "Reminder: the mediation session for case %(number)s is at %(when)s (%(mode)s). %(where)s"
+    ),
+    "session_confirmed": _l("A party will attend the session of case %(number)s on %(when)s."),
+    "session_other_time": _l(
+        "A party asks for another time for the session of case %(number)s on %(when)s."
+    ),
+    "minutes_ready": _l(
+        "The minutes of the session of case %(number)s on %(when)s are ready. Please read "
+        "and confirm them."
+    ),
+    "minutes_answered": _l(
+        "A party answered the minutes of the session of case %(number)s on %(when)s."
+    ),
+    "extension_proposed": _l(
+        "The mediator proposes to extend the mediation period of case %(number)s by %(days)s "
+        "days: %(reason)s. Please agree or refuse on the platform."
+    ),
+    "extension_agreed": _l(
+        "A party agreed to extend case %(number)s by %(days)s days; the other has not answered."
+    ),
+    "extension_refused": _l(
+        "The extension of case %(number)s by %(days)s days was refused; the mediation period "
+        "stays as it was."
+    ),
     "agreement_ready": _l("The agreement for case %(number)s is ready for you to sign."),
     "settled": _l("Case %(number)s was settled by agreement."),
     "failed": _l(
@@ -63,7 +99,18 @@ NOTIFICATION_MESSAGES = {
         "The time to apply for labour arbitration about case %(number)s ends on "
         "%(limitation_ends)s. Apply to %(commission)s before then, or the claim is lost."
     ),
+    "sign_in_paused": _l(
+        "Someone tried to sign in to your account with a wrong password too many times. "
+        "Signing in is paused for 15 minutes. If it was not you, change your password."
+    ),
     "agreement_signed": _l("%(party)s signed the agreement of case %(number)s."),
+    "payment_question": _l(
+        "The payment agreed in case %(number)s was due on %(due)s. Was it paid? Tell us on the "
+        "case page: paid, partly paid or not paid. If not, you will see what you can do."
+    ),
+    "payment_reported": _l(
+        "%(party)s reported on the payment agreed in case %(number)s. See the case page."
+    ),
     "respondent_answered": _l("The employer answered the request to mediate case %(number)s."),
     "document_served": _l(
         "%(document)s of case %(number)s is served on you. Sign in and open it; the time you "
@@ -79,6 +126,8 @@ NOTIFICATION_MESSAGES = {
     "archived": _l("Case %(number)s was archived."),
     "claimed": _l("Case %(number)s is now handled by mediator %(mediator)s."),
     "evidence_added": _l("The employer added evidence to case %(number)s."),
+    # Never the text: a notice goes by SMS and e-mail, and says nothing of what was written.
+    "new_message": _l("A new message in case %(number)s. Sign in to read it."),
     "acceptance_due_soon": _l("Case %(number)s must be accepted or declined by %(due)s."),
     "mediation_due_soon": _l("The mediation period of case %(number)s ends on %(due)s."),
     "acceptance_overdue": _l("Case %(number)s is overdue: acceptance was due by %(due)s."),
@@ -118,6 +167,8 @@ NOTIFICATION_MESSAGES = {
 LEGAL_NOTICES = frozenset(
     {"accepted", "declined", "failed", "document_served", "arbitration_open", "withdrawn"}
 )
+# And so does a warning that someone may be guessing the account's password.
+ALWAYS_SENT = LEGAL_NOTICES | {"sign_in_paused"}
 
 # Why an action on a case that is not a transition was refused.
 REFUSAL_MESSAGES = {
@@ -133,6 +184,18 @@ REFUSAL_MESSAGES = {
     "already_requested": _l("Confirmation has already been asked for."),
     "reason_required": GUARD_MESSAGES["reason_required"],
     "moved_on": _l("This case is now with another organisation; you can still read it."),
+    "respondent_refused": GUARD_MESSAGES["respondent_refused"],
+    "already_answered": _l("You have already answered."),
+    "session_not_scheduled": _l("This session is no longer scheduled."),
+    "session_not_held_yet": _l("Minutes can be written once the session has started."),
+    "minutes_not_written": _l("The minutes of this session have not been written yet."),
+    "conversation_closed": _l(
+        "The case is closed, so no more messages can be sent. The conversation can still be read."
+    ),
+    "agreement_superseded": _l(
+        "The agreement was changed after you read it, so nothing was signed. Read the current "
+        "version and sign that one if you agree."
+    ),
     "changed_meanwhile": _l(
         "Someone changed this case at the same moment. Nothing you sent was applied; "
         "look at the case again and repeat the action if it is still needed."
@@ -145,9 +208,21 @@ EVENT_TITLES = {
     "case.apply": _l("Application filed"),
     "case.claim": _l("A mediator took the case"),
     "case.session_recorded": _l("Mediation session recorded"),
+    "case.session_scheduled": _l("Mediation session scheduled"),
+    "case.session_rescheduled": _l("Mediation session moved"),
+    "case.session_cancelled": _l("Mediation session cancelled"),
+    "case.session_answered": _l("A party answered the session invitation"),
+    "case.minutes_written": _l("Minutes of the session written"),
+    "case.minutes_confirmed": _l("A party confirmed the minutes"),
+    "case.minutes_refused": _l("A party refused to confirm the minutes"),
+    "case.extension_proposed": _l("Extension of the mediation period proposed"),
+    "case.extension_agreed": _l("A party agreed to the extension"),
+    "case.extension_refused": _l("A party refused the extension"),
+    "case.extension_paper_consent": _l("Consent to the extension recorded on paper"),
     "case.agreement_drafted": _l("Agreement written"),
     "case.agreement_signed": _l("Agreement signed"),
     "case.agreement_signed_on_paper": _l("Agreement signed on paper"),
+    "case.payment_reported": _l("Payment of the agreement reported"),
     "case.respondent_agreed": _l("The employer agreed to mediation"),
     "case.respondent_refused": _l("The employer refused mediation"),
     "case.evidence_added": _l("Evidence added"),

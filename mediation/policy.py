@@ -20,9 +20,12 @@ from mediation.models import (
     AuditEvent,
     Case,
     Evidence,
+    ExtensionProposal,
     JudicialConfirmation,
+    MessageChannel,
     Organization,
     OrgKind,
+    ProposalStatus,
     Referral,
     Role,
     User,
@@ -127,14 +130,27 @@ ENDPOINTS: dict[str, str | Permission] = {
     "cases.claim": Permission.view_cases,
     "cases.respond": Permission.view_cases,
     "cases.add_session": Permission.view_cases,
+    "cases.reschedule_session": Permission.view_cases,
+    "cases.cancel_session": Permission.view_cases,
+    "cases.answer_session": Permission.view_cases,
+    "cases.write_minutes": Permission.view_cases,
+    "cases.answer_minutes": Permission.view_cases,
+    "cases.propose_extension": Permission.view_cases,
+    "cases.answer_extension": Permission.view_cases,
+    "cases.extension_paper": Permission.view_cases,
     "cases.draft_agreement": Permission.view_cases,
     "cases.sign_agreement": Permission.view_cases,
     "cases.paper_signatures": Permission.view_cases,
+    "cases.agreement_scan": Permission.view_cases,
+    "cases.report_payment": Permission.view_cases,
+    "cases.payment_proof": Permission.view_cases,
     "cases.upload_evidence": Permission.view_cases,
     "cases.download_evidence": Permission.view_cases,
     "cases.reveal_identity": Permission.view_cases,
     "cases.request_confirmation": Permission.view_cases,
     "cases.rate": Permission.view_cases,
+    "cases.post_message": Permission.view_cases,
+    "cases.message_attachment": Permission.view_cases,
     "referrals.index": Permission.reemployment_desk,
     "referrals.show": Permission.reemployment_desk,
     "referrals.save_profile": Permission.reemployment_desk,
@@ -159,6 +175,8 @@ ENDPOINTS: dict[str, str | Permission] = {
     "documents.verify": PUBLIC,
     "api.openapi": PUBLIC,
     "api.create_token": PUBLIC,
+    "api.list_tokens": SIGNED_IN,
+    "api.revoke_token": SIGNED_IN,
     "api.register": PUBLIC,
     "api.verify_phone": PUBLIC,
     "api.send_phone_code": PUBLIC,
@@ -173,8 +191,19 @@ ENDPOINTS: dict[str, str | Permission] = {
     "api.respond": Permission.view_cases,
     "api.draft_agreement": Permission.view_cases,
     "api.sign_agreement": Permission.view_cases,
+    "api.report_payment": Permission.view_cases,
     "api.add_session": Permission.view_cases,
+    "api.reschedule_session": Permission.view_cases,
+    "api.cancel_session": Permission.view_cases,
+    "api.answer_session": Permission.view_cases,
+    "api.write_minutes": Permission.view_cases,
+    "api.answer_minutes": Permission.view_cases,
+    "api.propose_extension": Permission.view_cases,
+    "api.answer_extension": Permission.view_cases,
+    "api.extension_paper": Permission.view_cases,
     "api.upload_evidence": Permission.view_cases,
+    "api.list_messages": Permission.view_cases,
+    "api.post_message": Permission.view_cases,
     "api.queue": Permission.work_queue,
     "api.request_confirmation": Permission.view_cases,
     "api.list_referrals": Permission.view_referrals_api,
@@ -277,10 +306,18 @@ class Act(StrEnum):
 
     claim = "claim"
     respond = "respond"  # the employer agrees or refuses to mediate
-    record_session = "record_session"
+    schedule_session = "schedule_session"
+    change_session = "change_session"  # reschedule or cancel
+    write_minutes = "write_minutes"
+    answer_session = "answer_session"  # a party confirms or asks for another time
+    answer_minutes = "answer_minutes"  # a party confirms the minutes or refuses with a note
+    propose_extension = "propose_extension"
+    answer_extension = "answer_extension"  # a party agrees or refuses online
+    record_extension_paper = "record_extension_paper"  # consent signed on paper, uploaded
     draft_agreement = "draft_agreement"
     sign = "sign"  # a party signs the agreement online
     record_paper_signatures = "record_paper_signatures"
+    report_payment = "report_payment"  # whether the agreed amount was paid (履行)
     upload_evidence = "upload_evidence"
     view_identity = "view_identity"
     request_confirmation = "request_confirmation"  # a party asks the court to confirm
@@ -293,21 +330,55 @@ def _mediating(case: Case) -> bool:
     return case.state == CaseState.mediating
 
 
-def _unsigned_agreement(case: Case) -> bool:
-    return _mediating(case) and case.agreement is not None and not case.agreement.fully_signed
+def _paper_signatures_missing(case: Case) -> bool:
+    """The current version lacks a signature, or was signed on paper and lacks its scan."""
+    agreement = case.agreement
+    if not _mediating(case) or agreement is None:
+        return False
+    signed = agreement.applicant_signed_version == agreement.respondent_signed_version
+    signed = signed and agreement.applicant_signed_version == agreement.version
+    return not signed or (agreement.signed_on_paper and agreement.paper_scan_id is None)
 
 
 def _my_signature_missing(user: User, case: Case) -> bool:
+    """The person has not signed the current version (a redraft voids earlier signatures)."""
     agreement = case.agreement
     if not _mediating(case) or agreement is None:
         return False
     if is_applicant(user, case):
-        return agreement.applicant_signed_at is None
-    return agreement.respondent_signed_at is None
+        return agreement.applicant_signed_version != agreement.version
+    return agreement.respondent_signed_version != agreement.version
+
+
+def _settled(case: Case) -> bool:
+    return _closed(case) and case.outcome == Outcome.resolved and case.agreement is not None
 
 
 def _always(case: Case) -> bool:
     return True
+
+
+def _extension_open(case: Case) -> bool:
+    """An extension proposal waits for the parties' answers."""
+    return _mediating(case) and bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    ExtensionProposal.case_id == case.id,
+                    ExtensionProposal.status == ProposalStatus.open,
+                )
+            )
+        )
+    )
+
+
+def _extension_possible(case: Case) -> bool:
+    """Once per mediation, and one proposal at a time."""
+    return _mediating(case) and not case.extension_days and not _extension_open(case)
+
+
+def _not_archived(case: Case) -> bool:
+    return case.state != CaseState.archived
 
 
 def _closed(case: Case) -> bool:
@@ -322,10 +393,24 @@ CASE_ACTS: dict[Act, tuple[Callable[[User, Case], bool], Callable[..., bool]]] =
         is_respondent,
         lambda case: case.state in (CaseState.applied, CaseState.accepted),
     ),
-    Act.record_session: (is_case_mediator, _mediating),
+    Act.schedule_session: (is_case_mediator, _mediating),
+    Act.change_session: (is_case_mediator, _mediating),
+    Act.write_minutes: (is_case_mediator, _mediating),
+    Act.answer_session: (is_party, _mediating),
+    # Minutes written on the last day may be confirmed after the case closed.
+    Act.answer_minutes: (is_party, _not_archived),
+    Act.propose_extension: (is_case_mediator, _extension_possible),
+    Act.answer_extension: (is_party, _extension_open),
+    Act.record_extension_paper: (is_case_mediator, _extension_open),
     Act.draft_agreement: (is_case_mediator, _mediating),
     Act.sign: (is_party, None),  # when: the person's own signature is missing
-    Act.record_paper_signatures: (is_case_mediator, _unsigned_agreement),
+    Act.record_paper_signatures: (is_case_mediator, _paper_signatures_missing),
+    # The worker says whether it was paid; the employer records payment (with proof); so may
+    # the mediator, e.g. from a phone call.
+    Act.report_payment: (
+        lambda user, case: is_party(user, case) or is_case_mediator(user, case),
+        _settled,
+    ),
     # Papers handed in at the counter count as the applicant's.
     Act.upload_evidence: (
         lambda user, case: is_party(user, case) or is_case_staff(user, case),
@@ -359,6 +444,32 @@ def require_act(user: User, case: Case, act: Act) -> None:
     allowed = _my_signature_missing(user, case) if when is None else when(case)
     if not allowed:
         raise Refused("not_allowed_in_state")
+
+
+def message_channels(user: User, case: Case) -> tuple[MessageChannel, ...]:
+    """The channels of the case's conversation ``user`` may read and write (DESIGN.md §4): a
+    party the joint channel and its own caucus (背对背) with the mediator, never the other
+    party's; staff of the organisation holding the case all three (before a mediator is
+    assigned, its staff answer); everyone else (supervisors, staff who handed the case on, a
+    court asked to confirm) none."""
+    if is_case_staff(user, case):
+        return (MessageChannel.joint, MessageChannel.applicant, MessageChannel.respondent)
+    if is_applicant(user, case):
+        return (MessageChannel.joint, MessageChannel.applicant)
+    if is_respondent(user, case):
+        return (MessageChannel.joint, MessageChannel.respondent)
+    return ()
+
+
+def require_message_channel(
+    user: User, case: Case, channel: MessageChannel, *, writing: bool = False
+) -> None:
+    """``NotPermitted`` unless ``user`` may use ``channel`` of ``case``; writing also needs the
+    case open (``Refused``): the conversation stops when the case closes and stays readable."""
+    if channel not in message_channels(user, case):
+        raise NotPermitted("message_channel")
+    if writing and not case.is_open:
+        raise Refused("conversation_closed")
 
 
 # The audit actions of a case leaving an organisation; the event names the sender.

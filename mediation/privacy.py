@@ -1,6 +1,10 @@
 """Masking of personal identifiers in lists, queues, exports and notices (DESIGN.md §7)."""
 
+import hashlib
+import hmac
 import re
+
+from flask import current_app
 
 # A resident ID number (17 digits and a digit or X) or a mainland mobile number standing alone
 # in free text, as a reason typed by staff might carry it.
@@ -42,3 +46,13 @@ def redact(text: str, *, keep: str | None = None) -> str:
     return _MOBILE.sub(
         lambda found: found.group() if found.group() == keep else mask_phone(found.group()), text
     )
+
+
+def traceable(value: str) -> dict[str, str]:
+    """An identifier as the audit log keeps it: masked for reading, and a keyed hash so that
+    the events about one account can be found together without the log holding it."""
+    value = value.strip()
+    masked = mask_phone(value) if _MOBILE.fullmatch(value) else mask_name(value)
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, b"identifier:" + value.lower().encode(), hashlib.sha256).hexdigest()
+    return {"masked": masked, "hmac": digest[:32]}

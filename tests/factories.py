@@ -1,6 +1,7 @@
 """Building realistic cases through the service layer, as the product does."""
 
 import re
+import secrets
 from datetime import date
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from mediation.cases.filing import (
 )
 from mediation.extensions import db
 from mediation.models import Case, Category, Channel, DeliveryChannel, OutboxMessage, Role, User
+from mediation.uploads import StoredFile as Upload
 
 DEMO_EMPLOYER = EmployerInput(name="清远某某新材料有限公司", uscc="91350100M000100Y43")
 
@@ -61,3 +63,37 @@ def sms_code(phone: str) -> str:
     )
     assert body, f"no SMS to {phone}"
     return re.search(r"(?<!\d)(\d{6})(?!\d)", body).group(1)
+
+
+def paper_scan(name: str = "调解协议书（签字）.pdf") -> Upload:
+    """A signed paper agreement as ``uploads.store_upload`` describes it once stored (the
+    services keep its record; no file is needed on disk for them)."""
+    return Upload(
+        stored_name=secrets.token_hex(16) + ".pdf",
+        original_name=name,
+        content_type="application/pdf",
+        size=1024,
+        sha256="0" * 64,
+    )
+
+
+def held_session(case: Case, minutes: str, *, by: str = "med_hr", hours_ago: int = 2):
+    """A session of ``case`` scheduled through the service, then (as if time had passed) held
+    ``hours_ago`` hours ago, with its minutes written by the mediator."""
+    from datetime import timedelta
+
+    from mediation.cases import sessions
+    from mediation.models import SessionMode
+    from mediation.models.types import utcnow
+
+    mediator = user(by)
+    session = sessions.schedule_session(
+        case,
+        actor=mediator,
+        starts_at=utcnow() + timedelta(days=1),
+        mode=SessionMode.in_person,
+        location="调解室一",
+    )
+    session.starts_at = utcnow() - timedelta(hours=hours_ago)
+    sessions.write_minutes(case, session, actor=mediator, minutes=minutes)
+    return session

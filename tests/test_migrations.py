@@ -54,7 +54,8 @@ def test_upgrade_to_head_matches_the_models_and_downgrade_undoes_it(empty_databa
 
 def test_existing_cases_keep_working_through_later_migrations(empty_database):
     """A case written under revision 0003 gets its clock start days (0004), a version (0005)
-    and no re-employment consent (0007) when the schema moves on."""
+    and no re-employment consent (0007), and its agreement a first version (0014), when the
+    schema moves on."""
     app = make_app(empty_database)
     with app.app_context():
         upgrade(revision="0003")
@@ -95,8 +96,27 @@ def test_existing_cases_keep_working_through_later_migrations(empty_database):
                     " '2026-03-03 02:00:00')"
                 )
             )
+            connection.execute(
+                text(
+                    "INSERT INTO agreements (id, case_id, terms, amount, drafted_by_id,"
+                    " drafted_at, applicant_signed_at, signed_on_paper) VALUES (1, 1, '支付',"
+                    " 100, 1, '2026-03-04 00:00:00', '2026-03-05 00:00:00', false)"
+                )
+            )
         upgrade()
         with db.engine.connect() as connection:
+            # 0014: the agreement becomes version 1, and its signature a signature of it.
+            versions = connection.execute(
+                text("SELECT case_id, version, terms FROM agreement_versions")
+            ).all()
+            signed = connection.execute(
+                text(
+                    "SELECT version, applicant_signed_version, respondent_signed_version"
+                    " FROM agreements"
+                )
+            ).one()
+            assert [tuple(row) for row in versions] == [(1, 1, "支付")]
+            assert tuple(signed) == (1, 1, None)
             row = connection.execute(
                 text(
                     "SELECT acceptance_clock_start, mediation_clock_start, version,"

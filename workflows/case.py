@@ -15,6 +15,8 @@ read when wrapping and written only by a successful trigger, as enum members:
 ``extension_days``         days of the one extension of the current mediation, else None
 ``transferred_from_tier``  the tier the case was escalated from to reach its current tier;
                            None when filed there or sent back there by ``return``
+``respondent_consent``     (optional) the respondent's answer to the request to mediate:
+``respondent_consent_via`` True/False, and ``"online"`` when the respondent gave it itself
 =========================  ===================================================================
 
 **Triggers and the facts they take** (keyword arguments; ``Problem.field`` is the fact's name).
@@ -28,7 +30,8 @@ public names used in URLs.
 trigger     from → to                          guard (precondition on the record; facts)
 ==========  =================================  ===============================================
 apply       (new) → applied                    ``tier``: the routed tier
-accept      applied → accepted                 ``respondent_consent`` is True
+accept      applied → accepted                 not refused online by the respondent;
+                                               ``respondent_consent`` is True
 decline     applied → closed(declined)         ``reason``
 mediate     accepted → mediating               —
 extend      mediating → mediating              not yet extended; ``days`` 1–15;
@@ -53,11 +56,11 @@ receiving organisation mediates afresh, with its own extension); ``return`` puts
 
 **Errors** (see :mod:`workflows._machine`): ``IllegalTransition`` (HTTP 409) when the state has no
 such transition or a precondition fails, with ``code`` ``not_allowed_in_state``,
-``already_extended``, ``no_higher_tier`` or ``not_transferred``; ``GuardFailed`` (HTTP 422) with
-``errors`` = ``{fact: [code, ...]}``; ``UnknownTrigger`` for a name that is no trigger; TypeError
-for a fact the trigger does not take (the application maps ``organization_id`` to ``to_tier``
-rather than passing it through). ``CODES`` gives every code an English explanation; the
-application owns the translated messages.
+``respondent_refused``, ``already_extended``, ``no_higher_tier`` or ``not_transferred``;
+``GuardFailed`` (HTTP 422) with ``errors`` = ``{fact: [code, ...]}``; ``UnknownTrigger`` for a
+name that is no trigger; TypeError for a fact the trigger does not take (the application maps
+``organization_id`` to ``to_tier`` rather than passing it through). ``CODES`` gives every code
+an English explanation; the application owns the translated messages.
 
 Who may fire a trigger (roles, organisations) is decided by the application's policy, not here.
 """
@@ -193,6 +196,7 @@ CODES: Mapping[str, str] = types.MappingProxyType(
         "tier_required": "The tier of the organisation the case is routed to is required.",
         "invalid_tier": "This is not a mediation tier.",
         "respondent_consent_required": "The respondent's consent to mediation must be recorded.",
+        "respondent_refused": "The respondent refused mediation online; only it can change that.",
         "applicant_consent_required": "The applicant's consent must be recorded.",
         "already_extended": "The mediation period has already been extended once.",
         "days_required": "Enter the number of days.",
@@ -223,6 +227,14 @@ def _parse_tier(value: object) -> Tier | None:
 
 
 # Preconditions: record → None, or the code of why the trigger is impossible now.
+
+
+def _not_refused_online(record: Any) -> str | None:
+    """A refusal the respondent gave online stands until the respondent changes it: staff
+    cannot record a consent over it."""
+    refused = getattr(record, "respondent_consent", None) is False
+    online = str(getattr(record, "respondent_consent_via", None) or "") == "online"
+    return "respondent_refused" if refused and online else None
 
 
 def _not_yet_extended(record: Any) -> str | None:
@@ -376,6 +388,7 @@ RULES: tuple[Rule, ...] = (
         sources=(_S.applied,),
         dest=_S.accepted,
         facts=("respondent_consent",),
+        precondition=_not_refused_online,
         check=_accept_problems,
     ),
     Rule(

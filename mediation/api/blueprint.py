@@ -2,20 +2,32 @@
 
 from flask import Blueprint
 
-from mediation.api import accounts, cases, openapi, referrals, stats, tokens
+from mediation.api import accounts, cases, messages, openapi, referrals, sessions, stats, tokens
 from mediation.auth.codes import keep_wrong_tries
-from mediation.core.answers import answer_api_errors, invalid
+from mediation.cases.agreements import AgreementSuperseded
+from mediation.core.answers import answer_api_errors, error_response, invalid, mark_failed
+from mediation.messages import refusal_message
 from mediation.uploads import UploadRejected
+
+
+def superseded(error: AgreementSuperseded):
+    """409 like any refusal, with the version to read and sign instead."""
+    mark_failed()
+    return error_response(409, refusal_message(error.code), current_version=error.current)
+
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 answer_api_errors(bp)
 # Input problems that features report with exceptions of their own: 422 like Invalid.
 bp.register_error_handler(UploadRejected, lambda error: invalid({"file": [error.message]}))
+bp.register_error_handler(AgreementSuperseded, superseded)
 # A wrong SMS code counts even though its 422 rolls the request back.
 bp.teardown_request(keep_wrong_tries)
 
 bp.add_url_rule("/openapi.json", "openapi", openapi.document)
 bp.add_url_rule("/tokens", "create_token", tokens.create_token, methods=["POST"])
+bp.add_url_rule("/tokens", "list_tokens", tokens.list_tokens)
+bp.add_url_rule("/tokens/<int:token_id>", "revoke_token", tokens.revoke_token, methods=["DELETE"])
 bp.add_url_rule("/accounts", "register", accounts.register, methods=["POST"])
 bp.add_url_rule("/accounts/verify", "verify_phone", accounts.verify_phone, methods=["POST"])
 bp.add_url_rule("/accounts/code", "send_phone_code", accounts.send_phone_code, methods=["POST"])
@@ -37,7 +49,39 @@ bp.add_url_rule(
 bp.add_url_rule(
     "/cases/<int:case_id>/agreement/sign", "sign_agreement", cases.sign_agreement, methods=["POST"]
 )
-bp.add_url_rule("/cases/<int:case_id>/sessions", "add_session", cases.add_session, methods=["POST"])
+bp.add_url_rule(
+    "/cases/<int:case_id>/payment", "report_payment", cases.report_payment, methods=["POST"]
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/sessions", "add_session", sessions.add_session, methods=["POST"]
+)
+SESSION = "/cases/<int:case_id>/sessions/<int:session_id>"
+for path, name in (
+    ("reschedule", "reschedule_session"),
+    ("cancel", "cancel_session"),
+    ("answer", "answer_session"),
+    ("minutes", "write_minutes"),
+    ("minutes/answer", "answer_minutes"),
+):
+    bp.add_url_rule(f"{SESSION}/{path}", name, getattr(sessions, name), methods=["POST"])
+bp.add_url_rule(
+    "/cases/<int:case_id>/extension",
+    "propose_extension",
+    sessions.propose_extension,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/extension/consent",
+    "answer_extension",
+    sessions.answer_extension,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/extension/paper",
+    "extension_paper",
+    sessions.extension_paper,
+    methods=["POST"],
+)
 bp.add_url_rule(
     "/cases/<int:case_id>/evidence", "upload_evidence", cases.upload_evidence, methods=["POST"]
 )
@@ -52,6 +96,10 @@ bp.add_url_rule(
     "decide_confirmation",
     cases.decide_confirmation,
     methods=["POST"],
+)
+bp.add_url_rule("/cases/<int:case_id>/messages", "list_messages", messages.list_messages)
+bp.add_url_rule(
+    "/cases/<int:case_id>/messages", "post_message", messages.post_message, methods=["POST"]
 )
 # Last: the trigger is a path segment, so the fixed names above win.
 bp.add_url_rule(

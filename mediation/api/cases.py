@@ -22,14 +22,15 @@ from mediation.api.schemas import (
     CasesQuery,
     ConfirmationDecision,
     EventList,
+    PaymentReportBody,
     QueueQuery,
     Respond,
-    SessionRecord,
+    SignAgreement,
 )
-from mediation.cases import casework, filing, triggers
+from mediation.cases import agreements, casework, filing, payment, triggers
 from mediation.cases.intake import evidence_dir
 from mediation.cases.loading import load_case
-from mediation.cases.operations import claim, fire
+from mediation.cases.operations import claim, direct_action, fire
 from mediation.cases.schemas import Filing, application_from
 from mediation.core.errors import Invalid, Refused
 from mediation.core.schemas import parse
@@ -99,9 +100,7 @@ def case_events(case_id: int):
 
 
 def _case_triggers() -> list[Trigger]:
-    return [
-        Trigger(action.name, action.title, action.body) for action in triggers.CASE_ACTIONS.values()
-    ]
+    return [Trigger(action.name, action.title, action.body) for action in triggers.direct_actions()]
 
 
 @operation(
@@ -112,6 +111,7 @@ def _case_triggers() -> list[Trigger]:
 )
 def fire_trigger(case_id: int, trigger: str):
     case = load_case(case_id)
+    direct_action(trigger)  # 404 for extend: an extension is proposed and consented to
     fire(case, trigger, actor=current_user, **keyword_body(fire))
     return _case(case)
 
@@ -124,7 +124,8 @@ def claim_case(case_id: int):
 
 
 @operation(
-    "The employer agrees or refuses to mediate",
+    "The employer's representative agrees or refuses to mediate, with its statement of "
+    "defence (答辩意见) and an opening proposal; a refusal stands until it answers again",
     body=Respond,
     answers={200: Case},
     errors=CASE_ERRORS,
@@ -134,13 +135,18 @@ def respond(case_id: int):
     policy.require_act(current_user, case, Act.respond)
     answer = parse(Respond, json_body())
     casework.respond_to_request(
-        case, actor=current_user, consent=answer.consent, note=answer.statement
+        case,
+        actor=current_user,
+        consent=answer.consent,
+        statement=answer.statement,
+        proposal=answer.proposal,
     )
     return _case(case)
 
 
 @operation(
-    "Write or rewrite the agreement (signatures are reset)",
+    "Write the agreement, or a new version of it (`agreement.version` goes up by one; both "
+    "signatures are void)",
     body=AgreementDraft,
     answers={200: Case},
     errors=CASE_ERRORS,
@@ -149,30 +155,48 @@ def draft_agreement(case_id: int):
     case = load_case(case_id)
     policy.require_act(current_user, case, Act.draft_agreement)
     draft = parse(AgreementDraft, json_body())
-    casework.draft_agreement(
+    agreements.draft_agreement(
         case, actor=current_user, terms=draft.terms, amount=draft.amount, due_date=draft.due_date
     )
     return _case(case)
 
 
-@operation("Sign the agreement as a party", answers={200: Case}, errors=(404, 409))
+@operation(
+    "Sign a version of the agreement as a party, with the password again; 409 with "
+    "`current_version` when that version was superseded, 422 for a wrong password or a version "
+    "that does not exist",
+    body=SignAgreement,
+    answers={200: Case},
+    errors=CASE_ERRORS,
+)
 def sign_agreement(case_id: int):
     case = load_case(case_id)
-    casework.sign_agreement(case, actor=current_user)
+    policy.require_act(current_user, case, Act.sign)
+    signature = parse(SignAgreement, json_body())
+    agreements.sign(
+        case, actor=current_user, version=signature.version, password=signature.password
+    )
     return _case(case)
 
 
 @operation(
-    "Record a mediation session",
-    body=SessionRecord,
+    "Say whether the settled agreement was paid: the worker, the employer's representative or "
+    "the mediator (`paid`, `partly_paid` with `amount_paid`, `not_paid`)",
+    body=PaymentReportBody,
     answers={201: Case},
     errors=CASE_ERRORS,
 )
-def add_session(case_id: int):
+def report_payment(case_id: int):
     case = load_case(case_id)
-    policy.require_act(current_user, case, Act.record_session)
-    session = parse(SessionRecord, json_body())
-    casework.record_session(case, actor=current_user, **session.model_dump())
+    policy.require_act(current_user, case, Act.report_payment)
+    answer = parse(PaymentReportBody, json_body())
+    payment.report_payment(
+        case,
+        actor=current_user,
+        payment=answer.payment,
+        amount_paid=answer.amount_paid,
+        note=answer.note,
+    )
     return _case(case, 201)
 
 

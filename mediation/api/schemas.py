@@ -34,7 +34,6 @@ from mediation.core.fields import (
     MONEY_SCHEMA,
     Amount,
     Day,
-    Moment,
     one_of,
     problem,
     within,
@@ -42,16 +41,22 @@ from mediation.core.fields import (
 from mediation.core.schemas import Body
 from mediation.extensions import db
 from mediation.industries import INDUSTRIES
+from mediation.models import Answer as MediationAnswer
 from mediation.models import (
+    Attendance,
     Category,
     Channel,
     ConfirmationStatus,
+    ConsentChannel,
     EvidenceParty,
+    Payment,
     PriorityGroup,
     ProposalAnswer,
+    ProposalStatus,
     Region,
     Role,
     SessionMode,
+    SessionStatus,
 )
 from mediation.stats import compute
 from workflows.case import CaseState, Outcome, Tier
@@ -71,14 +76,20 @@ class Credentials(Body):
 
 
 class Respond(Body):
-    """The employer's answer to the request to mediate."""
+    """The employer's answer to the request to mediate, given online by its representative. A
+    refusal stands (staff cannot accept the case over it) until the representative answers
+    again."""
 
     consent: bool = Field(description="true: the employer agrees to mediate")
     statement: str = Field(
         "",
-        max_length=2000,
+        max_length=10000,
         validation_alias=AliasChoices("statement", "note"),
-        description="What the employer wants to say (also accepted as `note`)",
+        description="The statement of defence (答辩意见): the employer's side of the facts and "
+        "its view of each claim (also accepted as `note`); evidence goes to …/evidence",
+    )
+    proposal: str = Field(
+        "", max_length=5000, description="An opening proposal to settle (optional)"
     )
 
 
@@ -90,17 +101,27 @@ class AgreementDraft(Body):
     due_date: Day | None = Field(None, description="When the amount is to be paid")
 
 
-class SessionRecord(Body):
-    """A mediation session, planned or held."""
+class SignAgreement(Body):
+    """A party signs one version of the agreement, giving their password again."""
 
-    starts_at: Moment = Field(
-        description="ISO 8601; without an offset, a time in China",
-        examples=["2026-11-25T10:00:00+08:00"],
+    version: int = Field(
+        ge=1, description="The version read and signed (`agreement.version` of the case)"
     )
-    mode: Annotated[SessionMode, one_of(SessionMode)]
-    location: str = Field("", max_length=200)
-    attendees: str = Field("", max_length=2000)
-    minutes: str = Field("", max_length=20000, description="The minutes (调解笔录)")
+    password: Annotated[
+        str,
+        Field(max_length=128, description="The signer's password, asked again"),
+        FILLED,
+        FILLED_SCHEMA,
+    ]
+
+
+class PaymentReportBody(Body):
+    """Whether the agreed amount was paid: the worker, the employer's representative or the
+    mediator (a proof of payment is uploaded on the case page)."""
+
+    payment: Annotated[Payment, one_of(Payment)]
+    amount_paid: Amount | None = Field(None, description="Required when `partly_paid`")
+    note: str = Field("", max_length=2000)
 
 
 class ConfirmationDecision(Body):
@@ -211,6 +232,10 @@ class Error(Answer):
 
     error: str = Field(description="forbidden, not_found, conflict, unauthorized, …")
     message: str
+    current_version: int | None = Field(
+        None,
+        description="A signature of a superseded agreement (409): the version to read and sign",
+    )
 
 
 class Invalid(Answer):
@@ -229,6 +254,18 @@ class Token(Answer):
 
     token: str
     role: Role = Field(description="The account's role: what the app offers to this user")
+
+
+class TokenInfo(Answer):
+    """One of the caller's live tokens; its secret is never shown again."""
+
+    id: int
+    created_at: Timestamp
+    expires_at: Timestamp
+
+
+class TokenList(Answer):
+    items: list[TokenInfo]
 
 
 class OrganizationRef(Answer):
@@ -274,11 +311,17 @@ class ClaimRecord(Answer):
 
 
 class AgreementRecord(Answer):
+    version: int = Field(description="The current version; every redraft adds one")
     terms: str
     amount: Money
     due_date: date | None
     applicant_signed_at: Timestamp | None
     respondent_signed_at: Timestamp | None
+    applicant_signed_version: int | None = Field(description="The version the applicant signed")
+    respondent_signed_version: int | None = Field(description="The version the employer signed")
+    signed_on_paper: bool
+    payment: Payment | None = Field(description="The newest report on the payment, if any")
+    amount_paid: Money | None = Field(description="As the newest report says")
 
 
 class EvidenceRecord(Answer):
@@ -293,6 +336,41 @@ class TransferHop(Answer):
     action: Literal["escalate", "return"]
     reason: str | None
     at: Timestamp
+
+
+class ExtensionRecord(Answer):
+    """The latest proposal to extend the mediation period."""
+
+    days: int
+    reason: str
+    status: ProposalStatus = Field(description="open (waiting for the parties), agreed, refused")
+    applicant_answer: MediationAnswer | None
+    respondent_answer: MediationAnswer | None
+    proposed_at: Timestamp
+    paper_consent: bool = Field(description="Consent given on a signed paper form")
+
+
+class SessionPartyAnswer(Answer):
+    party: Literal["applicant", "respondent"]
+    attendance: Attendance | None = Field(description="confirmed or other_time; null: no answer")
+    attendance_note: str | None
+    minutes_answer: MediationAnswer | None = Field(description="agreed (confirmed) or refused")
+    minutes_note: str | None
+
+
+class SessionRecord(Answer):
+    """A mediation session and the parties' answers to it and to its minutes."""
+
+    id: int
+    starts_at: Timestamp
+    mode: SessionMode
+    status: SessionStatus
+    location: str = Field(description="The place of an in-person session")
+    video_link: str | None = Field(description="The meeting link of a video session")
+    cancel_reason: str | None
+    attendees: str
+    minutes: str
+    answers: list[SessionPartyAnswer]
 
 
 class ConfirmationRecord(Answer):
@@ -317,6 +395,14 @@ class Case(CaseSummary):
     lost_job: bool
     priority_groups: list[PriorityGroup]
     respondent_consent: bool | None = Field(description="null until the employer answers")
+    respondent_consent_via: ConsentChannel | None = Field(
+        description="online (the employer's own answer; a refusal then stands), window, phone "
+        "or paper (recorded by staff)"
+    )
+    respondent_statement: str | None = Field(description="The statement of defence (答辩意见)")
+    respondent_proposal: str | None
+    extension: ExtensionRecord | None
+    sessions: list[SessionRecord]
     extension_days: int | None
     agreement: AgreementRecord | None
     evidence: list[EvidenceRecord]
@@ -350,6 +436,9 @@ class Event(Answer):
     tier: str | None
     organization: str | None
     note: str | None
+    consent_via: ConsentChannel | None = Field(
+        None, description="How the employer's consent or refusal was given (accept, answers)"
+    )
 
 
 class EventList(Answer):

@@ -7,10 +7,13 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from mediation.api import schemas
+from mediation.cases import payment
+from mediation.cases.extension import latest_proposal
 from mediation.cases.loading import case_evidence
+from mediation.cases.sessions import answers_of
 from mediation.cases.triggers import available
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case, Referral, User, Vacancy
+from mediation.models import AuditEvent, Case, MediationSession, Referral, User, Vacancy
 from mediation.privacy import mask_id_number, mask_phone
 
 
@@ -73,16 +76,13 @@ def case_detail(case: Case, user: User) -> schemas.Case:
         lost_job=case.lost_job,
         priority_groups=case.priority_groups,
         respondent_consent=case.respondent_consent,
+        respondent_consent_via=case.respondent_consent_via,
+        respondent_statement=case.respondent_statement,
+        respondent_proposal=case.respondent_proposal,
+        extension=_extension(case),
+        sessions=[_session(session) for session in sorted(case.sessions, key=_starts)],
         extension_days=case.extension_days,
-        agreement=None
-        if agreement is None
-        else {
-            "terms": agreement.terms,
-            "amount": agreement.amount,
-            "due_date": agreement.due_date,
-            "applicant_signed_at": agreement.applicant_signed_at,
-            "respondent_signed_at": agreement.respondent_signed_at,
-        },
+        agreement=None if agreement is None else _agreement(case),
         evidence=[
             {"id": e.id, "name": e.original_name, "party": e.party, "size": e.size}
             for e in case_evidence(case, user)
@@ -110,6 +110,67 @@ def case_detail(case: Case, user: User) -> schemas.Case:
     )
 
 
+def _agreement(case: Case) -> dict:
+    agreement, latest = case.agreement, next(iter(payment.reports(case)), None)
+    return {
+        "version": agreement.version,
+        "terms": agreement.terms,
+        "amount": agreement.amount,
+        "due_date": agreement.due_date,
+        "applicant_signed_at": agreement.applicant_signed_at,
+        "respondent_signed_at": agreement.respondent_signed_at,
+        "applicant_signed_version": agreement.applicant_signed_version,
+        "respondent_signed_version": agreement.respondent_signed_version,
+        "signed_on_paper": bool(agreement.signed_on_paper),
+        "payment": latest.payment if latest else None,
+        "amount_paid": latest.amount_paid if latest else None,
+    }
+
+
+def _extension(case: Case) -> schemas.ExtensionRecord | None:
+    proposal = latest_proposal(case)
+    if proposal is None:
+        return None
+    return schemas.ExtensionRecord(
+        days=proposal.days,
+        reason=proposal.reason,
+        status=proposal.status,
+        applicant_answer=proposal.applicant_answer,
+        respondent_answer=proposal.respondent_answer,
+        proposed_at=proposal.proposed_at,
+        paper_consent=proposal.paper_form_id is not None,
+    )
+
+
+def _starts(session: MediationSession):
+    return session.starts_at
+
+
+def _session(session: MediationSession) -> schemas.SessionRecord:
+    answers = answers_of(session)
+    return schemas.SessionRecord(
+        id=session.id,
+        starts_at=session.starts_at,
+        mode=session.mode,
+        status=session.status,
+        location=session.location,
+        video_link=session.video_link,
+        cancel_reason=session.cancel_reason,
+        attendees=session.attendees,
+        minutes=session.minutes,
+        answers=[
+            {
+                "party": party,
+                "attendance": row.attendance,
+                "attendance_note": row.attendance_note,
+                "minutes_answer": row.minutes_answer,
+                "minutes_note": row.minutes_note,
+            }
+            for party, row in sorted(answers.items())
+        ],
+    )
+
+
 def case_list(page: Pagination) -> schemas.CaseList:
     return schemas.CaseList(
         items=[case_summary(case) for case in page.items],
@@ -130,6 +191,7 @@ def event(item: AuditEvent) -> schemas.Event:
         tier=item.tier,
         organization=item.organization.name if item.organization else None,
         note=item.note,
+        consent_via=(item.details or {}).get("consent_via"),
     )
 
 

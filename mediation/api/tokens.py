@@ -1,11 +1,14 @@
-"""Signing in to the API: a username (or mobile number) and password for a Bearer token."""
+"""Signing in to the API: a username (or mobile number) and password for a Bearer token; the
+caller's own tokens, listed and revoked."""
 
+from flask import abort
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from mediation.api import serialise
 from mediation.api.openapi import operation
 from mediation.api.request import json_body
-from mediation.api.schemas import Credentials, Token
+from mediation.api.schemas import Credentials, Token, TokenInfo, TokenList
 from mediation.auth import accounts
 from mediation.core.answers import error_response
 from mediation.core.schemas import parse
@@ -34,3 +37,17 @@ def create_token():
         )
     token = accounts.issue_api_token(user)
     return serialise.answer(Token(token=token, role=user.role), 201)
+
+
+@operation("The caller's live tokens", answers={200: TokenList})
+def list_tokens():
+    tokens = accounts.api_tokens_of(current_user)
+    items = [TokenInfo(id=t.id, created_at=t.created_at, expires_at=t.expires_at) for t in tokens]
+    return serialise.answer(TokenList(items=items))
+
+
+@operation("Revoke one of the caller's tokens", answers={204: None}, errors=(404,))
+def revoke_token(token_id: int):
+    if not accounts.revoke_api_token(current_user, token_id):
+        abort(404)
+    return "", 204

@@ -3,11 +3,11 @@ SMS code), the e-mail address and the preferences, and signed-in sessions."""
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +28,7 @@ from mediation.models import (
 from mediation.models.notifications import CodePurpose
 from mediation.models.types import utcnow
 from mediation.models.users import STAFF_ORG_KINDS
+from mediation.privacy import traceable
 
 
 def init_password_hashing(app: Flask) -> None:
@@ -75,6 +76,12 @@ def _password_matches(user: User | None, password: str) -> bool:
     if _hasher().check_needs_rehash(stored):
         user.password_hash = hash_password(password)
     return True
+
+
+def password_confirms(user: User, password: str) -> bool:
+    """Whether ``password`` is ``user``'s, asked again before an act with legal weight (signing
+    an agreement). Not a sign-in: no session starts and no failed login is recorded."""
+    return _password_matches(user, password)
 
 
 def _find_duplicate(exclude: tuple[int, ...] = (), **values: str | None) -> str | None:
@@ -267,7 +274,10 @@ def authenticate(identifier: str, password: str) -> User | None:
         select(User).where(or_(User.username == identifier, User.phone == identifier))
     )
     if not _password_matches(user, password) or not user.active:
-        audit.record("account.login_failed", actor=None, note=identifier[:50])
+        # Counted by the per-account throttle (auth.throttle), kept even when the answer (an
+        # API 401) rolls the request back.
+        g.sign_in_failed = True
+        audit.security_event("login_failed", account=traceable(identifier[:100]))
         return None
     return user
 
@@ -293,26 +303,49 @@ def start_session(user: User, *, user_agent: str | None = None) -> str:
 
 
 def end_all_sessions(user: User) -> None:
-    """Sign the user out everywhere (logout ends the other sessions too)."""
+    """Sign the user out everywhere (logout ends the other sessions and the API tokens too)."""
     _end_sessions(user)
+    _revoke_tokens(user)
     audit.record("account.logout", actor=user, subject=user)
 
 
-def session_user(user_id: int, session_id: str | None, max_age: timedelta) -> User | None:
-    """The user of a live session; None when it was ended, has expired or the user is inactive."""
+# The idle timeout counts from a request seen at most this long ago (one write a minute at most).
+SEEN_EVERY = timedelta(minutes=1)
+
+
+def session_user(user_id: int, session_id: str | None, config) -> User | None:
+    """The user of a live session; None when it was ended, has run out (its absolute life, or
+    the idle time of the user's kind of account) or the user is inactive."""
     if not session_id:
         return None
-    oldest: datetime = utcnow() - max_age
-    return db.session.scalar(
-        select(User)
+    now = utcnow()
+    found = db.session.execute(
+        select(User, UserSession)
         .join(UserSession, UserSession.user_id == User.id)
         .where(
             User.id == user_id,
             User.active.is_(True),
             UserSession.id == session_id,
-            UserSession.created_at >= oldest,
+            UserSession.created_at >= now - config["SESSION_LIFETIME"],
         )
-    )
+    ).first()
+    if found is None:
+        return None
+    user, signed_in = found
+    seen = signed_in.last_seen_at or signed_in.created_at
+    if now - seen > idle_limit(user, config):
+        db.session.delete(signed_in)
+        return None
+    if now - seen > SEEN_EVERY:
+        signed_in.last_seen_at = now
+    return user
+
+
+def idle_limit(user: User, config) -> timedelta:
+    """Staff, who hold many people's files, are signed out sooner when they step away."""
+    if user.role in (Role.worker, Role.employer_rep):
+        return config["SESSION_IDLE_PARTIES"]
+    return config["SESSION_IDLE_STAFF"]
 
 
 def change_password(user: User, *, current: str, new: str, user_agent: str | None) -> str:
@@ -437,3 +470,24 @@ def api_token_user(token: str) -> User | None:
             User.active.is_(True),
         )
     )
+
+
+def api_tokens_of(user: User) -> list[ApiToken]:
+    """The user's live tokens, newest first (their secrets are not kept: only when and until)."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.expires_at > utcnow())
+            .order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_api_token(user: User, token_id: int) -> bool:
+    """End one of the user's own tokens; False when the user has no such token."""
+    ended = db.session.execute(
+        ApiToken.__table__.delete().where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+    ).rowcount
+    if ended:
+        audit.record("account.api_token_revoked", actor=user, subject=user, token_id=token_id)
+    return bool(ended)

@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from mediation.cases import intake, views
+from mediation.cases import agreement_views, intake, session_views, views
 from mediation.core.answers import answer_page_errors
 
 bp = Blueprint("cases", __name__)
@@ -13,13 +13,51 @@ bp.add_url_rule("/cases/<int:case_id>", view_func=views.show)
 bp.add_url_rule("/cases/<int:case_id>/act/<trigger>", view_func=views.act, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>/claim", "claim", views.claim_case, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>/respond", view_func=views.respond, methods=["POST"])
-bp.add_url_rule("/cases/<int:case_id>/sessions", view_func=views.add_session, methods=["POST"])
-bp.add_url_rule("/cases/<int:case_id>/agreement", view_func=views.draft_agreement, methods=["POST"])
 bp.add_url_rule(
-    "/cases/<int:case_id>/agreement/sign", view_func=views.sign_agreement, methods=["POST"]
+    "/cases/<int:case_id>/sessions", view_func=session_views.add_session, methods=["POST"]
+)
+SESSION = "/cases/<int:case_id>/sessions/<int:session_id>"
+bp.add_url_rule(
+    f"{SESSION}/reschedule", view_func=session_views.reschedule_session, methods=["POST"]
+)
+bp.add_url_rule(f"{SESSION}/cancel", view_func=session_views.cancel_session, methods=["POST"])
+bp.add_url_rule(f"{SESSION}/answer", view_func=session_views.answer_session, methods=["POST"])
+bp.add_url_rule(f"{SESSION}/minutes", view_func=session_views.write_minutes, methods=["POST"])
+bp.add_url_rule(
+    f"{SESSION}/minutes/answer", view_func=session_views.answer_minutes, methods=["POST"]
 )
 bp.add_url_rule(
-    "/cases/<int:case_id>/agreement/paper", view_func=views.paper_signatures, methods=["POST"]
+    "/cases/<int:case_id>/extension", view_func=session_views.propose_extension, methods=["POST"]
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/extension/consent",
+    view_func=session_views.answer_extension,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/extension/paper",
+    view_func=session_views.extension_paper,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/agreement", view_func=agreement_views.draft_agreement, methods=["POST"]
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/agreement/sign",
+    view_func=agreement_views.sign_agreement,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/agreement/paper",
+    view_func=agreement_views.paper_signatures,
+    methods=["POST"],
+)
+bp.add_url_rule("/cases/<int:case_id>/agreement/scan", view_func=agreement_views.agreement_scan)
+bp.add_url_rule(
+    "/cases/<int:case_id>/payment", view_func=agreement_views.report_payment, methods=["POST"]
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/payment/<int:report_id>/proof", view_func=agreement_views.payment_proof
 )
 bp.add_url_rule("/cases/<int:case_id>/evidence", view_func=views.upload_evidence, methods=["POST"])
 bp.add_url_rule(
@@ -30,3 +68,10 @@ bp.add_url_rule(
     "/cases/<int:case_id>/confirmation", view_func=views.request_confirmation, methods=["POST"]
 )
 bp.add_url_rule("/cases/<int:case_id>/rating", view_func=views.rate, methods=["POST"])
+bp.add_url_rule(
+    "/cases/<int:case_id>/messages/<channel>", view_func=views.post_message, methods=["POST"]
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/messages/<int:message_id>/attachment",
+    view_func=views.message_attachment,
+)

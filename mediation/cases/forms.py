@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -10,18 +10,20 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.fields import FieldList
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from mediation.cases.conversation import MAX_TEXT_LENGTH, text_problems
 from mediation.forms import REQUIRED, AmountField, CheckboxesField, person_name_field, strip
 from mediation.industries import INDUSTRIES
-from mediation.models import Category, Channel, PriorityGroup, SessionMode
+from mediation.models import Category, Channel, Payment, PriorityGroup
 from mediation.models.cases import TIER_TITLES
 from mediation.validators import (
     InvalidValue,
@@ -202,20 +204,6 @@ class IntakeForm(FlaskForm):
         return [row.form for row in self.claims if not row.form.is_blank]
 
 
-class SessionForm(FlaskForm):
-    date = _date_field(_l("Date"))
-    time = TimeField(_l("Time"), validators=[REQUIRED], render_kw={"type": "time"})
-    mode = SelectField(_l("How"), choices=[SelectChoice(m.value, m.title) for m in SessionMode])
-    location = StringField(_l("Place or link"), filters=[strip], validators=[Length(max=200)])
-    attendees = TextAreaField(_l("Attendees"), filters=[strip], validators=[Length(max=2000)])
-    minutes = TextAreaField(
-        _l("Minutes"),
-        filters=[strip],
-        validators=[Length(max=20000)],
-        description=_l("May be added after the session."),
-    )
-
-
 class AgreementForm(FlaskForm):
     terms = TextAreaField(
         _l("Terms of the agreement"), filters=[strip], validators=[REQUIRED, Length(max=10000)]
@@ -238,7 +226,21 @@ class RespondForm(FlaskForm):
             SelectChoice("refuse", _l("We do not agree to mediation")),
         ],
     )
-    note = TextAreaField(_l("Note (optional)"), filters=[strip], validators=[Length(max=2000)])
+    statement = TextAreaField(
+        _l("Your statement in answer to the claims"),
+        filters=[strip],
+        validators=[Length(max=10000)],
+        description=_l(
+            "Your side of the facts and your view of each claim (答辩意见). Add your evidence "
+            "below."
+        ),
+    )
+    proposal = TextAreaField(
+        _l("Your proposal to settle (optional)"),
+        filters=[strip],
+        validators=[Length(max=5000)],
+        description=_l("For example what you offer to pay and by when."),
+    )
 
 
 class EvidenceForm(FlaskForm):
@@ -247,6 +249,50 @@ class EvidenceForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A form that is only a button: the CSRF token is all it carries."""
+
+
+class SignForm(FlaskForm):
+    """A party signs the version they read, giving their password again."""
+
+    version = HiddenField()
+    password = PasswordField(
+        _l("Your password"),
+        validators=[InputRequired(message=_l("Enter your password to sign."))],
+        description=_l("Signing has legal effect: enter your password to confirm it is you."),
+        render_kw={"autocomplete": "current-password"},
+    )
+
+    def version_number(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class PaperSignaturesForm(FlaskForm):
+    scan = FileField(
+        _l("Scan of the agreement signed on paper (PDF, JPEG or PNG, at most 10 MB)"),
+        validators=[FileRequired(message=_l("Choose the scan of the signed agreement."))],
+    )
+
+
+class PaymentForm(FlaskForm):
+    """Whether the agreed amount was paid: the worker, the employer (with proof), the mediator."""
+
+    payment = RadioField(
+        _l("Was the agreed amount paid?"),
+        choices=[SelectChoice(p.value, p.title) for p in Payment],
+        validators=[InputRequired(message=_l("Choose one answer."))],
+    )
+    amount_paid = AmountField(
+        _l("Amount paid so far (yuan)"),
+        filters=[strip],
+        validators=[Optional()],
+        description=_l("Only when partly paid."),
+        render_kw={"inputmode": "decimal"},
+    )
+    note = TextAreaField(_l("Note (optional)"), filters=[strip], validators=[Length(max=2000)])
+    proof = FileField(_l("Proof of payment, e.g. a bank receipt (optional; PDF, JPEG or PNG)"))
 
 
 class ConfirmationDecisionForm(FlaskForm):
@@ -278,4 +324,29 @@ class RatingForm(FlaskForm):
     )
     comment = TextAreaField(
         _l("Comment (optional)"), filters=[strip], validators=[Length(max=2000)]
+    )
+
+
+def _sendable(form, field) -> None:
+    for problem in text_problems(field.data):
+        # Text now: the error summary shows only plain strings (a lazy one as "see below").
+        raise ValidationError(str(problem))
+
+
+class MessageForm(FlaskForm):
+    """A message to one channel of the case's conversation; the form's prefix is the channel.
+    CSRF is checked for every POST by ``CSRFProtect`` (the page carries the token once)."""
+
+    class Meta:
+        csrf = False
+
+    text = TextAreaField(
+        _l("Your message"),
+        filters=[strip],
+        validators=[_sendable],
+        description=_l("At most %(max)d characters.", max=MAX_TEXT_LENGTH),
+        render_kw={"rows": 4},
+    )
+    attachment = FileField(
+        _l("Attach a file (optional: PDF, JPEG or PNG, at most 10 MB)"),
     )

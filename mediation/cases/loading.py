@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from mediation import policy
+from mediation.core import audit
 from mediation.extensions import db
 from mediation.models import Case, Evidence, User
 
@@ -18,6 +19,12 @@ def load_case(case_id: int) -> Case:
         .where(Case.id == case_id, policy.visible_cases(current_user))
     )
     if case is None:
+        # Someone opening a case number not theirs may be probing: kept although it is a 404.
+        audit.security_event(
+            "case_not_visible",
+            actor=current_user if current_user.is_authenticated else None,
+            case_id=case_id,
+        )
         abort(404)
     return case
 

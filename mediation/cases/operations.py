@@ -38,6 +38,16 @@ def case_action(trigger: str) -> CaseAction:
     return action
 
 
+def direct_action(trigger: str) -> CaseAction:
+    """The declaration of a trigger people fire themselves (the page's and the API's trigger
+    routes); ``UnknownTrigger`` (404) for ``extend``, which only an agreed proposal fires
+    (``cases.extension``), and for any other name."""
+    action = case_action(trigger)
+    if not action.direct:
+        raise UnknownTrigger(trigger)
+    return action
+
+
 def require_trigger(actor: User, case: Case, action: CaseAction) -> None:
     """Who first, then the state: ``NotPermitted`` (403) or ``IllegalTransition`` (409)."""
     if not action.may(actor, case):
@@ -104,6 +114,7 @@ def fire(
         organization=change.sender,
         note=getattr(body, "reason", None),
         **hop_details(case, action.trigger),
+        **action.details(case, change),
     )
     if action.document is not None:
         issue_document(case, action.document, actor=actor)

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
-from mediation.cases import forms, ratings
+from mediation.cases import agreements, conversation, forms, payment, ratings
 from mediation.cases.advice import arbitration_advice
 from mediation.cases.loading import case_evidence
-from mediation.cases.payment import payment_order_applies
+from mediation.cases.session_page import extension_section, sessions_section
 from mediation.cases.triggers import CaseAction, available
 from mediation.core import clocks
 from mediation.core.calendar import work_calendar
@@ -22,10 +22,10 @@ from mediation.court.confirmations import confirmation_deadline
 from mediation.documents.section import deliveries, documents_section
 from mediation.extensions import db
 from mediation.localtime import local_today
-from mediation.models import AuditEvent, Case, User
+from mediation.models import AuditEvent, Case, ConsentChannel, User
 from mediation.referrals import triggers as referral_triggers
 from workflows import deadlines
-from workflows.case import CaseState, Outcome
+from workflows.case import CaseState
 
 STEPS = (
     (CaseState.applied, _l("Apply")),
@@ -174,15 +174,39 @@ def tier_path(events: list[AuditEvent]) -> list[Hop]:
     return hops
 
 
-def payment_order_advice(case: Case) -> bool:
-    """Show the route once an agreed payment falls due (it may have gone unpaid)."""
-    agreement = case.agreement
-    return (
-        case.outcome == Outcome.resolved
-        and payment_order_applies(case)
-        and agreement.due_date is not None
-        and agreement.due_date < local_today()
-    )
+def agreement_section(case: Case, user: User, bound: dict) -> dict:
+    """The agreement's versions, what the current one changed, its forms; and after settling,
+    whether it was paid and what the worker can do if not."""
+    kept = agreements.versions(case) if case.agreement else []
+    sign_form = bound.get("agreement_sign") or forms.SignForm(formdata=None)
+    return {
+        "agreement_versions": kept,
+        "agreement_changes": agreements.latest_changes(kept),
+        "sign_form": sign_form,
+        "paper_signatures_form": bound.get("agreement_paper")
+        or forms.PaperSignaturesForm(formdata=None),
+        "payment_standing": payment.standing(case, local_today()),
+        "payment_reports": payment.reports(case) if case.agreement else [],
+        "payment_form": bound.get("agreement_payment") or forms.PaymentForm(formdata=None),
+        "scan_missing": agreements.paper_scan_missing(case.agreement),
+    }
+
+
+def conversation_panels(
+    case: Case, user: User, bound: dict | None = None
+) -> list[tuple[conversation.ChannelView, forms.MessageForm]]:
+    """Each channel ``user`` may use, with its form (as sent, after a problem); showing them
+    marks them read (the view keeps which messages were new before)."""
+    views = conversation.conversation(case, user)
+    conversation.mark_read(user, case, views)
+    return [
+        (
+            view,
+            (bound or {}).get(f"message-{view.channel}")
+            or forms.MessageForm(formdata=None, prefix=view.channel.value),
+        )
+        for view in views
+    ]
 
 
 def page_context(case: Case, bound: dict | None = None, sent: tuple | None = None) -> dict:
@@ -199,7 +223,6 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "events": events,
         "path": tier_path(events),
         "arbitration": arbitration_advice(case),
-        "payment_order": payment_order_advice(case),
         "confirmation_due": confirmation_deadline(case),
         "referral_may": lambda act: (
             bool(case.referral) and policy.may_referral_act(current_user, case.referral, act)
@@ -211,7 +234,10 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "documents": documents_section(case, current_user, (bound or {}).get("service")),
         "deliveries": deliveries(case, current_user),
         "evidence": case_evidence(case),
-        "session_form": (bound or {}).get("session") or forms.SessionForm(formdata=None),
+        "conversation": conversation_panels(case, current_user, bound),
+        **sessions_section(case, current_user, bound),
+        **extension_section(case, current_user, bound),
+        "consent_titles": {channel.value: channel.title for channel in ConsentChannel},
         "agreement_form": (bound or {}).get("agreement") or _agreement_form(case),
         "respond_form": (bound or {}).get("respond") or forms.RespondForm(formdata=None),
         "evidence_form": (bound or {}).get("evidence") or forms.EvidenceForm(formdata=None),
@@ -219,6 +245,7 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "rating_form": (bound or {}).get("rating") or forms.RatingForm(formdata=None),
         "my_party": ratings.party_of(current_user, case),
         "my_rating": _my_rating(case),
+        **agreement_section(case, current_user, bound or {}),
         "decision_form": (bound or {}).get("decision")
         or forms.ConfirmationDecisionForm(formdata=None),
     }

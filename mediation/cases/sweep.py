@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from mediation.cases.limitation import remind_before_limitation
+from mediation.cases.payment import ask_workers
+from mediation.cases.sessions import remind_sessions
 from mediation.core import audit
 from mediation.core.calendar import work_calendar
 from mediation.core.notifications import notify
@@ -17,6 +19,7 @@ from mediation.documents.issuing import issue_document
 from mediation.documents.service import flag_unserved
 from mediation.extensions import db, upsert_insert
 from mediation.models import Case, DeadlineReminder, DocumentKind, User
+from mediation.models.types import utcnow
 from workflows import deadlines
 from workflows.case import CaseState
 
@@ -28,6 +31,8 @@ class SweepReport:
     arbitration_notices: int = 0
     unserved_documents: int = 0
     limitation_reminders: int = 0
+    payment_questions: int = 0
+    session_reminders: int = 0
     cases: list[str] = field(default_factory=list)
 
 
@@ -88,4 +93,6 @@ def sweep(today: date) -> SweepReport:
         )
         report.unserved_documents += 1
     report.limitation_reminders = remind_before_limitation(today, _first_time)
+    report.payment_questions = ask_workers(today, _first_time)
+    report.session_reminders = remind_sessions(utcnow())
     return report

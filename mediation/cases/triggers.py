@@ -10,6 +10,7 @@ declaration below and its tests.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any
@@ -22,6 +23,7 @@ from mediation import policy
 from mediation.cases.advice import arbitration_commission
 from mediation.cases.intake import evidence_dir
 from mediation.core import clocks
+from mediation.core.fields import one_of
 from mediation.core.notifications import notify
 from mediation.core.recipients import Recipient, applicant_of, representatives_of, staff_of
 from mediation.core.routing import DatabaseDirectory
@@ -33,6 +35,7 @@ from mediation.models import (
     AuditEvent,
     Case,
     CaseDocument,
+    ConsentChannel,
     DocumentKind,
     Organization,
     OrgKind,
@@ -49,6 +52,16 @@ from workflows.case import (
     Outcome,
     Tier,
 )
+
+
+class StaffConsentChannel(StrEnum):
+    """How staff heard the employer's consent (``ConsentChannel`` but ``online``, which only
+    the employer's own answer gives)."""
+
+    window = ConsentChannel.window.value
+    phone = ConsentChannel.phone.value
+    paper = ConsentChannel.paper.value
+
 
 # Bodies: the shape of what each trigger takes. The rules on the values (a reason is needed,
 # 1 to 15 days) are the workflow's guards, reported by field in the same answer.
@@ -74,9 +87,20 @@ class AcceptBody(Body):
         Field(description="The employer agreed to mediation (online or as staff recorded it)."),
         Label(_l("The employer has agreed to mediation")),
     ] = False
+    consent_via: Annotated[
+        StaffConsentChannel | None,
+        one_of(StaffConsentChannel),
+        Field(
+            description="How the employer gave its consent to staff: window, phone or paper. "
+            "Required unless the employer agreed online."
+        ),
+        Label(_l("How the employer gave its consent"), widget="select"),
+    ] = None
 
 
 class ExtendBody(Body):
+    """Fired by ``cases.extension`` once both parties agreed to a proposal (never directly)."""
+
     days: Annotated[
         int | None,
         Field(description=f"1 to {MAX_EXTENSION_DAYS}; the period is extended once."),
@@ -136,6 +160,11 @@ class CaseAction:
     field_of: Mapping[str, str] = field(default_factory=dict)
     # What the form shows above the button: case → [(text, done)].
     checklist: Callable[[Case], list[tuple[Any, bool]]] | None = None
+    # What the audit event records besides the transition (shown on the timeline).
+    details: Callable[[Case, Change], dict[str, Any]] = _no_facts
+    # False: fired only by its own operation (an extension both parties agreed to), never
+    # offered on the page or the API's trigger route.
+    direct: bool = True
 
     @property
     def name(self) -> str:
@@ -166,8 +195,35 @@ def _reason(case: Case, change: Change) -> str:
 # Effects.
 
 
+def _agreed_online(case: Case) -> bool:
+    return case.respondent_consent is True and case.respondent_consent_via == ConsentChannel.online
+
+
+def _accept_facts(case: Case, change: Change) -> dict[str, Any]:
+    return {"respondent_consent": _agreed_online(case) or change.body.respondent_consent}
+
+
+def _consent_problems(case: Case, body: AcceptBody) -> dict[str, list]:
+    """Staff recording the employer's consent say how it was given."""
+    if not _agreed_online(case) and body.respondent_consent and body.consent_via is None:
+        return {"consent_via": [_l("Say how the employer gave its consent.")]}
+    return {}
+
+
+def _consent_choices(case: Case) -> list[tuple[str, str]]:
+    return [("", "—")] + [
+        (member.value, str(ConsentChannel(member.value).title)) for member in StaffConsentChannel
+    ]
+
+
+def _consent_details(case: Case, change: Change) -> dict[str, Any]:
+    return {"consent_via": case.respondent_consent_via.value}
+
+
 def _accepted(case: Case, change: Change) -> None:
     case.accepted_at = utcnow()
+    if not _agreed_online(case):
+        case.respondent_consent_via = ConsentChannel(change.body.consent_via)
     case.respondent_consent = True
 
 
@@ -345,12 +401,24 @@ def _mediator(user: User, case: Case) -> bool:
 
 
 def _settle_facts(case: Case, change: Change) -> dict[str, Any]:
+    # A signature counts for the version it named: a redraft voids the earlier ones.
     agreement = case.agreement
     return {
         "has_agreement": agreement is not None,
-        "applicant_signed": bool(agreement and agreement.applicant_signed_at),
-        "respondent_signed": bool(agreement and agreement.respondent_signed_at),
+        "applicant_signed": bool(
+            agreement and agreement.applicant_signed_version == agreement.version
+        ),
+        "respondent_signed": bool(
+            agreement and agreement.respondent_signed_version == agreement.version
+        ),
     }
+
+
+def _settle_problems(case: Case, body: Body) -> dict[str, list]:
+    agreement = case.agreement
+    if agreement and agreement.signed_on_paper and agreement.paper_scan_id is None:
+        return {"paper_scan": [_l("Upload the scan of the agreement signed on paper first.")]}
+    return {}
 
 
 def _reason_fact(case: Case, change: Change) -> dict[str, Any]:
@@ -366,8 +434,11 @@ _DECLARED = (
         event_title=_l("Accepted"),
         may=_staff,
         body=AcceptBody,
-        facts=lambda case, change: {"respondent_consent": change.body.respondent_consent},
+        facts=_accept_facts,
+        check=_consent_problems,
         effect=_accepted,
+        details=_consent_details,
+        choices={"consent_via": _consent_choices},
         notify=_tell_parties("accepted"),
         document=DocumentKind.acceptance_notice,
     ),
@@ -397,7 +468,10 @@ _DECLARED = (
         _T.extend,
         title=_l("Extend the mediation period"),
         event_title=_l("Mediation period extended"),
-        may=_mediator,
+        # The party whose consent completed the proposal, or the mediator recording consent
+        # on paper (cases.extension); the route is the proposal, never this trigger directly.
+        may=lambda user, case: _mediator(user, case) or policy.is_party(user, case),
+        direct=False,
         body=ExtendBody,
         facts=lambda case, change: {
             "days": change.body.days,
@@ -413,6 +487,7 @@ _DECLARED = (
         event_title=_l("Settled by agreement"),
         may=_mediator,
         facts=_settle_facts,
+        check=_settle_problems,
         effect=_closed,
         notify=_tell_parties("settled"),
         document=DocumentKind.agreement,
@@ -496,10 +571,17 @@ def action_for(trigger: str) -> CaseAction | None:
     return CASE_ACTIONS.get(trigger)
 
 
+def direct_actions() -> list[CaseAction]:
+    """The triggers people fire themselves: the page's forms, the API's trigger route."""
+    return [action for action in CASE_ACTIONS.values() if action.direct]
+
+
 def available(user: User, case: Case) -> list[CaseAction]:
     """The triggers ``user`` may fire on ``case`` now: the page's buttons, the API's list."""
     possible = {t.value for t in CaseWorkflow(case).available_triggers()}
-    return [a for a in CASE_ACTIONS.values() if a.name in possible and a.may(user, case)]
+    return [
+        a for a in CASE_ACTIONS.values() if a.direct and a.name in possible and a.may(user, case)
+    ]
 
 
 def hop_details(case: Case, trigger: CaseTrigger) -> dict[str, Any]:

@@ -2,28 +2,25 @@
 policy (403), validate, call one operation, redirect. Refusals and input problems raised by the
 operations are answered by the blueprint's handlers (``mediation.core.answers``)."""
 
-from datetime import datetime
-
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
-from mediation.cases import casework, forms, ratings
+from mediation.cases import casework, conversation, forms, ratings
 from mediation.cases.intake import evidence_dir
 from mediation.cases.loading import load_case, load_evidence
-from mediation.cases.operations import case_action, claim, fire
+from mediation.cases.operations import claim, direct_action, fire
 from mediation.cases.page import page_context
 from mediation.core import audit
 from mediation.core.errors import Refused
 from mediation.core.schemas import form_data
 from mediation.court import confirmations
 from mediation.extensions import db
-from mediation.localtime import SHANGHAI
 from mediation.messages import refusal_message
-from mediation.models import Case, ConfirmationStatus, SessionMode
+from mediation.models import Case, ConfirmationStatus, MessageChannel
 from mediation.policy import Act
 from mediation.uploads import UploadRejected, attachment_response, delete_stored, store_upload
 
@@ -75,7 +72,7 @@ def company():
 
 def act(case_id: int, trigger: str):
     case = load_case(case_id)
-    action = case_action(trigger)
+    action = direct_action(trigger)
     if current_user.is_staff and case.organization_id != current_user.organization_id:
         # Typically a second submit of a transfer: say so rather than "forbidden".
         raise Refused("moved_on")
@@ -108,62 +105,14 @@ def respond(case_id: int):
     if not form.validate_on_submit():
         return _page(case, {"respond": form}, 422)
     casework.respond_to_request(
-        case, actor=current_user, consent=form.answer.data == "agree", note=form.note.data
+        case,
+        actor=current_user,
+        consent=form.answer.data == "agree",
+        statement=form.statement.data,
+        proposal=form.proposal.data,
     )
     flash(_("Your answer was recorded."), "success")
     return _back(case)
-
-
-def add_session(case_id: int):
-    case = load_case(case_id)
-    policy.require_act(current_user, case, Act.record_session)
-    form = forms.SessionForm()
-    if not form.validate_on_submit():
-        return _page(case, {"session": form}, 422)
-    casework.record_session(
-        case,
-        actor=current_user,
-        starts_at=datetime.combine(form.date.data, form.time.data, tzinfo=SHANGHAI),
-        mode=SessionMode(form.mode.data),
-        location=form.location.data,
-        attendees=form.attendees.data,
-        minutes=form.minutes.data,
-    )
-    flash(_("The session was recorded."), "success")
-    return _back(case, "sessions")
-
-
-def draft_agreement(case_id: int):
-    case = load_case(case_id)
-    policy.require_act(current_user, case, Act.draft_agreement)
-    form = forms.AgreementForm()
-    if not form.validate_on_submit():
-        return _page(case, {"agreement": form}, 422)
-    casework.draft_agreement(
-        case,
-        actor=current_user,
-        terms=form.terms.data,
-        amount=form.amount.amount,
-        due_date=form.due_date.data,
-    )
-    flash(_("The agreement is ready for both parties to sign."), "success")
-    return _back(case, "agreement")
-
-
-def sign_agreement(case_id: int):
-    case = load_case(case_id)
-    policy.require_act(current_user, case, Act.sign)
-    casework.sign_agreement(case, actor=current_user)
-    flash(_("You signed the agreement."), "success")
-    return _back(case, "agreement")
-
-
-def paper_signatures(case_id: int):
-    case = load_case(case_id)
-    policy.require_act(current_user, case, Act.record_paper_signatures)
-    casework.record_paper_signatures(case, actor=current_user)
-    flash(_("Both signatures on paper were recorded."), "success")
-    return _back(case, "agreement")
 
 
 def upload_evidence(case_id: int):
@@ -229,3 +178,38 @@ def rate(case_id: int):
     ratings.rate(case, actor=current_user, score=form.score.data, comment=form.comment.data or "")
     flash(_("Thank you for your rating."), "success")
     return _back(case, "rating")
+
+
+def post_message(case_id: int, channel: str):
+    case = load_case(case_id)
+    if channel not in MessageChannel._value2member_map_:
+        abort(404)
+    channel = MessageChannel(channel)
+    policy.require_message_channel(current_user, case, channel, writing=True)
+    form = forms.MessageForm(prefix=channel.value)
+    if not form.validate_on_submit():
+        return _page(case, {f"message-{channel}": form}, 422)
+    stored = None
+    upload = form.attachment.data
+    if getattr(upload, "filename", None):
+        try:
+            stored = store_upload(upload, evidence_dir())
+        except UploadRejected as error:
+            form.attachment.errors = [f"{upload.filename}: {error.message}"]
+            return _page(case, {f"message-{channel}": form}, 422)
+    conversation.post_message(
+        case, actor=current_user, channel=channel, text=form.text.data, attachment=stored
+    )
+    flash(_("Your message was sent."), "success")
+    return _back(case, f"channel-{channel}")
+
+
+def message_attachment(case_id: int, message_id: int):
+    case = load_case(case_id)
+    message = conversation.load_message(case, current_user, message_id)
+    if message is None or message.attachment is None:
+        abort(404)
+    audit.sensitive_read(
+        "message_attachment", actor=current_user, subject=message.attachment, case_id=case.id
+    )
+    return attachment_response(evidence_dir(), message.attachment)

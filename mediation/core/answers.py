@@ -10,10 +10,12 @@ one commit at the end of the request becomes its one rollback (see ``create_app`
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect
+from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound
 
+from mediation.core import audit
 from mediation.core.errors import Invalid, NotPermitted, Refused
 from mediation.messages import guard_message, refusal_message
 from workflows.case import GuardFailed, IllegalTransition, UnknownTrigger
@@ -136,6 +138,14 @@ def answer_page_errors(
 def _failing(handler: Callable) -> Callable:
     def handle(error: Exception):
         mark_failed()
+        if isinstance(error, NotPermitted):
+            # A refused attempt is kept although the request is not (audit.security_event).
+            audit.security_event(
+                "denied",
+                actor=current_user if current_user.is_authenticated else None,
+                endpoint=request.endpoint,
+                **(request.view_args or {}),
+            )
         return handler(error)
 
     return handle

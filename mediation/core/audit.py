@@ -1,6 +1,9 @@
 """Appending to the audit log."""
 
+from collections.abc import Callable
 from typing import Any
+
+from flask import current_app, g
 
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, Organization, User
@@ -29,6 +32,35 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def security_event(
+    action: str,
+    *,
+    actor: User | None = None,
+    follow_up: Callable[[], None] | None = None,
+    **details: Any,
+) -> None:
+    """A failed or refused attempt: written after the request, in a transaction of its own, so
+    that the refusal (whose answer rolls the request back) still leaves its trace.
+    ``follow_up`` runs in that transaction too (telling the account holder, say)."""
+    g.setdefault("security_events", []).append((action, actor, details, follow_up))
+
+
+def write_security_events(_error: BaseException | None = None) -> None:
+    """``teardown_request``: the request's security events, committed on their own."""
+    events = g.pop("security_events", None)
+    if not events:
+        return
+    try:
+        for action, actor, details, follow_up in events:
+            record(f"security.{action}", actor=actor, **details)
+            if follow_up is not None:
+                follow_up()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("could not record security events")
 
 
 def sensitive_read(action: str, *, actor: User, subject: db.Model | None = None, **details):

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from mediation.core.recipients import Contact, Recipient
 from mediation.delivery.outbox import queue
 from mediation.extensions import db
-from mediation.messages import LEGAL_NOTICES, NOTIFICATION_MESSAGES
+from mediation.messages import ALWAYS_SENT, NOTIFICATION_MESSAGES
 from mediation.models import (
     Case,
     DeliveryChannel,
@@ -80,7 +80,7 @@ def notify(
 def _send_outside(recipient: Recipient, kind: str, case: Case | None, params: dict) -> None:
     user = recipient if isinstance(recipient, User) else None
     phone = reachable_phone(recipient)
-    by_sms = phone and (kind in LEGAL_NOTICES or user is None or user.sms_information)
+    by_sms = phone and (kind in ALWAYS_SENT or user is None or user.sms_information)
     address = user.email if user and user.email and user.email_verified_at else None
     if not (by_sms or address):
         return

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
+from mediation.models.mediation import SessionStatus
 from mediation.models.organizations import ORG_KIND_TITLES, Employer, Organization, OrgKind
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 from mediation.models.users import User
@@ -115,6 +116,21 @@ CURRENT_DEADLINE_SQL = (
 OPEN_SQL = f"state IN ({', '.join(repr(state.value) for state in OPEN_STATES)})"
 WAITING_SQL = f"{OPEN_SQL} AND mediator_id IS NULL"
 DONE_SQL = f"state IN ({CaseState.closed.value!r}, {CaseState.archived.value!r})"
+
+
+class ConsentChannel(TitledEnum):
+    online = "online"
+    window = "window"
+    phone = "phone"
+    paper = "paper"
+
+
+ConsentChannel.TITLES = {
+    ConsentChannel.online: _l("Online, by the employer's representative"),
+    ConsentChannel.window: _l("At the counter"),
+    ConsentChannel.phone: _l("By phone"),
+    ConsentChannel.paper: _l("On paper"),
+}
 
 
 class Case(db.Model):
@@ -219,6 +235,15 @@ class Case(db.Model):
     overdue_since: Mapped[date | None] = mapped_column(Date)
     # None: not yet asked; True/False: the respondent's answer to the request to mediate.
     respondent_consent: Mapped[bool | None] = mapped_column(Boolean)
+    # How that answer was given: online by a representative, or at the window / by phone /
+    # on paper as recorded by staff (shown on the timeline).
+    respondent_consent_via: Mapped[ConsentChannel | None] = mapped_column(
+        enum_column(ConsentChannel, "consent_channel")
+    )
+    # The employer's written answer (答辩意见) and opening proposal, given online.
+    respondent_statement: Mapped[str | None] = mapped_column(Text)
+    respondent_proposal: Mapped[str | None] = mapped_column(Text)
+    respondent_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mediation_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -341,6 +366,16 @@ class MediationSession(db.Model):
     minutes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[SessionStatus] = mapped_column(
+        enum_column(SessionStatus, "session_status"),
+        default=SessionStatus.scheduled,
+        server_default="held",  # sessions recorded before scheduling existed were held
+    )
+    # A video session's meeting link (http or https), typed or the organisation's own.
+    video_link: Mapped[str | None] = mapped_column(String(500))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    reminded_day_before_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_hour_before_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship(back_populates="sessions")
     recorded_by: Mapped[User] = relationship()
@@ -363,6 +398,13 @@ class Agreement(db.Model):
     respondent_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Signatures a mediator recorded from paper, instead of the parties confirming online.
     signed_on_paper: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The version now current (agreement_versions keeps every one) and the version each
+    # party signed: a signature counts only for the version it named.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    applicant_signed_version: Mapped[int | None] = mapped_column(Integer)
+    respondent_signed_version: Mapped[int | None] = mapped_column(Integer)
+    # The signed paper agreement, scanned: needed before a paper-signed case settles.
+    paper_scan_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
 
     case: Mapped[Case] = relationship(back_populates="agreement")
 

@@ -69,6 +69,8 @@ class Organization(db.Model):
     # Case numbers read PREFIX-YEAR-NNNNNN; the prefix makes them unique across organisations.
     case_prefix: Mapped[str | None] = mapped_column(String(12), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The organisation's video-meeting room, offered for its video sessions (http or https).
+    video_link: Mapped[str | None] = mapped_column(String(500))
 
     region: Mapped[Region] = relationship()
     employer: Mapped[Employer | None] = relationship(back_populates="mediation_committee")

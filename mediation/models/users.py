@@ -110,6 +110,8 @@ class UserSession(db.Model):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The last request, at most a minute stale: the idle timeout counts from it.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     user_agent: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[User] = relationship()

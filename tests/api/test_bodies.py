@@ -85,7 +85,12 @@ def test_a_body_that_is_no_json_object_is_422_on_the_body(api, raw, content_type
 
 def test_malformed_json_never_fires_a_trigger_as_if_empty(api):
     case_id = api("POST", "/cases", "worker1", json=body()).json["id"]
-    api("POST", f"/cases/{case_id}/accept", "med_hr", json={"respondent_consent": True})
+    api(
+        "POST",
+        f"/cases/{case_id}/accept",
+        "med_hr",
+        json={"respondent_consent": True, "consent_via": "phone"},
+    )
     response = api(
         "POST", f"/cases/{case_id}/mediate", "med_hr", data="{", content_type="application/json"
     )
@@ -99,7 +104,14 @@ def test_a_body_cannot_set_the_operations_own_arguments(api):
         "POST",
         f"/cases/{case_id}/accept",
         "med_hr",
-        json={"respondent_consent": True, "actor": 1, "strict": False, "case": 2, "trigger": "x"},
+        json={
+            "respondent_consent": True,
+            "consent_via": "phone",
+            "actor": 1,
+            "strict": False,
+            "case": 2,
+            "trigger": "x",
+        },
     )
     assert response.status_code == 200 and response.json["state"] == "accepted"
 
@@ -107,7 +119,10 @@ def test_a_body_cannot_set_the_operations_own_arguments(api):
 @pytest.fixture
 def case_id(api):
     case_id = api("POST", "/cases", "worker1", json=body()).json["id"]
-    for trigger, data in [("accept", {"respondent_consent": True}), ("mediate", {})]:
+    for trigger, data in [
+        ("accept", {"respondent_consent": True, "consent_via": "phone"}),
+        ("mediate", {}),
+    ]:
         assert api("POST", f"/cases/{case_id}/{trigger}", "med_hr", json=data).status_code == 200
     return case_id
 
@@ -117,7 +132,7 @@ def case_id(api):
     [
         ("worker1", "accept", {"respondent_consent": "yes"}),
         ("worker1", "fail", {"reason": 42}),
-        ("worker1", "extend", {"days": "many"}),
+        ("worker1", "extension", {"days": "many"}),
         ("employer1", "escalate", {"organization_id": "court"}),
         ("worker1", "agreement", {"terms": 1, "amount": "lots"}),
         ("worker1", "sessions", {"starts_at": "soon", "mode": "telepathy"}),

@@ -1,12 +1,14 @@
 """The JSON API v1 as a mobile client uses it (DESIGN.md §6)."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from mediation.extensions import db
-from mediation.models import Case, Organization
+from mediation.models import Case, MediationSession, Organization
+from mediation.models.types import utcnow
 from tests.api.bodies import DESIGN_BODY, body
 
 
@@ -30,25 +32,32 @@ def test_the_whole_journey_through_the_api(api):
     assert filed.json["deadlines"]["acceptance"]
     steps = [
         ("med_hr", "claim", {}),
-        ("med_hr", "accept", {"respondent_consent": True}),
+        ("med_hr", "accept", {"respondent_consent": True, "consent_via": "phone"}),
         ("med_hr", "mediate", {}),
-        (
-            "med_hr",
-            "sessions",
-            {
-                "starts_at": "2026-11-25T10:00:00+08:00",
-                "mode": "in_person",
-                "location": "凤城街道调解室",
-                "minutes": "双方到场",
-            },
-        ),
+    ]
+    for user, step, data in steps:
+        response = api("POST", f"/cases/{case_id}/{step}", user, json=data)
+        assert response.status_code in (200, 201), (step, response.json)
+    tomorrow = (utcnow() + timedelta(days=1)).isoformat()
+    plan = {"starts_at": tomorrow, "mode": "in_person", "location": "凤城街道调解室"}
+    scheduled = api("POST", f"/cases/{case_id}/sessions", "med_hr", json=plan)
+    assert scheduled.status_code == 201, scheduled.json
+    session_id = scheduled.json["sessions"][0]["id"]
+    # The day of the session comes.
+    db.session.get(MediationSession, session_id).starts_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    session = f"sessions/{session_id}"
+    steps = [
+        ("med_hr", f"{session}/minutes", {"minutes": "双方到场", "attendees": "李明、公司代表"}),
+        ("worker1", f"{session}/minutes/answer", {"confirm": True}),
+        ("employer1", f"{session}/minutes/answer", {"confirm": True}),
         (
             "med_hr",
             "agreement",
             {"terms": "公司支付13000元", "amount": "13000.00", "due_date": "2026-11-30"},
         ),
-        ("worker1", "agreement/sign", None),
-        ("employer1", "agreement/sign", None),
+        ("worker1", "agreement/sign", {"version": 1, "password": "demo-2026"}),
+        ("employer1", "agreement/sign", {"version": 1, "password": "demo-2026"}),
         ("med_hr", "settle", {}),
         ("med_hr", "archive", {"checklist_complete": True}),
     ]
@@ -56,6 +65,7 @@ def test_the_whole_journey_through_the_api(api):
         response = api("POST", f"/cases/{case_id}/{step}", user, json=data)
         assert response.status_code in (200, 201), (step, response.json)
     case = api("GET", f"/cases/{case_id}", "worker1").json
+    assert [a["minutes_answer"] for a in case["sessions"][0]["answers"]] == ["agreed", "agreed"]
     assert (case["state"], case["outcome"]) == ("archived", "resolved")
     assert case["agreement"]["applicant_signed_at"] and case["agreement"]["respondent_signed_at"]
     events = api("GET", f"/cases/{case_id}/events", "worker1").json["items"]
@@ -64,7 +74,10 @@ def test_the_whole_journey_through_the_api(api):
         "claim",
         "accept",
         "mediate",
-        "session_recorded",
+        "session_scheduled",
+        "minutes_written",
+        "minutes_confirmed",
+        "minutes_confirmed",
         "agreement_drafted",
         "agreement_signed",
         "agreement_signed",
@@ -94,13 +107,19 @@ def test_wrong_people_get_403_or_404(api):
     assert api("GET", f"/cases/{case_id}", "worker2").status_code == 404
     assert (
         api(
-            "POST", f"/cases/{case_id}/accept", "med_union", json={"respondent_consent": True}
+            "POST",
+            f"/cases/{case_id}/accept",
+            "med_union",
+            json={"respondent_consent": True, "consent_via": "phone"},
         ).status_code
         == 404
     )
     assert (
         api(
-            "POST", f"/cases/{case_id}/accept", "worker1", json={"respondent_consent": True}
+            "POST",
+            f"/cases/{case_id}/accept",
+            "worker1",
+            json={"respondent_consent": True, "consent_via": "phone"},
         ).status_code
         == 403
     )
@@ -203,11 +222,11 @@ def test_transfers_court_review_and_confirmation_through_the_api(api):
     back = api("POST", f"/cases/{case_id}/return", "court1", json={"reason": "材料不全"})
     assert back.status_code == 200 and back.json["tier"] == "hr_bureau"
     for user_name, step, data in [
-        ("med_hr", "accept", {"respondent_consent": True}),
+        ("med_hr", "accept", {"respondent_consent": True, "consent_via": "phone"}),
         ("med_hr", "mediate", {}),
         ("med_hr", "agreement", {"terms": "支付13000元", "amount": "13000.00"}),
-        ("worker1", "agreement/sign", None),
-        ("employer1", "agreement/sign", None),
+        ("worker1", "agreement/sign", {"version": 1, "password": "demo-2026"}),
+        ("employer1", "agreement/sign", {"version": 1, "password": "demo-2026"}),
         ("med_hr", "settle", {}),
         ("worker1", "confirmation", None),
         ("employer1", "confirmation", None),

@@ -31,6 +31,11 @@ CASE_KEYS = SUMMARY_KEYS | {
     "lost_job",
     "priority_groups",
     "respondent_consent",
+    "respondent_consent_via",
+    "respondent_statement",
+    "respondent_proposal",
+    "extension",
+    "sessions",
     "extension_days",
     "agreement",
     "evidence",
@@ -50,6 +55,7 @@ EVENT_KEYS = {
     "tier",
     "organization",
     "note",
+    "consent_via",
 }
 REASON = {"reason": "…"}
 
@@ -91,7 +97,7 @@ def test_the_design_bodies_take_a_case_from_answer_to_settlement(api):
         ("med_hr", "accept", {"respondent_consent": True}),
         ("med_hr", "mediate", {}),
         ("med_hr", "agreement", {"terms": "…", "amount": "13000.00", "due_date": "2026-11-30"}),
-        # Signing as DESIGN.md prints it; version and password are not checked yet.
+        # Signing as DESIGN.md prints it: the version read, and the password again.
         ("worker1", "agreement/sign", {"version": 1, "password": "demo-2026"}),
         ("employer1", "agreement/sign", {"version": 1, "password": "demo-2026"}),
         ("med_hr", "settle", {}),
@@ -134,7 +140,10 @@ def test_each_reason_trigger_takes_the_design_body(api):
     assert (withdrawn["state"], withdrawn["outcome"]) == ("closed", "withdrawn")
 
     failing = filed()
-    for trigger, data in [("accept", {"respondent_consent": True}), ("mediate", {})]:
+    for trigger, data in [
+        ("accept", {"respondent_consent": True, "consent_via": "phone"}),
+        ("mediate", {}),
+    ]:
         assert api("POST", f"/cases/{failing}/{trigger}", "med_hr", json=data).status_code == 200
     failed = api("POST", f"/cases/{failing}/fail", "med_hr", json=REASON).json
     assert (failed["state"], failed["outcome"]) == ("closed", "unresolved")

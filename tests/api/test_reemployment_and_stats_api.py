@@ -19,7 +19,7 @@ def referral_id(api):
         "POST", "/cases", "worker1", json=body(lost_job=True, reemployment_consent=True)
     ).json["id"]
     for trigger, data in [
-        ("accept", {"respondent_consent": True}),
+        ("accept", {"respondent_consent": True, "consent_via": "phone"}),
         ("mediate", {}),
         ("fail", REASON),
     ]:

@@ -109,7 +109,7 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(app, demo
         assert response.status_code == 200
         assert "Wrong username, mobile number or password." in response.get_data(as_text=True)
     failures = db.session.scalar(
-        select(func.count(AuditEvent.id)).where(AuditEvent.action == "account.login_failed")
+        select(func.count(AuditEvent.id)).where(AuditEvent.action == "security.login_failed")
     )
     assert failures == 2
 

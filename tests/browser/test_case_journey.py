@@ -3,10 +3,15 @@
 import re
 import shutil
 import subprocess
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from mediation.extensions import db
+from mediation.models import MediationSession
+from mediation.models.types import utcnow
 from tests.browser.conftest import accessibility_problems
 
 # A journey is about the pages: it runs on one database (the journeys share them out), the
@@ -65,30 +70,45 @@ def test_worker_files_and_the_case_goes_all_the_way_to_the_archive(
     mediator.goto(case_url)
     mediator.locator("summary", has_text="Accept the case").click()  # opens the action
     mediator.get_by_label("The employer has agreed to mediation").check()
+    mediator.get_by_label("How the employer gave its consent").select_option(label="By phone")
     mediator.get_by_role("button", name="Accept the case").click()
     expect(mediator.locator('[aria-current="step"]')).to_contain_text("Accept")
     mediator.get_by_role("button", name="Start mediation").click()
     expect(mediator.locator('[aria-current="step"]')).to_contain_text("Mediate")
-    mediator.get_by_label("Date", exact=True).fill("2026-11-25")
+    # With no session yet, the scheduling form is open.
+    mediator.get_by_label("Date", exact=True).fill(f"{date.today() + timedelta(days=3)}")
     mediator.get_by_label("Time", exact=True).fill("10:00")
-    mediator.get_by_label("Place or link").fill("凤城街道调解室")
-    mediator.get_by_label("Minutes").fill("双方到场，公司同意支付拖欠工资。")
-    mediator.get_by_role("button", name="Save the session").click()
-    expect(mediator.get_by_text("双方到场，公司同意支付拖欠工资。")).to_be_visible()
+    mediator.get_by_label("Place (in person)").fill("凤城街道调解室")
+    mediator.get_by_role("button", name="Schedule and tell both parties").click()
+    expect(mediator.get_by_text("凤城街道调解室").first).to_be_visible()
+    # The session takes place (the test moves it into the past), then the minutes are written.
+    with app.app_context():
+        case_id = int(case_url.rstrip("/").rsplit("/", 1)[1])
+        session = db.session.scalar(
+            select(MediationSession).where(MediationSession.case_id == case_id)
+        )
+        session.starts_at = utcnow() - timedelta(hours=2)
+        db.session.commit()
+    mediator.goto(case_url)  # the minutes form is open: the session took place, no minutes yet
+    mediator.get_by_label("Minutes", exact=True).fill("双方到场，公司同意支付拖欠工资。")
+    mediator.get_by_role("button", name="Save the minutes").click()
+    expect(mediator.locator("p.prose", has_text="双方到场，公司同意支付拖欠工资。")).to_be_visible()
     mediator.get_by_label("Terms of the agreement").fill("公司于2026年11月30日前支付工资13000元。")
     mediator.get_by_label("Amount to be paid (yuan)").fill("13000")
     mediator.get_by_role("button", name="Save the agreement").click()
     screenshot(mediator, "3-mediating")
 
     worker.goto(case_url)
-    worker.get_by_role("button", name="我已阅读调解协议并确认签署").click()
-    expect(worker.get_by_text("您已签署调解协议。")).to_be_visible()
+    worker.get_by_label("您的密码").fill("demo-2026")
+    worker.get_by_role("button", name="我已阅读第1版协议并签署").click()
+    expect(worker.get_by_text("您已签署第1版调解协议。")).to_be_visible()
 
     employer = new_page(locale="en-US")
     sign_in_en(employer, "employer1")
     employer.goto(case_url)
-    employer.get_by_role("button", name="I have read the agreement and sign it").click()
-    expect(employer.get_by_text("You signed the agreement.")).to_be_visible()
+    employer.get_by_label("Your password").fill("demo-2026")
+    employer.get_by_role("button", name="I have read version 1 and sign it").click()
+    expect(employer.get_by_text("You signed version 1 of the agreement.")).to_be_visible()
 
     mediator.goto(case_url)
     mediator.get_by_role("button", name="Close as settled").click()

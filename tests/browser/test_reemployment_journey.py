@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgresql_only]
 def test_failed_case_to_placement(app, demo, new_page, screenshot):
     with app.test_request_context():
         case = filed_case(lost_job=True, reemployment_consent=True)
-        fire(case, "accept", actor=user("med_hr"), respondent_consent=True)
+        fire(case, "accept", actor=user("med_hr"), respondent_consent=True, consent_via="window")
         fire(case, "mediate", actor=user("med_hr"))
         from mediation.extensions import db
 

@@ -20,7 +20,7 @@ def test_worker_opens_the_acceptance_notice_and_the_mediator_sees_it_served(
 ):
     with app.test_request_context():
         case = filed_case()
-        fire(case, "accept", actor=user("med_hr"), respondent_consent=True)
+        fire(case, "accept", actor=user("med_hr"), respondent_consent=True, consent_via="window")
         db.session.commit()
     url = f"/cases/{case.id}"
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from mediation.cases import casework
+from mediation.cases import agreements
 from mediation.cases.operations import fire
 from mediation.extensions import db
 from mediation.models import Organization
@@ -40,6 +40,12 @@ def act(page, title: str, **fields) -> None:
     scope.get_by_role("button", name=title).click()
 
 
+CONSENT_BY_PHONE = {
+    "The employer has agreed to mediation": True,
+    "How the employer gave its consent": "By phone",
+}
+
+
 def staff_page(new_page, username: str):
     page = new_page(locale="en-US", viewport=DESKTOP)
     sign_in_en(page, username)
@@ -59,7 +65,7 @@ def test_a_case_climbs_all_four_tiers(app, demo, new_page, screenshot):
         page = staff_page(new_page, username)
         page.goto(url)
         expect(page.locator(".panel").first).to_contain_text(organization)
-        act(page, "Accept the case", **{"The employer has agreed to mediation": True})
+        act(page, "Accept the case", **CONSENT_BY_PHONE)
         act(page, "Start mediation")
         act(page, "Close as failed", Reason=f"{organization}调解不成：双方差距较大")
         expect(page.locator(".badge--unresolved")).to_be_visible()
@@ -73,7 +79,7 @@ def test_a_case_climbs_all_four_tiers(app, demo, new_page, screenshot):
     expect(court.get_by_role("heading", level=1)).to_contain_text("Transfer packet")
     expect(court.locator("body")).to_contain_text("清城区劳动人事争议调解中心调解不成")
     screenshot(court, "packet")
-    act(court, "Accept the case", **{"The employer has agreed to mediation": True})
+    act(court, "Accept the case", **CONSENT_BY_PHONE)
     expect(court.get_by_text("Done: Accept the case.")).to_be_visible()
 
     worker = new_page(locale="en-US")
@@ -108,13 +114,17 @@ def test_settled_agreement_gets_judicial_confirmation(app, demo, new_page, scree
     with app.test_request_context():
         case = filed_case()
         mediator = user("med_hr")
-        fire(case, "accept", actor=mediator, respondent_consent=True)
+        fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
         fire(case, "mediate", actor=mediator)
-        casework.draft_agreement(
+        agreements.draft_agreement(
             case, actor=mediator, terms="公司于11月30日前支付13000元", amount=13000, due_date=None
         )
-        casework.sign_agreement(case, actor=user("worker1"))
-        casework.sign_agreement(case, actor=user("employer1"))
+        agreements.sign(
+            case, actor=user("worker1"), version=case.agreement.version, password="demo-2026"
+        )
+        agreements.sign(
+            case, actor=user("employer1"), version=case.agreement.version, password="demo-2026"
+        )
         fire(case, "settle", actor=mediator)
         db.session.commit()
     url = f"/cases/{case.id}"

@@ -17,7 +17,7 @@ def failed_case(app):
         # Wage arrears of a job that ended: the year runs (no limit while still employed).
         case = filed_case(employment_end=date(2026, 10, 31))
         mediator = user("med_hr")
-        fire(case, "accept", actor=mediator, respondent_consent=True)
+        fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
         fire(case, "mediate", actor=mediator)
         fire(case, "fail", actor=mediator, reason="双方分歧较大")
     db.session.commit()

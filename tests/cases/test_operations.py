@@ -1,18 +1,17 @@
 """The case services on a real database: filing, the workflow, permissions, side effects."""
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from mediation.cases import casework
+from mediation.cases import agreements
 from mediation.cases.filing import ApplicationInvalid
 from mediation.cases.operations import IllegalTransition, claim, fire
 from mediation.core.errors import Invalid, NotPermitted, Refused
 from mediation.extensions import db
-from mediation.models import AuditEvent, CaseDocument, Notification, Organization, SessionMode
-from tests.factories import application, filed_case, user
+from mediation.models import AuditEvent, CaseDocument, Notification, Organization
+from tests.factories import application, filed_case, held_session, user
 from workflows.case import Tier
 
 
@@ -75,17 +74,11 @@ def test_a_whole_mediation_through_the_services(app, demo, in_request):
     with pytest.raises(Invalid) as raised:
         fire(case, "accept", actor=mediator, respondent_consent=False)
     assert set(raised.value.errors) == {"respondent_consent"}
-    fire(case, "accept", actor=mediator, respondent_consent=True)
+    fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
     fire(case, "mediate", actor=mediator)
     assert case.mediator == mediator and case.mediation_deadline is not None
-    casework.record_session(
-        case,
-        actor=mediator,
-        starts_at=datetime(2026, 11, 20, 2, tzinfo=UTC),
-        mode=SessionMode.in_person,
-        minutes="双方就工资数额达成一致。",
-    )
-    casework.draft_agreement(
+    held_session(case, "双方就工资数额达成一致。")
+    agreements.draft_agreement(
         case,
         actor=mediator,
         terms="公司于11月30日前支付工资13000元。",
@@ -95,8 +88,12 @@ def test_a_whole_mediation_through_the_services(app, demo, in_request):
     with pytest.raises(Invalid) as raised:
         fire(case, "settle", actor=mediator)
     assert set(raised.value.errors) == {"applicant_signed", "respondent_signed"}
-    casework.sign_agreement(case, actor=user("worker1"))
-    casework.sign_agreement(case, actor=user("employer1"))
+    agreements.sign(
+        case, actor=user("worker1"), version=case.agreement.version, password="demo-2026"
+    )
+    agreements.sign(
+        case, actor=user("employer1"), version=case.agreement.version, password="demo-2026"
+    )
     fire(case, "settle", actor=mediator)
     fire(case, "archive", actor=mediator)
     db.session.commit()
@@ -110,7 +107,8 @@ def test_a_whole_mediation_through_the_services(app, demo, in_request):
         "case.apply",
         "case.accept",
         "case.mediate",
-        "case.session_recorded",
+        "case.session_scheduled",
+        "case.minutes_written",
         "case.agreement_drafted",
         "case.agreement_signed",
         "case.agreement_signed",
@@ -130,7 +128,9 @@ def test_other_organisations_and_parties_may_not_act(app, demo, in_request):
     case = filed_case()
     for outsider in ("med_union", "worker2", "employer1", "supervisor1", "court1"):
         with pytest.raises(NotPermitted):
-            fire(case, "accept", actor=user(outsider), respondent_consent=True)
+            fire(
+                case, "accept", actor=user(outsider), respondent_consent=True, consent_via="window"
+            )
 
 
 def test_a_claimed_case_belongs_to_its_mediator(app, demo, in_request):
@@ -158,6 +158,6 @@ def test_escalation_moves_the_case_and_keeps_the_sender_reading(app, demo, in_re
     assert case.organization.name == "清城区人民法院诉前调解中心"
     assert can_view_case(user("med_hr"), case)
     with pytest.raises(NotPermitted):
-        fire(case, "accept", actor=user("med_hr"), respondent_consent=True)
+        fire(case, "accept", actor=user("med_hr"), respondent_consent=True, consent_via="window")
     fire(case, "return", actor=user("court1"), reason="材料不全")
     assert case.organization.name == "凤城街道劳动人事争议调解中心"

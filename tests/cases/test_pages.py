@@ -347,7 +347,7 @@ def test_the_database_keeps_each_cases_current_deadline(app, demo):
     assert case.current_deadline == case.acceptance_deadline
     with app.test_request_context():
         mediator = user("med_hr")
-        fire(case, "accept", actor=mediator, respondent_consent=True)
+        fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
         db.session.commit()
         assert case.current_deadline is None  # accepted: the mediation clock has not started
         fire(case, "mediate", actor=mediator)
@@ -420,7 +420,7 @@ def test_employer_answers_the_request_to_mediate(app, demo, make_browser):
     assert case.number in employer.get("/company/cases").get_data(as_text=True)
     response = employer.submit(
         f"/cases/{case.id}/respond",
-        {"answer": "refuse", "note": "已全额支付"},
+        {"answer": "refuse", "statement": "已全额支付"},
         page=f"/cases/{case.id}",
     )
     assert response.status_code == 302

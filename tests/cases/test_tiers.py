@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from mediation.cases import casework
+from mediation.cases import agreements
 from mediation.cases.operations import fire
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, Organization, RoutingRuleRow
@@ -244,7 +244,7 @@ def test_the_applicant_may_ask_for_the_next_tier_after_a_failure(app, demo, make
     with app.test_request_context():
         case = filed_case(preferred_tier=Tier.enterprise)
         committee = user("med_enterprise")
-        fire(case, "accept", actor=committee, respondent_consent=True)
+        fire(case, "accept", actor=committee, respondent_consent=True, consent_via="window")
         fire(case, "mediate", actor=committee)
         fire(case, "fail", actor=committee, reason="公司不同意支付")
         db.session.commit()
@@ -262,13 +262,17 @@ def test_the_applicant_may_ask_for_the_next_tier_after_a_failure(app, demo, make
 
 def settle(case):
     mediator = user("med_hr")
-    fire(case, "accept", actor=mediator, respondent_consent=True)
+    fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
     fire(case, "mediate", actor=mediator)
-    casework.draft_agreement(
+    agreements.draft_agreement(
         case, actor=mediator, terms="公司支付13000元", amount=13000, due_date=None
     )
-    casework.sign_agreement(case, actor=user("worker1"))
-    casework.sign_agreement(case, actor=user("employer1"))
+    agreements.sign(
+        case, actor=user("worker1"), version=case.agreement.version, password="demo-2026"
+    )
+    agreements.sign(
+        case, actor=user("employer1"), version=case.agreement.version, password="demo-2026"
+    )
     fire(case, "settle", actor=mediator)
     db.session.commit()
 

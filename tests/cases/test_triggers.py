@@ -5,18 +5,17 @@ page with the problem in words (or a refusal that says why), never a 500 and nev
 What the page, the API and the OpenAPI document offer comes from the declarations alone.
 """
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from mediation.cases import casework, triggers
+from mediation.cases import agreements, triggers
 from mediation.cases.operations import fire
 from mediation.core.schemas import widget_of
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case, CaseDocument, Organization, SessionMode
-from tests.factories import filed_case, user
+from mediation.models import AuditEvent, Case, CaseDocument, Organization
+from tests.factories import filed_case, held_session, paper_scan, user
 
 COURT = "清城区人民法院诉前调解中心"
 
@@ -27,7 +26,6 @@ STAGES = {
     "escalate": ("med_hr", "applied"),
     "withdraw": ("worker1", "applied"),
     "mediate": ("med_hr", "accepted"),
-    "extend": ("med_hr", "mediating"),
     "settle": ("med_hr", "mediating"),
     "fail": ("med_hr", "mediating"),
     "return": ("court1", "transferred"),
@@ -48,7 +46,7 @@ def case_at(stage: str) -> Case:
     case = filed_case()
     mediator = user("med_hr")
     if stage in ("accepted", "mediating", "closed"):
-        fire(case, "accept", actor=mediator, respondent_consent=True)
+        fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
     if stage in ("mediating", "closed"):
         fire(case, "mediate", actor=mediator)
     if stage == "closed":
@@ -62,7 +60,8 @@ def case_at(stage: str) -> Case:
 
 def submissions():
     """(trigger, field, what is wrong, form data) for every field of every declared trigger."""
-    for name, action in triggers.CASE_ACTIONS.items():
+    for action in triggers.direct_actions():
+        name = action.name
         fields = list(action.body.model_fields)
         if not fields:
             yield pytest.param(name, None, "no data", {}, id=f"{name}-no-data")
@@ -128,15 +127,9 @@ def test_archive_checks_the_file_itself_not_the_callers_word(app, demo, make_bro
         }
         # The same case with its session minutes recorded while mediating can be archived.
         minuted = filed_case()
-        fire(minuted, "accept", actor=user("med_hr"), respondent_consent=True)
+        fire(minuted, "accept", actor=user("med_hr"), respondent_consent=True, consent_via="window")
         fire(minuted, "mediate", actor=user("med_hr"))
-        casework.record_session(
-            minuted,
-            actor=user("med_hr"),
-            starts_at=datetime(2026, 11, 20, 2, tzinfo=UTC),
-            mode=SessionMode.in_person,
-            minutes="双方意见分歧较大，调解未成。",
-        )
+        held_session(minuted, "双方意见分歧较大，调解未成。")
         fire(minuted, "fail", actor=user("med_hr"), reason="双方分歧较大")
         db.session.commit()
     assert mediator.act(minuted.id, "archive", {}).status_code == 302
@@ -149,17 +142,11 @@ def test_an_unpaid_agreement_case_without_its_agreement_document_cannot_be_archi
     app, demo, in_case_request
 ):
     case = case_at("mediating")
-    casework.record_session(
-        case,
-        actor=user("med_hr"),
-        starts_at=datetime(2026, 11, 20, 2, tzinfo=UTC),
-        mode=SessionMode.in_person,
-        minutes="达成一致。",
-    )
-    casework.draft_agreement(
+    held_session(case, "达成一致。")
+    agreements.draft_agreement(
         case, actor=user("med_hr"), terms="支付工资", amount=Decimal("100.00"), due_date=None
     )
-    casework.record_paper_signatures(case, actor=user("med_hr"))
+    agreements.record_paper_signatures(case, actor=user("med_hr"), scan=paper_scan())
     fire(case, "settle", actor=user("med_hr"))
     db.session.execute(db.delete(CaseDocument).where(CaseDocument.case_id == case.id))
     assert triggers.archive_facts(case)["closing_document_on_file"] is False
@@ -182,30 +169,50 @@ def test_the_page_and_the_api_offer_exactly_the_declared_triggers(
     html = mediator.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(
         as_text=True
     )
-    assert f"/cases/{case.id}/act/extend" in html and "Extend the mediation period" in html
+    assert f"/cases/{case.id}/act/fail" in html and "Close as failed" in html
 
     declared = dict(triggers.CASE_ACTIONS)
-    renamed = declared.pop("extend")
+    renamed = declared.pop("fail")
     monkeypatch.setattr(triggers, "CASE_ACTIONS", declared)
     html = mediator.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert f"/cases/{case.id}/act/extend" not in html
-    assert f"/cases/{case.id}/act/fail" in html
-    response = mediator.act(case.id, "extend", {"days": "5"})
+    assert f"/cases/{case.id}/act/fail" not in html
+    assert f"/cases/{case.id}/act/escalate" in html
+    response = mediator.act(case.id, "fail", {"reason": "双方分歧较大"})
     assert response.status_code == 404
     api = app.test_client()
     token = api.post("/api/v1/tokens", json={"username": "med_hr", "password": "demo-2026"})
     bearer = {"Authorization": f"Bearer {token.get_json()['token']}"}
     offered = api.get(f"/api/v1/cases/{case.id}", headers=bearer).get_json()["available_triggers"]
-    assert "extend" not in offered and "fail" in offered
+    assert "fail" not in offered and "escalate" in offered
     # The document is built once per app: build it from these declarations now, and forget it
     # again after the test.
     monkeypatch.delitem(app.extensions, "openapi", raising=False)
     paths = api.get("/api/v1/openapi.json").get_json()["paths"]
-    assert not any(path.endswith("/extend") for path in paths)
-    assert any(path.endswith("/fail") for path in paths)
+    assert not any(path.endswith("/fail") for path in paths)
+    assert any(path.endswith("/escalate") for path in paths)
 
     from dataclasses import replace
 
-    declared["extend"] = replace(renamed, title="Give it more time")
+    declared["fail"] = replace(renamed, title="Give up on mediation")
     html = mediator.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "Give it more time" in html
+    assert "Give up on mediation" in html
+
+
+def test_extend_is_no_button_and_no_route_of_its_own(app, demo, make_browser):
+    """The mediator no longer ticks the parties' consent: an extension is proposed and each
+    party answers (cases.extension); the trigger fires only from there."""
+    case = case_at("mediating")
+    mediator = make_browser()
+    mediator.login("med_hr")
+    html = mediator.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"/cases/{case.id}/act/extend" not in html
+    assert f"/cases/{case.id}/extension" in html
+    ticked = {"days": "5", "applicant_consent": "y", "respondent_consent": "y"}
+    assert mediator.act(case.id, "extend", ticked).status_code == 404
+    api = app.test_client()
+    token = api.post("/api/v1/tokens", json={"username": "med_hr", "password": "demo-2026"})
+    bearer = {"Authorization": f"Bearer {token.get_json()['token']}"}
+    body = {"days": 5, "applicant_consent": True, "respondent_consent": True}
+    assert api.post(f"/api/v1/cases/{case.id}/extend", json=body, headers=bearer).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).extension_days is None

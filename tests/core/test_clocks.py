@@ -29,7 +29,7 @@ def in_request(app):
 
 def mediating_case():
     case = filed_case()
-    fire(case, "accept", actor=user("med_hr"), respondent_consent=True)
+    fire(case, "accept", actor=user("med_hr"), respondent_consent=True, consent_via="window")
     fire(case, "mediate", actor=user("med_hr"))
     db.session.commit()
     return case
@@ -42,37 +42,40 @@ def test_filing_stores_the_acceptance_deadline_on_the_working_day_calendar(app, 
 
 
 def test_extension_moves_the_deadline_once(app, demo, make_browser):
+    """Proposed by the mediator, agreed by both parties on their pages (cases.extension)."""
     with app.test_request_context():
         case = mediating_case()
     before = case.mediation_deadline
     mediator = make_browser()
     mediator.login("med_hr")
+    english = {"Accept-Language": "en"}
     page = f"/cases/{case.id}"
-    cases = [
-        ({"days": "16", "applicant_consent": "y", "respondent_consent": "y"}, "1 to 15 days"),
-        ({"days": "10", "applicant_consent": "y"}, "The employer's consent to mediation must"),
-        ({"days": "ten", "applicant_consent": "y", "respondent_consent": "y"}, "whole number"),
-        # Every problem of the submission in one answer.
-        ({"days": "ten"}, "The applicant's consent must be recorded."),
-    ]
-    for data, message in cases:
-        response = mediator.act(case.id, "extend", data, headers={"Accept-Language": "en"})
+    for data, message in [
+        ({"extension-days": "16", "extension-reason": "需要核对工资"}, "1 to 15 days"),
+        ({"extension-days": "ten", "extension-reason": "需要核对工资"}, "Not a valid integer"),
+        ({"extension-days": "10"}, "Please fill this in"),
+    ]:
+        response = mediator.submit(f"{page}/extension", data, page=page, headers=english)
         assert response.status_code == 422 and message in response.get_data(as_text=True)
-    db.session.expire_all()
-    assert db.session.get(Case, case.id).mediation_deadline == before
-    ok = {"days": "10", "applicant_consent": "y", "respondent_consent": "y"}
-    assert mediator.act(case.id, "extend", ok).status_code == 302
+    ok = {"extension-days": "10", "extension-reason": "需要核对工资"}
+    assert mediator.submit(f"{page}/extension", ok, page=page).status_code == 302
+    for party in ("worker1", "employer1"):
+        db.session.expire_all()
+        assert db.session.get(Case, case.id).mediation_deadline == before
+        person = make_browser()
+        person.login(party)
+        agreed = {"extension-answer-answer": "agree"}
+        assert person.submit(f"{page}/extension/consent", agreed, page=page).status_code == 302
     db.session.expire_all()
     extended = db.session.get(Case, case.id)
     assert extended.extension_days == 10
     assert extended.mediation_deadline == deadlines.mediation_deadline(
         extended.mediation_clock_start, 10
     )
-    response = mediator.act(case.id, "extend", ok, headers={"Accept-Language": "en"})
-    assert response.status_code == 302  # refused with a message: the button is gone
-    assert "already been extended once" in mediator.get(
-        page, headers={"Accept-Language": "en"}
-    ).get_data(as_text=True)
+    # Once: no second proposal is offered or taken.
+    assert "Propose an extension" not in mediator.get(page, headers=english).get_data(as_text=True)
+    response = mediator.submit(f"{page}/extension", ok, page=page, headers=english)
+    assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Case, case.id).extension_days == 10
 

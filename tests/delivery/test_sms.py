@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from mediation.auth import codes
-from mediation.cases import casework
+from mediation.cases import agreements, sessions
 from mediation.cases.operations import fire
 from mediation.core.notifications import notify
 from mediation.core.recipients import Contact
@@ -69,20 +69,22 @@ def test_a_case_walked_to_closure_reaches_both_parties_in_their_languages(app, d
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
         case = filed_case()
         mediator = user("med_hr")
-        fire(case, "accept", actor=mediator, respondent_consent=True)
+        fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
         fire(case, "mediate", actor=mediator)
-        casework.record_session(
+        sessions.schedule_session(
             case,
             actor=mediator,
             starts_at=utcnow() + timedelta(days=2),
             mode=SessionMode.video,
-            location="https://meet.example.cn/r/123",
+            video_link="https://meet.example.cn/r/123",
         )
-        casework.draft_agreement(
+        agreements.draft_agreement(
             case, actor=mediator, terms="公司支付工资13000元。", amount=13000, due_date=None
         )
-        casework.sign_agreement(case, actor=worker)
-        casework.sign_agreement(case, actor=user("employer1"))
+        agreements.sign(case, actor=worker, version=case.agreement.version, password="demo-2026")
+        agreements.sign(
+            case, actor=user("employer1"), version=case.agreement.version, password="demo-2026"
+        )
         fire(case, "settle", actor=mediator)
         db.session.commit()
     deliver_due()
@@ -117,7 +119,7 @@ def test_a_failed_mediation_tells_the_worker_from_when_and_where_to_apply(app, d
     with app.test_request_context():
         case = filed_case()
         mediator = user("med_hr")
-        fire(case, "accept", actor=mediator, respondent_consent=True)
+        fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
         fire(case, "mediate", actor=mediator)
         fire(case, "fail", actor=mediator, reason="双方分歧较大")
         db.session.commit()
@@ -226,7 +228,7 @@ def test_information_sms_can_be_turned_off_but_legal_notices_still_go(app, demo,
     db.session.commit()
     with app.test_request_context():
         case = filed_case()
-        fire(case, "accept", actor=user("med_hr"), respondent_consent=True)
+        fire(case, "accept", actor=user("med_hr"), respondent_consent=True, consent_via="window")
         db.session.commit()
     deliver_due()
     # The acceptance and its notice served, not the filing receipt.

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
-from mediation.cases import casework
+from mediation.cases import agreements
 from mediation.cases.operations import fire
 from mediation.delivery.channels import install_channels
 from mediation.extensions import db
@@ -20,17 +20,21 @@ def settled_case(app, demo):
     with app.test_request_context():
         case = filed_case()
         mediator = user("med_hr")
-        fire(case, "accept", actor=mediator, respondent_consent=True)
+        fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
         fire(case, "mediate", actor=mediator)
-        casework.draft_agreement(
+        agreements.draft_agreement(
             case,
             actor=mediator,
             terms="公司于11月30日前支付工资13000元。",
             amount=13000,
             due_date=None,
         )
-        casework.sign_agreement(case, actor=user("worker1"))
-        casework.sign_agreement(case, actor=user("employer1"))
+        agreements.sign(
+            case, actor=user("worker1"), version=case.agreement.version, password="demo-2026"
+        )
+        agreements.sign(
+            case, actor=user("employer1"), version=case.agreement.version, password="demo-2026"
+        )
         fire(case, "settle", actor=mediator)
         db.session.commit()
         return case

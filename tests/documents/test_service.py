@@ -30,7 +30,7 @@ EN = {"Accept-Language": "en"}
 
 
 def accepted(case):
-    fire(case, "accept", actor=user("med_hr"), respondent_consent=True)
+    fire(case, "accept", actor=user("med_hr"), respondent_consent=True, consent_via="window")
     db.session.commit()
     return notice_of(case, DocumentKind.acceptance_notice)
 

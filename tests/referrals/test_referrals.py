@@ -28,7 +28,7 @@ CENTRE = "清城区再就业服务中心"
 def failed_case(*, lost_job=True, consent=True, **changes):
     case = filed_case(lost_job=lost_job, reemployment_consent=consent, **changes)
     mediator = user("med_hr")
-    fire(case, "accept", actor=mediator, respondent_consent=True)
+    fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
     fire(case, "mediate", actor=mediator)
     fire(case, "fail", actor=mediator, reason="公司拒绝支付")
     db.session.commit()
@@ -72,15 +72,19 @@ def test_a_case_is_referred_once_even_if_it_closes_again(app, demo, in_request):
 
 
 def test_settled_case_with_a_lost_job_is_referred_too(app, demo, in_request):
-    from mediation.cases import casework
+    from mediation.cases import agreements
 
     case = filed_case(lost_job=True, reemployment_consent=True)
     mediator = user("med_hr")
-    fire(case, "accept", actor=mediator, respondent_consent=True)
+    fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
     fire(case, "mediate", actor=mediator)
-    casework.draft_agreement(case, actor=mediator, terms="支付", amount=1, due_date=None)
-    casework.sign_agreement(case, actor=user("worker1"))
-    casework.sign_agreement(case, actor=user("employer1"))
+    agreements.draft_agreement(case, actor=mediator, terms="支付", amount=1, due_date=None)
+    agreements.sign(
+        case, actor=user("worker1"), version=case.agreement.version, password="demo-2026"
+    )
+    agreements.sign(
+        case, actor=user("employer1"), version=case.agreement.version, password="demo-2026"
+    )
     fire(case, "settle", actor=mediator)
     assert case.referral is not None
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from mediation.cases import casework, ratings
+from mediation.cases import agreements, ratings
 from mediation.cases.filing import ApplicationInvalid, ClaimInput, Party
 from mediation.cases.operations import claim, fire
 from mediation.core.errors import Invalid, NotPermitted, Refused
@@ -25,7 +25,7 @@ from mediation.referrals import operations as referrals
 from mediation.stats import figures
 from mediation.stats.compute import compute, recompute
 from mediation.stats.filters import Filters, period_bounds
-from tests.factories import application, user
+from tests.factories import application, paper_scan, user
 from workflows._machine import GuardFailed, IllegalTransition
 from workflows.case import Tier
 
@@ -93,12 +93,16 @@ def _applicant_or_counter(case: Case) -> User:
 def _agree(case: Case, rng: random.Random) -> None:
     mediator = case.mediator or staff(case)
     amount = Decimal(rng.randint(100, 5_000_000)) / 100
-    casework.draft_agreement(case, actor=mediator, terms="付款", amount=amount, due_date=None)
+    agreements.draft_agreement(case, actor=mediator, terms="付款", amount=amount, due_date=None)
     if case.applicant is None:
-        casework.record_paper_signatures(case, actor=mediator)
+        agreements.record_paper_signatures(case, actor=mediator, scan=paper_scan())
     else:
-        casework.sign_agreement(case, actor=case.applicant)
-        casework.sign_agreement(case, actor=user("employer1"))
+        agreements.sign(
+            case, actor=case.applicant, version=case.agreement.version, password="demo-2026"
+        )
+        agreements.sign(
+            case, actor=user("employer1"), version=case.agreement.version, password="demo-2026"
+        )
 
 
 def _transfer(case: Case, rng: random.Random) -> None:
@@ -165,7 +169,7 @@ def _withdraw(case: Case, rng: random.Random) -> None:
     fire(case, "withdraw", actor=_applicant_or_counter(case), reason="已和解")
 
 
-_accept = _staff_fires("accept", respondent_consent=True)
+_accept = _staff_fires("accept", respondent_consent=True, consent_via="window")
 _decline = _staff_fires("decline", reason="不属于受理范围")
 _mediate = _staff_fires("mediate")
 _settle = _mediator_fires("settle")

@@ -12,12 +12,12 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from mediation.auth import accounts
-from mediation.cases import casework
+from mediation.cases import agreements, payment
 from mediation.cases.operations import fire
 from mediation.core import clocks
 from mediation.extensions import db
 from mediation.localtime import local_today
-from mediation.models import Organization, OrgKind, Region, Role
+from mediation.models import Organization, OrgKind, Payment, Region, Role
 from mediation.referrals import operations as referrals
 from mediation.stats.compute import DEFINITIONS
 from tests.factories import filed_case, user
@@ -55,6 +55,10 @@ EXPECTED = {
     "priority_cases": 1,
     "amount_claimed": "78000.00",
     "amount_agreed": "10000.00",
+    "amount_paid": "4000.00",
+    "agreements_due": 1,
+    "agreements_paid_in_full": 0,
+    "performance_rate": "0.0",
     "referrals": 1,
     "first_contact_on_time": 1,
     "placements": 1,
@@ -76,14 +80,28 @@ def dataset(app, demo):
             db.session.scalar(select(Organization.id).where(Organization.kind == OrgKind.court)),
         )
         settled = filed_case()
-        fire(settled, "accept", actor=mediator, respondent_consent=True)
+        fire(settled, "accept", actor=mediator, respondent_consent=True, consent_via="window")
         fire(settled, "mediate", actor=mediator)
-        casework.draft_agreement(
-            settled, actor=mediator, terms="付款", amount=Decimal("10000"), due_date=None
+        agreements.draft_agreement(
+            settled,
+            actor=mediator,
+            terms="付款",
+            amount=Decimal("10000"),
+            due_date=local_today() - timedelta(days=1),
         )
-        casework.sign_agreement(settled, actor=user("worker1"))
-        casework.sign_agreement(settled, actor=user("employer1"))
+        agreements.sign(
+            settled, actor=user("worker1"), version=settled.agreement.version, password="demo-2026"
+        )
+        agreements.sign(
+            settled,
+            actor=user("employer1"),
+            version=settled.agreement.version,
+            password="demo-2026",
+        )
         fire(settled, "settle", actor=mediator)
+        payment.report_payment(
+            settled, actor=user("worker1"), payment=Payment.partly_paid, amount_paid=Decimal(4000)
+        )
         failed = filed_case(
             by="worker2",
             workers_involved=12,
@@ -93,7 +111,7 @@ def dataset(app, demo):
             priority_groups=frozenset({PriorityGroup.migrant_worker}),
         )
         district = user("med_district")  # ten or more workers: the district centre
-        fire(failed, "accept", actor=district, respondent_consent=True)
+        fire(failed, "accept", actor=district, respondent_consent=True, consent_via="window")
         fire(failed, "mediate", actor=district)
         fire(failed, "fail", actor=district, reason="差距大")
         fire(filed_case(), "decline", actor=mediator, reason="不属于受理范围")

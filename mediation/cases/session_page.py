@@ -1,0 +1,131 @@
+"""What the case page shows of sessions, minutes and the extension to a given person, with
+the forms they may answer (templates/cases/_sessions.html and _extension.html)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+
+from mediation import policy
+from mediation.cases import extension, sessions
+from mediation.cases.session_forms import (
+    CancelForm,
+    ExtensionAnswerForm,
+    ExtensionForm,
+    MinutesAnswerForm,
+    MinutesForm,
+    PaperConsentForm,
+    RescheduleForm,
+    SessionAnswerForm,
+    SessionForm,
+)
+from mediation.localtime import SHANGHAI
+from mediation.models import Case, MediationSession, SessionAnswer, User
+from mediation.models.types import utcnow
+from mediation.policy import Act
+
+
+@dataclass
+class SessionView:
+    session: MediationSession
+    answers: dict[str, SessionAnswer]
+    my_answer: SessionAnswer | None
+    answer_form: SessionAnswerForm | None  # a party, the session still ahead
+    reschedule_form: RescheduleForm | None  # the mediator, the session scheduled
+    cancel_form: CancelForm | None
+    minutes_form: MinutesForm | None  # the mediator, once the session started
+    minutes_answer_form: MinutesAnswerForm | None  # a party, minutes written, not yet answered
+
+
+def form_prefix(kind: str, session: MediationSession) -> str:
+    return f"{kind}-{session.id}"
+
+
+def _session_view(case: Case, user: User, session: MediationSession, bound: dict) -> SessionView:
+    answers = sessions.answers_of(session)
+    party = sessions.party_of(user, case)
+    mine = answers.get(party) if party else None
+    scheduled = session.status == "scheduled"
+    started = session.starts_at <= utcnow()
+
+    def form(kind: str, cls, when: bool, **data: Any):
+        key = form_prefix(kind, session)
+        if not when:
+            return None
+        return bound.get(key) or cls(formdata=None, prefix=key, data=data or None)
+
+    answering = scheduled and not started and policy.may_act(user, case, Act.answer_session)
+    changing = scheduled and policy.may_act(user, case, Act.change_session)
+    writing = (
+        session.status != "cancelled" and started and policy.may_act(user, case, Act.write_minutes)
+    )
+    confirming = (
+        session.status == "held"
+        and bool(session.minutes)
+        and (mine is None or mine.minutes_answer is None)
+        and policy.may_act(user, case, Act.answer_minutes)
+    )
+    local = session.starts_at.astimezone(SHANGHAI)
+    return SessionView(
+        session=session,
+        answers=answers,
+        my_answer=mine,
+        answer_form=form("answer", SessionAnswerForm, answering),
+        reschedule_form=form(
+            "reschedule",
+            RescheduleForm,
+            changing,
+            date=local.date(),
+            time=local.time(),
+            mode=session.mode.value,
+            location=session.location,
+            video_link=session.video_link,
+        ),
+        cancel_form=form("cancel", CancelForm, changing),
+        minutes_form=form(
+            "minutes",
+            MinutesForm,
+            writing,
+            minutes=session.minutes,
+            attendees=session.attendees,
+        ),
+        minutes_answer_form=form("confirm", MinutesAnswerForm, confirming),
+    )
+
+
+def sessions_section(case: Case, user: User, bound: dict | None = None) -> dict[str, Any]:
+    """The sessions part of the case page (templates/cases/_sessions.html)."""
+    bound = bound or {}
+    ordered = sorted(case.sessions, key=lambda s: s.starts_at)
+    schedule_form = None
+    if policy.may_act(user, case, Act.schedule_session):
+        schedule_form = bound.get("schedule") or SessionForm(
+            formdata=None, prefix="schedule", data={"video_link": case.organization.video_link}
+        )
+    return {
+        "session_views": [_session_view(case, user, s, bound) for s in ordered],
+        "schedule_form": schedule_form,
+        "party_titles": {"applicant": _("Worker"), "respondent": _("Employer")},
+    }
+
+
+def extension_section(case: Case, user: User, bound: dict | None = None) -> dict[str, Any]:
+    """The extension part of the case page (templates/cases/_extension.html)."""
+    bound = bound or {}
+    proposal = extension.latest_proposal(case)
+    may = lambda act: policy.may_act(user, case, act)  # noqa: E731
+    return {
+        "proposal": proposal,
+        "propose_form": (bound.get("extension") or ExtensionForm(formdata=None, prefix="extension"))
+        if may(Act.propose_extension)
+        else None,
+        "extension_answer_form": (
+            bound.get("extension_answer")
+            or ExtensionAnswerForm(formdata=None, prefix="extension-answer")
+        )
+        if may(Act.answer_extension) and extension.awaits_answer_from(user, case)
+        else None,
+        "paper_form": (bound.get("paper") or PaperConsentForm(formdata=None, prefix="paper"))
+        if may(Act.record_extension_paper)
+        else None,
+    }

@@ -1,0 +1,129 @@
+"""Extending the mediation period with the parties' own consent: proposed by the mediator,
+answered online by each party, or consented to on a signed paper form the mediator uploads."""
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from mediation.cases import extension
+from mediation.cases.operations import fire
+from mediation.core.errors import Invalid, NotPermitted, Refused
+from mediation.extensions import db
+from mediation.models import AuditEvent, Case, Notification, ProposalStatus, StoredFile
+from tests.factories import filed_case, paper_scan, user
+from workflows import deadlines
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def in_request(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield
+
+
+def mediating_case() -> Case:
+    case = filed_case()
+    mediator = user("med_hr")
+    fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
+    fire(case, "mediate", actor=mediator)
+    db.session.commit()
+    return case
+
+
+def test_both_parties_agree_online_and_the_period_is_extended(app, demo, in_request):
+    case = mediating_case()
+    before = case.mediation_deadline
+    proposal = extension.propose_extension(
+        case, actor=user("med_hr"), days=10, reason="需要调取考勤记录"
+    )
+    told = db.session.scalars(
+        select(Notification.user_id).where(Notification.kind == "extension_proposed")
+    ).all()
+    assert {user("worker1").id, user("employer1").id} <= set(told)
+    extension.answer_extension(case, actor=user("worker1"), consent=True)
+    assert case.extension_days is None and proposal.status == ProposalStatus.open
+    extension.answer_extension(case, actor=user("employer1"), consent=True)
+    assert proposal.status == ProposalStatus.agreed
+    assert case.extension_days == 10
+    assert case.mediation_deadline == deadlines.mediation_deadline(case.mediation_clock_start, 10)
+    assert case.mediation_deadline > before
+    extended = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.action == "case.extend")
+    )
+    assert extended.actor_id == user("employer1").id  # the consent that completed it
+
+
+def test_a_refusal_ends_the_proposal(app, demo, in_request):
+    case = mediating_case()
+    proposal = extension.propose_extension(case, actor=user("med_hr"), days=5, reason="再谈一次")
+    extension.answer_extension(case, actor=user("worker1"), consent=False)
+    assert proposal.status == ProposalStatus.refused and case.extension_days is None
+    with pytest.raises(Refused):
+        extension.answer_extension(case, actor=user("employer1"), consent=True)
+    # The mediator may propose again: the one extension has not been used.
+    extension.propose_extension(case, actor=user("med_hr"), days=5, reason="双方再考虑")
+
+
+def test_only_the_mediator_proposes_and_only_within_the_limits(app, demo, in_request):
+    case = mediating_case()
+    with pytest.raises(NotPermitted):
+        extension.propose_extension(case, actor=user("worker1"), days=5, reason="我想延长")
+    with pytest.raises(Invalid) as raised:
+        extension.propose_extension(case, actor=user("med_hr"), days=16, reason=" ")
+    assert set(raised.value.errors) == {"days", "reason"}
+    extension.propose_extension(case, actor=user("med_hr"), days=5, reason="核对")
+    with pytest.raises(Refused):  # one proposal at a time
+        extension.propose_extension(case, actor=user("med_hr"), days=5, reason="核对")
+
+
+def test_paper_consent_with_the_signed_form_extends(app, demo, in_request):
+    case = mediating_case()
+    extension.propose_extension(case, actor=user("med_hr"), days=7, reason="当面签字同意")
+    with pytest.raises(NotPermitted):
+        extension.record_paper_consent(case, actor=user("worker1"), form=paper_scan())
+    proposal = extension.record_paper_consent(case, actor=user("med_hr"), form=paper_scan())
+    assert proposal.status == ProposalStatus.agreed and proposal.paper_form_id is not None
+    assert case.extension_days == 7
+
+
+def test_the_pages_propose_answer_and_refuse_a_form_that_is_not_a_document(app, demo, make_browser):
+    with app.test_request_context():
+        case = mediating_case()
+    page = f"/cases/{case.id}"
+    english = {"Accept-Language": "en"}
+    mediator = make_browser()
+    mediator.login("med_hr")
+    data = {"extension-days": "10", "extension-reason": "需要调取考勤记录"}
+    assert mediator.submit(f"{page}/extension", data, page=page).status_code == 302
+    worker = make_browser()
+    worker.login("worker1")
+    html = worker.get(page, headers=english).get_data(as_text=True)
+    assert "需要调取考勤记录" in html and "Do you agree to give the mediation more time?" in html
+    answer = {"extension-answer-answer": "agree"}
+    assert worker.submit(f"{page}/extension/consent", answer, page=page).status_code == 302
+    assert "Do you agree to give" not in worker.get(page, headers=english).get_data(as_text=True)
+    html_as_pdf = (io.BytesIO(b"<html><script>alert(1)</script></html>"), "同意书.pdf")
+    response = mediator.submit(
+        f"{page}/extension/paper",
+        {"paper-form": html_as_pdf},
+        page=page,
+        headers=english,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).extension_days is None
+    signed = (io.BytesIO(PDF), "延期同意书.pdf")
+    response = mediator.submit(
+        f"{page}/extension/paper",
+        {"paper-form": signed},
+        page=page,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).extension_days == 10
+    stored = db.session.scalar(select(StoredFile).where(StoredFile.case_id == case.id))
+    assert stored.original_name == "延期同意书.pdf"
