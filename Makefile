@@ -32,7 +32,7 @@ run: translations
 	$(BIN)/flask seed-demo
 	$(BIN)/celery -A mediation.worker worker --beat --pool=solo --loglevel=warning \
 		--schedule $(INSTANCE)/celerybeat-schedule & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # The suite runs in PYTEST_WORKERS processes (pytest-xdist; 0 runs it in this one), each with
