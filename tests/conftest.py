@@ -313,6 +313,12 @@ def app(request, database_app):
 
 
 @pytest.fixture
+def in_request(app):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -15,6 +15,7 @@ from mediation.cases.filing import (
     account_party,
     file_case,
 )
+from mediation.cases.operations import fire
 from mediation.extensions import db
 from mediation.models import Case, Category, Channel, DeliveryChannel, OutboxMessage, Role, User
 from mediation.uploads import StoredFile as Upload
@@ -97,3 +98,13 @@ def held_session(case: Case, minutes: str, *, by: str = "med_hr", hours_ago: int
     session.starts_at = utcnow() - timedelta(hours=hours_ago)
     sessions.write_minutes(case, session, actor=mediator, minutes=minutes)
     return session
+
+
+def mediating_case(mediator: str = "med_hr") -> Case:
+    """A case filed by worker1, accepted (consent given at the window) and in mediation."""
+    case = filed_case()
+    staff = user(mediator)
+    fire(case, "accept", actor=staff, respondent_consent=True, consent_via="window")
+    fire(case, "mediate", actor=staff)
+    db.session.commit()
+    return case

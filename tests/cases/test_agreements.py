@@ -10,34 +10,12 @@ from sqlalchemy import select
 from mediation.cases import agreements
 from mediation.cases.agreements import AgreementSuperseded
 from mediation.cases.operations import fire
-from mediation.cases.triggers import StaffConsentChannel
 from mediation.core.errors import Invalid
 from mediation.extensions import db
 from mediation.models import AgreementVersion, AuditEvent, Case, Notification
-from tests.factories import filed_case, paper_scan, user
+from tests.factories import mediating_case, paper_scan, user
 
 PASSWORD = "demo-2026"
-
-
-@pytest.fixture
-def in_request(app):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
-
-
-def mediating_case() -> Case:
-    case = filed_case()
-    mediator = user("med_hr")
-    fire(
-        case,
-        "accept",
-        actor=mediator,
-        respondent_consent=True,
-        consent_via=StaffConsentChannel.phone,
-    )
-    fire(case, "mediate", actor=mediator)
-    db.session.commit()
-    return case
 
 
 def redrafted(case: Case) -> Case:

@@ -7,29 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from mediation.cases import extension
-from mediation.cases.operations import fire
 from mediation.core.errors import Invalid, NotPermitted, Refused
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, Notification, ProposalStatus, StoredFile
-from tests.factories import filed_case, paper_scan, user
+from tests.factories import mediating_case, paper_scan, user
 from workflows import deadlines
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture
-def in_request(app):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
-
-
-def mediating_case() -> Case:
-    case = filed_case()
-    mediator = user("med_hr")
-    fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
-    fire(case, "mediate", actor=mediator)
-    db.session.commit()
-    return case
 
 
 def test_both_parties_agree_online_and_the_period_is_extended(app, demo, in_request):

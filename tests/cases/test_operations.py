@@ -15,12 +15,6 @@ from tests.factories import application, filed_case, held_session, user
 from workflows.case import Tier
 
 
-@pytest.fixture
-def in_request(app):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
-
-
 def test_filing_routes_to_the_street_centre_and_numbers_the_case(app, demo, in_request):
     case = filed_case()
     assert case.organization.name == "凤城街道劳动人事争议调解中心"

@@ -7,38 +7,21 @@ import pytest
 from sqlalchemy import func, select
 
 from mediation.cases import sessions
-from mediation.cases.operations import fire
 from mediation.cases.sweep import sweep
 from mediation.core.errors import Invalid, NotPermitted
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI, local_today
 from mediation.models import (
     Attendance,
-    Case,
     MediationSession,
     Notification,
     SessionMode,
     SessionStatus,
 )
 from mediation.models.types import utcnow
-from tests.factories import filed_case, held_session, user
+from tests.factories import held_session, mediating_case, user
 
 ROOM = "https://meet.example.cn/room/fengcheng"
-
-
-@pytest.fixture
-def in_request(app):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
-
-
-def mediating_case() -> Case:
-    case = filed_case()
-    mediator = user("med_hr")
-    fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
-    fire(case, "mediate", actor=mediator)
-    db.session.commit()
-    return case
 
 
 def notices(kind: str) -> int:

@@ -24,12 +24,6 @@ STREET_CENTRE = "凤城街道劳动人事争议调解中心"
 COURT = "清城区人民法院诉前调解中心"
 
 
-@pytest.fixture
-def in_request(app):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
-
-
 def test_admin_adds_a_rule_and_the_next_filing_follows_it(app, demo, make_browser):
     admin = make_browser()
     admin.login("admin")

@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from mediation.cases.operations import fire
 from mediation.cases.sweep import sweep
 from mediation.core import clocks
 from mediation.extensions import db
@@ -17,22 +16,8 @@ from mediation.models import (
     HolidaySchedule,
     Notification,
 )
-from tests.factories import filed_case, user
+from tests.factories import filed_case, mediating_case
 from workflows import deadlines
-
-
-@pytest.fixture
-def in_request(app):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
-
-
-def mediating_case():
-    case = filed_case()
-    fire(case, "accept", actor=user("med_hr"), respondent_consent=True, consent_via="window")
-    fire(case, "mediate", actor=user("med_hr"))
-    db.session.commit()
-    return case
 
 
 def test_filing_stores_the_acceptance_deadline_on_the_working_day_calendar(app, demo, in_request):

@@ -3,7 +3,6 @@
 import io
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from mediation.auth import accounts
@@ -33,12 +32,6 @@ def failed_case(*, lost_job=True, consent=True, **changes):
     fire(case, "fail", actor=mediator, reason="公司拒绝支付")
     db.session.commit()
     return case
-
-
-@pytest.fixture
-def in_request(app):
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        yield
 
 
 def test_a_failed_case_of_a_worker_who_lost_the_job_is_referred(app, demo, in_request):
