@@ -5,13 +5,13 @@ from itertools import groupby
 
 from flask import render_template
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
 from mediation.extensions import db
 from mediation.localtime import local_today
-from mediation.models import Case, DeliveryStatus, Organization, OutboxMessage
+from mediation.models import Case, CaseMessage, DeliveryStatus, Organization, OutboxMessage
 from mediation.queue.worklist import OPEN, current_deadline
 
 PAGE_SIZE = 50
@@ -33,7 +33,25 @@ def overdue():
         for organization, group in groupby(cases, key=lambda case: case.organization)
     ]
     return render_template(
-        "supervision/overdue.html", by_organization=by_organization, today=today, total=len(cases)
+        "supervision/overdue.html",
+        by_organization=by_organization,
+        today=today,
+        total=len(cases),
+        messages=message_counts([case.id for case in cases]),
+    )
+
+
+def message_counts(case_ids: list[int]) -> dict[int, int]:
+    """How many messages each case's conversation holds: whether anything is happening in a
+    late case, never what was said (supervisors read no case file)."""
+    if not case_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(CaseMessage.case_id, func.count(CaseMessage.id))
+            .where(CaseMessage.case_id.in_(case_ids))
+            .group_by(CaseMessage.case_id)
+        ).all()
     )
 
 

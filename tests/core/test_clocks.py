@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from mediation.cases import conversation
 from mediation.cases.sweep import sweep
 from mediation.core import clocks
 from mediation.extensions import db
@@ -14,9 +15,10 @@ from mediation.models import (
     CaseDocument,
     DeadlineReminder,
     HolidaySchedule,
+    MessageChannel,
     Notification,
 )
-from tests.factories import filed_case, mediating_case
+from tests.factories import filed_case, mediating_case, user
 from workflows import deadlines
 
 
@@ -204,3 +206,25 @@ def test_supervisor_sees_overdue_cases_per_organisation(app, demo, make_browser)
     )
     assert late.number in html and fine.number not in html
     assert "凤城街道劳动人事争议调解中心" in html and "days late" in html
+
+
+def test_supervisors_see_how_many_messages_a_late_case_has_never_what_they_say(
+    app, demo, make_browser
+):
+    with app.test_request_context():
+        late = filed_case()
+        clocks.start_acceptance_clock(late, date(2026, 11, 2))
+        for text in ("工资什么时候能发？", "私下说：我有考勤记录。"):
+            conversation.post_message(
+                late, actor=user("worker1"), channel=MessageChannel.applicant, text=text
+            )
+        db.session.commit()
+    supervisor = make_browser()
+    supervisor.login("supervisor1")
+    html = supervisor.get("/supervision/overdue", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    row = html[html.index(late.number) :].split("</tr>")[0]
+    assert row.rstrip().endswith("<td>2</td>")
+    assert "考勤记录" not in html and "工资什么时候" not in html
+    assert supervisor.get(f"/cases/{late.id}").status_code in (403, 404)
