@@ -28,6 +28,7 @@ from workflows.case import CaseState, Outcome, Tier
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    privacy.keep_personal_data_out_of_logs()
     config_class = config_for_environment()
     overrides: dict = {}
     if isinstance(config, type):

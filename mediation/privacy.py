@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import logging
 import re
 
 from flask import current_app
@@ -56,3 +57,28 @@ def traceable(value: str) -> dict[str, str]:
     key = current_app.config["SECRET_KEY"].encode()
     digest = hmac.new(key, b"identifier:" + value.lower().encode(), hashlib.sha256).hexdigest()
     return {"masked": masked, "hmac": digest[:32]}
+
+
+# A query string may hold what someone searched for (a name, a number): logs keep the path.
+_QUERY = re.compile(r"\?[^\s\"]*")
+
+
+def keep_personal_data_out_of_logs() -> None:
+    """Every log record of the process, the web server's access lines included, is written
+    without ID numbers, phone numbers or query strings (OWASP ASVS 5.0, V16.2). Installed once
+    per process, whatever logs: Flask, Werkzeug, gunicorn, Celery."""
+    base = logging.getLogRecordFactory()
+    if getattr(base, "redacting", False):
+        return
+
+    def record(*args, **kwargs) -> logging.LogRecord:
+        made = base(*args, **kwargs)
+        try:
+            message = made.getMessage()
+        except (TypeError, ValueError):
+            return made  # a malformed call: left for logging to report as it always does
+        made.msg, made.args = _QUERY.sub("?…", redact(message)), ()
+        return made
+
+    record.redacting = True
+    logging.setLogRecordFactory(record)

@@ -29,6 +29,7 @@ when missing.
 """
 
 import contextvars
+import logging
 import os
 import re
 import weakref
@@ -53,6 +54,37 @@ def skip_or_fail(resource: str, reason: str) -> None:
     if resource in REQUIRED:
         pytest.fail(f"{reason} (TEST_REQUIRE asks for {resource})", pytrace=False)
     pytest.skip(reason)
+
+
+class _LogRecorder(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+# The demo people's ID and phone numbers, and a search a test makes.
+PERSONAL_DATA = (
+    "441802199003150013",
+    "441802198807200026",
+    "13800138001",
+    "13800138002",
+    "?q=",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def personal_data_stays_out_of_the_logs():
+    """Everything the app, Werkzeug's live server and the worker log during the whole run is
+    read at its end: no ID number, phone number or query string may be in it."""
+    recorder = _LogRecorder()
+    logging.getLogger().addHandler(recorder)
+    yield
+    logging.getLogger().removeHandler(recorder)
+    leaked = [line for line in recorder.lines if any(value in line for value in PERSONAL_DATA)]
+    assert not leaked, f"personal data in the log: {leaked[:5]}"
 
 
 def pytest_collection_modifyitems(config, items) -> None:

@@ -1,5 +1,6 @@
 """CSRF, security headers, production configuration."""
 
+import logging
 import os
 import subprocess
 import sys
@@ -151,3 +152,17 @@ def test_production_refuses_to_run_with_the_demo_accounts(monkeypatch, tmp_path)
     )
     with pytest.raises(ConfigurationError, match="demo account"):
         refuse_in_production(production)
+
+
+def test_log_lines_carry_no_id_or_phone_number_and_no_query_string(app, caplog):
+    """What Werkzeug or gunicorn write for a search, and what any module logs about a person."""
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("werkzeug").info(
+            '%s - - "GET /queue?q=%s HTTP/1.1" 200 -', "127.0.0.1", "李明"
+        )
+        logging.getLogger("mediation.any").warning(
+            "applicant %s (%s) asked again", "441802199003150013", "13800138001"
+        )
+    assert "李明" not in caplog.text and "/queue?…" in caplog.text
+    assert "441802199003150013" not in caplog.text and "441802********0013" in caplog.text
+    assert "13800138001" not in caplog.text and "138****8001" in caplog.text
