@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.notifications.blueprint import bp as notifications_bp
     from mediation.queue.blueprint import bp as queue_bp
     from mediation.referrals.blueprint import bp as referrals_bp
+    from mediation.representatives.blueprint import bp as representatives_bp
     from mediation.stats.blueprint import bp as stats_bp
     from mediation.supervision.blueprint import bp as supervision_bp
 
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         supervision_bp,
         referrals_bp,
+        representatives_bp,
         stats_bp,
         api_bp,
     )

@@ -161,6 +161,14 @@ NOTIFICATION_MESSAGES = {
         "The mediation period of case %(number)s ended on %(due)s without an agreement. You may "
         "now apply for labour arbitration, or agree with the mediator to go on."
     ),
+    "representative_approved": _l(
+        "Your registration as a representative of %(employer)s was approved. You can sign in "
+        "with your mobile number now."
+    ),
+    "representative_rejected": _l(
+        "Your registration as a representative of %(employer)s was not approved: %(reason)s. "
+        "You may register again with a new letter of authorisation."
+    ),
 }
 
 # Notices with legal effect go by SMS even to someone who turned information SMS off.
@@ -169,11 +177,14 @@ LEGAL_NOTICES = frozenset(
 )
 # And so does a warning that someone may be guessing the account's password.
 ALWAYS_SENT = LEGAL_NOTICES | {"sign_in_paused"}
+# The answer to a representative's registration: it cannot sign in to read it on the platform.
+ALWAYS_SENT |= {"representative_approved", "representative_rejected"}
 
 # Why an action on a case that is not a transition was refused.
 REFUSAL_MESSAGES = {
     "not_allowed_in_state": GUARD_MESSAGES["not_allowed_in_state"],
     "already_claimed": _l("Another mediator has already taken this case."),
+    "registration_decided": _l("This registration has already been decided."),
     "agreement_missing": GUARD_MESSAGES["agreement_missing"],
     "too_much_evidence": _l("Each party can upload at most 10 files."),
     "already_rated": _l("You have already rated this case."),

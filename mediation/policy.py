@@ -19,6 +19,7 @@ from mediation.localtime import local_today
 from mediation.models import (
     AuditEvent,
     Case,
+    Employer,
     Evidence,
     ExtensionProposal,
     JudicialConfirmation,
@@ -27,6 +28,7 @@ from mediation.models import (
     OrgKind,
     ProposalStatus,
     Referral,
+    RepresentativeRequest,
     Role,
     User,
 )
@@ -52,6 +54,7 @@ class Permission(StrEnum):
     view_referrals_api = "view_referrals_api"  # supervisors read them too
     supervise = "supervise"
     manage_outbox = "manage_outbox"
+    decide_representatives = "decide_representatives"  # then each registration on its own
 
 
 ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
@@ -78,6 +81,7 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
         {Role.worker, Role.reemployment_officer, Role.supervisor}
     ),
     Permission.supervise: frozenset({Role.supervisor}),
+    Permission.decide_representatives: frozenset({Role.mediator, Role.admin}),
 }
 
 PUBLIC = "public"
@@ -94,9 +98,15 @@ ENDPOINTS: dict[str, str | Permission] = {
     "auth.forgot_password": PUBLIC,
     "auth.reset_password": PUBLIC,
     "auth.confirm_email": PUBLIC,
+    "auth.register_employer": PUBLIC,
     "auth.logout": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
     "auth.preferences": SIGNED_IN,
+    "representatives.queue": Permission.decide_representatives,
+    "representatives.show": Permission.decide_representatives,
+    "representatives.approve": Permission.decide_representatives,
+    "representatives.reject": Permission.decide_representatives,
+    "representatives.letter": Permission.decide_representatives,
     "admin.accounts": Permission.manage_accounts,
     "admin.new_staff": Permission.manage_accounts,
     "admin.organizations": Permission.view_organizations,
@@ -178,6 +188,7 @@ ENDPOINTS: dict[str, str | Permission] = {
     "api.list_tokens": SIGNED_IN,
     "api.revoke_token": SIGNED_IN,
     "api.register": PUBLIC,
+    "api.register_employer": PUBLIC,
     "api.verify_phone": PUBLIC,
     "api.send_phone_code": PUBLIC,
     "api.request_password_reset": PUBLIC,
@@ -582,6 +593,32 @@ def visible_referrals(user: User) -> ColumnElement[bool]:
     if user.role is Role.supervisor:
         return Referral.centre_id.in_(_jurisdiction_organizations(user))
     return false()
+
+
+# Staff of these kinds of organisation vouch for a company's representatives: not an
+# enterprise committee, whose members work for one company (perhaps the other side's).
+REPRESENTATIVE_DECIDER_KINDS = (OrgKind.union, OrgKind.hr_bureau, OrgKind.court)
+
+
+def decidable_representatives(user: User) -> ColumnElement[bool]:
+    """A filter on representative registrations: those ``user`` may see and decide. An admin
+    all; a mediator of a union, HR-bureau or court organisation those of companies registered
+    in the organisation's district (the district itself or any street or community of it), as
+    transfers are limited to organisations serving the employer's district."""
+    if user.role is Role.admin:
+        return true()
+    organization = user.organization
+    if (
+        user.role is not Role.mediator
+        or organization is None
+        or not organization.active
+        or organization.kind not in REPRESENTATIVE_DECIDER_KINDS
+    ):
+        return false()
+    district = organization.region.district
+    return RepresentativeRequest.employer_id.in_(
+        select(Employer.id).where(Employer.region_id.in_(region_subtree(district.id)))
+    )
 
 
 def can_view_case(user: User, case: Case) -> bool:

@@ -24,9 +24,22 @@ EXPECTED: dict[str, frozenset[str]] = {
     "auth.forgot_password": EVERYONE,
     "auth.reset_password": EVERYONE,
     "auth.confirm_email": EVERYONE,
+    "auth.register_employer": EVERYONE,
     "auth.logout": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
     "auth.preferences": SIGNED_IN,
+    # Mediators and admins get through the door; each registration is then checked on its
+    # own (404 outside the mediator's district), see tests/auth/test_representatives.py.
+    **dict.fromkeys(
+        [
+            "representatives.queue",
+            "representatives.show",
+            "representatives.approve",
+            "representatives.reject",
+            "representatives.letter",
+        ],
+        frozenset({"mediator", "admin"}),
+    ),
     "admin.accounts": frozenset({"admin"}),
     "admin.new_staff": frozenset({"admin"}),
     "admin.organizations": frozenset({"admin", "supervisor"}),
@@ -87,6 +100,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "api.list_tokens": SIGNED_IN,
     "api.revoke_token": SIGNED_IN,
     "api.register": EVERYONE,
+    "api.register_employer": EVERYONE,
     "api.verify_phone": EVERYONE,
     "api.send_phone_code": EVERYONE,
     "api.request_password_reset": EVERYONE,
@@ -188,6 +202,7 @@ SAMPLE_ARGUMENTS = {
     "direction": "up",
     "fmt": "csv",
     "token": "not-a-real-link",
+    "registration_id": 1,
 }
 
 

@@ -1,5 +1,5 @@
-"""Accounts through the API: registering a worker with the code sent to the phone, and a new
-password with a code sent to the phone (DESIGN.md §6).
+"""Accounts through the API: registering a worker or an employer representative with the
+code sent to the phone, and a new password with a code sent to the phone (DESIGN.md §6).
 
 The answers to a request for a code are the same whether or not the number has an account,
 so that nobody learns who is registered.
@@ -8,6 +8,7 @@ so that nobody learns who is registered.
 from contextlib import suppress
 from typing import Annotated
 
+from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, Field
@@ -16,11 +17,12 @@ from mediation.api import serialise
 from mediation.api.openapi import operation
 from mediation.api.request import json_body
 from mediation.api.schemas import Answer
-from mediation.auth import accounts, codes
+from mediation.auth import accounts, codes, representatives
 from mediation.core.answers import error_response, mark_failed
 from mediation.core.errors import Invalid
-from mediation.core.fields import FILLED, FILLED_SCHEMA, Mobile, ResidentId, problem
+from mediation.core.fields import FILLED, FILLED_SCHEMA, Mobile, ResidentId, Uscc, problem
 from mediation.core.schemas import Body, parse
+from mediation.uploads import StoredFile, UploadRejected, delete_stored
 
 
 def _new_password(value: str) -> str:
@@ -61,6 +63,21 @@ class Registration(Body):
     phone: Mobile
     id_number: ResidentId
     password: NewPassword
+
+
+class EmployerRegistration(Body):
+    """An employer representative's account, sent as multipart/form-data with the company's
+    letter of authorisation (PDF, JPEG or PNG, up to 10 MB) as the field ``file``. It can be
+    used once the code sent to the phone is confirmed and staff of the company's district
+    approved the registration (the answer comes by SMS)."""
+
+    name: Annotated[str, Field(max_length=50), FILLED, FILLED_SCHEMA]
+    phone: Mobile
+    uscc: Uscc
+    password: NewPassword
+
+
+NO_LETTER = _l("Send the letter of authorisation as multipart field 'file'.")
 
 
 class PhoneCode(Body):
@@ -133,6 +150,62 @@ def register():
 
 
 @operation(
+    "Register an employer representative (multipart/form-data with the letter of authorisation "
+    "as 'file'): a code is sent by SMS to the phone; once it is confirmed, staff of the "
+    "company's district approve or reject the registration",
+    body=EmployerRegistration,
+    upload=True,
+    answers={202: CodeSent},
+    errors=(413, 422, 429),
+    public=True,
+)
+def register_employer():
+    body, letter = _checked_employer_registration()
+    try:
+        representatives.register(
+            name=body.name,
+            phone=body.phone,
+            uscc=body.uscc,
+            password=body.password,
+            letter=letter,
+        )
+    except accounts.AccountError as error:
+        delete_stored(representatives.letters_dir(), letter.stored_name)
+        raise Invalid({error.field: [error.message]}) from None
+    except codes.TooManySends:
+        delete_stored(representatives.letters_dir(), letter.stored_name)
+        return _too_many_sends()
+    return _code_sent(_("We sent a code by SMS. Confirm it with POST /api/v1/accounts/verify."))
+
+
+def _checked_employer_registration() -> tuple[EmployerRegistration, StoredFile]:
+    """The fields and the stored letter, or :class:`Invalid` with every problem at once (the
+    letter is checked even when a field is wrong)."""
+    errors: dict[str, list] = {}
+    body = None
+    try:
+        body = parse(EmployerRegistration, request.form.to_dict())
+    except Invalid as invalid:
+        errors.update(invalid.errors)
+    if body is not None and representatives.known_employer(body.uscc) is None:
+        errors["uscc"] = [representatives.UNKNOWN_EMPLOYER]
+    upload = request.files.get("file")
+    letter = None
+    if upload is None or not upload.filename:
+        errors["file"] = [NO_LETTER]
+    else:
+        try:
+            letter = representatives.store_letter(upload)
+        except UploadRejected as rejected:
+            errors["file"] = [rejected.message]
+    if errors:
+        if letter is not None:
+            delete_stored(representatives.letters_dir(), letter.stored_name)
+        raise Invalid(errors)
+    return body, letter
+
+
+@operation(
     "Confirm the phone of a new account with the code sent by SMS",
     body=PhoneCode,
     answers={200: PhoneVerified},
@@ -148,9 +221,16 @@ def verify_phone():
         linked = accounts.verify_phone(user, body.code)
     except accounts.AccountError as error:
         raise Invalid({error.field: [error.message]}) from None
+    if user.active:
+        message = _("Your mobile number is confirmed. You can sign in now.")
+    else:  # a representative's registration, now with the staff of the company's district
+        message = _(
+            "Your mobile number is confirmed. Staff of the company's district now check your "
+            "letter of authorisation; we will tell you by SMS when you can sign in."
+        )
     return serialise.answer(
         PhoneVerified(
-            message=_("Your mobile number is confirmed. You can sign in now."),
+            message=message,
             linked_cases=[case.number for case in linked],
         )
     )

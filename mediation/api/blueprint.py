@@ -29,6 +29,9 @@ bp.add_url_rule("/tokens", "create_token", tokens.create_token, methods=["POST"]
 bp.add_url_rule("/tokens", "list_tokens", tokens.list_tokens)
 bp.add_url_rule("/tokens/<int:token_id>", "revoke_token", tokens.revoke_token, methods=["DELETE"])
 bp.add_url_rule("/accounts", "register", accounts.register, methods=["POST"])
+bp.add_url_rule(
+    "/accounts/employer", "register_employer", accounts.register_employer, methods=["POST"]
+)
 bp.add_url_rule("/accounts/verify", "verify_phone", accounts.verify_phone, methods=["POST"])
 bp.add_url_rule("/accounts/code", "send_phone_code", accounts.send_phone_code, methods=["POST"])
 bp.add_url_rule(

@@ -218,17 +218,16 @@ class _Builder:
         if described.body is not None:
             item["requestBody"] = self.request_body(described.body)
         if described.upload:
+            upload = {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+            if described.body is not None:  # the body's fields are form fields beside the file
+                upload = {"allOf": [self.ref(described.body, "validation"), upload]}
             item["requestBody"] = {
                 "required": True,
-                "content": {
-                    "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["file"],
-                            "properties": {"file": {"type": "string", "format": "binary"}},
-                        }
-                    }
-                },
+                "content": {"multipart/form-data": {"schema": upload}},
             }
         parameters = self.parameters(route)
         if described.triggers is None:

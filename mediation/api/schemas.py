@@ -310,6 +310,24 @@ class ClaimRecord(Answer):
     description: str
 
 
+class PaymentRoutes(Answer):
+    """Where the worker can go when the agreement was not paid in full, and from when."""
+
+    payment_order_from: date | None = Field(
+        description="From this day the worker may apply to the basic people's court for a "
+        "payment order (支付令, 劳动争议调解仲裁法 第十六条); null when the claims are not of "
+        "the kinds that route covers"
+    )
+    arbitration_from: date = Field(
+        description="From this day the worker may apply for arbitration (第十五条)"
+    )
+    arbitration_by: date | None = Field(
+        description="The last day to apply; null: unpaid wages while still employed are not "
+        "limited in time"
+    )
+    commission: str = Field(description="The arbitration commission to apply to")
+
+
 class AgreementRecord(Answer):
     version: int = Field(description="The current version; every redraft adds one")
     terms: str
@@ -322,6 +340,9 @@ class AgreementRecord(Answer):
     signed_on_paper: bool
     payment: Payment | None = Field(description="The newest report on the payment, if any")
     amount_paid: Money | None = Field(description="As the newest report says")
+    routes: PaymentRoutes | None = Field(
+        description="Open once the newest report says not paid or partly paid"
+    )
 
 
 class EvidenceRecord(Answer):

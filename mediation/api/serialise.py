@@ -13,6 +13,7 @@ from mediation.cases.loading import case_evidence
 from mediation.cases.sessions import answers_of
 from mediation.cases.triggers import available
 from mediation.extensions import db
+from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, MediationSession, Referral, User, Vacancy
 from mediation.privacy import mask_id_number, mask_phone
 
@@ -124,7 +125,21 @@ def _agreement(case: Case) -> dict:
         "signed_on_paper": bool(agreement.signed_on_paper),
         "payment": latest.payment if latest else None,
         "amount_paid": latest.amount_paid if latest else None,
+        "routes": _payment_routes(case),
     }
+
+
+def _payment_routes(case: Case) -> schemas.PaymentRoutes | None:
+    """The routes the case page shows the worker when the agreement was not paid in full."""
+    standing = payment.standing(case, local_today())
+    if standing is None or not standing.unpaid:
+        return None
+    return schemas.PaymentRoutes(
+        payment_order_from=standing.payment_order_from if standing.payment_order else None,
+        arbitration_from=standing.arbitration_from,
+        arbitration_by=standing.arbitration_by,
+        commission=standing.commission,
+    )
 
 
 def _extension(case: Case) -> schemas.ExtensionRecord | None:

@@ -9,7 +9,7 @@ from mediation.api import serialise
 from mediation.api.openapi import operation
 from mediation.api.request import json_body
 from mediation.api.schemas import Credentials, Token, TokenInfo, TokenList
-from mediation.auth import accounts
+from mediation.auth import accounts, representatives
 from mediation.core.answers import error_response
 from mediation.core.schemas import parse
 
@@ -23,20 +23,33 @@ from mediation.core.schemas import parse
 )
 def create_token():
     credentials = parse(Credentials, json_body())
-    user = accounts.authenticate(credentials.username, credentials.password)
+    try:
+        user = accounts.authenticate(credentials.username, credentials.password)
+    except accounts.AwaitingApproval as waiting:
+        if accounts.awaits_phone_code(waiting.user):
+            return _phone_not_verified()
+        return error_response(
+            403,
+            representatives.standing(waiting.registration),
+            error="registration_not_approved",
+        )
     if user is None:
         return error_response(401, _("Wrong username, mobile number or password."))
     if accounts.awaits_phone_code(user):
-        return error_response(
-            403,
-            _(
-                "Confirm your mobile number first, with the code sent by SMS (POST "
-                "/api/v1/accounts/verify; POST /api/v1/accounts/code sends a new one)."
-            ),
-            error="phone_not_verified",
-        )
+        return _phone_not_verified()
     token = accounts.issue_api_token(user)
     return serialise.answer(Token(token=token, role=user.role), 201)
+
+
+def _phone_not_verified():
+    return error_response(
+        403,
+        _(
+            "Confirm your mobile number first, with the code sent by SMS (POST "
+            "/api/v1/accounts/verify; POST /api/v1/accounts/code sends a new one)."
+        ),
+        error="phone_not_verified",
+    )
 
 
 @operation("The caller's live tokens", answers={200: TokenList})

@@ -21,6 +21,8 @@ from mediation.models import (
     Employer,
     Organization,
     Region,
+    RepresentativeRequest,
+    RequestStatus,
     Role,
     User,
     UserSession,
@@ -113,9 +115,40 @@ def _save_unique(user: User, fields: tuple[str, ...]) -> None:
         raise AccountError(field, ALREADY_REGISTERED[field]) from None
 
 
+class AwaitingApproval(Exception):
+    """The password is right, but the account is an employer representative's own registration
+    that staff have not approved (yet): ``registration`` says where it stands."""
+
+    def __init__(self, registration: RepresentativeRequest) -> None:
+        super().__init__(registration.id)
+        self.registration = registration
+        self.user = registration.user
+
+
+def unapproved_registration(user: User) -> RepresentativeRequest | None:
+    """The newest registration of an inactive representative who registered online: it waits
+    for the phone code or for staff, or was rejected (a new one may follow)."""
+    if user.active or user.role is not Role.employer_rep:
+        return None
+    newest = db.session.scalar(
+        select(RepresentativeRequest)
+        .where(RepresentativeRequest.user_id == user.id)
+        .order_by(RepresentativeRequest.id.desc())
+        .limit(1)
+    )
+    # An approved representative made inactive later was switched off by an administrator.
+    return None if newest is None or newest.status is RequestStatus.approved else newest
+
+
 def awaits_phone_code(user: User) -> bool:
-    """A worker's account is usable only once the code sent to the phone was entered."""
-    return user.role is Role.worker and user.phone_verified_at is None
+    """A worker's account is usable only once the code sent to the phone was entered; an
+    employer representative's registration goes to staff only then."""
+    if user.phone_verified_at is not None:
+        return False
+    if user.role is Role.worker:
+        return user.active
+    registration = unapproved_registration(user)
+    return registration is not None and registration.status is RequestStatus.pending
 
 
 def _unverified_holders(phone: str, id_number: str) -> list[User]:
@@ -183,8 +216,9 @@ def send_phone_code(user: User) -> None:
 
 
 def pending_worker(phone: str) -> User | None:
-    """The active worker account with this phone that awaits its code."""
-    user = db.session.scalar(select(User).where(User.phone == phone, User.active.is_(True)))
+    """The account with this phone that awaits its code: an active worker's, or a
+    representative's registration."""
+    user = db.session.scalar(select(User).where(User.phone == phone))
     return user if user is not None and awaits_phone_code(user) else None
 
 
@@ -268,12 +302,16 @@ def create_staff(
 
 
 def authenticate(identifier: str, password: str) -> User | None:
-    """The active user whose username or mobile number and password match, else None."""
+    """The active user whose username or mobile number and password match, else None;
+    :class:`AwaitingApproval` when they match a representative's registration not approved."""
     identifier = identifier.strip()
     user = db.session.scalar(
         select(User).where(or_(User.username == identifier, User.phone == identifier))
     )
-    if not _password_matches(user, password) or not user.active:
+    matches = _password_matches(user, password)
+    if matches and (registration := unapproved_registration(user)) is not None:
+        raise AwaitingApproval(registration)
+    if not matches or not user.active:
         # Counted by the per-account throttle (auth.throttle), kept even when the answer (an
         # API 401) rolls the request back.
         g.sign_in_failed = True

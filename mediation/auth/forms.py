@@ -2,11 +2,18 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from mediation.forms import REQUIRED, new_password_fields, person_name_field, strip
-from mediation.validators import InvalidValue, Normalised, normalise_mobile, normalise_resident_id
+from mediation.validators import (
+    InvalidValue,
+    Normalised,
+    normalise_mobile,
+    normalise_resident_id,
+    normalise_uscc,
+)
 
 
 class RegisterForm(FlaskForm):
@@ -32,6 +39,44 @@ class RegisterForm(FlaskForm):
             "the mediation organisations, courts and employment services that handle it."
         ),
         validators=[DataRequired(message=_l("Please agree, so that we can handle your case."))],
+    )
+
+
+class RepresentativeRegisterForm(FlaskForm):
+    """An employer representative's registration (``auth.representatives``)."""
+
+    name = person_name_field()
+    phone = StringField(
+        _l("Mobile number"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=20), Normalised(normalise_mobile)],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+        description=_l("You will sign in with this number. We send a code to it by SMS."),
+    )
+    uscc = StringField(
+        _l("The company's unified social credit code"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=30), Normalised(normalise_uscc)],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
+        description=_l("18 characters, as on the company's business licence."),
+    )
+    letter = FileField(
+        _l("Letter of authorisation"),
+        validators=[FileRequired(message=_l("Please choose the letter of authorisation."))],
+        render_kw={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"},
+        description=_l(
+            "The company's letter that authorises you to represent it in labour disputes, "
+            "signed and stamped: a PDF, JPEG or PNG of at most 10 MB."
+        ),
+    )
+    password, confirm = new_password_fields(_l("Password"))
+    declaration = BooleanField(
+        _l(
+            "I declare that the company authorised me to represent it, and that the letter "
+            "is genuine. Mediation staff of the company's district check it before my "
+            "account can be used."
+        ),
+        validators=[DataRequired(message=_l("Please confirm the declaration."))],
     )
 
 

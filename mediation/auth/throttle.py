@@ -34,6 +34,8 @@ DOORS = {
     "api.create_token": "username",
     "auth.register": "phone",
     "api.register": "phone",
+    "auth.register_employer": "phone",
+    "api.register_employer": "phone",
     "auth.verify_phone": None,
     "auth.resend_code": None,
     "api.verify_phone": "phone",

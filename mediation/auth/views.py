@@ -3,13 +3,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
-from mediation.auth import accounts, codes
+from mediation.auth import accounts, codes, representatives
 from mediation.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
     PreferencesForm,
     RegisterForm,
+    RepresentativeRegisterForm,
     ResetPasswordForm,
     VerifyPhoneForm,
 )
@@ -18,6 +19,7 @@ from mediation.extensions import db
 from mediation.models import User
 from mediation.privacy import mask_phone
 from mediation.security import is_safe_redirect
+from mediation.uploads import StoredFile, UploadRejected, delete_stored
 
 # The account that registered or signed in in this browser and still owes its phone code.
 PENDING_ACCOUNT = "pending_account"
@@ -61,7 +63,7 @@ def _await_phone_code(user: User, *, send: bool) -> None:
 def _pending_account() -> User | None:
     user_id = session.get(PENDING_ACCOUNT)
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.active or not accounts.awaits_phone_code(user):
+    if user is None or not accounts.awaits_phone_code(user):
         return None
     return user
 
@@ -71,7 +73,10 @@ def login():
         return _next_page()
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.identifier.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.identifier.data, form.password.data)
+        except accounts.AwaitingApproval as waiting:
+            return _registration_not_approved(waiting, form)
         if user is not None and accounts.awaits_phone_code(user):
             _await_phone_code(user, send=True)
             return redirect(url_for("auth.verify_phone"))
@@ -80,6 +85,64 @@ def login():
             return _next_page()
         form.password.errors.append(_("Wrong username, mobile number or password."))
     return render_template("auth/login.html", form=form)
+
+
+def _registration_not_approved(waiting: accounts.AwaitingApproval, form: LoginForm):
+    """A representative's own registration: the code page while the phone is not proven,
+    else where the registration stands (waiting for staff, or rejected)."""
+    if accounts.awaits_phone_code(waiting.user):
+        _await_phone_code(waiting.user, send=True)
+        return redirect(url_for("auth.verify_phone"))
+    flash(representatives.standing(waiting.registration), "info")
+    return render_template("auth/login.html", form=form)
+
+
+def register_employer():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = RepresentativeRegisterForm()
+    if form.is_submitted():
+        letter = _checked_registration(form)
+        if letter is not None:
+            try:
+                registration = representatives.register(
+                    name=form.name.data,
+                    phone=form.phone.data,
+                    uscc=form.uscc.data,
+                    password=form.password.data,
+                    letter=letter,
+                )
+            except accounts.AccountError as error:
+                getattr(form, error.field).errors.append(error.message)
+            except codes.TooManySends:
+                form.phone.errors.append(codes.TOO_MANY_SENDS)
+            else:
+                _await_phone_code(registration.user, send=False)
+                return redirect(url_for("auth.verify_phone"))
+            delete_stored(representatives.letters_dir(), letter.stored_name)
+        mark_failed()
+    return render_template("auth/register_employer.html", form=form)
+
+
+def _checked_registration(form: RepresentativeRegisterForm) -> StoredFile | None:
+    """The stored letter when every field is right, else None with each problem beside its
+    field (the letter is checked even when other fields are wrong, to tell everything at once)."""
+    valid = form.validate()
+    empty_or_wrong = not form.uscc.data or form.uscc.errors
+    if not empty_or_wrong and representatives.known_employer(form.uscc.data) is None:
+        form.uscc.errors.append(representatives.UNKNOWN_EMPLOYER)
+        valid = False
+    if form.letter.errors:
+        return None
+    try:
+        letter = representatives.store_letter(form.letter.data)
+    except UploadRejected as error:
+        form.letter.errors.append(error.message)
+        return None
+    if not valid:
+        delete_stored(representatives.letters_dir(), letter.stored_name)
+        return None
+    return letter
 
 
 def register():
@@ -120,6 +183,10 @@ def verify_phone():
             mark_failed()  # the wrong try is kept all the same (codes.keep_wrong_tries)
             form.code.errors.append(error.message)
         else:
+            if not user.active:  # a representative's registration: now it goes to staff
+                session.pop(PENDING_ACCOUNT, None)
+                registration = accounts.unapproved_registration(user)
+                return render_template("auth/registration_waiting.html", registration=registration)
             _sign_in(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             if linked:

@@ -123,7 +123,7 @@ def report_payment(case_id: int):
         proof=proof,
     )
     flash(_("Thank you: what you said about the payment was recorded."), "success")
-    return _back(case, "payment")
+    return _back(case, "payment-standing")
 
 
 def agreement_scan(case_id: int):

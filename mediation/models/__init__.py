@@ -71,6 +71,7 @@ from mediation.models.referrals import (
     Vacancy,
     VacancyProposal,
 )
+from mediation.models.representatives import RepresentativeRequest, RequestStatus
 from mediation.models.routing import RoutingRuleRow
 from mediation.models.users import ApiToken, Role, User, UserSession
 
@@ -133,6 +134,8 @@ __all__ = [
     "ReferralContact",
     "Region",
     "RegionLevel",
+    "RepresentativeRequest",
+    "RequestStatus",
     "Role",
     "RoutingRuleRow",
     "ServiceMethod",

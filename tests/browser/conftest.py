@@ -126,3 +126,20 @@ ACCESSIBILITY_PROBLEMS = """() => {
 
 def accessibility_problems(page) -> list[str]:
     return page.evaluate(ACCESSIBILITY_PROBLEMS)
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """What axe-core (axe-playwright-python's copy) finds on the page, of these impacts: each
+    as its rule id, impact, and the CSS selectors of the elements, so a failure says where."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "targets": [node["target"] for node in violation["nodes"]],
+        }
+        for violation in found
+        if violation["impact"] in impacts
+    ]
