@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from mediation.localtime import local_today
-from tests.browser.test_tiers_journey import staff_page
+from tests.browser.conftest import axe_violations
+from tests.browser.test_tiers_journey import DESKTOP, staff_page
 from tests.factories import filed_case
 
 # A journey is about the pages: it runs on one database (the journeys share them out), the
@@ -37,6 +38,10 @@ def test_supervisor_reads_filters_downloads_and_acknowledges(app, demo, new_page
     expect(supervisor.get_by_label("From", exact=True)).to_have_value(f"{local_today().year}-01-01")
     expect(supervisor.locator("svg[role=img] title").first).to_have_text("Cases received per month")
     screenshot(supervisor, "dashboard")
+    assert axe_violations(supervisor) == []
+    supervisor.set_viewport_size({"width": 390, "height": 844})  # the tables scroll on a phone
+    assert axe_violations(supervisor) == []
+    supervisor.set_viewport_size(DESKTOP)
 
     def download(name: str):  # as the browser asks for it: in the reader's language
         href = supervisor.get_by_role("link", name=name).get_attribute("href")
