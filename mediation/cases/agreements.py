@@ -56,20 +56,6 @@ def keep_file(case: Case, *, actor: User, upload: Upload) -> StoredFile:
     return row
 
 
-def signed_by_both(agreement: Agreement | None) -> bool:
-    """Both parties signed the current version (online, or on paper as the mediator recorded)."""
-    return (
-        agreement is not None
-        and agreement.applicant_signed_version == agreement.version
-        and agreement.respondent_signed_version == agreement.version
-    )
-
-
-def paper_scan_missing(agreement: Agreement | None) -> bool:
-    """Signed on paper, but the signed agreement has not been scanned in."""
-    return bool(agreement and agreement.signed_on_paper and agreement.paper_scan_id is None)
-
-
 def draft_agreement(
     case: Case, *, actor: User, terms: str, amount: Decimal, due_date: date | None
 ) -> Agreement:
@@ -149,7 +135,7 @@ def record_paper_signatures(case: Case, *, actor: User, scan: Upload | None = No
         raise Refused("agreement_missing")
     policy.require_act(actor, case, Act.record_paper_signatures)
     agreement = case.agreement
-    if not signed_by_both(agreement):
+    if not agreement.fully_signed:
         now = utcnow()
         agreement.applicant_signed_at = agreement.applicant_signed_at or now
         agreement.respondent_signed_at = agreement.respondent_signed_at or now

@@ -188,7 +188,7 @@ def agreement_section(case: Case, user: User, bound: dict) -> dict:
         "payment_standing": payment.standing(case, local_today()),
         "payment_reports": payment.reports(case) if case.agreement else [],
         "payment_form": bound.get("agreement_payment") or forms.PaymentForm(formdata=None),
-        "scan_missing": agreements.paper_scan_missing(case.agreement),
+        "scan_missing": bool(case.agreement and case.agreement.paper_scan_missing),
     }
 
 

@@ -401,22 +401,17 @@ def _mediator(user: User, case: Case) -> bool:
 
 
 def _settle_facts(case: Case, change: Change) -> dict[str, Any]:
-    # A signature counts for the version it named: a redraft voids the earlier ones.
     agreement = case.agreement
     return {
         "has_agreement": agreement is not None,
-        "applicant_signed": bool(
-            agreement and agreement.applicant_signed_version == agreement.version
-        ),
-        "respondent_signed": bool(
-            agreement and agreement.respondent_signed_version == agreement.version
-        ),
+        "applicant_signed": bool(agreement and agreement.applicant_signed_current),
+        "respondent_signed": bool(agreement and agreement.respondent_signed_current),
     }
 
 
 def _settle_problems(case: Case, body: Body) -> dict[str, list]:
     agreement = case.agreement
-    if agreement and agreement.signed_on_paper and agreement.paper_scan_id is None:
+    if agreement and agreement.paper_scan_missing:
         return {"paper_scan": [_l("Upload the scan of the agreement signed on paper first.")]}
     return {}
 

@@ -410,7 +410,21 @@ class Agreement(db.Model):
 
     @property
     def fully_signed(self) -> bool:
-        return self.applicant_signed_at is not None and self.respondent_signed_at is not None
+        return self.applicant_signed_current and self.respondent_signed_current
+
+    # A signature counts for the version it named: a redraft voids the earlier ones.
+    @property
+    def applicant_signed_current(self) -> bool:
+        return self.applicant_signed_version == self.version
+
+    @property
+    def respondent_signed_current(self) -> bool:
+        return self.respondent_signed_version == self.version
+
+    @property
+    def paper_scan_missing(self) -> bool:
+        """Signed on paper, but the signed agreement has not been scanned in."""
+        return self.signed_on_paper and self.paper_scan_id is None
 
 
 class EvidenceParty(StrEnum):

@@ -97,7 +97,7 @@ def test_both_sign_the_current_version_the_mediator_is_told_and_the_case_settles
     assert set(refused.value.errors) == {"applicant_signed", "respondent_signed"}
     agreements.sign(case, actor=user("worker1"), version=2, password=PASSWORD)
     agreements.sign(case, actor=user("employer1"), version=2, password=PASSWORD)
-    assert agreements.signed_by_both(case.agreement)
+    assert case.agreement.fully_signed
     told = db.session.scalars(
         select(Notification.params).where(
             Notification.user_id == mediator.id, Notification.kind == "agreement_signed"
@@ -121,13 +121,13 @@ def test_paper_signatures_need_the_scan_before_settling(app, demo, in_request):
         case, actor=mediator, terms="支付工资", amount=Decimal(100), due_date=None
     )
     agreements.record_paper_signatures(case, actor=mediator)
-    assert agreements.paper_scan_missing(case.agreement)
+    assert case.agreement.paper_scan_missing
     with pytest.raises(Invalid) as refused:
         fire(case, "settle", actor=mediator)
     assert set(refused.value.errors) == {"paper_scan"}
     # The scan may follow: the mediator records it, and the case settles.
     agreements.record_paper_signatures(case, actor=mediator, scan=paper_scan())
-    assert not agreements.paper_scan_missing(case.agreement)
+    assert not case.agreement.paper_scan_missing
     assert agreements.paper_scan(case.agreement).original_name == "调解协议书（签字）.pdf"
     fire(case, "settle", actor=mediator)
     assert case.outcome == "resolved"
