@@ -238,6 +238,7 @@ EVENT_TITLES = {
     "case.respondent_refused": _l("The employer refused mediation"),
     "case.evidence_added": _l("Evidence added"),
     "case.identity_viewed": _l("Full ID number viewed by staff"),
+    "case.employer_uscc_completed": _l("Staff completed the employer's unified social credit code"),
     "case.overdue": _l("Deadline passed"),
     "case.rated": _l("The service was rated"),
     "case.confirmation_requested": _l("Judicial confirmation asked for"),

@@ -133,6 +133,8 @@ ENDPOINTS: dict[str, str | Permission] = {
     "api.stats": Permission.supervise,
     "cases.new": Permission.file_own_case,
     "cases.new_for_visitor": Permission.file_for_visitor,
+    # Who fills in the filing form: its employer-name suggestions.
+    "cases.search_employers": Permission.file_case,
     "cases.mine": Permission.view_own_cases,
     "cases.company": Permission.view_company_cases,
     "cases.show": Permission.view_cases,
@@ -157,6 +159,7 @@ ENDPOINTS: dict[str, str | Permission] = {
     "cases.upload_evidence": Permission.view_cases,
     "cases.download_evidence": Permission.view_cases,
     "cases.reveal_identity": Permission.view_cases,
+    "cases.complete_uscc": Permission.view_cases,
     "cases.request_confirmation": Permission.view_cases,
     "cases.rate": Permission.view_cases,
     "cases.post_message": Permission.view_cases,
@@ -335,6 +338,7 @@ class Act(StrEnum):
     decide_confirmation = "decide_confirmation"  # the court's liaison confirms or refuses
     rate = "rate"
     record_service = "record_service"  # a document served in person or by post
+    complete_uscc = "complete_uscc"  # staff complete the USCC a worker did not know
 
 
 def _mediating(case: Case) -> bool:
@@ -433,6 +437,11 @@ CASE_ACTS: dict[Act, tuple[Callable[[User, Case], bool], Callable[..., bool]]] =
     Act.rate: (is_party, _closed),  # once each: cases.ratings
     # Any time: a notice may be handed over at the window or posted after the case closed.
     Act.record_service: (is_case_staff, _always),
+    # Before acceptance (accepting needs it), while the case is open.
+    Act.complete_uscc: (
+        is_case_staff,
+        lambda case: case.is_open and case.employer.uscc is None,
+    ),
 }
 
 

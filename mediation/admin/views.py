@@ -35,7 +35,7 @@ def _fill_choices(form: StaffForm) -> None:
         )
     ]
     form.employer.choices = [none] + [
-        SelectChoice(employer.id, f"{employer.name} ({employer.uscc})")
+        SelectChoice(employer.id, f"{employer.name} ({employer.uscc or '—'})")
         for employer in db.session.scalars(select(Employer).order_by(Employer.name))
     ]
     form.region.choices = [none] + [

@@ -275,7 +275,9 @@ class OrganizationRef(Answer):
 
 class EmployerRef(Answer):
     name: str
-    uscc: str
+    uscc: str | None = Field(
+        description="null until staff complete it (the worker filed without it)"
+    )
 
 
 class MaskedPerson(Answer):

@@ -7,6 +7,7 @@ bp = Blueprint("cases", __name__)
 answer_page_errors(bp, back=views.back_to_case, invalid_page=views.invalid_action)
 bp.add_url_rule("/cases/new", view_func=intake.new, methods=["GET", "POST"])
 bp.add_url_rule("/cases/new/visitor", view_func=intake.new_for_visitor, methods=["GET", "POST"])
+bp.add_url_rule("/employers/search", view_func=intake.search_employers)
 bp.add_url_rule("/cases/mine", view_func=views.mine)
 bp.add_url_rule("/company/cases", view_func=views.company)
 bp.add_url_rule("/cases/<int:case_id>", view_func=views.show)
@@ -64,6 +65,9 @@ bp.add_url_rule(
     "/cases/<int:case_id>/evidence/<int:evidence_id>", view_func=views.download_evidence
 )
 bp.add_url_rule("/cases/<int:case_id>/identity", view_func=views.reveal_identity, methods=["POST"])
+bp.add_url_rule(
+    "/cases/<int:case_id>/employer/uscc", view_func=views.complete_uscc, methods=["POST"]
+)
 bp.add_url_rule(
     "/cases/<int:case_id>/confirmation", view_func=views.request_confirmation, methods=["POST"]
 )

@@ -50,10 +50,13 @@ class Party:
 @dataclass(frozen=True)
 class EmployerInput:
     name: str
-    uscc: str
+    # None when the worker does not know it: then the address, street and industry are needed,
+    # and staff complete the code before accepting the case.
+    uscc: str | None = None
     # Needed only for an employer the platform does not know yet.
     region_id: int | None = None
     industry: str | None = None
+    address: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,21 +131,92 @@ def applicant_problems(application: Application, actor: User) -> dict[str, list[
     return {}
 
 
-def _employer_for(given: EmployerInput) -> Employer:
-    employer = db.session.scalar(select(Employer).where(Employer.uscc == given.uscc))
-    if employer is not None:
-        return employer
+def _known_employer(uscc: str) -> Employer | None:
+    return db.session.scalar(select(Employer).where(Employer.uscc == uscc))
+
+
+def _street(region_id: int | None) -> Region | None:
+    region = db.session.get(Region, region_id) if region_id else None
+    return None if region is None or region.level is RegionLevel.community else region
+
+
+SUGGESTIONS = 10
+
+
+def employers_named_like(text: str) -> list[Employer]:
+    """Known employers whose name contains ``text`` (the filing form suggests them as one
+    types); ``%`` and ``_`` in ``text`` are themselves, not wildcards."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        db.session.scalars(
+            select(Employer)
+            .where(Employer.name.icontains(text, autoescape=True))
+            .order_by(Employer.name, Employer.id)
+            .limit(SUGGESTIONS)
+        )
+    )
+
+
+def employer_problems(given: EmployerInput) -> dict[str, list[Any]]:
+    """What the application must say about an employer the platform does not know: its street
+    and industry, and without the USCC also its address (staff find the company by it)."""
+    if given.uscc and _known_employer(given.uscc) is not None:
+        return {}
     errors: dict[str, list[Any]] = {}
-    region = db.session.get(Region, given.region_id) if given.region_id else None
-    if region is None or region.level is RegionLevel.community:
+    if given.uscc:
+        if _street(given.region_id) is None:
+            errors["employer_region"] = [
+                _l("This employer is new to us: choose the street or town where it is registered.")
+            ]
+        if not given.industry:
+            errors["employer_industry"] = [_l("This employer is new to us: choose its industry.")]
+        return errors
+    if not (given.address or "").strip():
+        errors["employer_address"] = [
+            _l("Without the unified social credit code, give the company's address.")
+        ]
+    if _street(given.region_id) is None:
         errors["employer_region"] = [
-            _l("This employer is new to us: choose the street or town where it is registered.")
+            _l("Without the unified social credit code, choose the street or town of the company.")
         ]
     if not given.industry:
-        errors["employer_industry"] = [_l("This employer is new to us: choose its industry.")]
-    if errors:
-        raise ApplicationInvalid(errors)
-    employer = Employer(name=given.name, uscc=given.uscc, region=region, industry=given.industry)
+        errors["employer_industry"] = [
+            _l("Without the unified social credit code, choose the company's industry.")
+        ]
+    return errors
+
+
+def _employer_for(given: EmployerInput) -> Employer:
+    """The employer the application names: known by its USCC, or new. Without the USCC, an
+    employer without one of the same name in the same street is the same company (its staff
+    complete the code once); ``employer_problems`` has found nothing."""
+    if given.uscc:
+        employer = _known_employer(given.uscc)
+        if employer is not None:
+            return employer
+    region = _street(given.region_id)
+    if not given.uscc:
+        employer = db.session.scalar(
+            select(Employer)
+            .where(
+                Employer.uscc.is_(None),
+                Employer.name == given.name,
+                Employer.region_id == region.id,
+            )
+            .order_by(Employer.id)
+            .limit(1)
+        )
+        if employer is not None:
+            return employer
+    employer = Employer(
+        name=given.name,
+        uscc=given.uscc,
+        region=region,
+        industry=given.industry,
+        address=(given.address or "").strip() or None,
+    )
     db.session.add(employer)
     db.session.flush()
     return employer
@@ -177,7 +251,11 @@ CHANNELS_BY_ROLE = {
 
 def file_case(application: Application, *, actor: User) -> Case:
     """File the application (the policy has let ``actor`` file at all)."""
-    errors = problems_of(application) | applicant_problems(application, actor)
+    errors = (
+        problems_of(application)
+        | applicant_problems(application, actor)
+        | employer_problems(application.employer)
+    )
     if application.channel not in CHANNELS_BY_ROLE.get(actor.role, ()):
         errors["channel"] = [
             _l("Workers file online: use web or app.")

@@ -109,19 +109,31 @@ class IntakeForm(FlaskForm):
         filters=[strip],
         validators=[REQUIRED, Length(max=200)],
         description=_l("As on your labour contract or pay slip."),
+        # Known employers are suggested as one types (static/js/employer_search.js).
+        render_kw={"list": "employer-suggestions", "autocomplete": "off"},
     )
     employer_uscc = StringField(
         _l("Employer's unified social credit code"),
         filters=[strip],
-        validators=[REQUIRED, Length(max=30), Normalised(normalise_uscc)],
-        description=_l("18 characters, on the business licence or the company's public record."),
+        validators=[Optional(), Length(max=30), Normalised(normalise_uscc)],
+        description=_l(
+            "18 characters, on the business licence or the company's public record. If you do "
+            "not know it, leave it empty and give the company's address, street and industry."
+        ),
         render_kw={"autocapitalize": "characters", "spellcheck": "false"},
     )
+    employer_address = StringField(
+        _l("Employer's address (if you do not know its code)"),
+        filters=[strip],
+        validators=[Length(max=200)],
+        render_kw={"autocomplete": "off"},
+    )
     employer_region = SelectField(
-        _l("Where the employer is registered (only if we do not know it yet)"), coerce=str
+        _l("Where the employer is registered (if we do not know it yet, or without its code)"),
+        coerce=str,
     )
     employer_industry = SelectField(
-        _l("Employer's industry (only if we do not know it yet)"),
+        _l("Employer's industry (if we do not know it yet, or without its code)"),
         choices=[SelectChoice(NOT_CHOSEN, "—")]
         + [SelectChoice(code, title) for code, title in INDUSTRIES.items()],
     )
@@ -216,6 +228,19 @@ class AgreementForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
     due_date = _date_field(_l("To be paid by"), required=False)
+
+
+class UsccForm(FlaskForm):
+    uscc = StringField(
+        _l("The employer's unified social credit code"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=30), Normalised(normalise_uscc)],
+        description=_l(
+            "From the company's business licence or its public record (the address the worker "
+            "gave helps to find it)."
+        ),
+        render_kw={"autocapitalize": "characters", "spellcheck": "false"},
+    )
 
 
 class RespondForm(FlaskForm):

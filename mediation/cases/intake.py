@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -74,9 +74,10 @@ def _application(form: IntakeForm, channel: Channel) -> Application:
         ),
         employer=EmployerInput(
             name=form.employer_name.data,
-            uscc=form.employer_uscc.data,
+            uscc=form.employer_uscc.data or None,
             region_id=int(form.employer_region.data) if form.employer_region.data else None,
             industry=form.employer_industry.data or None,
+            address=form.employer_address.data or None,
         ),
         employment_start=form.employment_start.data,
         employment_end=form.employment_end.data,
@@ -164,3 +165,15 @@ def new():
 
 def new_for_visitor():
     return _intake(for_visitor=True)
+
+
+def search_employers():
+    """Known employers whose name contains ``q``, for the filing form's suggestions (JSON:
+    name, USCC or null, street). The form works without it."""
+    found = filing.employers_named_like(request.args.get("q", "")[:100])
+    return jsonify(
+        [
+            {"name": employer.name, "uscc": employer.uscc, "street": employer.region.name}
+            for employer in found
+        ]
+    )

@@ -49,15 +49,34 @@ class FilingApplicant(Body):
 
 class FilingEmployer(Body):
     name: Annotated[str, Field(max_length=200), FILLED, FILLED_SCHEMA]
-    uscc: Uscc
+    uscc: Uscc | None = Field(
+        None,
+        description="Left out (or null) when the worker does not know it: then address, "
+        "region_id and industry are needed, and staff complete the code before acceptance",
+    )
+    address: str | None = Field(
+        None, max_length=200, description="The company's address; needed without the uscc"
+    )
     region_id: int | None = Field(
-        None, description="For an employer new to the platform: its street or town (region id)"
+        None,
+        description="For an employer new to the platform, or without the uscc: its street or "
+        "town (region id)",
     )
     industry: str | None = Field(
         None,
         max_length=1,
-        description="For an employer new to the platform: GB/T 4754 section letter",
+        description="For an employer new to the platform, or without the uscc: GB/T 4754 "
+        "section letter",
     )
+
+    def input(self) -> EmployerInput:
+        return EmployerInput(
+            name=self.name,
+            uscc=self.uscc,
+            region_id=self.region_id,
+            industry=self.industry,
+            address=self.address,
+        )
 
 
 class FilingEmployment(Body):
@@ -120,12 +139,7 @@ class Filing(Body):
         the body leaves it out (``_missing_applicant`` says when that is not possible)."""
         return Application(
             applicant=_party(self.applicant, actor),
-            employer=EmployerInput(
-                name=self.employer.name,
-                uscc=self.employer.uscc,
-                region_id=self.employer.region_id,
-                industry=self.employer.industry,
-            ),
+            employer=self.employer.input(),
             employment_start=self.employment.start_date,
             employment_end=self.employment.end_date,
             job=self.employment.job,
@@ -174,7 +188,13 @@ def application_from(data: Any, actor: User) -> Application:
 # -- The filing rules on a body that has shape problems elsewhere ---------------------------
 
 # Where filing's rules report a problem (the intake form's field names) → the body's field.
-_RULE_FIELDS = {"employment_start": "employment", "employment_end": "employment"}
+_RULE_FIELDS = {
+    "employment_start": "employment",
+    "employment_end": "employment",
+    "employer_address": "employer",
+    "employer_region": "employer",
+    "employer_industry": "employer",
+}
 
 # A value for each field that no filing rule objects to, standing in for a field whose shape
 # is wrong (that field's own problems are already reported).
@@ -185,6 +205,7 @@ _NEUTRAL: dict[str, Any] = {
     "workers_involved": 1,
     "representatives": [],
     "applicant": None,
+    "employer": None,
 }
 
 
@@ -223,7 +244,12 @@ def _rule_problems(data: Any, actor: User) -> dict[str, list]:
         workers_involved=values["workers_involved"],
         representatives=tuple(values["representatives"]),
     )
-    return filing.problems_of(stand_in) | filing.applicant_problems(stand_in, actor)
+    employer = values["employer"]
+    return (
+        filing.problems_of(stand_in)
+        | filing.applicant_problems(stand_in, actor)
+        | (filing.employer_problems(employer.input()) if employer else {})
+    )
 
 
 def _merged(shape: dict[str, list], *others: dict[str, list]) -> dict[str, list]:

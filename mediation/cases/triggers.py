@@ -20,6 +20,7 @@ from pydantic import Field
 from sqlalchemy import exists, select
 
 from mediation import policy
+from mediation.cases import employer_identity
 from mediation.cases.advice import arbitration_commission
 from mediation.cases.intake import evidence_dir
 from mediation.core import clocks
@@ -208,6 +209,14 @@ def _consent_problems(case: Case, body: AcceptBody) -> dict[str, list]:
     if not _agreed_online(case) and body.respondent_consent and body.consent_via is None:
         return {"consent_via": [_l("Say how the employer gave its consent.")]}
     return {}
+
+
+def _accept_problems(case: Case, body: AcceptBody) -> dict[str, list]:
+    """Staff complete the employer's USCC before accepting (a worker may file without it)."""
+    problems = _consent_problems(case, body)
+    if case.employer.uscc is None:
+        problems["uscc"] = [employer_identity.USCC_MISSING]
+    return problems
 
 
 def _consent_choices(case: Case) -> list[tuple[str, str]]:
@@ -430,7 +439,7 @@ _DECLARED = (
         may=_staff,
         body=AcceptBody,
         facts=_accept_facts,
-        check=_consent_problems,
+        check=_accept_problems,
         effect=_accepted,
         details=_consent_details,
         choices={"consent_via": _consent_choices},

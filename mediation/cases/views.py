@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
-from mediation.cases import casework, conversation, forms, ratings
+from mediation.cases import casework, conversation, employer_identity, forms, ratings
 from mediation.cases.intake import evidence_dir
 from mediation.cases.loading import load_case, load_evidence
 from mediation.cases.operations import claim, direct_action, fire
@@ -156,6 +156,20 @@ def reveal_identity(case_id: int):
     policy.require_act(current_user, case, Act.view_identity)
     id_number = casework.reveal_identity(case, actor=current_user)
     return render_template("cases/identity.html", case=case, id_number=id_number)
+
+
+def complete_uscc(case_id: int):
+    case = load_case(case_id)
+    policy.require_act(current_user, case, Act.complete_uscc)
+    form = forms.UsccForm()
+    if not form.validate_on_submit():
+        return _page(case, {"uscc": form}, 422)
+    employer = employer_identity.complete_uscc(case, actor=current_user, uscc=form.uscc.data)
+    flash(
+        _("The employer is now %(name)s, code %(uscc)s.", name=employer.name, uscc=employer.uscc),
+        "success",
+    )
+    return _back(case)
 
 
 def request_confirmation(case_id: int):

@@ -55,7 +55,8 @@ def _parties(case: Case) -> Section:
             (_("Resident ID number"), mask_id_number(case.applicant_id_number)),
             (_("Mobile number"), mask_phone(case.applicant_phone)),
             (_("Respondent"), case.employer.name),
-            (_("Unified social credit code"), case.employer.uscc),
+            (_("Unified social credit code"), case.employer.uscc or _("not known yet")),
+            *(((_("Address"), case.employer.address),) if case.employer.address else ()),
         ),
     )
 

@@ -38,10 +38,13 @@ class Employer(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    # Unknown while a worker who did not know it filed with the name and address; staff
+    # complete it before accepting the case (mediation.cases.employer_identity).
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     # Industry section letter of GB/T 4754-2017 (see mediation.industries).
     industry: Mapped[str] = mapped_column(String(1))
+    address: Mapped[str | None] = mapped_column(String(200))
 
     region: Mapped[Region] = relationship()
     mediation_committee: Mapped["Organization | None"] = relationship(
