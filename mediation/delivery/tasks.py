@@ -12,7 +12,7 @@ import logging
 from datetime import timedelta
 
 from celery import Celery, Task
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from kombu.exceptions import KombuError
 from sqlalchemy import delete, event
 
@@ -95,21 +95,30 @@ def make_celery(app: Flask) -> Celery:
 
 
 def install_nudge(app: Flask) -> None:
-    """After a commit that queued messages, ask a worker to deliver now."""
-    if not app.config["CELERY_BROKER_URL"]:
+    """After a commit that queued messages, ask a worker of this app's queue to deliver now.
+
+    The session is shared by every app of the process (tests make many), so the listeners are
+    installed once and find the app's Celery at commit time; an app without a queue
+    (the tests' configuration) nudges nobody."""
+    if app.config["CELERY_BROKER_URL"]:
+        make_celery(app)
+    if not event.contains(db.session, "after_commit", _nudge):
+        event.listen(db.session, "after_commit", _nudge)
+        event.listen(db.session, "after_rollback", _forget)
+
+
+def _nudge(session) -> None:
+    if not session.info.pop("outbox_waiting", False) or not has_app_context():
         return
-    celery = make_celery(app)
+    celery = current_app.extensions.get("celery")
+    if celery is None:
+        return
+    try:
+        celery.send_task(DELIVER)
+    except (KombuError, OSError) as error:
+        # The messages are safe in the outbox; beat delivers them at its next round.
+        log.warning("could not nudge the delivery worker: %s", error)
 
-    @event.listens_for(db.session, "after_commit")
-    def nudge(session) -> None:
-        if not session.info.pop("outbox_waiting", False):
-            return
-        try:
-            celery.send_task(DELIVER)
-        except (KombuError, OSError) as error:
-            # The messages are safe in the outbox; beat delivers them at its next round.
-            log.warning("could not nudge the delivery worker: %s", error)
 
-    @event.listens_for(db.session, "after_rollback")
-    def forget(session) -> None:
-        session.info.pop("outbox_waiting", None)
+def _forget(session) -> None:
+    session.info.pop("outbox_waiting", None)

@@ -16,7 +16,7 @@ from mediation.core.recipients import Contact
 from mediation.delivery.tasks import DELIVER
 from mediation.extensions import db
 from mediation.models import DeliveryStatus, OutboxMessage
-from tests.conftest import skip_or_fail
+from tests.conftest import make_app, skip_or_fail
 from tests.delivery.gateway import Gateway
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -105,14 +105,17 @@ def test_two_workers_on_postgresql_and_redis_deliver_a_hundred_messages_each_onc
 
 @pytest.mark.commits
 @pytest.mark.sqlite_only
-def test_the_embedded_worker_of_make_run_delivers_without_redis(app, live_gateway, tmp_path):
-    """`make run`'s worker: Celery with beat inside it, its queue a SQLite file."""
+def test_the_embedded_worker_of_make_run_delivers_without_redis_when_nudged(
+    app, live_gateway, tmp_path
+):
+    """`make run`'s worker, its queue a SQLite file. Beat is left out here: the web process's
+    commit alone (the nudge after a commit that queued messages) must make it deliver."""
     broker = f"sqla+sqlite:///{tmp_path / 'queue.sqlite'}"
-    worker = start_worker(app, live_gateway, broker, tmp_path, "--beat", "--pool=solo")
+    worker = start_worker(app, live_gateway, broker, tmp_path, "--pool=solo")
+    web = make_app(app.config["SQLALCHEMY_DATABASE_URI"], CELERY_BROKER_URL=broker)
     try:
-        queue_messages(3)
-        # The web process nudges the worker after its commit in the same way.
-        Celery(broker=broker).send_task(DELIVER)
+        with web.app_context():
+            queue_messages(3)
         wait_for(lambda: len(live_gateway.accepted) == 3, [worker])
     finally:
         stop([worker])
