@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from mediation.core import audit
 from mediation.delivery import outbox as delivery
 from mediation.delivery.channels import uses_development_outbox
 from mediation.extensions import db
@@ -42,11 +41,6 @@ def retry(message_id: int):
     if message is None:
         abort(404)
     if message.status is DeliveryStatus.failed:
-        retry_message(message)
+        delivery.retry(message, actor=current_user)
         flash(_("The message will be sent again."), "success")
     return redirect(url_for("admin.outbox", status="failed"))
-
-
-def retry_message(message: OutboxMessage) -> None:
-    delivery.retry(message)
-    audit.record("outbox.retried", actor=current_user, subject=message, channel=message.channel)

@@ -16,15 +16,19 @@ from mediation.validators import (
 )
 
 
-class RegisterForm(FlaskForm):
-    name = person_name_field()
-    phone = StringField(
+def _mobile_field(description=None) -> StringField:
+    return StringField(
         _l("Mobile number"),
         filters=[strip],
         validators=[REQUIRED, Length(max=20), Normalised(normalise_mobile)],
         render_kw={"autocomplete": "tel", "inputmode": "tel"},
-        description=_l("You will sign in with this number."),
+        description=description,
     )
+
+
+class RegisterForm(FlaskForm):
+    name = person_name_field()
+    phone = _mobile_field(_l("You will sign in with this number."))
     id_number = StringField(
         _l("Resident ID number"),
         filters=[strip],
@@ -46,13 +50,7 @@ class RepresentativeRegisterForm(FlaskForm):
     """An employer representative's registration (``auth.representatives``)."""
 
     name = person_name_field()
-    phone = StringField(
-        _l("Mobile number"),
-        filters=[strip],
-        validators=[REQUIRED, Length(max=20), Normalised(normalise_mobile)],
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
-        description=_l("You will sign in with this number. We send a code to it by SMS."),
-    )
+    phone = _mobile_field(_l("You will sign in with this number. We send a code to it by SMS."))
     uscc = StringField(
         _l("The company's unified social credit code"),
         filters=[strip],
@@ -101,16 +99,6 @@ class ChangePasswordForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     password, confirm = new_password_fields()
-
-
-def _mobile_field(description=None) -> StringField:
-    return StringField(
-        _l("Mobile number"),
-        filters=[strip],
-        validators=[REQUIRED, Length(max=20), Normalised(normalise_mobile)],
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
-        description=description,
-    )
 
 
 def _code_field() -> StringField:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
@@ -223,32 +223,9 @@ def _advance_read_mark(user: User, case: Case, channel: MessageChannel, message_
 
 
 def unread_counts(case: Case, user: User) -> dict[MessageChannel, int]:
-    """Messages by others that ``user`` has not seen yet, per channel they may read."""
-    channels = policy.message_channels(user, case)
-    if not channels:
-        return {}
-    read_up_to = (
-        select(MessageRead.last_read_id)
-        .where(
-            MessageRead.user_id == user.id,
-            MessageRead.case_id == case.id,
-            MessageRead.channel == CaseMessage.channel,
-        )
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(CaseMessage.channel, func.count(CaseMessage.id))
-        .where(
-            CaseMessage.case_id == case.id,
-            CaseMessage.channel.in_(channels),
-            CaseMessage.author_id != user.id,
-            CaseMessage.id > func.coalesce(read_up_to, 0),
-        )
-        .group_by(CaseMessage.channel)
-    )
-    counts = dict.fromkeys(channels, 0)
-    counts.update({MessageChannel(channel): count for channel, count in rows})
-    return counts
+    """Messages by others that ``user`` has not seen yet, per channel they may read (the same
+    rule as the page's "new" marks: ``ChannelView.is_new``)."""
+    return {view.channel: view.unread for view in conversation(case, user)}
 
 
 def load_message(case: Case, user: User, message_id: int) -> CaseMessage | None:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import or_, select, update
 
+from mediation.core import audit
 from mediation.delivery.channels import DeliveryFailed
 from mediation.extensions import db
 from mediation.models import Case, DeliveryChannel, DeliveryStatus, OutboxMessage, User
@@ -148,10 +149,11 @@ def _printable(text: str) -> str:
     return "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in text)
 
 
-def retry(message: OutboxMessage) -> None:
+def retry(message: OutboxMessage, *, actor: User) -> None:
     """Staff send a failed message again (after correcting a number, or once a gateway is
     back): it gets a full set of tries."""
     message.status = DeliveryStatus.pending
     message.attempts = 0
     message.next_attempt_at = utcnow()
     db.session.info["outbox_waiting"] = True
+    audit.record("outbox.retried", actor=actor, subject=message, channel=message.channel)

@@ -77,9 +77,9 @@ def _party_of(message: OutboxMessage, case: Case) -> str:
     if user is None:
         # Only a walk-in applicant is reached without an account.
         return PARTY_TITLES["applicant" if message.recipient == case.applicant_phone else "staff"]
-    if user.id == case.applicant_id:
+    if policy.is_applicant(user, case):
         return PARTY_TITLES["applicant"]
-    if user.employer_id is not None and user.employer_id == case.employer_id:
+    if policy.is_respondent(user, case):
         return PARTY_TITLES["respondent"]
     return PARTY_TITLES["staff"]
 
