@@ -43,7 +43,10 @@ def live_server(request, app):
     # The server answers from threads with connections of their own: they see only commits.
     assert request.node.get_closest_marker("commits"), "a live server needs real commits"
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutting down waits for the loop's next poll.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

@@ -37,7 +37,7 @@ def test_concurrent_claims_give_every_case_exactly_one_mediator(app, demo):
     from mediation.cases.filing import file_case
 
     big = app.config["DATABASE_KIND"] == "postgresql"
-    threads, cases = (20, 100) if big else (5, 20)
+    threads, cases = (10, 50) if big else (5, 20)
     organization = db.session.scalar(
         select(Organization).where(Organization.name == "凤城街道劳动人事争议调解中心")
     )
