@@ -28,6 +28,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 
 import psycopg
+import pyotp
 
 from bench.load import SHANGHAI_OFFSET, load
 from mediation.localtime import local_today
@@ -93,15 +94,30 @@ def _serve(env: dict, app: str, port: int) -> subprocess.Popen:
 
 
 def _session_cookie(base: str, username: str) -> str:
+    """Sign in as the demo's ``username``; staff set up a new authenticator app on the way
+    (``_forget_second_factors`` made them new to it), as at a first sign-in."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    html = opener.open(f"{base}/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    data = urllib.parse.urlencode(
-        {"identifier": username, "password": "demo-2026", "csrf_token": token}
-    ).encode()
-    opener.open(f"{base}/login", data)
+
+    def submit(url: str, fields: dict):
+        html = opener.open(url).read().decode()
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        return opener.open(url, urllib.parse.urlencode({**fields, "csrf_token": token}).encode())
+
+    answer = submit(f"{base}/login", {"identifier": username, "password": "demo-2026"})
+    if "/login/code" in answer.url:
+        page = opener.open(f"{base}/login/code/set-up").read().decode()
+        key = re.search(r'<code class="secret-key">([A-Z2-7 ]+)</code>', page).group(1)
+        submit(f"{base}/login/code/set-up", {"code": pyotp.TOTP(key.replace(" ", "")).now()})
     return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def _forget_second_factors(database: str) -> None:
+    with psycopg.connect(database) as connection:
+        connection.execute("DELETE FROM recovery_codes")
+        connection.execute(
+            "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL"
+        )
 
 
 def _hammer(url: str, cookie: str, seconds: float) -> dict:
@@ -205,6 +221,7 @@ def main() -> None:
         load_seconds = load(args.database, args.n)
         rebuild_seconds = _flask(env, "figures", "rebuild")
 
+    _forget_second_factors(args.database)
     app_server = _serve(env, "wsgi:app", 5601)
     baseline_server = _serve(env, "bench.baseline:app", 5602)
     try:

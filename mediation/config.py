@@ -72,6 +72,10 @@ class Config:
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; forms left open stay valid
 
+    # The roles that sign in with a second factor after the password (auth.two_factor): all
+    # staff. Workers and employer representatives prove their phone by SMS instead.
+    TWO_FACTOR_ROLES = ("mediator", "court_liaison", "reemployment_officer", "supervisor", "admin")
+
     # argon2id parameters (argon2-cffi's defaults); see auth.accounts.
     PASSWORD_HASHER: dict = {}
 
@@ -179,6 +183,9 @@ class TestConfig(Config):
     # Tests sign in hundreds of times a minute from one address; the throttle's own tests
     # switch it on (tests/auth/test_throttle.py).
     RATELIMIT_ENABLED = False
+    # Staff sign in hundreds of times too; the second factor's own tests and journeys switch it
+    # on (tests/auth/test_two_factor.py), and one checks the other configurations require it.
+    TWO_FACTOR_ROLES = ()
 
 
 def config_for_environment(default: str = "development") -> type[Config]:

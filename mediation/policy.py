@@ -92,6 +92,8 @@ ENDPOINTS: dict[str, str | Permission] = {
     "home.index": PUBLIC,
     "home.set_language": PUBLIC,
     "auth.login": PUBLIC,
+    "auth.second_factor": PUBLIC,  # the account is the one whose password was just right
+    "auth.set_up_second_factor": PUBLIC,
     "auth.register": PUBLIC,
     "auth.verify_phone": PUBLIC,
     "auth.resend_code": PUBLIC,
@@ -102,6 +104,7 @@ ENDPOINTS: dict[str, str | Permission] = {
     "auth.logout": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
     "auth.preferences": SIGNED_IN,
+    "auth.sign_in_app": SIGNED_IN,
     "representatives.queue": Permission.decide_representatives,
     "representatives.show": Permission.decide_representatives,
     "representatives.approve": Permission.decide_representatives,

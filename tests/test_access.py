@@ -25,9 +25,14 @@ EXPECTED: dict[str, frozenset[str]] = {
     "auth.reset_password": EVERYONE,
     "auth.confirm_email": EVERYONE,
     "auth.register_employer": EVERYONE,
+    # Open to whoever just gave a right password; anyone else is sent to the sign-in page,
+    # and someone signed in onwards.
+    "auth.second_factor": SIGNED_IN,
+    "auth.set_up_second_factor": SIGNED_IN,
     "auth.logout": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
     "auth.preferences": SIGNED_IN,
+    "auth.sign_in_app": SIGNED_IN,
     # Mediators and admins get through the door; each registration is then checked on its
     # own (404 outside the mediator's district), see tests/auth/test_representatives.py.
     **dict.fromkeys(

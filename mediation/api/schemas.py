@@ -73,6 +73,11 @@ class Credentials(Body):
         FILLED_SCHEMA,
     ]
     password: Annotated[str, Field(max_length=128), FILLED, FILLED_SCHEMA]
+    otp: str | None = Field(
+        None,
+        max_length=20,
+        description="Staff only: the code of their authenticator app, or a recovery code",
+    )
 
 
 class Respond(Body):

@@ -9,7 +9,7 @@ from mediation.api import serialise
 from mediation.api.openapi import operation
 from mediation.api.request import json_body
 from mediation.api.schemas import Credentials, Token, TokenInfo, TokenList
-from mediation.auth import accounts, representatives
+from mediation.auth import accounts, representatives, two_factor
 from mediation.core.answers import error_response
 from mediation.core.schemas import parse
 
@@ -37,8 +37,33 @@ def create_token():
         return error_response(401, _("Wrong username, mobile number or password."))
     if accounts.awaits_phone_code(user):
         return _phone_not_verified()
+    if two_factor.required(user):
+        refused = _second_factor_refused(user, credentials.otp)
+        if refused is not None:
+            return refused
     token = accounts.issue_api_token(user)
     return serialise.answer(Token(token=token, role=user.role), 201)
+
+
+def _second_factor_refused(user, code: str | None):
+    """Staff give their app's code too; the app is set up on the website, with a QR code."""
+    if not two_factor.enrolled(user):
+        return error_response(
+            403,
+            _("Set up your sign-in app on the website first (sign in there once), then try again."),
+            error="second_factor_not_set_up",
+        )
+    if not code:
+        return error_response(
+            401,
+            _("Enter the code of your authenticator app as well (otp)."),
+            error="second_factor_required",
+        )
+    try:
+        two_factor.verify(user, code)
+    except two_factor.CodeRefused as refused:
+        return error_response(401, refused.message, error="second_factor_wrong")
+    return None
 
 
 def _phone_not_verified():

@@ -15,6 +15,7 @@ from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from sqlalchemy import or_, select
 
+from mediation.auth import two_factor
 from mediation.core import audit
 from mediation.core.notifications import notify
 from mediation.extensions import db
@@ -44,14 +45,22 @@ DOORS = {
     "api.request_password_reset": "phone",
     "auth.reset_password": "phone",
     "api.reset_password": "phone",
+    # The second factor's step names no account: it is the one whose password was just right.
+    "auth.second_factor": None,
+    "auth.set_up_second_factor": None,
 }
-SIGN_INS = ("auth.login", "api.create_token")
+SECOND_FACTOR = ("auth.second_factor", "auth.set_up_second_factor")
+SIGN_INS = ("auth.login", "api.create_token", *SECOND_FACTOR)
 
 
 def account_named() -> str:
     """The account an attempt is about: the account's id when the name typed (username or
     number) is one, so both ways of naming it share one count; else the name as typed; else
-    the client's address."""
+    the client's address. A wrong second-factor code counts against the account whose
+    password was right, like a wrong password."""
+    if request.endpoint in SECOND_FACTOR:
+        pending = two_factor.pending_user_id()
+        return f"user:{pending}" if pending is not None else get_remote_address()
     typed = _typed_name()
     if not typed:
         return get_remote_address()

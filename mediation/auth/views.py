@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
-from mediation.auth import accounts, codes, representatives
+from mediation.auth import accounts, codes, representatives, two_factor
 from mediation.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -27,7 +27,7 @@ PENDING_ACCOUNT = "pending_account"
 RESET_PHONE = "reset_phone"
 
 
-def _sign_in(user: User) -> None:
+def sign_in(user: User) -> None:
     session_id = accounts.start_session(user, user_agent=request.user_agent.string)
     # A fresh cookie session at every sign-in: nothing from before the login carries over.
     session.clear()
@@ -36,7 +36,16 @@ def _sign_in(user: User) -> None:
     login_user(user)
 
 
-def _next_page():
+def _after_password(user: User):
+    """Sign in, or for staff ask for the second factor first (auth.two_factor)."""
+    if two_factor.required(user):
+        two_factor.hold(user)
+        return redirect(url_for("auth.second_factor", next=request.args.get("next")))
+    sign_in(user)
+    return next_page()
+
+
+def next_page():
     target = request.args.get("next")
     return redirect(target if is_safe_redirect(target) else url_for("home.index"))
 
@@ -70,7 +79,7 @@ def _pending_account() -> User | None:
 
 def login():
     if current_user.is_authenticated:
-        return _next_page()
+        return next_page()
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -81,8 +90,7 @@ def login():
             _await_phone_code(user, send=True)
             return redirect(url_for("auth.verify_phone"))
         if user is not None:
-            _sign_in(user)
-            return _next_page()
+            return _after_password(user)
         form.password.errors.append(_("Wrong username, mobile number or password."))
     return render_template("auth/login.html", form=form)
 
@@ -187,7 +195,7 @@ def verify_phone():
                 session.pop(PENDING_ACCOUNT, None)
                 registration = accounts.unapproved_registration(user)
                 return render_template("auth/registration_waiting.html", registration=registration)
-            _sign_in(user)
+            sign_in(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             if linked:
                 flash(
@@ -255,12 +263,8 @@ def reset_password():
             mark_failed()  # the wrong try is kept all the same (codes.keep_wrong_tries)
             getattr(form, error.field).errors.append(error.message)
         else:
-            _sign_in(user)
-            flash(
-                _("Your new password is set. You are signed in; other devices were signed out."),
-                "success",
-            )
-            return redirect(url_for("home.index"))
+            flash(_("Your new password is set; other devices were signed out."), "success")
+            return _after_password(user)
     return render_template("auth/reset_password.html", form=form)
 
 

@@ -73,7 +73,7 @@ from mediation.models.referrals import (
 )
 from mediation.models.representatives import RepresentativeRequest, RequestStatus
 from mediation.models.routing import RoutingRuleRow
-from mediation.models.users import ApiToken, Role, User, UserSession
+from mediation.models.users import ApiToken, RecoveryCode, Role, User, UserSession
 
 __all__ = [
     "Agreement",
@@ -130,6 +130,7 @@ __all__ = [
     "ProposalAnswer",
     "ProposalStatus",
     "Rating",
+    "RecoveryCode",
     "Referral",
     "ReferralContact",
     "Region",
