@@ -54,12 +54,14 @@ class Permission(StrEnum):
     view_referrals_api = "view_referrals_api"  # supervisors read them too
     supervise = "supervise"
     manage_outbox = "manage_outbox"
+    read_audit_log = "read_audit_log"
     decide_representatives = "decide_representatives"  # then each registration on its own
 
 
 ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.manage_accounts: frozenset({Role.admin}),
     Permission.manage_outbox: frozenset({Role.admin}),
+    Permission.read_audit_log: frozenset({Role.admin}),
     Permission.view_organizations: frozenset({Role.admin, Role.supervisor}),
     Permission.file_own_case: frozenset({Role.worker}),
     Permission.file_for_visitor: frozenset({Role.mediator}),
@@ -123,6 +125,7 @@ ENDPOINTS: dict[str, str | Permission] = {
     "admin.reset_rules": Permission.manage_routing,
     "admin.outbox": Permission.manage_outbox,
     "admin.retry_message": Permission.manage_outbox,
+    "admin.audit": Permission.read_audit_log,
     "supervision.deliveries": Permission.supervise,
     "supervision.overdue": Permission.supervise,
     "stats.dashboard": Permission.supervise,

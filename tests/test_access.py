@@ -60,6 +60,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "supervision.deliveries": frozenset({"supervisor"}),
     "admin.outbox": frozenset({"admin"}),
     "admin.retry_message": frozenset({"admin"}),
+    "admin.audit": frozenset({"admin"}),
     "stats.dashboard": frozenset({"supervisor"}),
     "stats.export_figures": frozenset({"supervisor"}),
     "stats.cases": frozenset({"supervisor"}),

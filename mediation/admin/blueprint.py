@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from mediation.admin import outbox, routing, views
+from mediation.admin import audit_log, outbox, routing, views
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_url_rule("/accounts", "accounts", views.list_accounts)
@@ -21,3 +21,4 @@ bp.add_url_rule("/routing/<int:rule_id>/toggle", "toggle_rule", routing.toggle, 
 bp.add_url_rule("/routing/reset", "reset_rules", routing.reset, methods=["POST"])
 bp.add_url_rule("/outbox", "outbox", outbox.messages)
 bp.add_url_rule("/outbox/<int:message_id>/retry", "retry_message", outbox.retry, methods=["POST"])
+bp.add_url_rule("/audit", "audit", audit_log.audit_log)

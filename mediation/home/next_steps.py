@@ -115,6 +115,11 @@ NEXT_STEPS: dict[Role, list[NextStep]] = {
             _l("Every SMS and e-mail sent to the parties and staff, and those that failed."),
             "admin.outbox",
         ),
+        NextStep(
+            _l("Audit log"),
+            _l("Who did what: changes, sign-ins, refused attempts and reads of personal data."),
+            "admin.audit",
+        ),
     ],
 }
 
