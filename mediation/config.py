@@ -76,8 +76,12 @@ class Config:
     # staff. Workers and employer representatives prove their phone by SMS instead.
     TWO_FACTOR_ROLES = ("mediator", "court_liaison", "reemployment_officer", "supervisor", "admin")
 
-    # argon2id parameters (argon2-cffi's defaults); see auth.accounts.
-    PASSWORD_HASHER: dict = {}
+    # argon2id with OWASP's first recommended setting (Password Storage Cheat Sheet: 19 MiB,
+    # two passes, one lane). argon2-cffi's defaults (64 MiB, three passes, four lanes) cost
+    # 130-180 ms a check on a 2-core machine, and 64 MiB for each sign-in at once; these cost
+    # about 20 ms (`make bench` reports password_check). Hashes made with other settings are
+    # redone at the next sign-in (auth.accounts).
+    PASSWORD_HASHER: dict = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
 
     # The key of the audit log's seals (mediation.core.audit_chain); without it, one derived
     # from SECRET_KEY. Set it before rotating SECRET_KEY, or older seals stop verifying.
