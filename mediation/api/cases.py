@@ -104,8 +104,9 @@ def _case_triggers() -> list[Trigger]:
 
 
 @operation(
-    "Fire the workflow trigger",
-    answers={200: Case},
+    "Fire the workflow trigger (204 when the case leaves the caller's sight: the employer's "
+    "committee transferring it)",
+    answers={200: Case, 204: None},
     errors=CASE_ERRORS,
     triggers=_case_triggers,
 )
@@ -113,6 +114,10 @@ def fire_trigger(case_id: int, trigger: str):
     case = load_case(case_id)
     direct_action(trigger)  # 404 for extend: an extension is proposed and consented to
     fire(case, trigger, actor=current_user, **keyword_body(fire))
+    if not policy.can_view_case(current_user, case):
+        # The committee of the company in dispute loses the case once it leaves the enterprise
+        # tier: the answer must not carry what it may no longer read.
+        return "", 204
     return _case(case)
 
 

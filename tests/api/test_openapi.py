@@ -100,7 +100,9 @@ def test_every_operation_documents_its_error_answers(served):
     for path, method, operation in operations(served):
         responses = operation["responses"]
         success = [status for status in responses if status.startswith("2")]
-        assert len(success) == 1, (path, method)
+        # One success answer; a case's trigger also has 204, when the case leaves the caller's
+        # sight (tests/cases/test_who_reads_a_case.py).
+        assert len(success) == 1 or sorted(success) == ["200", "204"], (path, method)
         if operation.get("security") != []:
             assert {"401", "403"} <= set(responses), (path, method)
         if "{" in path:

@@ -176,3 +176,26 @@ def test_the_committee_that_transfers_the_case_lands_on_its_worklist(app, demo, 
     assert response.status_code == 302 and response.headers["Location"].endswith("/queue")
     html = committee.get("/queue").get_data(as_text=True)
     assert "Done: Transfer to a higher tier." in html and case.number not in html
+
+
+def test_the_committee_transferring_through_the_api_is_not_answered_with_the_case(
+    app, demo, make_browser
+):
+    with app.test_request_context():
+        case = filed_case(preferred_tier=Tier.enterprise)
+    committee = Person(make_browser, app, "med_enterprise")
+    answer = committee.api_client.post(
+        f"/api/v1/cases/{case.id}/escalate",
+        json={"reason": "移送工会"},
+        headers=committee.headers,
+    )
+    assert answer.status_code == 204 and answer.get_data() == b""
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).tier == "union"
+    assert committee.api(f"/cases/{case.id}").status_code == 404
+    # A tier that keeps its own record of the case is answered with it as before.
+    union = Person(make_browser, app, "med_union")
+    onward = union.api_client.post(
+        f"/api/v1/cases/{case.id}/escalate", json={"reason": "移送调解中心"}, headers=union.headers
+    )
+    assert onward.status_code == 200 and onward.json["tier"] == "hr_bureau"
