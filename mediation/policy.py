@@ -126,6 +126,7 @@ ENDPOINTS: dict[str, str | Permission] = {
     "admin.outbox": Permission.manage_outbox,
     "admin.retry_message": Permission.manage_outbox,
     "admin.audit": Permission.read_audit_log,
+    "admin.reset_second_factor": Permission.manage_accounts,
     "supervision.deliveries": Permission.supervise,
     "supervision.overdue": Permission.supervise,
     "stats.dashboard": Permission.supervise,

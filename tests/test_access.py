@@ -61,6 +61,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "admin.outbox": frozenset({"admin"}),
     "admin.retry_message": frozenset({"admin"}),
     "admin.audit": frozenset({"admin"}),
+    "admin.reset_second_factor": frozenset({"admin"}),
     "stats.dashboard": frozenset({"supervisor"}),
     "stats.export_figures": frozenset({"supervisor"}),
     "stats.cases": frozenset({"supervisor"}),
@@ -211,6 +212,7 @@ SAMPLE_ARGUMENTS = {
     "fmt": "csv",
     "token": "not-a-real-link",
     "registration_id": 1,
+    "user_id": 999_999,  # nobody: resetting a real account's sign-in app is not the point here
 }
 
 

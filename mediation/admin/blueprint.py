@@ -5,6 +5,12 @@ from mediation.admin import audit_log, outbox, routing, views
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_url_rule("/accounts", "accounts", views.list_accounts)
 bp.add_url_rule("/accounts/new", view_func=views.new_staff, methods=["GET", "POST"])
+bp.add_url_rule(
+    "/accounts/<int:user_id>/reset-sign-in-app",
+    "reset_second_factor",
+    views.reset_second_factor,
+    methods=["POST"],
+)
 bp.add_url_rule("/organizations", view_func=views.organizations)
 bp.add_url_rule("/calendar", view_func=views.calendar_years)
 bp.add_url_rule("/calendar/<int:year>", view_func=views.edit_calendar, methods=["GET", "POST"])

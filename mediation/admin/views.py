@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 from mediation import policy
 from mediation.admin.forms import NONE_CHOSEN, HolidayScheduleForm, StaffForm
 from mediation.admin.operations import save_schedule
-from mediation.auth import accounts
+from mediation.auth import accounts, two_factor
 from mediation.core.calendar import ScheduleInvalid, work_calendar
 from mediation.extensions import db
 from mediation.localtime import local_today
@@ -24,6 +24,20 @@ def list_accounts():
         query = query.where(User.role == Role(role))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/accounts.html", page=page, roles=list(Role), role=role)
+
+
+def reset_second_factor(user_id: int):
+    """A member of staff lost the phone with the app (and the recovery codes): they set up a
+    new one at their next sign-in."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if user.has_second_factor:
+        two_factor.reset(user, actor=current_user)
+        flash(
+            _("%(name)s sets up a new sign-in app at the next sign-in.", name=user.name), "success"
+        )
+    return redirect(url_for("admin.accounts", role=user.role.value))
 
 
 def _fill_choices(form: StaffForm) -> None:

@@ -240,3 +240,25 @@ def test_new_recovery_codes_replace_the_old_ones(app, demo, required, clock, mak
     later.submit("/login", {"identifier": "med_hr", "password": "demo-2026"})
     assert later.submit("/login/code", {"code": old_codes[0]}).status_code == 200
     assert later.submit("/login/code", {"code": new_codes[0]}).status_code == 302
+
+
+def test_an_administrator_resets_a_lost_app(app, demo, required, clock, make_browser):
+    lost = make_browser()
+    old_secret, _codes = set_up(lost, clock)
+    admin = make_browser()
+    clock.time += 30
+    set_up(admin, clock, "admin")  # administrators sign in with a second factor too
+    mediator = user("med_hr")
+    accounts_page = admin.get("/admin/accounts?role=mediator").get_data(as_text=True)
+    assert f"/admin/accounts/{mediator.id}/reset-sign-in-app" in accounts_page
+    reset = admin.submit(
+        f"/admin/accounts/{mediator.id}/reset-sign-in-app", {}, page="/admin/accounts"
+    )
+    assert reset.status_code == 302
+    assert events("account.two_factor_reset") == 1
+
+    again = make_browser()
+    answer = again.submit("/login", {"identifier": "med_hr", "password": "demo-2026"})
+    assert answer.location.startswith("/login/code")
+    page = again.client.get("/login/code", follow_redirects=True).get_data(as_text=True)
+    assert key_on(page) != old_secret  # a new app, from scratch
