@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from mediation.auth import accounts
+from mediation.auth import accounts, passwords
 from mediation.cases.sweep import sweep
 from mediation.core import audit_chain
 from mediation.delivery.outbox import deliver_due
@@ -152,6 +152,13 @@ def create_staff_command(
     username, name, role, organization_name, uscc, region_code, phone, password
 ) -> None:
     """Create a staff, employer-representative, supervisor or admin account."""
+
+    # The rules of every password a person chooses (auth.passwords); accounts.create_staff
+    # does not judge passwords, the demo's among them.
+    personal = passwords.personal_words(name=name, phone=phone, username=username)
+    refused = passwords.refusal(password, personal)
+    if refused is not None:
+        raise click.ClickException(f"password: {refused}")
 
     def lookup(model, **key):
         value = next(iter(key.values()))

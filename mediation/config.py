@@ -121,6 +121,16 @@ class Config:
 
     # Whole requests are capped; evidence uploads (10 MB each) get their own check.
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # The room of each user's files (evidence, case files, files waiting for a filing), in
+    # MB; 0 is no limit. Parties register themselves, so anyone could otherwise fill the
+    # disk; staff accounts are made by an admin and file for many people.
+    UPLOAD_QUOTA_BYTES_PARTY = int(os.environ.get("UPLOAD_QUOTA_MB", "200")) * 1024 * 1024
+    UPLOAD_QUOTA_BYTES_STAFF = int(os.environ.get("UPLOAD_QUOTA_MB_STAFF", "0")) * 1024 * 1024
+    # Files a user may have waiting for a filing (the form keeps at most 10 per filing).
+    UPLOAD_STAGED_FILES_MAX = int(os.environ.get("UPLOAD_STAGED_FILES_MAX", "20"))
+    # A PDF that qpdf cannot walk within this time and number of objects is refused.
+    PDF_CHECK_SECONDS = float(os.environ.get("PDF_CHECK_SECONDS", "2"))
+    PDF_CHECK_MAX_OBJECTS = int(os.environ.get("PDF_CHECK_MAX_OBJECTS", "100000"))
 
     @classmethod
     def finalise(cls, settings: dict) -> None:

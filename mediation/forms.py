@@ -1,8 +1,8 @@
 """Pieces shared by the forms of every area."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+from wtforms import SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from mediation.validators import InvalidValue, normalise_amount
@@ -24,31 +24,6 @@ def person_name_field(label=None) -> StringField:
         ],
         render_kw={"autocomplete": "name"},
     )
-
-
-class NotOnlyDigits:
-    def __call__(self, form, field) -> None:
-        if field.data and field.data.isdigit():
-            raise ValidationError(_l("Use letters as well as digits."))
-
-
-def new_password_fields(label=None) -> tuple[PasswordField, PasswordField]:
-    password = PasswordField(
-        label or _l("New password"),
-        validators=[
-            REQUIRED,
-            Length(min=8, max=128, message=_l("Use between %(min)d and %(max)d characters.")),
-            NotOnlyDigits(),
-        ],
-        render_kw={"autocomplete": "new-password"},
-        description=_l("At least 8 characters, not only digits."),
-    )
-    confirm = PasswordField(
-        _l("Repeat the password"),
-        validators=[REQUIRED, EqualTo("password", message=_l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
-    return password, confirm
 
 
 USERNAME_PATTERN = Regexp(

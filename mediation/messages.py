@@ -99,9 +99,21 @@ NOTIFICATION_MESSAGES = {
         "The time to apply for labour arbitration about case %(number)s ends on "
         "%(limitation_ends)s. Apply to %(commission)s before then, or the claim is lost."
     ),
+    "limitation_reminder_provisional": _l(
+        "The time to apply for labour arbitration about case %(number)s ends on "
+        "%(limitation_ends)s. Apply to %(commission)s before then, or the claim is lost. This "
+        "date is provisional: it was counted with the statutory holidays because the official "
+        "holiday schedule has not been entered yet."
+    ),
     "sign_in_paused": _l(
         "Someone tried to sign in to your account with a wrong password too many times. "
         "Signing in is paused for 15 minutes. If it was not you, change your password."
+    ),
+    "registration_attempted": _l(
+        "Someone tried to register on the platform with your mobile number or your ID number. "
+        "No account was made and no code was sent. If it was you, you already have an "
+        "account: sign in, or set a new password with “Forgot password?”. If it was not "
+        "you, your account is unchanged."
     ),
     "agreement_signed": _l("%(party)s signed the agreement of case %(number)s."),
     "payment_question": _l(
@@ -157,9 +169,18 @@ NOTIFICATION_MESSAGES = {
         "Early warning: a collective dispute against %(employer)s (%(number)s)."
     ),
     "rate_service": _l("Case %(number)s is closed. Please tell us how the mediation went."),
+    # 劳动争议调解仲裁法 第十四条: 15 days from receipt without an agreement, at every tier.
     "arbitration_open": _l(
-        "The mediation period of case %(number)s ended on %(due)s without an agreement. You may "
-        "now apply for labour arbitration, or agree with the mediator to go on."
+        "The 15 days after your application in case %(number)s was received ended on %(due)s "
+        "without an agreement. From %(arbitration_from)s you may apply for labour arbitration "
+        "(劳动争议调解仲裁法 第十四条); mediation may go on if both sides wish."
+    ),
+    "arbitration_open_provisional": _l(
+        "The 15 days after your application in case %(number)s was received ended on %(due)s "
+        "without an agreement. From %(arbitration_from)s you may apply for labour arbitration "
+        "(劳动争议调解仲裁法 第十四条); mediation may go on if both sides wish. "
+        "This date is provisional: it was counted with the statutory holidays "
+        "because the official holiday schedule has not been entered yet."
     ),
     "representative_approved": _l(
         "Your registration as a representative of %(employer)s was approved. You can sign in "
@@ -173,10 +194,19 @@ NOTIFICATION_MESSAGES = {
 
 # Notices with legal effect go by SMS even to someone who turned information SMS off.
 LEGAL_NOTICES = frozenset(
-    {"accepted", "declined", "failed", "document_served", "arbitration_open", "withdrawn"}
+    {
+        "accepted",
+        "declined",
+        "failed",
+        "document_served",
+        "arbitration_open",
+        "arbitration_open_provisional",
+        "withdrawn",
+    }
 )
-# And so does a warning that someone may be guessing the account's password.
-ALWAYS_SENT = LEGAL_NOTICES | {"sign_in_paused"}
+# And so does a warning that someone may be guessing the account's password, or registering
+# with its number.
+ALWAYS_SENT = LEGAL_NOTICES | {"sign_in_paused", "registration_attempted"}
 # The answer to a representative's registration: it cannot sign in to read it on the platform.
 ALWAYS_SENT |= {"representative_approved", "representative_rejected"}
 

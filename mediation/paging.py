@@ -3,6 +3,17 @@
 from dataclasses import dataclass
 from math import ceil
 
+from flask import request
+
+from mediation.core.schemas import LARGEST_ID
+
+
+def page_number(per_page: int) -> int:
+    """The page the query string asks for, from 1 to the last page any table could fill: a
+    number past it (or not a number) would otherwise be an offset the database refuses."""
+    number = request.args.get("page", 1, type=int)
+    return min(max(number, 1), LARGEST_ID // per_page + 1)
+
 
 @dataclass(frozen=True)
 class Page:

@@ -14,6 +14,7 @@ from flask_login import AnonymousUserMixin, current_user
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select, true
 
 from mediation.core.errors import NotPermitted, Refused
+from mediation.core.schemas import LARGEST_ID
 from mediation.extensions import db, login_manager
 from mediation.localtime import local_today
 from mediation.models import (
@@ -642,17 +643,24 @@ def can_view_case(user: User, case: Case) -> bool:
 
 
 def enforce() -> None:
-    """``before_request`` hook: decide access from the endpoint alone, before any view runs."""
+    """``before_request`` hook: decide access from the endpoint alone, before any view runs;
+    then refuse an id that no table can hold."""
     if request.endpoint is None:  # no route matched: let Flask answer 404 or 405
         return None
     rule = ENDPOINTS.get(request.endpoint)
     if rule is None:
         current_app.logger.error("endpoint %s is missing from policy.ENDPOINTS", request.endpoint)
         abort(403)
-    if rule == PUBLIC:
-        return None
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if rule != SIGNED_IN and not can(current_user, rule):
-        abort(403)
+    if rule != PUBLIC:
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if rule != SIGNED_IN and not can(current_user, rule):
+            abort(403)
+    # A number in the URL larger than any id (core.schemas.LARGEST_ID) names nothing: 404, as
+    # for an id that is not there. After the door, which answers 403 whatever the id.
+    if any(
+        isinstance(value, int) and value > LARGEST_ID
+        for value in (request.view_args or {}).values()
+    ):
+        abort(404)
     return None

@@ -1,8 +1,9 @@
-"""Security headers on every response, and safe redirects after a form."""
+"""Security headers on every response, no NUL characters in a request, and safe redirects
+after a form."""
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 # No inline scripts or styles anywhere: every page works from files under /static.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -35,7 +36,18 @@ def add_transport_security(response: Response) -> Response:
     return response
 
 
+def refuse_nul_characters() -> None:
+    """No person types U+0000, and PostgreSQL cannot store it in text: a query string or form
+    carrying one is refused before any view would pass it on (JSON bodies are refused by
+    their schema, core.schemas.Body)."""
+    for data in (request.args, request.form):
+        for key, values in data.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                abort(400)
+
+
 def init_security(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
     if app.config["SESSION_COOKIE_SECURE"]:
         app.after_request(add_transport_security)

@@ -166,3 +166,30 @@ def test_log_lines_carry_no_id_or_phone_number_and_no_query_string(app, caplog):
     assert "李明" not in caplog.text and "/queue?…" in caplog.text
     assert "441802199003150013" not in caplog.text and "441802********0013" in caplog.text
     assert "13800138001" not in caplog.text and "138****8001" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "method,url,data",
+    [
+        ("GET", "/employers/search?q=a%00b", None),
+        ("GET", "/verify?code=%00", None),
+        ("POST", "/login", {"identifier": "worker1\x00", "password": "demo-2026"}),
+    ],
+    ids=["search", "verify", "login-form"],
+)
+def test_a_nul_character_is_refused_not_a_500(app, demo, browser, method, url, data):
+    if method == "GET":
+        browser.login("worker1")
+        assert browser.get(url).status_code == 400
+    else:  # with its CSRF token, so that only the NUL can be the reason
+        assert browser.submit(url, data).status_code == 400
+        assert browser.submit(url, {**data, "identifier": "worker1"}).status_code == 302
+
+
+def test_a_page_number_past_any_list_is_an_empty_page_not_a_500(app, demo, browser):
+    browser.login("med_hr")
+    assert browser.get("/queue?page=99999999999999999999").status_code == 200
+    browser.logout()
+    browser.login("admin")
+    for url in ("/admin/accounts", "/admin/outbox", "/admin/audit"):
+        assert browser.get(f"{url}?page=99999999999999999999").status_code == 200

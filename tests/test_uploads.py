@@ -1,19 +1,25 @@
-"""Evidence uploads: content checks, size limit, safe names on disk, downloads as attachments.
+"""Evidence uploads: content checks, size limit, safe names on disk, downloads as attachments,
+PDFs that could run something refused, photos without their location.
 
-Real files in ``tmp_path``, real multipart requests through a bare Flask app (no database).
+Real files in ``tmp_path``, real multipart requests through a bare Flask app (no database;
+quotas and staging, which need one, are in tests/cases/test_staged_uploads.py). The hostile
+PDFs are built with pikepdf, or byte by byte where the trick is in the bytes.
 """
 
 import hashlib
 import io
-import random
 import stat
 import struct
+import time
 import zlib
 from pathlib import Path
 
+import pikepdf
 import pytest
 from flask import Flask, jsonify, request
 from flask_babel import Babel
+from pikepdf import Array, Dictionary, Name, String
+from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import ClientDisconnected, NotFound
 from werkzeug.http import parse_options_header
@@ -21,6 +27,7 @@ from werkzeug.http import parse_options_header
 from mediation.security import init_security
 from mediation.uploads import (
     MAX_BYTES,
+    PDF_CHECK_SECONDS,
     StoredFile,
     UploadRejected,
     attachment_response,
@@ -30,6 +37,8 @@ from mediation.uploads import (
     stored_path,
 )
 from mediation.validators import InvalidValue
+from tests import upload_files as files
+from tests.upload_files import make_pdf, pdf_of_size, stream_object
 
 CONTRACT_NAME = "劳动合同（扫描件）.pdf"
 CONTRACT_DISPOSITION = (
@@ -40,34 +49,6 @@ CONTRACT_DISPOSITION = (
 
 
 # --- real, minimal files ---------------------------------------------------------------------
-
-
-def stream_object(data: bytes, dictionary: bytes = b"") -> bytes:
-    return (
-        b"<< /Length " + str(len(data)).encode() + b" " + dictionary + b" >>\nstream\n"
-        b"" + data + b"\nendstream"
-    )
-
-
-def make_pdf(*extra_objects: bytes, catalog: bytes = b"") -> bytes:
-    """A one-page PDF with a correct cross-reference table; extra objects are numbered 4, 5…"""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-        *extra_objects,
-    ]
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
-    out += b"startxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
 
 
 def make_png() -> bytes:
@@ -87,14 +68,6 @@ def make_png() -> bytes:
 def make_jpeg() -> bytes:
     app0 = b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
     return b"\xff\xd8\xff\xe0" + struct.pack(">H", len(app0) + 2) + app0 + b"\xff\xd9"
-
-
-def pdf_of_size(size: int) -> bytes:
-    """A PDF of exactly ``size`` bytes, most of it a (random, seeded) compressed image."""
-    base = make_pdf(stream_object(b"", b"/Type /XObject /Subtype /Image /Filter /DCTDecode"))
-    padding = random.Random(7).randbytes(size - len(base) - 100)  # room for longer numbers
-    pdf = make_pdf(stream_object(padding, b"/Type /XObject /Subtype /Image /Filter /DCTDecode"))
-    return pdf + b"%" * (size - len(pdf) - 1) + b"\n"
 
 
 # --- a bare app that uploads and downloads -----------------------------------------------------
@@ -516,56 +489,345 @@ def test_a_missing_file_raises_not_found_for_the_caller(evidence_dir):
         attachment_response(evidence_dir, gone)
 
 
-# --- PDFs with active content ---------------------------------------------------------------------
+# --- PDFs: what could run, reach out or hide a file is refused ---------------------------------
 
-OPEN_ACTION_SCRIPT = b"<< /Type /Action /S /JavaScript /JS (app.alert\\(1\\)) >>"
+ACTIVE = "active_content"
+LINK = "external_link"
+EMBEDDED = "embedded_file"
+MESSAGES = {
+    ACTIVE: (
+        "This PDF contains a script or a command that would run when it is opened, "
+        "so it cannot be accepted. Please send photos or screenshots of its pages instead."
+    ),
+    LINK: (
+        "This PDF contains links that open web pages or other files, so it cannot be "
+        "accepted. Please send photos or screenshots of its pages instead."
+    ),
+    EMBEDDED: (
+        "This PDF has other files attached inside it, so it cannot be accepted. "
+        "Please send each file on its own."
+    ),
+    "encrypted": (
+        "This PDF is protected by a password, so the mediator could not open it. "
+        "Please send it again without the password."
+    ),
+    "unreadable": (
+        "This PDF is damaged or too complex to be checked, so it cannot be accepted. "
+        "Please send photos or screenshots of its pages instead."
+    ),
+}
 
 
-def object_stream(*objects: bytes, first_number: int = 5) -> bytes:
-    """A compressed object stream (PDF 1.5) holding ``objects``, numbered from ``first_number``."""
-    bodies = b""
-    index = b""
-    for number, body in enumerate(objects, start=first_number):
-        index += b"%d %d " % (number, len(bodies))
-        bodies += body + b"\n"
-    packed = zlib.compress(index + bodies)
-    return stream_object(
-        packed, b"/Type /ObjStm /N %d /First %d /Filter /FlateDecode" % (len(objects), len(index))
+def _open_action(action) -> bytes:
+    pdf = files.one_page()
+    pdf.Root.OpenAction = action
+    return files.saved(pdf)
+
+
+def _on_page_open() -> bytes:
+    pdf = files.one_page()
+    pdf.pages[0].AA = Dictionary(O=files.script())
+    return files.saved(pdf)
+
+
+def _in_names_tree() -> bytes:
+    pdf = files.one_page()
+    named = Dictionary(Names=Array([String("init"), pdf.make_indirect(files.script())]))
+    pdf.Root.Names = Dictionary(JavaScript=pdf.make_indirect(named))
+    return files.saved(pdf)
+
+
+def _in_object_stream() -> bytes:
+    """The script's object is compressed inside an object stream: not in the file's bytes."""
+    pdf = files.one_page()
+    pdf.Root.OpenAction = pdf.make_indirect(files.script())
+    content = files.saved(pdf, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    assert b"JavaScript" not in content and b"app.alert" not in content
+    return content
+
+
+def _after_a_harmless_action() -> bytes:
+    pdf = files.one_page()
+    first_page = Array([pdf.pages[0].obj, Name.Fit])
+    pdf.Root.OpenAction = Dictionary(S=Name.GoTo, D=first_page, Next=files.script())
+    return files.saved(pdf)
+
+
+def _field_keystroke() -> bytes:
+    pdf = files.one_page()
+    widget = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Widget,
+            FT=Name.Tx,
+            T=String("amount"),
+            Rect=[0, 0, 100, 20],
+            AA=Dictionary(K=files.script("AFNumber_Keystroke(2)")),
+        )
+    )
+    pdf.pages[0].Annots = pdf.make_indirect(Array([widget]))
+    pdf.Root.AcroForm = Dictionary(Fields=Array([widget]))
+    return files.saved(pdf)
+
+
+def _xfa_form() -> bytes:
+    pdf = files.one_page()
+    xfa = pdf.make_stream(b"<xdp:xdp><template><script>app.launchURL('x')</script></template>")
+    pdf.Root.AcroForm = Dictionary(Fields=Array([]), XFA=xfa)
+    return files.saved(pdf)
+
+
+def _attachment(as_annotation: bool) -> bytes:
+    pdf = files.one_page()
+    program = pikepdf.AttachedFileSpec(
+        pdf, b"MZ\x90\x00" + bytes(200), mime_type="application/x-msdownload"
+    )
+    if as_annotation:
+        note = Dictionary(
+            Type=Name.Annot, Subtype=Name.FileAttachment, Rect=[0, 0, 20, 20], FS=program.obj
+        )
+        pdf.pages[0].Annots = pdf.make_indirect(Array([note]))
+    else:
+        pdf.attachments["工资明细.exe"] = program
+    return files.saved(pdf)
+
+
+def _rich_media() -> bytes:
+    pdf = files.one_page()
+    content = Dictionary(Assets=Dictionary(Names=Array([])))
+    media = Dictionary(
+        Type=Name.Annot, Subtype=Name.RichMedia, Rect=[0, 0, 200, 200], RichMediaContent=content
+    )
+    pdf.pages[0].Annots = pdf.make_indirect(Array([media]))
+    return files.saved(pdf)
+
+
+def _link(action: Dictionary) -> bytes:
+    return files.saved(files.annotated(action))
+
+
+PDF_TRICKS = [
+    pytest.param(_open_action(files.script()), ACTIVE, id="script-in-open-action"),
+    pytest.param(_link(files.script()), ACTIVE, id="script-in-a-page-annotation"),
+    pytest.param(_on_page_open(), ACTIVE, id="script-when-the-page-opens"),
+    pytest.param(_field_keystroke(), ACTIVE, id="script-in-a-form-field"),
+    pytest.param(_in_names_tree(), ACTIVE, id="script-in-the-names-tree"),
+    pytest.param(_in_object_stream(), ACTIVE, id="script-hidden-in-an-object-stream"),
+    pytest.param(_after_a_harmless_action(), ACTIVE, id="script-chained-after-a-go-to"),
+    pytest.param(
+        make_pdf(b"<< /S /J#61vaScript /J#53 (app.alert\\(1\\)) >>", catalog=b"/OpenAction 4 0 R"),
+        ACTIVE,
+        id="hex-encoded-names",
+    ),
+    pytest.param(
+        make_pdf(b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"),
+        ACTIVE,
+        id="script-that-nothing-points-to",
+    ),
+    pytest.param(_open_action(Dictionary(S=Name.Launch, F=String("cmd.exe"))), ACTIVE, id="launch"),
+    pytest.param(
+        _link(Dictionary(S=Name.SubmitForm, F=String("http://collect.example/"))),
+        ACTIVE,
+        id="submit-form",
+    ),
+    pytest.param(
+        _link(Dictionary(S=Name.ImportData, F=String("data.fdf"))), ACTIVE, id="import-data"
+    ),
+    pytest.param(_xfa_form(), ACTIVE, id="xfa-form"),
+    pytest.param(_rich_media(), ACTIVE, id="rich-media"),
+    pytest.param(
+        _link(Dictionary(S=Name.URI, URI=String("http://phish.example/"))), LINK, id="uri"
+    ),
+    pytest.param(
+        _link(Dictionary(S=Name.GoToR, F=String("other.pdf"), D=Array([0, Name.Fit]))),
+        LINK,
+        id="go-to-another-file",
+    ),
+    pytest.param(_attachment(as_annotation=False), EMBEDDED, id="embedded-executable"),
+    pytest.param(_attachment(as_annotation=True), EMBEDDED, id="file-attachment-annotation"),
+]
+
+
+@pytest.mark.parametrize(("pdf", "reason"), PDF_TRICKS)
+def test_pdfs_that_could_run_or_reach_something_are_refused(web, evidence_dir, pdf, reason):
+    response = upload(web, pdf, "工资单.pdf")
+
+    assert response.status_code == 422
+    assert response.json["reason"] == reason
+    assert response.json["message"] == MESSAGES[reason]
+    assert files_in(evidence_dir) == []
+
+
+def _bomb(filter_name: bytes, padding: int) -> bytes:
+    """The page tree sits in an object stream that inflates to ``padding`` bytes of spaces:
+    80 MB from 80 KB with Flate; 1 GB from 700 KB with LZW, which qpdf decodes while opening
+    the file, with no memory limit of its own."""
+    return files.pdf_with_object_stream(
+        {1: files.CATALOG, 3: files.PAGE}, {2: files.PAGES}, padding, filter_name
     )
 
 
 @pytest.mark.parametrize(
     "pdf",
     [
-        make_pdf(OPEN_ACTION_SCRIPT, catalog=b"/OpenAction 4 0 R"),
-        make_pdf(b"<< /Names [(x) 5 0 R] >>", catalog=b"/Names << /JavaScript 4 0 R >>"),
-        make_pdf(b"<< /S /JavaScript /JS 5 0 R >>", stream_object(b"app.alert(1)")),
-        make_pdf(b"<< /S /Java#53cript /J#53 (app.alert\\(1\\)) >>", catalog=b"/OpenAction 4 0 R"),
-        make_pdf(b"<< /S /Launch /F (cmd.exe) >>", catalog=b"/OpenAction 4 0 R"),
-        make_pdf(object_stream(OPEN_ACTION_SCRIPT), catalog=b"/OpenAction 5 0 R"),
+        pytest.param(_bomb(b"/FlateDecode", 80 * 1024 * 1024), id="flate-bomb"),
+        pytest.param(_bomb(b"/LZWDecode", 1_000_000_000), id="lzw-bomb-opened-with-the-file"),
+        pytest.param(files.scan_like_pdf()[:6000], id="truncated"),
+        pytest.param(b"%PDF-1.7\n" + bytes(range(256)) * 40, id="garbage-after-the-header"),
+        pytest.param(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", id="no-pages"),
+        pytest.param(
+            make_pdf(
+                files.stream_object(
+                    zlib.compress(b"4 0 << /S /JavaScript >>"),
+                    b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
+                )
+            ),
+            id="object-stream-the-table-does-not-list",
+        ),
+        pytest.param(
+            files.pdf_with_object_stream(
+                {1: files.CATALOG, 3: files.PAGE}, {2: files.PAGES}, filter_name=b"/LZWDecode"
+            ),
+            id="object-stream-decoded-without-a-memory-limit",
+        ),
     ],
-    ids=["open-action", "name-tree", "script-in-stream", "hex-escaped", "launch", "object-stream"],
 )
-def test_pdfs_with_scripts_are_refused(web, evidence_dir, pdf):
-    response = upload(web, pdf, "工资单.pdf")
+def test_a_pdf_that_cannot_be_read_through_is_refused(web, evidence_dir, pdf):
+    started = time.monotonic()
+    response = upload(web, pdf, "合同.pdf")
 
+    assert time.monotonic() - started < PDF_CHECK_SECONDS + 2  # the bombs too
     assert response.status_code == 422
-    assert response.json["reason"] == "active_content"
-    assert response.json["message"] == (
-        "This PDF contains a script or a command that would run when it is opened, "
-        "so it cannot be accepted. Please send photos or screenshots of its pages instead."
-    )
+    assert response.json["reason"] == "unreadable"
+    assert response.json["message"] == MESSAGES["unreadable"]
     assert files_in(evidence_dir) == []
 
 
 @pytest.mark.parametrize(
+    ("setting", "value"), [("PDF_CHECK_MAX_OBJECTS", 20), ("PDF_CHECK_SECONDS", 0)]
+)
+def test_a_pdf_that_needs_more_than_the_budget_is_refused(web, setting, value):
+    content = files.scan_like_pdf(pages=10)
+    assert upload(web, content, "扫描件.pdf").status_code == 201
+
+    web.application.config[setting] = value
+
+    response = upload(web, content, "扫描件.pdf")
+    assert response.status_code == 422
+    assert response.json["reason"] == "unreadable"
+
+
+def test_a_pdf_that_needs_a_password_is_refused_with_its_own_message(web):
+    locked = files.saved(files.one_page(), encryption=pikepdf.Encryption(user="1234", owner="5678"))
+
+    response = upload(web, locked, "银行流水.pdf")
+
+    assert response.status_code == 422
+    assert response.json["reason"] == "encrypted"
+    assert response.json["message"] == MESSAGES["encrypted"]
+
+
+def test_a_pdf_with_only_its_owners_restrictions_is_checked_like_any_other(web):
+    restricted = pikepdf.Encryption(user="", owner="bank", allow=pikepdf.Permissions(extract=False))
+    statement = files.saved(files.one_page(), encryption=restricted)
+    assert upload(web, statement, "银行流水.pdf").status_code == 201
+
+    pdf = files.one_page()
+    pdf.Root.OpenAction = files.script()
+    scripted = files.saved(pdf, encryption=restricted)
+    assert upload(web, scripted, "银行流水.pdf").json["reason"] == ACTIVE
+
+
+@pytest.mark.parametrize(
     "pdf",
     [
-        make_pdf(b"<< /JSON (not a script) /JavaScripts 0 >>"),
-        make_pdf(stream_object(b"\x00/JS /JavaScript /Launch\xff", b"/Subtype /Image")),
-        make_pdf(object_stream(b"<< /Type /Annot /Subtype /Link /Border [0 0 0] >>")),
+        pytest.param(files.scan_like_pdf(pages=12), id="scan-with-outline-and-inner-link"),
+        pytest.param(files.MINIMAL_PDF, id="minimal"),
+        pytest.param(make_pdf(b"<< /JSON (not a script) /JavaScripts 0 >>"), id="similar-names"),
+        pytest.param(
+            make_pdf(stream_object(b"\x00/JS /JavaScript /Launch\xff", b"/Subtype /Image")),
+            id="bytes-inside-image-data",
+        ),
+        pytest.param(
+            files.pdf_with_object_stream({1: files.CATALOG, 3: files.PAGE}, {2: files.PAGES}),
+            id="page-tree-in-an-object-stream",
+        ),
     ],
-    ids=["similar-names", "bytes-inside-image-data", "harmless-object-stream"],
 )
-def test_pdfs_without_scripts_are_accepted(web, pdf):
-    assert upload(web, pdf, "工资单.pdf").status_code == 201
+def test_ordinary_pdfs_are_accepted_as_they_are(web, evidence_dir, pdf):
+    response = upload(web, pdf, "工资单.pdf")
+
+    assert response.status_code == 201, response.json
+    assert (evidence_dir / response.json["stored_name"]).read_bytes() == pdf
+
+
+# --- photos lose where they were taken ---------------------------------------------------------
+
+
+def stored_bytes(evidence_dir: Path, response) -> bytes:
+    assert response.status_code == 201, response.json
+    content = (evidence_dir / response.json["stored_name"]).read_bytes()
+    assert response.json["size"] == len(content)
+    assert response.json["sha256"] == hashlib.sha256(content).hexdigest()
+    return content
+
+
+def test_a_phone_photo_is_stored_without_its_gps_position(web, evidence_dir):
+    photo = files.phone_photo()
+    with Image.open(io.BytesIO(photo)) as original:
+        assert original.getexif().get_ifd(files.GPS_IFD)  # the position is there to start with
+
+    stored = stored_bytes(evidence_dir, upload(web, photo, "IMG_20260301.jpg"))
+
+    with Image.open(io.BytesIO(stored)) as image:
+        image.load()  # still decodes
+        exif = image.getexif()
+        assert files.GPS_IFD not in exif and not exif.get_ifd(files.GPS_IFD)
+        assert dict(exif) == {files.ORIENTATION: 6}  # still shown the right way up
+    for trace in (b"HUAWEI", b"GPSLatitude", b"xmpmeta", b"at home"):
+        assert trace not in stored
+    assert files.pixels(stored) == files.pixels(photo)
+    again = stored_bytes(evidence_dir, upload(web, stored, "IMG_20260301.jpg"))
+    assert again == stored  # nothing left to remove: kept as it is
+
+
+def test_what_follows_a_photo_is_not_kept(web, evidence_dir):
+    photo = files.jpeg_photo()
+    motion_photo = photo + b"\x00\x00\x00\x18ftypmp42" + bytes(500)  # the clip a phone appends
+
+    assert stored_bytes(evidence_dir, upload(web, motion_photo, "MVIMG.jpg")) == photo
+
+
+def test_a_photo_without_metadata_is_kept_byte_for_byte(web, evidence_dir):
+    photo = files.jpeg_photo()
+
+    assert stored_bytes(evidence_dir, upload(web, photo, "工资条.jpg")) == photo
+
+
+def test_a_screenshot_loses_its_text_and_exif_chunks(web, evidence_dir):
+    screenshot = files.png_with_text()
+
+    stored = stored_bytes(evidence_dir, upload(web, screenshot, "截图.png"))
+
+    for chunk in (b"tEXt", b"iTXt", b"zTXt", b"eXIf", "清远".encode()):
+        assert chunk not in stored
+    assert files.pixels(stored) == files.pixels(screenshot)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"\xff\xd8\xff\xe1\x00\x10Exif\x00\x00", id="jpeg-segment-past-the-end"),
+        pytest.param(b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"garbage" * 10, id="jpeg-garbage"),
+        pytest.param(make_png()[:-20], id="png-cut-short"),
+    ],
+)
+def test_a_damaged_picture_is_refused(web, evidence_dir, content):
+    response = upload(web, content, "照片.jpg")
+
+    assert response.status_code == 422
+    assert response.json["reason"] == "unreadable"
+    assert response.json["message"] == (
+        "This picture is damaged and cannot be read. Please take the photo again."
+    )
+    assert files_in(evidence_dir) == []

@@ -3,10 +3,14 @@
 Which days are working days follows the State Council holiday schedule, weekend make-up
 working days (调休) included. The ``chinesecalendar`` package supplies the official schedules
 (2004–2026 in version 1.11.0); an admin can enter a :class:`YearSchedule` for a later year, or
-to correct a covered one. A year that neither covers is counted on weekends only (Monday to
-Friday working), and the calendar says so: :meth:`WorkCalendar.fallback_years` names the years
-in a span that were counted that way, so a page can show "computed on weekends only — the
-holiday schedule for 2027 has not been entered" next to the deadline.
+to correct a covered one. A year that neither covers is counted with the holidays fixed by
+statute (:func:`statutory_schedule`): the festivals of 《全国年节及纪念日放假办法》 (2024
+revision) 第二条 and the weekday off owed for one that falls on a weekend (第六条). The State
+Council's notice for such a year also moves days around (调休, with weekend make-up working
+days) and that cannot be known before it is published, so every date counted on a statutory
+year is **provisional**: :meth:`WorkCalendar.provisional_years` names the years in a span that
+were counted that way, so a page can show "provisional — the holiday schedule for 2027 has not
+been entered" next to the date, and the date is recomputed once an admin enters the schedule.
 
 Periods are counted as the Civil Code says (民法典 第二百零一条至第二百零三条):
 
@@ -24,15 +28,22 @@ has no overrides. Dates are :class:`datetime.date`, never ``datetime``.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Literal
 
 import chinese_calendar
+from lunar_python import Lunar
 
-ScheduleSource = Literal["official", "override", "weekends_only"]
+ScheduleSource = Literal["official", "override", "statutory"]
 
-ACCEPTANCE_WORKING_DAYS = 3  # 企业劳动争议协商调解规定 (人社部令第17号)
-MEDIATION_DAYS = 15  # 劳动争议调解仲裁法 第十四条
-MAX_MEDIATION_EXTENSION_DAYS = 15  # enterprise committees, once, with both parties' consent
+# 企业劳动争议协商调解规定 (人社部令第17号) 第二十二条: accept or decline within 3 working days.
+ACCEPTANCE_WORKING_DAYS = 3
+# 劳动争议调解仲裁法 第十四条: 15 days from receipt (all tiers, for the right to arbitrate);
+# 人社部令第17号 第二十九条: 15 days from acceptance at an enterprise committee.
+MEDIATION_DAYS = 15
+# 第二十九条 lets both parties agree to extend without a cap; once and at most 15 days is the
+# platform's policy (DESIGN.md §5), not the Order's.
+MAX_MEDIATION_EXTENSION_DAYS = 15
 COURT_MEDIATION_DAYS = 30  # court pre-litigation mediation, extendable by consent
 JUDICIAL_CONFIRMATION_DAYS = 30  # 人民调解法 第三十三条
 ARBITRATION_LIMITATION_YEARS = 1  # 劳动争议调解仲裁法 第二十七条
@@ -93,16 +104,73 @@ def _official_schedules() -> dict[int, YearSchedule]:
 
 
 _OFFICIAL_SCHEDULES = _official_schedules()
-_WEEKENDS_ONLY = YearSchedule()
+
+
+def statutory_festivals(year: int) -> frozenset[date]:
+    """The days off of 《全国年节及纪念日放假办法》 (2024 revision) 第二条 in ``year``.
+
+    元旦 1 January; 春节 农历除夕 and 正月初一 to 初三 (4 days); 清明节 the day of the solar term
+    清明; 劳动节 1 and 2 May; 端午节 the 5th of the 5th lunar month; 中秋节 the 15th of the 8th
+    lunar month; 国庆节 1 to 3 October. Lunar dates and the solar term come from
+    ``lunar_python`` (China Standard Time). A day that is two festivals at once (中秋 on
+    3 October 2028) is one day off.
+    """
+    new_year = Lunar.fromYmd(year, 1, 1).getSolar()
+    first_day = date(new_year.getYear(), new_year.getMonth(), new_year.getDay())
+    qingming = Lunar.fromYmd(year, 1, 1).getJieQiTable()["清明"]
+    days = {
+        date(year, 1, 1),
+        *(first_day + timedelta(days=offset) for offset in range(-1, 3)),  # 除夕 to 初三
+        date(qingming.getYear(), qingming.getMonth(), qingming.getDay()),
+        date(year, 5, 1),
+        date(year, 5, 2),
+        _lunar_day(year, 5, 5),
+        _lunar_day(year, 8, 15),
+        date(year, 10, 1),
+        date(year, 10, 2),
+        date(year, 10, 3),
+    }
+    return frozenset(days)
+
+
+def _lunar_day(year: int, month: int, day: int) -> date:
+    solar = Lunar.fromYmd(year, month, day).getSolar()  # a positive month: never the leap one
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+@lru_cache(maxsize=64)
+def statutory_schedule(year: int) -> YearSchedule:
+    """What the law alone says of ``year``: the festivals, and a weekday off for each one that
+    falls on a weekend.
+
+    第六条: "全体公民放假的假日，如果适逢周六、周日，应当在工作日补假。部分公民放假的假日，如果
+    适逢周六、周日，则不补假。" So only the festivals of 第二条 (for all citizens) are made up,
+    and each festival day on a Saturday or a Sunday gives one working day off. The text does
+    not say which working day; the State Council's notices give the first after the holiday
+    (元旦 on Saturday 1 January 2022 → Monday 3 January), so here each weekend festival day,
+    in date order, takes the first weekday after it that is neither a festival nor already a
+    substitute (春节 2027: 除夕 Fri 5, 初一 Sat 6, 初二 Sun 7, 初三 Mon 8 February → Tue 9 and
+    Wed 10 off). Make-up working days (调休) exist only by a notice: there are none here.
+    """
+    festivals = statutory_festivals(year)
+    days_off = set(festivals)
+    for festival in sorted(festivals):
+        if festival.weekday() < _SATURDAY:
+            continue
+        substitute = festival + _ONE_DAY
+        while substitute.weekday() >= _SATURDAY or substitute in days_off:
+            substitute += _ONE_DAY
+        days_off.add(substitute)
+    return YearSchedule(holidays=frozenset(days_off))
 
 
 class WorkCalendar:
-    """Which holiday schedule governs each year: an override, the official one, or none.
+    """Which holiday schedule governs each year: an override, the official one, or the statute.
 
     ``overrides`` maps a year to the schedule an admin entered for it; it replaces the
     official schedule of that year completely. Each override must contain only dates of its
     own year and must list 1 January (元旦 is a holiday every year), which catches a blank or
-    mis-keyed schedule that would otherwise hide the weekends-only warning.
+    mis-keyed schedule that would otherwise hide the provisional warning.
     """
 
     def __init__(self, overrides: Mapping[int, YearSchedule] | None = None) -> None:
@@ -122,28 +190,31 @@ class WorkCalendar:
             return "override"
         if year in _OFFICIAL_SCHEDULES:
             return "official"
-        return "weekends_only"
+        return "statutory"
 
     def schedule(self, year: int) -> YearSchedule:
-        """The schedule for ``year``; an empty one when the year is counted on weekends only."""
-        return self._overrides.get(year, _OFFICIAL_SCHEDULES.get(year, _WEEKENDS_ONLY))
+        """The schedule for ``year``; the statutory one when nobody published one."""
+        if year in self._overrides:
+            return self._overrides[year]
+        if year in _OFFICIAL_SCHEDULES:
+            return _OFFICIAL_SCHEDULES[year]
+        return statutory_schedule(year)
 
-    def fallback_years(self, first: date, last: date) -> tuple[int, ...]:
-        """Years from ``first`` to ``last`` (inclusive, either order) counted on weekends only.
+    def provisional_years(self, first: date, last: date) -> tuple[int, ...]:
+        """Years from ``first`` to ``last`` (inclusive, either order) counted on the statute alone.
 
-        Pass the event date and the computed deadline: an empty tuple means the deadline rests
-        on real holiday schedules; otherwise name these years next to it. The answer is per
-        year and may err on the side of warning, never the other way.
+        Pass the event date and the computed date: an empty tuple means the date rests on
+        published holiday schedules; otherwise it is provisional, and these years are the ones
+        whose schedule is missing. The answer is per year and may err on the side of warning,
+        never the other way.
         """
         first, last = sorted((first, last))
         return tuple(
-            year
-            for year in range(first.year, last.year + 1)
-            if self.source(year) == "weekends_only"
+            year for year in range(first.year, last.year + 1) if self.source(year) == "statutory"
         )
 
-    def relies_on_fallback(self, first: date, last: date) -> bool:
-        return bool(self.fallback_years(first, last))
+    def is_provisional(self, first: date, last: date) -> bool:
+        return bool(self.provisional_years(first, last))
 
 
 DEFAULT_CALENDAR = WorkCalendar()
@@ -210,40 +281,72 @@ def _end_of_years_period(start: date, years: int, calendar: WorkCalendar | None)
 
 
 def acceptance_deadline(received: date, *, calendar: WorkCalendar | None = None) -> date:
-    """Last day to accept or decline: 3 working days after the application was received."""
+    """Last day to accept or decline: 3 working days after the application was received
+    (人社部令第17号 第二十二条)."""
     return add_working_days(received, ACCEPTANCE_WORKING_DAYS, calendar=calendar)
+
+
+def _extended(period_end: date, extension_days: int, calendar: WorkCalendar | None) -> date:
+    """An agreed extension runs on from the day the original period legally ended.
+
+    Adding the extension to the start and applying the end rule once would let it vanish into
+    a holiday (15 days from 16 September 2025 end on 9 October after National Day; 15 + 8 days
+    end there too). An extended procedural period is counted from the end of the original one,
+    so 8 more days from 9 October end on 17 October.
+    """
+    if not extension_days:
+        return period_end
+    return _end_of_days_period(period_end, extension_days, calendar)
 
 
 def mediation_deadline(
     start: date, extension_days: int = 0, *, calendar: WorkCalendar | None = None
 ) -> date:
-    """Last day of mediation: 15 days after ``start``, plus an extension of at most 15 days.
+    """Last day of mediation: 15 days after ``start``, then the extension from that day.
 
     ``start`` is the day the application was received (劳动争议调解仲裁法 第十四条) or, for an
-    enterprise committee, the day it was accepted; the caller chooses. The extension lengthens
-    the one period, so only its new last day moves to the next working day.
+    enterprise committee, the day it was accepted (人社部令第17号 第二十九条); the caller
+    chooses. The extension (agreed by both parties; at most 15 days, once, by the platform's
+    policy) is counted from the original period's legal end (:func:`_extended`).
     """
     if not 0 <= extension_days <= MAX_MEDIATION_EXTENSION_DAYS:
         raise ValueError(
             f"a mediation extension must be 0 to {MAX_MEDIATION_EXTENSION_DAYS} days, "
             f"not {extension_days}"
         )
-    return _end_of_days_period(start, MEDIATION_DAYS + extension_days, calendar)
+    original = _end_of_days_period(start, MEDIATION_DAYS, calendar)
+    return _extended(original, extension_days, calendar)
 
 
 def court_mediation_deadline(
     start: date, extension_days: int = 0, *, calendar: WorkCalendar | None = None
 ) -> date:
-    """Last day of court pre-litigation mediation: 30 days, plus any extension agreed."""
+    """Last day of court pre-litigation mediation: 30 days, then any extension agreed, counted
+    from the original period's legal end."""
     if extension_days < 0:
         raise ValueError(f"a court mediation extension cannot be negative, not {extension_days}")
-    return _end_of_days_period(start, COURT_MEDIATION_DAYS + extension_days, calendar)
+    original = _end_of_days_period(start, COURT_MEDIATION_DAYS, calendar)
+    return _extended(original, extension_days, calendar)
+
+
+def arbitration_available_from(received: date, *, calendar: WorkCalendar | None = None) -> date:
+    """The first day either party may apply for labour arbitration without an agreement.
+
+    劳动争议调解仲裁法 第十四条: "自劳动争议调解组织收到调解申请之日起十五日内未达成调解协议
+    的，当事人可以依法申请仲裁。" The 15 calendar days run from ``received``, the day the first
+    organisation received the application, and end on the next working day when the 15th is
+    a rest day (民法典 第二百零三条); the right opens the day after. The statute is above
+    人社部令第17号, so this is the same at every tier, whatever the acceptance date, an agreed
+    extension or a transfer to another organisation.
+    """
+    return _end_of_days_period(received, MEDIATION_DAYS, calendar) + _ONE_DAY
 
 
 def judicial_confirmation_deadline(
     agreement_effective: date, *, calendar: WorkCalendar | None = None
 ) -> date:
-    """Last day to apply jointly for judicial confirmation of a mediation agreement."""
+    """Last day to apply jointly for judicial confirmation of a mediation agreement
+    (人民调解法 第三十三条)."""
     return _end_of_days_period(agreement_effective, JUDICIAL_CONFIRMATION_DAYS, calendar)
 
 
@@ -251,7 +354,8 @@ def arbitration_limitation_date(
     known_on: date,
     *,
     interrupted_on: date | None = None,
-    wage_arrears_while_employed: bool = False,
+    interruption_ended_on: date | None = None,
+    remuneration_while_employed: bool = False,
     employment_ended_on: date | None = None,
     calendar: WorkCalendar | None = None,
 ) -> date | None:
@@ -260,19 +364,23 @@ def arbitration_limitation_date(
     劳动争议调解仲裁法 第二十七条 as implemented here:
 
     - The period is one year from the day the worker knew or should have known that their
-      rights were infringed (``known_on``).
-    - Wage arrears that arose while the worker was employed are not time-limited while the
-      employment lasts (``None``); once it has ended the year runs from ``employment_ended_on``
-      instead of ``known_on``, which the other claims ignore.
-    - Applying for mediation (``interrupted_on``) interrupts the period and it starts again,
-      in full, from that day ("从中断时起，仲裁时效期间重新计算"). An interruption counts only
-      while the period runs: one before it starts (mediation while still employed, for wage
-      arrears) or after it has ended (the claim is already time-barred) changes nothing.
-      Pass the latest interruption; earlier ones the platform does not know of (a demand to
-      the employer, the employer's promise to pay) and suspension (中止, 第三款) are not
-      modelled, so the date shown is the earliest the law allows.
+      rights were infringed (``known_on``; 第一款).
+    - Labour remuneration (劳动报酬: wages, overtime pay) owed while the worker is employed is
+      not time-limited while the employment lasts (``None``); once it has ended the year runs
+      from ``employment_ended_on`` instead of ``known_on``, which the other claims ignore
+      (第四款).
+    - Seeking relief from the relevant body — applying for mediation — interrupts the period
+      (``interrupted_on``), and it is counted again, in full, from when the interruption ended
+      (``interruption_ended_on``: the day mediation failed, the period ran out, the case was
+      declined or withdrawn, or the payment date of an agreement not performed; 第二款 "从中断
+      时起，仲裁时效期间重新计算", with 民法典 第一百九十五条 "从中断、有关程序终结时起"). Without
+      it the interruption ended the day it happened (a demand to the employer). An
+      interruption counts only while the period runs: one before it starts (mediation while
+      still employed, for remuneration) or after it has ended (the claim was already
+      time-barred) changes nothing. Suspension (中止, 第三款) is not modelled, so the date is
+      the earliest the law allows.
     """
-    if wage_arrears_while_employed:
+    if remuneration_while_employed:
         if employment_ended_on is None:
             return None
         period_start = employment_ended_on
@@ -280,5 +388,6 @@ def arbitration_limitation_date(
         period_start = known_on
     last_day = _end_of_years_period(period_start, ARBITRATION_LIMITATION_YEARS, calendar)
     if interrupted_on is not None and period_start <= interrupted_on <= last_day:
-        last_day = _end_of_years_period(interrupted_on, ARBITRATION_LIMITATION_YEARS, calendar)
+        recount_from = max(interruption_ended_on or interrupted_on, interrupted_on)
+        last_day = _end_of_years_period(recount_from, ARBITRATION_LIMITATION_YEARS, calendar)
     return last_day

@@ -14,6 +14,7 @@ from mediation.core.answers import mark_failed
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI
 from mediation.models import AuditEvent, Case, User
+from mediation.paging import page_number
 
 PAGE_SIZE = 50
 
@@ -73,7 +74,7 @@ def audit_log():
     if form.errors:
         mark_failed()
         query = query.where(false())
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_number(PAGE_SIZE), per_page=PAGE_SIZE, error_out=False)
     case_ids = {event.case_id for event in page.items if event.case_id}
     numbers = dict(
         db.session.execute(select(Case.id, Case.number).where(Case.id.in_(case_ids))).tuples().all()

@@ -10,12 +10,12 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
+from mediation.auth.forms import new_password_fields
 from mediation.forms import (
     REQUIRED,
     USERNAME_PATTERN,
     AmountField,
     CheckboxesField,
-    new_password_fields,
     person_name_field,
     strip,
 )
@@ -51,7 +51,7 @@ class StaffForm(FlaskForm):
     organization = _optional_choice(_l("Organisation (mediators, court liaisons, officers)"))
     employer = _optional_choice(_l("Employer (employer representatives)"))
     region = _optional_choice(_l("Jurisdiction (supervisors)"))
-    password, confirm = new_password_fields(_l("Password"))
+    password, confirm = new_password_fields(_l("Password"), "username", "name", "phone")
 
 
 class HolidayScheduleForm(FlaskForm):

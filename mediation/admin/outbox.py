@@ -13,6 +13,7 @@ from mediation.delivery import outbox as delivery
 from mediation.delivery.channels import uses_development_outbox
 from mediation.extensions import db
 from mediation.models import DeliveryChannel, DeliveryStatus, OutboxMessage
+from mediation.paging import page_number
 
 PAGE_SIZE = 50
 
@@ -27,7 +28,7 @@ def messages():
         query = query.where(OutboxMessage.channel == DeliveryChannel(channel))
     return render_template(
         "admin/outbox.html",
-        page=db.paginate(query, per_page=PAGE_SIZE, error_out=False),
+        page=db.paginate(query, page=page_number(PAGE_SIZE), per_page=PAGE_SIZE, error_out=False),
         status=status,
         channel=channel,
         statuses=list(DeliveryStatus),

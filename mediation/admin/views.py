@@ -13,6 +13,7 @@ from mediation.core.calendar import ScheduleInvalid, work_calendar
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import Employer, Organization, Region, RegionLevel, Role, User
+from mediation.paging import page_number
 
 PAGE_SIZE = 50
 
@@ -22,7 +23,7 @@ def list_accounts():
     query = select(User).options(joinedload(User.organization)).order_by(User.id)
     if role in Role.__members__:
         query = query.where(User.role == Role(role))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_number(PAGE_SIZE), per_page=PAGE_SIZE, error_out=False)
     return render_template("admin/accounts.html", page=page, roles=list(Role), role=role)
 
 

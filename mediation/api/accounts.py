@@ -1,8 +1,9 @@
 """Accounts through the API: registering a worker or an employer representative with the
 code sent to the phone, and a new password with a code sent to the phone (DESIGN.md §6).
 
-The answers to a request for a code are the same whether or not the number has an account,
-so that nobody learns who is registered.
+The answers to a registration and to a request for a code are the same whether or not the
+number (or ID number) has an account, so that nobody learns who is registered
+(``accounts.refuse_quietly``).
 """
 
 from contextlib import suppress
@@ -11,28 +12,32 @@ from typing import Annotated
 from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, ValidationInfo
 
 from mediation.api import serialise
 from mediation.api.openapi import operation
 from mediation.api.request import json_body
 from mediation.api.schemas import Answer
-from mediation.auth import accounts, codes, representatives
+from mediation.auth import accounts, codes, passwords, representatives
 from mediation.core.answers import error_response, mark_failed
 from mediation.core.errors import Invalid
 from mediation.core.fields import FILLED, FILLED_SCHEMA, Mobile, ResidentId, Uscc, problem
 from mediation.core.schemas import Body, parse
 from mediation.uploads import StoredFile, UploadRejected, delete_stored
 
+# The fields of a body whose values the password must not be made of.
+PERSONAL_FIELDS = ("name", "phone", "id_number")
 
-def _new_password(value: str) -> str:
-    # The same rules as the pages' password fields (mediation.forms.new_password_fields).
-    if not 8 <= len(value) <= 128:
-        raise problem(
-            "password_length", _l("Use between %(min)d and %(max)d characters.", min=8, max=128)
-        )
-    if value.isdigit():
-        raise problem("password_digits", _l("Use letters as well as digits."))
+
+def _new_password(value: str, info: ValidationInfo) -> str:
+    # The rules of the pages' password fields (auth.forms.ChosenPassword), with the person's
+    # words from the fields before it in the body.
+    personal = passwords.personal_words(
+        **{field: info.data.get(field) for field in PERSONAL_FIELDS}
+    )
+    refused = passwords.refusal(value, personal)
+    if refused is not None:
+        raise problem("password_refused", refused)
     return value
 
 
@@ -42,9 +47,14 @@ NewPassword = Annotated[
     AfterValidator(_new_password),
     Field(
         json_schema_extra={
-            "minLength": 8,
-            "maxLength": 128,
-            "description": "8 to 128 characters, not only digits",
+            "minLength": passwords.MIN_LENGTH,
+            "maxLength": passwords.MAX_LENGTH,
+            "description": (
+                f"{passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters, hard to guess: "
+                "refused when it is a common password, holds the person's name, mobile number, "
+                "ID number or birth date, or zxcvbn scores it below 3 (422 with a message that "
+                "says which rule failed)"
+            ),
         }
     ),
 ]
@@ -139,11 +149,10 @@ def _too_many_sends():
 def register():
     body = parse(Registration, json_body())
     try:
+        # The same answer when the phone or ID number is another account's.
         accounts.register_with_code(
             name=body.name, phone=body.phone, id_number=body.id_number, password=body.password
         )
-    except accounts.AccountError as error:
-        raise Invalid({error.field: [error.message]}) from None
     except codes.TooManySends:
         return _too_many_sends()
     return _code_sent(_("We sent a code by SMS. Confirm it with POST /api/v1/accounts/verify."))
@@ -214,11 +223,8 @@ def _checked_employer_registration() -> tuple[EmployerRegistration, StoredFile]:
 )
 def verify_phone():
     body = parse(PhoneCode, json_body())
-    user = accounts.pending_worker(body.phone)
-    if user is None:
-        raise Invalid({"code": [codes.WRONG_CODE]})
     try:
-        linked = accounts.verify_phone(user, body.code)
+        user, linked = accounts.confirm_phone(body.phone, body.code)
     except accounts.AccountError as error:
         raise Invalid({error.field: [error.message]}) from None
     if user.active:
@@ -245,12 +251,10 @@ def verify_phone():
 )
 def send_phone_code():
     body = parse(PhoneOnly, json_body())
-    user = accounts.pending_worker(body.phone)
-    if user is not None:
-        # At the limit the answer is the same: the limit is documented, and it tells nothing
-        # about the number.
-        with suppress(codes.TooManySends):
-            accounts.send_phone_code(user)
+    # At the limit the answer is the same: the limit is documented, and it tells nothing
+    # about the number.
+    with suppress(codes.TooManySends):
+        accounts.send_code_again(body.phone)
     return _code_sent(
         _(
             "If an account awaits a code at this number, we sent one (at most %(count)d an hour).",

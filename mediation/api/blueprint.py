@@ -19,7 +19,10 @@ def superseded(error: AgreementSuperseded):
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 answer_api_errors(bp)
 # Input problems that features report with exceptions of their own: 422 like Invalid.
-bp.register_error_handler(UploadRejected, lambda error: invalid({"file": [error.message]}))
+# A refused file also says why in a stable word (type, too_large, active_content, over_quota…).
+bp.register_error_handler(
+    UploadRejected, lambda error: invalid({"file": [error.message]}, reason=error.reason)
+)
 bp.register_error_handler(AgreementSuperseded, superseded)
 # A wrong SMS code counts even though its 422 rolls the request back.
 bp.teardown_request(keep_wrong_tries)

@@ -39,6 +39,7 @@ from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import AuditEvent
 from mediation.models import Case as CaseRecord
+from mediation.paging import page_number
 from mediation.policy import Act
 from mediation.queue.worklist import Filters, worklist_query
 from mediation.uploads import store_upload
@@ -52,7 +53,7 @@ def _case(case: CaseRecord, status: int = 200):
 
 
 def _page(query):
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_number(PAGE_SIZE), per_page=PAGE_SIZE, error_out=False)
     return serialise.answer(serialise.case_list(page))
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from mediation.api.schemas import Error, Figures, Invalid
+from mediation.core.schemas import LARGEST_ID
 from mediation.stats.compute import DEFINITIONS
 
 REF = "#/components/schemas/{model}"
@@ -84,7 +85,11 @@ class _Route:
 
 
 _VARIABLE = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
-_CONVERTER_TYPES = {"int": "integer", "float": "number"}
+# A path's numbers are ids (``policy.enforce`` answers 404 for one larger than any).
+_CONVERTER_SCHEMAS = {
+    "int": {"type": "integer", "minimum": 1, "maximum": LARGEST_ID},
+    "float": {"type": "number"},
+}
 
 
 def _routes(app: Flask, blueprint: str = "api") -> list[_Route]:
@@ -156,7 +161,9 @@ class _Builder:
     def responses(self, described: Operation) -> dict:
         responses = {}
         for status, model in described.answers.items():
-            if model is None:
+            if status == 204:
+                responses["204"] = {"description": "Done; nothing to answer"}  # no body at all
+            elif model is None:
                 responses[str(status)] = {"description": "OK", **_json({"type": "object"})}
             else:
                 responses[str(status)] = {
@@ -177,7 +184,7 @@ class _Builder:
                 "name": name,
                 "in": "path",
                 "required": True,
-                "schema": {"type": _CONVERTER_TYPES.get(converter, "string")},
+                "schema": dict(_CONVERTER_SCHEMAS.get(converter, {"type": "string"})),
             }
             for name, converter in route.parameters
         ]

@@ -38,7 +38,7 @@ from mediation.core.fields import (
     problem,
     within,
 )
-from mediation.core.schemas import Body
+from mediation.core.schemas import Body, RecordId
 from mediation.extensions import db
 from mediation.industries import INDUSTRIES
 from mediation.models import Answer as MediationAnswer
@@ -145,7 +145,7 @@ class VacancyEntry(Body):
         FILLED,
         FILLED_SCHEMA,
     ]
-    district_id: int = Field(description="The district (region id) of the workplace")
+    district_id: RecordId = Field(description="The district (region id) of the workplace")
     wage_min: Amount | None = None
     wage_max: Amount | None = None
     skills: list[Annotated[str, Field(max_length=100)]] = Field([], max_length=50)
@@ -203,9 +203,9 @@ class StatsQuery(BaseModel):
     on: date | None = Field(None, description="Default: today")
     from_: date | None = Field(None, alias="from")
     to: date | None = None
-    region: int | None = None
+    region: RecordId | None = None
     tier: Tier | None = None
-    organization: int | None = None
+    organization: RecordId | None = None
     category: Category | None = None
     channel: Channel | None = None
     priority: PriorityGroup | None = None
@@ -252,6 +252,12 @@ class Invalid(Answer):
         description="Field path (e.g. `applicant.id_number`, `claims.0.amount`; `body` for the "
         "body as a whole) → messages in the caller's language (Accept-Language: zh-CN or en)"
     )
+    reason: str | None = Field(
+        None,
+        description="For a refused file: why, as a stable word (`empty`, `type`, `too_large`, "
+        "`quota`, `staged_limit`, `active_content`, `external_link`, `embedded_file`, "
+        "`encrypted`, `unreadable`)",
+    )
 
 
 class Token(Answer):
@@ -294,8 +300,54 @@ class MaskedPerson(Answer):
 
 
 class Deadlines(Answer):
-    acceptance: date = Field(description="To accept or decline the application")
-    mediation: date | None = Field(description="End of the mediation period, once it started")
+    acceptance: date = Field(
+        description="To accept or decline the application (企业劳动争议协商调解规定 第二十二条)"
+    )
+    mediation: date | None = Field(
+        description="End of the mediation period, from acceptance on (with an agreed extension, "
+        "counted from the original period's legal end)"
+    )
+    mediation_before_extension: date | None = Field(
+        description="End of the original mediation period when it was extended, else null"
+    )
+    arbitration_available_from: date = Field(
+        description="From this day either party may apply for labour arbitration without an "
+        "agreement: the day after the 15 days from the first receipt of the application "
+        "(劳动争议调解仲裁法 第十四条); the same at every tier and in every state, whatever the "
+        "acceptance, an extension or a transfer"
+    )
+    provisional: bool = Field(
+        description="true when one of these dates was counted on a year whose holiday schedule "
+        "has not been entered (the statutory holidays only); recomputed once it is"
+    )
+
+
+class Limitation(Answer):
+    """The time limit for labour arbitration (劳动争议调解仲裁法 第二十七条)."""
+
+    rule: Literal["interrupted", "recounted", "not_limited_while_employed"] = Field(
+        description="interrupted: mediation under way, the year starts again when it ends; "
+        "recounted: it ended on recount_from and the year ends on ends_on; "
+        "not_limited_while_employed: wages and overtime pay while still employed (第四款)"
+    )
+    ends_on: date | None = Field(description="The last day to apply; null unless recounted")
+    recount_from: date | None = Field(description="The day the interruption ended")
+    because: Literal["failed", "expired", "declined", "withdrawn", "payment_due"] | None = Field(
+        description="Why it ended: mediation failed, the 15 days ran out, the case was declined "
+        "or withdrawn, or the agreed payment date passed unpaid"
+    )
+    interrupted_until: date | None = Field(
+        description="While interrupted: the day the 15 days run out, when it ends at the latest"
+    )
+    remuneration_not_limited: bool = Field(
+        description="The case also claims wages or overtime pay while still employed, which are "
+        "not limited: ends_on is for the other claims"
+    )
+    provisional: bool = Field(description="ends_on rests on a year without a holiday schedule")
+
+
+class CaseDeadlines(Deadlines):
+    limitation: Limitation
 
 
 class CaseSummary(Answer):
@@ -410,6 +462,8 @@ class ConfirmationRecord(Answer):
 
 class Case(CaseSummary):
     """One case as the caller may see it."""
+
+    deadlines: CaseDeadlines
 
     routing_rule: str = Field(description="Why the case went to its first organisation")
     transferred_from_tier: Tier | None

@@ -12,6 +12,7 @@ from mediation.cases.extension import latest_proposal
 from mediation.cases.loading import case_evidence
 from mediation.cases.sessions import answers_of
 from mediation.cases.triggers import available
+from mediation.core import clocks
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, MediationSession, Referral, User, Vacancy
@@ -44,10 +45,28 @@ def _summary_fields(case: Case) -> dict:
             "phone": mask_phone(case.applicant_phone),
         },
         "received_at": case.received_at,
-        "deadlines": {
-            "acceptance": case.acceptance_deadline,
-            "mediation": case.mediation_deadline,
-        },
+        "deadlines": _deadlines(case),
+    }
+
+
+def _deadlines(case: Case) -> dict:
+    """The case's dates, and whether any of them rests on a year without a schedule."""
+    extended = case.mediation_clock_start is not None and bool(case.extension_days)
+    provisional = clocks.arbitration_date_is_provisional(case) or clocks.is_provisional(
+        case.acceptance_clock_start, case.acceptance_deadline
+    )
+    if case.mediation_clock_start is not None:
+        provisional = provisional or clocks.is_provisional(
+            case.mediation_clock_start, case.mediation_deadline
+        )
+    return {
+        "acceptance": case.acceptance_deadline,
+        "mediation": case.mediation_deadline,
+        "mediation_before_extension": clocks.mediation_due(case, with_extension=False)
+        if extended
+        else None,
+        "arbitration_available_from": clocks.arbitration_available_from(case),
+        "provisional": provisional,
     }
 
 
@@ -60,8 +79,11 @@ def case_detail(case: Case, user: User) -> schemas.Case:
         .order_by(AuditEvent.id)
     ).all()
     agreement, confirmation = case.agreement, case.confirmation
+    summary = _summary_fields(case)
+    limitation = clocks.limitation(case)
+    summary["deadlines"] |= {"limitation": vars(limitation)}
     return schemas.Case(
-        **_summary_fields(case),
+        **summary,
         routing_rule=case.routing_reason,
         transferred_from_tier=case.transferred_from_tier,
         mediator=case.mediator.name if case.mediator else None,

@@ -2,6 +2,7 @@
 SMS code), the e-mail address and the preferences, and signed-in sessions."""
 
 import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 
@@ -12,13 +13,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from mediation.auth import codes
+from mediation.auth import codes, passwords
 from mediation.core import audit
+from mediation.core.notifications import notify
 from mediation.extensions import db
 from mediation.models import (
     ApiToken,
     Case,
     Employer,
+    Notification,
     Organization,
     Region,
     RepresentativeRequest,
@@ -27,7 +30,7 @@ from mediation.models import (
     User,
     UserSession,
 )
-from mediation.models.notifications import CodePurpose
+from mediation.models.notifications import CodePurpose, VerificationCode
 from mediation.models.types import utcnow
 from mediation.models.users import STAFF_ORG_KINDS
 from mediation.privacy import traceable
@@ -56,11 +59,21 @@ class AccountError(Exception):
         self.message = message
 
 
+# Only where an administrator creates an account: registration never says a number is taken
+# (see refuse_quietly).
 ALREADY_REGISTERED = {
     "phone": _l("An account with this mobile number already exists. Sign in instead."),
-    "id_number": _l("An account with this ID number already exists. Sign in instead."),
     "username": _l("This username is taken."),
 }
+
+
+class NumberTaken(Exception):
+    """Other accounts hold a value the new account needs: ``held`` lists each of them with
+    the field it holds (``phone``, ``id_number`` or ``username``)."""
+
+    def __init__(self, held: list[tuple[User, str]]) -> None:
+        super().__init__([(user.id, field) for user, field in held])
+        self.held = held
 
 
 def hash_password(password: str) -> str:
@@ -86,33 +99,35 @@ def password_confirms(user: User, password: str) -> bool:
     return _password_matches(user, password)
 
 
-def _find_duplicate(exclude: tuple[int, ...] = (), **values: str | None) -> str | None:
-    """The name of the first field whose value another account (not in ``exclude``) uses."""
+def holders(exclude: tuple[int, ...] = (), **values: str | None) -> list[tuple[User, str]]:
+    """The accounts (not in ``exclude``) that hold one of ``values``, with the field each
+    holds, in the order of ``values``."""
+    held = []
     for field, value in values.items():
         if not value:
             continue
-        query = select(User.id).where(getattr(User, field) == value)
+        query = select(User).where(getattr(User, field) == value)
         if exclude:
             query = query.where(User.id.not_in(exclude))
-        if db.session.scalar(query):
-            return field
-    return None
+        held += [(user, field) for user in db.session.scalars(query.order_by(User.id))]
+    return held
 
 
-def _save_unique(user: User, fields: tuple[str, ...]) -> None:
+def save_unique(user: User, fields: tuple[str, ...]) -> None:
     """Write the account now, so a concurrent registration of the same number loses cleanly.
 
-    The lookups in ``_find_duplicate`` give the friendly message; the unique constraints
-    decide the race between two requests that both passed them.
+    The lookups in :func:`holders` come first; the unique constraints decide the race between
+    two requests that both passed them: :class:`NumberTaken` for the one that lost.
     """
     try:
         with db.session.begin_nested():
             db.session.add(user)
             db.session.flush()
     except IntegrityError:
-        duplicate = _find_duplicate(**{field: getattr(user, field) for field in fields})
-        field = duplicate or fields[0]
-        raise AccountError(field, ALREADY_REGISTERED[field]) from None
+        held = holders(**{field: getattr(user, field) for field in fields})
+        if not held:
+            raise
+        raise NumberTaken(held) from None
 
 
 class AwaitingApproval(Exception):
@@ -168,45 +183,208 @@ def _unverified_holders(phone: str, id_number: str) -> list[User]:
     )
 
 
+def _take_over(pending: list[User], phone: str, id_number: str) -> User | None:
+    """The abandoned registration a new one reuses: the one with the ID number, the person's
+    identity. When another one holds the phone, it lets the number go and can no longer be
+    used; its code could only ever reach that phone, whose holder registers now."""
+    if not pending:
+        return None
+    kept = next((user for user in pending if user.id_number == id_number), pending[0])
+    for other in pending:
+        if other is not kept:
+            other.phone = None
+            other.username = f"released-{other.id}"
+            other.active = False
+            audit.record("account.registration_released", actor=None, subject=other)
+    db.session.flush()  # before the kept one takes the number over
+    return kept
+
+
 def register_worker(
     *, name: str, phone: str, id_number: str, password: str, username: str | None = None
 ) -> User:
     """A worker's account, unusable until the phone is verified (:func:`register_with_code`
     sends the code). Only accounts hold a phone or ID number: a case filed at the window for
-    this person does not stand in the way, it becomes theirs once the phone is verified."""
+    this person does not stand in the way, it becomes theirs once the phone is verified.
+
+    :class:`NumberTaken` when another account (not an abandoned registration) holds the phone
+    or the ID number, or the username.
+    """
     pending = _unverified_holders(phone, id_number)
-    duplicate = _find_duplicate(
-        exclude=tuple(user.id for user in pending), phone=phone, id_number=id_number
-    )
-    if duplicate:
-        raise AccountError(duplicate, ALREADY_REGISTERED[duplicate])
-    if len(pending) > 1:
-        # The phone and the ID number are held by two different abandoned registrations.
-        raise AccountError("id_number", ALREADY_REGISTERED["id_number"])
     # Workers sign in with their mobile number; it doubles as the username unless one is given.
-    user = pending[0] if pending else User(role=Role.worker)
-    user.username = username or phone
+    username = username or phone
+    held = holders(
+        exclude=tuple(user.id for user in pending),
+        phone=phone,
+        id_number=id_number,
+        username=username,
+    )
+    if held:
+        raise NumberTaken(held)
+    user = _take_over(pending, phone, id_number) or User(role=Role.worker)
+    user.username = username
     user.name = name
     user.phone = phone
     user.id_number = id_number
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
-    _save_unique(user, ("phone", "id_number", "username"))
+    save_unique(user, ("phone", "id_number", "username"))
     audit.record(
         "account.registered", actor=user, subject=user, **({"replaced": True} if pending else {})
     )
     return user
 
 
-def register_with_code(*, name: str, phone: str, id_number: str, password: str) -> User:
-    """Register a worker and send the code that makes the account usable.
+def register_with_code(*, name: str, phone: str, id_number: str, password: str) -> User | None:
+    """Register a worker and send the code that makes the account usable; None, and the same
+    next step for whoever registers, when the phone or ID number is another account's (see
+    :func:`refuse_quietly`).
 
     :class:`codes.TooManySends` (nothing is kept: the request rolls back) when this phone
     already had its codes for the hour.
     """
-    user = register_worker(name=name, phone=phone, id_number=id_number, password=password)
+    try:
+        user = register_worker(name=name, phone=phone, id_number=id_number, password=password)
+    except NumberTaken as taken:
+        refuse_quietly(taken.held, phone=phone, role=Role.worker)
+        return None
     codes.send_phone_code(user, CodePurpose.phone)
     return user
+
+
+# -- A registration with someone else's number --------------------------------------------------
+#
+# Answering "an account with this ID number already exists" would tell anyone that a person has
+# a labour dispute on the platform. So a registration with the phone or ID number of an account
+# gets the answer of any registration: a code is on its way to the phone typed. None is: no
+# account is made, the account's holder is told by SMS instead, and the code step refuses every
+# code as wrong. What the code step refuses is a code row of its own (a *decoy*): it counts
+# wrong tries, expires and is replaced by a newer code like any other, and it counts against
+# the phone's SMS limit, so the answers that follow do not differ either.
+
+# One notice an hour at most, however many times someone tries.
+NOTICE_EVERY = timedelta(hours=1)
+
+
+def refuse_quietly(held: list[tuple[User, str]], *, phone: str, role: Role) -> None:
+    """Answer a registration that ``held`` stands in the way of as if it had been made: a
+    decoy code "sent" to ``phone``, each holder told, the attempt in the audit log.
+
+    :class:`codes.TooManySends` when ``phone`` had its codes for the hour, as for any
+    registration.
+    """
+    # As long as a registration takes: the hash of a password.
+    hash_password(secrets.token_urlsafe(16))
+    owners: dict[User, list[str]] = {}
+    for user, field in held:
+        owners.setdefault(user, []).append(field)
+    _send_decoy(next(iter(owners)), phone)
+    for owner, fields in owners.items():
+        told = _tell_holder(owner)
+        audit.record(
+            "account.registration_refused",
+            actor=None,
+            subject=owner,
+            held=sorted(set(fields)),
+            phone=traceable(phone),
+            role=role.value,
+            told=told,
+        )
+
+
+def _decoy_mark(row_id: int) -> str:
+    """What a decoy stores instead of a code's hash: keyed, so only the app can tell a decoy
+    from a code, and never the hash of any code (codes are hashed with other words)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"decoy\x1f{row_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def _send_decoy(owner: User, phone: str) -> VerificationCode:
+    """The code row of a registration refused quietly: ``phone``'s newest, matching no code.
+    It belongs to ``owner`` (a row must belong to an account) but is for ``phone``."""
+    if codes.sends_left(phone, codes.SMS_PURPOSES) == 0:
+        raise codes.TooManySends()
+    now = utcnow()
+    row = VerificationCode(
+        purpose=CodePurpose.phone,
+        user=owner,
+        target=phone,
+        secret_hash=secrets.token_hex(32),
+        created_at=now,
+        expires_at=now + codes.CODE_LIFETIME,
+    )
+    db.session.add(row)
+    db.session.flush()
+    row.secret_hash = _decoy_mark(row.id)
+    return row
+
+
+def _is_decoy(row: VerificationCode) -> bool:
+    return hmac.compare_digest(row.secret_hash, _decoy_mark(row.id))
+
+
+def _tell_holder(owner: User) -> bool:
+    """Tell the account's holder that someone registered with their number, unless they were
+    told within the hour; True when told."""
+    recent = db.session.scalar(
+        select(Notification.id)
+        .where(
+            Notification.user_id == owner.id,
+            Notification.kind == "registration_attempted",
+            Notification.created_at > utcnow() - NOTICE_EVERY,
+        )
+        .limit(1)
+    )
+    if recent is not None:
+        return False
+    notify([owner], "registration_attempted")
+    return True
+
+
+def _refuse_decoy_code(row: VerificationCode | None, raw_code: str | None) -> None:
+    """Refuse a code for a decoy (or for a phone nothing waits at) as ``codes.use_phone_code``
+    refuses a wrong one, with the same messages in the same order: the wrong tries count,
+    and the decoy expires."""
+    codes.normalise_code(raw_code)
+    if row is None:
+        raise codes.CodeRefused(codes.WRONG_CODE)
+    if row.wrong_tries >= codes.MAX_WRONG_TRIES:
+        raise codes.CodeRefused(codes.TOO_MANY_TRIES)
+    if row.expires_at <= utcnow():
+        raise codes.CodeRefused(codes.CODE_EXPIRED)
+    row.wrong_tries += 1
+    codes._remember_wrong_try(row)  # kept although the answer rolls the request back
+    raise codes.CodeRefused(codes.WRONG_CODE)
+
+
+def _awaiting(phone: str) -> tuple[User | None, VerificationCode | None]:
+    """What waits for a code at ``phone``: the account (``(user, None)``), a registration
+    refused quietly (``(None, decoy)``: the newest code for the phone is a decoy), or nothing.
+    Only the newest code sent to a phone counts, decoys included."""
+    newest = db.session.scalar(
+        select(VerificationCode)
+        .where(VerificationCode.purpose == CodePurpose.phone, VerificationCode.target == phone)
+        .order_by(VerificationCode.created_at.desc(), VerificationCode.id.desc())
+        .limit(1)
+    )
+    if newest is not None and _is_decoy(newest):
+        return None, newest
+    return pending_worker(phone), None
+
+
+def awaits_code_at(phone: str) -> bool:
+    """Whether a registration at ``phone`` waits for its code, as its registrant sees it."""
+    return any(_awaiting(phone))
+
+
+def send_code_again(phone: str) -> None:
+    """Another code to the phone of a registration that waits for one (a decoy again, for a
+    registration refused quietly). :class:`codes.TooManySends` at the limit."""
+    user, decoy = _awaiting(phone)
+    if decoy is not None:
+        _send_decoy(decoy.user, phone)
+    elif user is not None:
+        codes.send_phone_code(user, CodePurpose.phone)
 
 
 def send_phone_code(user: User) -> None:
@@ -222,14 +400,19 @@ def pending_worker(phone: str) -> User | None:
     return user if user is not None and awaits_phone_code(user) else None
 
 
-def verify_phone(user: User, code: str | None) -> list[Case]:
-    """Spend the code sent to the phone: the account becomes usable, and the cases filed at
-    the window for this person (same ID number and phone) become theirs; returns those."""
+def confirm_phone(phone: str, code: str | None) -> tuple[User, list[Case]]:
+    """Spend the code sent to ``phone``: the account that waits for it becomes usable, and the
+    cases filed at the window for this person (same ID number and phone) become theirs.
+    Returns the account and those cases; :class:`AccountError` on ``code`` for a wrong code,
+    and for any code when nothing but a decoy waits there."""
+    user, decoy = _awaiting(phone)
     try:
+        if user is None:
+            _refuse_decoy_code(decoy, code)
         codes.use_phone_code(user, CodePurpose.phone, code)
     except codes.CodeRefused as refused:
         raise AccountError("code", refused.message) from None
-    return _phone_proven(user)
+    return user, _phone_proven(user)
 
 
 def _phone_proven(user: User) -> list[Case]:
@@ -272,10 +455,14 @@ def create_staff(
     employer: Employer | None = None,
     region: Region | None = None,
 ) -> User:
-    """Create any non-worker account; ``actor`` is None when the CLI does it."""
-    duplicate = _find_duplicate(username=username, phone=phone)
-    if duplicate:
-        raise AccountError(duplicate, ALREADY_REGISTERED[duplicate])
+    """Create any non-worker account; ``actor`` is None when the CLI does it. An
+    administrator's act: a username or number in use is told (:class:`AccountError`). The
+    password is not judged here (the demo's is short): the form or command that took it did.
+    """
+    held = holders(username=username, phone=phone)
+    if held:
+        _, field = held[0]
+        raise AccountError(field, ALREADY_REGISTERED[field])
     if role in STAFF_ORG_KINDS and (
         organization is None or organization.kind.value not in STAFF_ORG_KINDS[role]
     ):
@@ -296,7 +483,11 @@ def create_staff(
         employer=employer if role is Role.employer_rep else None,
         region=region if role is Role.supervisor else None,
     )
-    _save_unique(user, ("username", "phone"))
+    try:
+        save_unique(user, ("username", "phone"))
+    except NumberTaken as taken:
+        _, field = taken.held[0]
+        raise AccountError(field, ALREADY_REGISTERED[field]) from None
     audit.record("account.created", actor=actor, subject=user, role=role.value)
     return user
 
@@ -419,7 +610,8 @@ def request_password_reset(phone: str) -> None:
 def reset_password(*, phone: str, code: str | None, password: str) -> User:
     """Set a new password with the code sent to the phone; every session and API token of the
     account ends. The code also proves the phone: an account that awaited its phone code is
-    verified by it."""
+    verified by it. :class:`AccountError` on ``code`` for a code refused, on ``password`` for
+    a password made of the account's own name, numbers or username (``auth.passwords``)."""
     user = db.session.scalar(select(User).where(User.phone == phone, User.active.is_(True)))
     try:
         if user is None:
@@ -428,6 +620,11 @@ def reset_password(*, phone: str, code: str | None, password: str) -> User:
         codes.use_phone_code(user, CodePurpose.password_reset, code)
     except codes.CodeRefused as refused:
         raise AccountError("code", refused.message) from None
+    # The form has judged the password already, but only now is it known whose it is. The
+    # refusal rolls the request back: the code can be used again.
+    refused = passwords.refusal(password, passwords.account_words(user))
+    if refused is not None:
+        raise AccountError("password", refused)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     _end_sessions(user)

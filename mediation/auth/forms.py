@@ -1,12 +1,16 @@
 import re
+from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from mediation.forms import REQUIRED, new_password_fields, person_name_field, strip
+from mediation.auth import passwords
+from mediation.forms import REQUIRED, person_name_field, strip
+from mediation.uploads import ACCEPT
 from mediation.validators import (
     InvalidValue,
     Normalised,
@@ -14,6 +18,46 @@ from mediation.validators import (
     normalise_resident_id,
     normalise_uscc,
 )
+
+
+class ChosenPassword:
+    """WTForms validator: the rules of ``auth.passwords``, with the person's own words taken
+    from the fields named (as typed on the same form) or from the account."""
+
+    def __init__(self, *fields: str, account: Callable[[], object] | None = None) -> None:
+        self.fields = fields
+        self.account = account
+
+    def __call__(self, form: FlaskForm, field: PasswordField) -> None:
+        if not field.data:
+            return
+        typed = {name: form[name].data for name in self.fields if not form[name].errors}
+        personal = passwords.personal_words(**typed)
+        if self.account is not None:
+            personal += passwords.account_words(self.account())
+        refused = passwords.refusal(field.data, personal)
+        if refused is not None:
+            raise ValidationError(refused)
+
+
+def new_password_fields(
+    label=None, *personal_fields: str, account: Callable[[], object] | None = None
+) -> tuple[PasswordField, PasswordField]:
+    """A new password and its repetition. ``personal_fields`` name the fields of the form that
+    the password must not be made of (name, numbers, username); ``account`` gives an account
+    whose own are refused."""
+    password = PasswordField(
+        label or _l("New password"),
+        validators=[REQUIRED, ChosenPassword(*personal_fields, account=account)],
+        render_kw={"autocomplete": "new-password"},
+        description=passwords.HINT,
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[REQUIRED, EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
 
 
 def _mobile_field(description=None) -> StringField:
@@ -36,7 +80,7 @@ class RegisterForm(FlaskForm):
         render_kw={"autocomplete": "off", "spellcheck": "false"},
         description=_l("18 characters, as on your ID card. Only mediation staff see it in full."),
     )
-    password, confirm = new_password_fields(_l("Password"))
+    password, confirm = new_password_fields(_l("Password"), "name", "phone", "id_number")
     consent = BooleanField(
         _l(
             "I agree that my details are used to handle my dispute and are shared only with "
@@ -61,13 +105,13 @@ class RepresentativeRegisterForm(FlaskForm):
     letter = FileField(
         _l("Letter of authorisation"),
         validators=[FileRequired(message=_l("Please choose the letter of authorisation."))],
-        render_kw={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"},
+        render_kw={"accept": ACCEPT},
         description=_l(
             "The company's letter that authorises you to represent it in labour disputes, "
             "signed and stamped: a PDF, JPEG or PNG of at most 10 MB."
         ),
     )
-    password, confirm = new_password_fields(_l("Password"))
+    password, confirm = new_password_fields(_l("Password"), "name", "phone")
     declaration = BooleanField(
         _l(
             "I declare that the company authorised me to represent it, and that the letter "
@@ -98,7 +142,7 @@ class ChangePasswordForm(FlaskForm):
         validators=[REQUIRED, Length(max=128)],
         render_kw={"autocomplete": "current-password"},
     )
-    password, confirm = new_password_fields()
+    password, confirm = new_password_fields(account=lambda: current_user)
 
 
 def _code_field() -> StringField:
@@ -127,7 +171,9 @@ class ForgotPasswordForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     phone = _mobile_field()
     code = _code_field()
-    password, confirm = new_password_fields()
+    # The account's own words are checked once the code has proven whose it is
+    # (accounts.reset_password): asking now would tell its name to anyone typing a number.
+    password, confirm = new_password_fields(None, "phone")
 
 
 EMAIL_PATTERN = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")

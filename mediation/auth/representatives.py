@@ -28,7 +28,7 @@ from mediation.extensions import db
 from mediation.models import Employer, RepresentativeRequest, RequestStatus, Role, User
 from mediation.models.notifications import CodePurpose
 from mediation.models.types import utcnow
-from mediation.uploads import StoredFile, delete_stored, store_upload
+from mediation.uploads import StoredFile, delete_stored, delete_when_committed, store_upload
 
 UNKNOWN_EMPLOYER = _l(
     "No company with this unified social credit code is known to the platform. Check the "
@@ -65,23 +65,24 @@ def _replaceable_holder(phone: str) -> User | None:
 
 def register(
     *, name: str, phone: str, uscc: str, password: str, letter: StoredFile
-) -> RepresentativeRequest:
+) -> RepresentativeRequest | None:
     """An inactive representative's account and its registration, and the code sent to the
     phone. ``letter`` is the stored letter of authorisation (``uploads.store_upload``).
 
-    :class:`accounts.AccountError` for an unknown company or a number already in use;
-    :class:`codes.TooManySends` when the phone had its codes for the hour. Either way the
-    request rolls back; the caller removes the stored letter.
+    None when the phone is another account's: the registration is refused quietly, with the
+    same next step as any (``accounts.refuse_quietly``), and the letter is removed.
+
+    :class:`accounts.AccountError` for an unknown company; :class:`codes.TooManySends` when
+    the phone had its codes for the hour. Either way the request rolls back; the caller
+    removes the stored letter.
     """
     employer = known_employer(uscc)
     if employer is None:
         raise accounts.AccountError("uscc", UNKNOWN_EMPLOYER)
     holder = _replaceable_holder(phone)
-    duplicate = accounts._find_duplicate(
-        exclude=(holder.id,) if holder else (), phone=phone, username=phone
-    )
-    if duplicate:
-        raise accounts.AccountError("phone", accounts.ALREADY_REGISTERED["phone"])
+    held = accounts.holders(exclude=(holder.id,) if holder else (), phone=phone, username=phone)
+    if held:
+        return _refuse_quietly(held, phone, letter)
     user = holder or User(role=Role.employer_rep, active=False)
     user.username = phone  # representatives sign in with their mobile number
     user.name = name
@@ -91,9 +92,9 @@ def register(
     user.password_hash = accounts.hash_password(password)
     user.password_changed_at = utcnow()
     try:
-        accounts._save_unique(user, ("phone", "username"))
-    except accounts.AccountError:  # a concurrent registration of the number won
-        raise accounts.AccountError("phone", accounts.ALREADY_REGISTERED["phone"]) from None
+        accounts.save_unique(user, ("phone", "username"))
+    except accounts.NumberTaken as taken:  # a concurrent registration of the number won
+        return _refuse_quietly(taken.held, phone, letter)
     registration = _open_registration(user, employer, letter)
     audit.record(
         "representative.registered",
@@ -107,6 +108,11 @@ def register(
     return registration
 
 
+def _refuse_quietly(held, phone: str, letter: StoredFile) -> None:
+    accounts.refuse_quietly(held, phone=phone, role=Role.employer_rep)
+    delete_stored(letters_dir(), letter.stored_name)  # nothing holds it
+
+
 def _open_registration(user: User, employer: Employer, letter: StoredFile) -> RepresentativeRequest:
     """The pending registration that carries ``letter``: a new one, or the same one again when
     its code was never entered (staff never saw it; its old letter is removed)."""
@@ -115,7 +121,8 @@ def _open_registration(user: User, employer: Employer, letter: StoredFile) -> Re
         registration = RepresentativeRequest(user=user)
         db.session.add(registration)
     elif registration.letter_stored_name != letter.stored_name:
-        delete_stored(letters_dir(), registration.letter_stored_name)
+        # Only once the new letter is committed: a rollback keeps the registration naming it.
+        delete_when_committed(letters_dir(), registration.letter_stored_name)
     registration.employer = employer
     registration.letter_stored_name = letter.stored_name
     registration.letter_original_name = letter.original_name

@@ -15,14 +15,15 @@ from mediation.auth.forms import (
     VerifyPhoneForm,
 )
 from mediation.core.answers import mark_failed
-from mediation.extensions import db
 from mediation.models import User
 from mediation.privacy import mask_phone
 from mediation.security import is_safe_redirect
 from mediation.uploads import StoredFile, UploadRejected, delete_stored
 
-# The account that registered or signed in in this browser and still owes its phone code.
-PENDING_ACCOUNT = "pending_account"
+# The mobile number of the registration made, or of the account signed in to, in this browser
+# that still owes its phone code. A number, not an account: a registration with another
+# account's number makes none, and must look (and leave a cookie) like any other.
+PENDING_PHONE = "pending_phone"
 # The number typed on "Forgot password?", offered again on the page that takes the code.
 RESET_PHONE = "reset_phone"
 
@@ -52,7 +53,7 @@ def next_page():
 
 def _await_phone_code(user: User, *, send: bool) -> None:
     """Remember the account in this browser and, when asked, send it a fresh code."""
-    session[PENDING_ACCOUNT] = user.id
+    session[PENDING_PHONE] = user.phone
     if not send:
         return
     try:
@@ -69,12 +70,9 @@ def _await_phone_code(user: User, *, send: bool) -> None:
         )
 
 
-def _pending_account() -> User | None:
-    user_id = session.get(PENDING_ACCOUNT)
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not accounts.awaits_phone_code(user):
-        return None
-    return user
+def _pending_phone() -> str | None:
+    phone = session.get(PENDING_PHONE)
+    return phone if isinstance(phone, str) and accounts.awaits_code_at(phone) else None
 
 
 def login():
@@ -113,7 +111,7 @@ def register_employer():
         letter = _checked_registration(form)
         if letter is not None:
             try:
-                registration = representatives.register(
+                representatives.register(
                     name=form.name.data,
                     phone=form.phone.data,
                     uscc=form.uscc.data,
@@ -124,8 +122,8 @@ def register_employer():
                 getattr(form, error.field).errors.append(error.message)
             except codes.TooManySends:
                 form.phone.errors.append(codes.TOO_MANY_SENDS)
-            else:
-                _await_phone_code(registration.user, send=False)
+            else:  # also when the number is another account's (accounts.refuse_quietly)
+                session[PENDING_PHONE] = form.phone.data
                 return redirect(url_for("auth.verify_phone"))
             delete_stored(representatives.letters_dir(), letter.stored_name)
         mark_failed()
@@ -159,7 +157,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register_with_code(
+            accounts.register_with_code(
                 name=form.name.data,
                 phone=form.phone.data,
                 id_number=form.id_number.data,
@@ -171,8 +169,8 @@ def register():
         except codes.TooManySends:
             mark_failed()  # no account without its code
             form.phone.errors.append(codes.TOO_MANY_SENDS)
-        else:
-            _await_phone_code(user, send=False)
+        else:  # also when a number is another account's (accounts.refuse_quietly)
+            session[PENDING_PHONE] = form.phone.data
             return redirect(url_for("auth.verify_phone"))
     return render_template("auth/register.html", form=form)
 
@@ -180,19 +178,19 @@ def register():
 def verify_phone():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    user = _pending_account()
-    if user is None:
+    phone = _pending_phone()
+    if phone is None:
         return render_template("auth/no_pending_code.html")
     form = VerifyPhoneForm()
     if form.validate_on_submit():
         try:
-            linked = accounts.verify_phone(user, form.code.data)
+            user, linked = accounts.confirm_phone(phone, form.code.data)
         except accounts.AccountError as error:
             mark_failed()  # the wrong try is kept all the same (codes.keep_wrong_tries)
             form.code.errors.append(error.message)
         else:
             if not user.active:  # a representative's registration: now it goes to staff
-                session.pop(PENDING_ACCOUNT, None)
+                session.pop(PENDING_PHONE, None)
                 registration = accounts.unapproved_registration(user)
                 return render_template("auth/registration_waiting.html", registration=registration)
             sign_in(user)
@@ -211,19 +209,19 @@ def verify_phone():
                 )
                 return redirect(url_for("cases.mine"))
             return redirect(url_for("home.index"))
-    return render_template("auth/verify_phone.html", form=form, phone=mask_phone(user.phone))
+    return render_template("auth/verify_phone.html", form=form, phone=mask_phone(phone))
 
 
 def resend_code():
-    user = _pending_account()
-    if user is None:
+    phone = _pending_phone()
+    if phone is None:
         return redirect(url_for("auth.verify_phone"))
     try:
-        accounts.send_phone_code(user)
+        accounts.send_code_again(phone)
     except codes.TooManySends:
         flash(codes.TOO_MANY_SENDS, "error")
     else:
-        flash(_("We sent a new code to %(phone)s.", phone=mask_phone(user.phone)), "success")
+        flash(_("We sent a new code to %(phone)s.", phone=mask_phone(phone)), "success")
     return redirect(url_for("auth.verify_phone"))
 
 
@@ -263,8 +261,10 @@ def reset_password():
             mark_failed()  # the wrong try is kept all the same (codes.keep_wrong_tries)
             getattr(form, error.field).errors.append(error.message)
         else:
+            # After the sign-in step, which starts a fresh cookie session.
+            answer = _after_password(user)
             flash(_("Your new password is set; other devices were signed out."), "success")
-            return _after_password(user)
+            return answer
     return render_template("auth/reset_password.html", form=form)
 
 

@@ -1,13 +1,16 @@
 """Filing a case: checking the application, routing it, numbering it, opening the workflow."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from mediation import uploads
+from mediation.cases import casework
 from mediation.core import audit, clocks
 from mediation.core.errors import Invalid
 from mediation.core.notifications import notify
@@ -322,6 +325,26 @@ def file_case(application: Application, *, actor: User) -> Case:
     discard_draft(actor)
     alerts.check_new_case(case)
     return case
+
+
+def attach_staged(
+    case: Case, *, actor: User, files: list[uploads.StoredFile], directory: Path
+) -> None:
+    """The files ``actor`` staged while filling the form become the case's evidence: their
+    rows now, the files themselves moved into ``directory`` when the filing commits (a
+    rollback leaves them staged, still carried by the form; see ``mediation.uploads``)."""
+    for stored in files:
+        casework.add_evidence(case, actor=actor, stored=stored)
+        uploads.keep_staged(actor, stored, directory)
+
+
+def staged_in_drafts(since: datetime) -> set[str]:
+    """The staged files that drafts saved since ``since`` carry (the clean-up keeps them: a
+    draft keeps its files for as long as a submission of its form would)."""
+    drafts = db.session.scalars(select(CaseDraft.data).where(CaseDraft.updated_at >= since))
+    return {
+        name for data in drafts for name in uploads.names_carried((data.get("attached") or [""])[0])
+    }
 
 
 def save_draft(user: User, data: dict[str, Any]) -> None:

@@ -25,6 +25,7 @@ from mediation.forms import REQUIRED, AmountField, CheckboxesField, person_name_
 from mediation.industries import INDUSTRIES
 from mediation.models import Category, Channel, Payment, PriorityGroup
 from mediation.models.cases import TIER_TITLES
+from mediation.uploads import ACCEPT
 from mediation.validators import (
     InvalidValue,
     Normalised,
@@ -168,6 +169,7 @@ class IntakeForm(FlaskForm):
     evidence = MultipleFileField(
         _l("Evidence (PDF, JPEG or PNG, at most 10 MB each)"),
         description=_l("Labour contract, pay slips, chat records, attendance records..."),
+        render_kw={"accept": ACCEPT},
     )
     attached = HiddenField()
     # 6. More about you
@@ -269,7 +271,9 @@ class RespondForm(FlaskForm):
 
 
 class EvidenceForm(FlaskForm):
-    file = MultipleFileField(_l("Add evidence (PDF, JPEG or PNG, at most 10 MB each)"))
+    file = MultipleFileField(
+        _l("Add evidence (PDF, JPEG or PNG, at most 10 MB each)"), render_kw={"accept": ACCEPT}
+    )
 
 
 class ButtonForm(FlaskForm):
@@ -298,6 +302,7 @@ class PaperSignaturesForm(FlaskForm):
     scan = FileField(
         _l("Scan of the agreement signed on paper (PDF, JPEG or PNG, at most 10 MB)"),
         validators=[FileRequired(message=_l("Choose the scan of the signed agreement."))],
+        render_kw={"accept": ACCEPT},
     )
 
 
@@ -317,7 +322,10 @@ class PaymentForm(FlaskForm):
         render_kw={"inputmode": "decimal"},
     )
     note = TextAreaField(_l("Note (optional)"), filters=[strip], validators=[Length(max=2000)])
-    proof = FileField(_l("Proof of payment, e.g. a bank receipt (optional; PDF, JPEG or PNG)"))
+    proof = FileField(
+        _l("Proof of payment, e.g. a bank receipt (optional; PDF, JPEG or PNG)"),
+        render_kw={"accept": ACCEPT},
+    )
 
 
 class ConfirmationDecisionForm(FlaskForm):
@@ -374,4 +382,5 @@ class MessageForm(FlaskForm):
     )
     attachment = FileField(
         _l("Attach a file (optional: PDF, JPEG or PNG, at most 10 MB)"),
+        render_kw={"accept": ACCEPT},
     )

@@ -5,11 +5,12 @@ from pathlib import Path
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from mediation import uploads
 from mediation.cases import casework, filing
 from mediation.cases.filing import (
     Application,
@@ -19,18 +20,16 @@ from mediation.cases.filing import (
     Party,
 )
 from mediation.cases.forms import NOT_CHOSEN, IntakeForm
+from mediation.core import audit
 from mediation.extensions import db
+from mediation.messages import refusal_message
 from mediation.models import Category, Channel, PriorityGroup, Region, RegionLevel
-from mediation.uploads import StoredFile, UploadRejected, store_upload
+from mediation.uploads import StoredFile, UploadRejected
 from workflows.case import Tier
 
 
 def evidence_dir() -> Path:
     return Path(current_app.config["EVIDENCE_DIR"])
-
-
-def _attachments_signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="intake-attachments")
 
 
 def _region_choices() -> list[tuple[str, str]]:
@@ -40,30 +39,38 @@ def _region_choices() -> list[tuple[str, str]]:
     return [(NOT_CHOSEN, "—")] + [(str(r.id), f"{r.parent.name} {r.name}") for r in streets]
 
 
-def _attached(form: IntakeForm) -> list[StoredFile]:
-    """Files stored by an earlier submission of this form; the signature stops anyone from
-    attaching somebody else's stored file by editing the hidden field."""
-    if not form.attached.data:
-        return []
-    try:
-        return [StoredFile(**item) for item in _attachments_signer().loads(form.attached.data)]
-    except (BadSignature, TypeError):
-        return []
+FILES_LOST = _l("Files you attached more than 24 hours ago were removed. Please choose them again.")
+
+
+def _carried(form: IntakeForm) -> uploads.Carried:
+    """The files an earlier submission of this form staged. The signature binds them to the
+    person who uploaded them, for 24 hours: nobody attaches somebody else's file by editing or
+    replaying the hidden field, and each person's files are looked for in their own folder."""
+    carried = uploads.carried(form.attached.data, current_user)
+    if carried.foreign:
+        audit.security_event("staged_files_replayed", actor=current_user)
+    return carried
 
 
 def _keep_uploads(form: IntakeForm) -> list[StoredFile]:
-    """Store newly chosen files at once and carry them in the form, so that an error anywhere
+    """Stage newly chosen files at once and carry them in the form, so that an error anywhere
     else never makes the applicant choose their files again."""
-    kept = _attached(form)
+    carried = _carried(form)
+    kept = carried.files
+    if carried.lost:
+        form.evidence.errors = [*form.evidence.errors, FILES_LOST]
     for upload in form.evidence.data or []:
         if not getattr(upload, "filename", None):
             continue
+        if len(kept) >= casework.MAX_EVIDENCE_PER_PARTY:
+            form.evidence.errors = [*form.evidence.errors, refusal_message("too_much_evidence")]
+            break
         try:
-            kept.append(store_upload(upload, evidence_dir()))
+            kept.append(uploads.stage_upload(upload, current_user))
         except UploadRejected as error:
             form.evidence.errors = [*form.evidence.errors, f"{upload.filename}: {error.message}"]
-    kept = kept[: casework.MAX_EVIDENCE_PER_PARTY]
-    form.attached.data = _attachments_signer().dumps([vars(item) for item in kept])
+    uploads.touch_staged(current_user, kept)
+    form.attached.data = uploads.carry(current_user, kept)
     return kept
 
 
@@ -115,35 +122,38 @@ def _intake(*, for_visitor: bool):
         form.applicant_id_number.data = current_user.id_number
         form.applicant_phone.data = current_user.phone
         form.channel.data = Channel.window.value  # unused; keeps the field valid
-    if request.method == "POST" and "add_claim" in request.form:
+    if request.method != "POST":
+        carried = _carried(form)
+        if draft:
+            flash(_("We filled in the draft you saved."), "info")
+            if carried.lost:
+                flash(FILES_LOST, "info")
+        return _render(form, for_visitor, carried.files)
+    if "add_claim" in request.form:
         form.claims.append_entry()
-        _keep_uploads(form)
-        return _render(form, for_visitor)
-    if request.method == "POST" and "save_draft" in request.form:
+        return _render(form, for_visitor, _keep_uploads(form))
+    if "save_draft" in request.form:
         _keep_uploads(form)
         filing.save_draft(current_user, _multidict_as_json(request.form, form.attached.data))
         flash(_("Your draft is saved. Come back to this page to go on."), "success")
+        for problem in form.evidence.errors:  # the draft keeps the files that were accepted
+            flash(problem, "error")
         return redirect(request.path)
-    if form.validate_on_submit():
-        kept = _keep_uploads(form)
-        if not form.evidence.errors:
-            channel = Channel(form.channel.data) if for_visitor else Channel.web
-            try:
-                case = filing.file_case(_application(form, channel), actor=current_user)
-            except ApplicationInvalid as error:
-                for field, messages in error.errors.items():
-                    target = getattr(form, _FORM_FIELDS.get(field, field))
-                    target.errors = [*target.errors, *messages]
-            else:
-                for stored in kept:
-                    casework.add_evidence(case, actor=current_user, stored=stored)
-                flash(_("Application %(number)s is filed.", number=case.number), "success")
-                return redirect(url_for("cases.show", case_id=case.id))
-    elif request.method == "POST":
-        _keep_uploads(form)
-    elif draft:
-        flash(_("We filled in the draft you saved."), "info")
-    return _render(form, for_visitor)
+    valid = form.validate_on_submit()
+    kept = _keep_uploads(form)  # after validating, which would clear the field's errors
+    if valid and not form.evidence.errors:
+        channel = Channel(form.channel.data) if for_visitor else Channel.web
+        try:
+            case = filing.file_case(_application(form, channel), actor=current_user)
+        except ApplicationInvalid as error:
+            for field, messages in error.errors.items():
+                target = getattr(form, _FORM_FIELDS.get(field, field))
+                target.errors = [*target.errors, *messages]
+        else:
+            filing.attach_staged(case, actor=current_user, files=kept, directory=evidence_dir())
+            flash(_("Application %(number)s is filed.", number=case.number), "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return _render(form, for_visitor, kept)
 
 
 def _multidict_as_json(data: MultiDict, attached: str | None) -> dict:
@@ -152,10 +162,10 @@ def _multidict_as_json(data: MultiDict, attached: str | None) -> dict:
     return json.loads(json.dumps(kept))
 
 
-def _render(form: IntakeForm, for_visitor: bool):
+def _render(form: IntakeForm, for_visitor: bool, attached: list[StoredFile]):
     status = 422 if form.errors else 200
     return render_template(
-        "cases/new.html", form=form, for_visitor=for_visitor, attached=_attached(form)
+        "cases/new.html", form=form, for_visitor=for_visitor, attached=attached
     ), status
 
 

@@ -18,14 +18,14 @@ from mediation.cases.triggers import CaseAction, available
 from mediation.core import clocks
 from mediation.core.calendar import work_calendar
 from mediation.core.schema_forms import SchemaForm
-from mediation.court.confirmations import confirmation_deadline
+from mediation.court.confirmations import agreement_effective_on, confirmation_deadline
 from mediation.documents.section import deliveries, documents_section
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, ConsentChannel, User
 from mediation.referrals import triggers as referral_triggers
 from workflows import deadlines
-from workflows.case import CaseState
+from workflows.case import OPEN_STATES, CaseState, Tier
 
 STEPS = (
     (CaseState.applied, _l("Apply")),
@@ -53,10 +53,7 @@ NEXT_STEP = {
         "employer to ask whether it agrees to mediation."
     ),
     CaseState.accepted: _l("A mediator will contact you and both sides to arrange mediation."),
-    CaseState.mediating: _l(
-        "The mediator works with you and the employer towards an agreement. If there is no "
-        "agreement by %(date)s, you may apply for labour arbitration."
-    ),
+    CaseState.mediating: _l("The mediator works with you and the employer towards an agreement."),
     CaseState.closed: _l("The case is closed. The organisation completes and archives the file."),
     CaseState.archived: _l("The file is archived and can no longer be changed."),
 }
@@ -82,6 +79,15 @@ DEADLINE_LABELS = {
     "mediation": _l("Mediation period ends"),
 }
 
+# Where each deadline comes from (checked against the texts; DESIGN.md §5 is a summary).
+DEADLINE_BASIS = {
+    "acceptance": _l("3 working days from receipt (企业劳动争议协商调解规定 第二十二条)"),
+    Tier.enterprise: _l("15 days from acceptance (人社部令第17号 第二十九条)"),
+    Tier.union: _l("15 days from receipt (劳动争议调解仲裁法 第十四条)"),
+    Tier.hr_bureau: _l("15 days from receipt (劳动争议调解仲裁法 第十四条)"),
+    Tier.court: _l("30 days from receipt, by the court's rules on pre-litigation mediation"),
+}
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -89,22 +95,59 @@ class Deadline:
     due: date
     working_days_left: int
     overdue: bool
-    approximate: bool  # the holiday schedule of a year in the span is not known
+    provisional: bool  # a year in the span has no holiday schedule: statutory holidays only
+    basis: str
+    original_due: date | None = None  # the mediation period's end before the extension
+    extension_days: int | None = None
 
 
 def current_deadline(case: Case) -> Deadline | None:
     due = case.current_deadline
     if due is None:
         return None
-    label = DEADLINE_LABELS[case.current_clock]
+    clock = case.current_clock
     today = local_today()
+    extended = clock == "mediation" and bool(case.extension_days)
     return Deadline(
-        label=label,
+        label=DEADLINE_LABELS[clock],
         due=due,
         working_days_left=deadlines.working_days_between(today, due, calendar=work_calendar()),
         overdue=today > due,
-        approximate=clocks.is_approximate(case, due),
+        provisional=clocks.deadline_is_provisional(case, due),
+        basis=DEADLINE_BASIS["acceptance" if clock == "acceptance" else Tier(case.tier)],
+        original_due=clocks.mediation_due(case, with_extension=False) if extended else None,
+        extension_days=case.extension_days if extended else None,
     )
+
+
+@dataclass(frozen=True)
+class ArbitrationDate:
+    """From when the worker may apply for arbitration without an agreement (第十四条)."""
+
+    received: date
+    available_from: date
+    open_now: bool
+    provisional: bool
+    transferred: bool  # the case moved to another organisation; the date did not
+
+
+def arbitration_date(case: Case) -> ArbitrationDate | None:
+    """Shown on every open case, before and after the day."""
+    if case.state not in OPEN_STATES:
+        return None
+    available_from = clocks.arbitration_available_from(case)
+    return ArbitrationDate(
+        received=clocks.received_on(case),
+        available_from=available_from,
+        open_now=local_today() >= available_from,
+        provisional=clocks.arbitration_date_is_provisional(case),
+        transferred=case.transferred_from_organization_id is not None
+        or case.transferred_from_tier is not None,
+    )
+
+
+def confirmation_provisional(case: Case, due: date | None) -> bool:
+    return due is not None and clocks.is_provisional(agreement_effective_on(case), due)
 
 
 def next_step(case: Case) -> str:
@@ -211,6 +254,7 @@ def conversation_panels(
 
 def page_context(case: Case, bound: dict | None = None, sent: tuple | None = None) -> dict:
     events = timeline(case, current_user)
+    confirmation_due = confirmation_deadline(case)
     return {
         "case": case,
         # What the person may do besides the triggers; a misspelt act fails loudly.
@@ -223,7 +267,12 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "events": events,
         "path": tier_path(events),
         "arbitration": arbitration_advice(case),
-        "confirmation_due": confirmation_deadline(case),
+        "arbitration_date": arbitration_date(case),
+        # While the case is open the worker sees the time limit too (第二十七条).
+        "limitation": clocks.limitation(case) if case.state in OPEN_STATES else None,
+        "limitation_because": clocks.LIMITATION_BECAUSE,
+        "confirmation_due": confirmation_due,
+        "confirmation_provisional": confirmation_provisional(case, confirmation_due),
         "referral_may": lambda act: (
             bool(case.referral) and policy.may_referral_act(current_user, case.referral, act)
         ),

@@ -11,7 +11,7 @@ Not paid, or partly paid, opens two routes:
 - a payment order (支付令) from the basic people's court, for agreements about unpaid wages,
   work-injury medical costs, economic compensation or damages (劳动争议调解仲裁法 第十六条);
 - labour arbitration, since the employer did not perform the agreement (第十五条), within the
-  year that runs from the day after the due date (第二十七条).
+  year that is counted again from the agreed payment date (第二十七条; ``clocks.limitation``).
 """
 
 from collections.abc import Callable
@@ -26,8 +26,7 @@ from sqlalchemy.orm import joinedload
 from mediation import policy
 from mediation.cases.advice import arbitration_commission
 from mediation.cases.agreements import keep_file
-from mediation.core import audit
-from mediation.core.calendar import work_calendar
+from mediation.core import audit, clocks
 from mediation.core.errors import Invalid
 from mediation.core.notifications import notify
 from mediation.core.recipients import applicant_of, representatives_of, staff_of
@@ -35,13 +34,14 @@ from mediation.extensions import db
 from mediation.models import Agreement, Case, Category, Payment, PaymentReport, User
 from mediation.policy import Act
 from mediation.uploads import StoredFile as Upload
-from workflows import deadlines
 from workflows.case import CaseState, Outcome
 
-# An agreement about these that the employer does not pay can go to a court for a payment order.
-PAYMENT_ORDER_CATEGORIES = frozenset(
-    {Category.wage_arrears, Category.work_injury, Category.dismissal_compensation}
-)
+# An agreement about these that the employer does not pay can go to a court for a payment order
+# (第十六条: 劳动报酬 — wages, overtime pay included —, 工伤医疗费, 经济补偿或者赔偿金).
+PAYMENT_ORDER_CATEGORIES = clocks.LABOUR_REMUNERATION | {
+    Category.work_injury,
+    Category.dismissal_compensation,
+}
 # Agreements due longer ago than this are no longer asked about (the sweep's look-back).
 ASK_WITHIN = timedelta(days=90)
 
@@ -163,23 +163,11 @@ class Standing:
     arbitration_from: date | None
     arbitration_by: date | None
     commission: str | None
+    arbitration_by_provisional: bool = False  # counted on a year without a holiday schedule
 
     @property
     def unpaid(self) -> bool:
         return self.latest is not None and self.latest.payment is not Payment.paid
-
-
-def arbitration_deadline(case: Case, due: date) -> date | None:
-    """The last day to apply for arbitration over the unperformed agreement: a year from the
-    day after the due date, when the worker knew it was not paid (第二十七条)."""
-    return deadlines.arbitration_limitation_date(
-        due + timedelta(days=1),
-        wage_arrears_while_employed=(
-            case.employment_end is None and Category.wage_arrears in case.categories
-        ),
-        employment_ended_on=case.employment_end,
-        calendar=work_calendar(),
-    )
 
 
 def standing(case: Case, today: date) -> Standing | None:
@@ -192,6 +180,7 @@ def standing(case: Case, today: date) -> Standing | None:
     due = agreement.due_date
     routes = latest is not None and latest.payment is not Payment.paid
     opens = (due + timedelta(days=1)) if due else today
+    limitation = clocks.limitation(case, today) if routes else None
     return Standing(
         due=due,
         overdue=due is not None and due < today,
@@ -199,8 +188,9 @@ def standing(case: Case, today: date) -> Standing | None:
         payment_order=routes and payment_order_applies(case),
         payment_order_from=opens if routes else None,
         arbitration_from=opens if routes else None,
-        arbitration_by=arbitration_deadline(case, due or today) if routes else None,
+        arbitration_by=limitation.ends_on if limitation else None,
         commission=arbitration_commission(case) if routes else None,
+        arbitration_by_provisional=bool(limitation and limitation.provisional),
     )
 
 

@@ -33,7 +33,7 @@ from mediation.core.fields import (
     one_of,
     within,
 )
-from mediation.core.schemas import REQUIRED, Body, parse
+from mediation.core.schemas import REQUIRED, Body, RecordId, parse
 from mediation.models import Category, Channel, PriorityGroup, User
 from workflows.case import Tier
 
@@ -57,7 +57,7 @@ class FilingEmployer(Body):
     address: str | None = Field(
         None, max_length=200, description="The company's address; needed without the uscc"
     )
-    region_id: int | None = Field(
+    region_id: RecordId | None = Field(
         None,
         description="For an employer new to the platform, or without the uscc: its street or "
         "town (region id)",

@@ -20,6 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from mediation.forms import REQUIRED, strip
 from mediation.models import Attendance, SessionMode
+from mediation.uploads import ACCEPT
 from workflows.case import MAX_EXTENSION_DAYS
 
 
@@ -142,6 +143,7 @@ class PaperConsentForm(CaseForm):
     form = FileField(
         _l("The consent form both parties signed (PDF, JPEG or PNG, at most 10 MB)"),
         validators=[FileRequired(message=_l("Choose the scan of the signed form."))],
+        render_kw={"accept": ACCEPT},
     )
 
 

@@ -1,23 +1,29 @@
 """The deadline sweep: reminders before a deadline, overdue marks, the worker's arbitration
 notice. Safe to run every few minutes from several machines: each message is recorded in
-``deadline_reminders`` first, and only the run whose record went in sends it."""
+``deadline_reminders`` first, and only the run whose record went in sends it.
+
+Every open case has a clock: the acceptance decision while applied, the mediation period once
+accepted (mediating or not). The worker is told on the day the right to apply for arbitration
+opens (``clocks.arbitration_available_from``, 劳动争议调解仲裁法 第十四条), whatever the state,
+tier or extension, and not before."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
 from mediation.cases.limitation import remind_before_limitation
 from mediation.cases.payment import ask_workers
 from mediation.cases.sessions import remind_sessions
-from mediation.core import audit
+from mediation.core import audit, clocks
 from mediation.core.calendar import work_calendar
 from mediation.core.notifications import notify
 from mediation.core.recipients import applicant_of, staff_of
 from mediation.documents.issuing import issue_document
 from mediation.documents.service import flag_unserved
 from mediation.extensions import db, upsert_insert
+from mediation.localtime import SHANGHAI
 from mediation.models import Case, DeadlineReminder, DocumentKind, User
 from mediation.models.types import utcnow
 from workflows import deadlines
@@ -52,6 +58,54 @@ def _responsible(case: Case) -> list[User]:
     return [case.mediator] if case.mediator else staff_of(case.organization)
 
 
+def _remind_or_mark_overdue(
+    case: Case, clock: str, due: date, today: date, next_working_day: date, report: SweepReport
+) -> None:
+    if today < due <= next_working_day and _first_time(case, f"{clock}_due_soon", due):
+        notify(_responsible(case), f"{clock}_due_soon", case, due=due.isoformat())
+        report.reminders += 1
+    if due < today:
+        if case.overdue_since is None:
+            case.overdue_since = today
+            audit.record_case_event(case, "overdue", actor=None, clock=clock, due=due.isoformat())
+        if _first_time(case, f"{clock}_overdue", due):
+            notify(_responsible(case), f"{clock}_overdue", case, due=due.isoformat())
+            report.overdue += 1
+            report.cases.append(case.number)
+
+
+def _tell_arbitration_open(case: Case, today: date, report: SweepReport) -> None:
+    """On the day the right to arbitrate opens (or the first run after it), once per case:
+    the worker's notice and the organisation's written notice (a document, served)."""
+    opens = clocks.arbitration_available_from(case)
+    if today < opens:
+        return
+    # Once per application: a schedule entered later may move the date, not repeat the notice.
+    told = db.session.scalar(
+        select(
+            exists().where(
+                DeadlineReminder.case_id == case.id, DeadlineReminder.kind == "arbitration_open"
+            )
+        )
+    )
+    if told or not _first_time(case, "arbitration_open", opens):
+        return
+    kind = (
+        "arbitration_open_provisional"
+        if clocks.arbitration_date_is_provisional(case)
+        else "arbitration_open"
+    )
+    notify(
+        [applicant_of(case)],
+        kind,
+        case,
+        due=(opens - timedelta(days=1)).isoformat(),
+        arbitration_from=opens.isoformat(),
+    )
+    issue_document(case, DocumentKind.period_expired_notice, actor=None)
+    report.arbitration_notices += 1
+
+
 def sweep(today: date) -> SweepReport:
     report = SweepReport()
     calendar = work_calendar()
@@ -62,26 +116,15 @@ def sweep(today: date) -> SweepReport:
         .where(Case.state.in_([CaseState.applied, CaseState.accepted, CaseState.mediating]))
     ).all()
     for case in open_cases:
-        clock, due = case.current_clock, case.current_deadline
-        if due is None:
-            continue
-        if today < due <= next_working_day and _first_time(case, f"{clock}_due_soon", due):
-            notify(_responsible(case), f"{clock}_due_soon", case, due=due.isoformat())
-            report.reminders += 1
-        if due < today:
-            if case.overdue_since is None:
-                case.overdue_since = today
-                audit.record_case_event(
-                    case, "overdue", actor=None, clock=clock, due=due.isoformat()
-                )
-            if _first_time(case, f"{clock}_overdue", due):
-                notify(_responsible(case), f"{clock}_overdue", case, due=due.isoformat())
-                report.overdue += 1
-                report.cases.append(case.number)
-            if clock == "mediation" and _first_time(case, "arbitration_open", due):
-                notify([applicant_of(case)], "arbitration_open", case, due=due.isoformat())
-                issue_document(case, DocumentKind.period_expired_notice, actor=None)
-                report.arbitration_notices += 1
+        if case.state == CaseState.accepted and case.mediation_clock_start is None:
+            # Accepted before the mediation clock started at acceptance: start it now.
+            clocks.start_mediation_clock(case, case.accepted_at.astimezone(SHANGHAI).date())
+        clock = case.current_clock
+        # Not the generated ``current_deadline``: a clock started just now is not in it yet.
+        due = case.acceptance_deadline if clock == "acceptance" else case.mediation_deadline
+        if due is not None:
+            _remind_or_mark_overdue(case, clock, due, today, next_working_day, report)
+        _tell_arbitration_open(case, today, report)
     for service in flag_unserved(today, calendar):
         document = service.document
         notify(

@@ -234,6 +234,8 @@ def _accepted(case: Case, change: Change) -> None:
     if not _agreed_online(case):
         case.respondent_consent_via = ConsentChannel(change.body.consent_via)
     case.respondent_consent = True
+    # The mediation period runs from acceptance on, whether or not mediation has started.
+    clocks.start_mediation_clock(case, case.accepted_at.astimezone(SHANGHAI).date())
 
 
 def _mediation_started(case: Case, change: Change) -> None:

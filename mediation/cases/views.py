@@ -121,21 +121,29 @@ def upload_evidence(case_id: int):
     form = forms.EvidenceForm()
     if not form.validate_on_submit():
         return _page(case, {"evidence": form}, 422)
-    added = 0
-    for upload in form.file.data or []:
-        if not getattr(upload, "filename", None):
-            continue
+    chosen = [upload for upload in form.file.data or [] if getattr(upload, "filename", None)]
+    if chosen and casework.evidence_room(case, current_user) < 1:  # before storing any
+        form.file.errors = [*form.file.errors, refusal_message("too_much_evidence")]
+        return _page(case, {"evidence": form}, 422)
+    stored = []
+    for upload in chosen:
         try:
-            stored = store_upload(upload, evidence_dir())
+            stored.append(store_upload(upload, evidence_dir()))
         except UploadRejected as error:
             form.file.errors = [*form.file.errors, f"{upload.filename}: {error.message}"]
-            continue
-        if casework.evidence_room(case, current_user) < 1:
-            delete_stored(evidence_dir(), stored.stored_name)
+    added = 0
+    if stored:
+        # Files are checked before the lock, so it is held only for the count and the inserts.
+        casework.lock_for_evidence(case)
+        room = casework.evidence_room(case, current_user)
+        for item in stored:
+            if added < room:
+                casework.add_evidence(case, actor=current_user, stored=item)
+                added += 1
+            else:
+                delete_stored(evidence_dir(), item.stored_name)
+        if added < len(stored):
             form.file.errors = [*form.file.errors, refusal_message("too_much_evidence")]
-            break
-        casework.add_evidence(case, actor=current_user, stored=stored)
-        added += 1
     if form.file.errors:
         # Files that passed are kept (a 200 commits them); the others are named by the field.
         return _page(case, {"evidence": form}, 200 if added else 422)

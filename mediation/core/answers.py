@@ -43,12 +43,12 @@ def error_response(status: int, message: Any, **extra: Any) -> Response:
     return response
 
 
-def invalid(errors: dict) -> Response:
+def invalid(errors: dict, **extra: Any) -> Response:
     """422 with every problem, each message in the caller's language."""
     translated = {
         field: [str(message) for message in messages] for field, messages in errors.items()
     }
-    return error_response(422, _("Some of the data is not valid."), errors=translated)
+    return error_response(422, _("Some of the data is not valid."), errors=translated, **extra)
 
 
 def problems_of(error: GuardFailed) -> dict[str, list]:

@@ -21,12 +21,26 @@ from types import UnionType
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from flask_babel import lazy_gettext as _l
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 from werkzeug.datastructures import MultiDict
 
 from mediation.core.errors import Invalid
 
 REQUIRED = _l("Please fill this in.")
+
+# The largest id a table holds (PostgreSQL's integer). A larger number names no record; compared
+# with an id column it would be an error of the database (a 500), not a row that is not there.
+LARGEST_ID = 2**31 - 1
+# A field that names a record by its id.
+RecordId = Annotated[int, Field(ge=1, le=LARGEST_ID)]
 
 M = TypeVar("M", bound="Body")
 
@@ -53,6 +67,25 @@ class Body(BaseModel):
         if isinstance(data, Mapping):
             return {key: value for key, value in data.items() if value is not None}
         return data
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """U+0000 is no text a person writes, and PostgreSQL cannot store it: refused like a
+        value that is not text (rather than a 500 when it reaches the database)."""
+        if _holds_nul(value):
+            raise PydanticCustomError("string_type", "text with a NUL character")
+        return value
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _message(error: Mapping[str, Any]):

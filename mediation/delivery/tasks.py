@@ -1,5 +1,5 @@
 """The background jobs on Celery: delivering the outbox, the deadline sweep, sealing the audit
-log, cleaning up.
+log, cleaning up (spent codes, and files uploaded for filings that never happened).
 
 Production runs Celery workers (any number, on any machine) and one ``celery beat`` against
 Redis; ``make run`` runs one worker with beat inside it against a SQLite file (see config).
@@ -9,14 +9,16 @@ rather than at the next beat.
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import Celery, Task
 from flask import Flask, current_app, has_app_context
 from kombu.exceptions import KombuError
 from sqlalchemy import delete, event
 
+from mediation import uploads
 from mediation.auth import codes
+from mediation.cases import filing
 from mediation.cases.sweep import sweep
 from mediation.core import audit_chain
 from mediation.delivery.outbox import deliver_due
@@ -54,12 +56,21 @@ def sweep_deadlines() -> dict:
     return vars(report)
 
 
-def cleanup() -> int:
+def cleanup(now: datetime | None = None) -> int:
     """Codes that can no longer be used are kept a day for the audit, then deleted; the codes
-    in sent texts are blanked."""
-    stale = VerificationCode.expires_at < utcnow() - timedelta(days=1)
+    in sent texts are blanked. Files uploaded for a filing that did not happen are deleted 24
+    hours after the form last carried them, unless a draft saved since still does
+    (``uploads.sweep_staged``). Returns how many codes went."""
+    now = now or utcnow()
+    stale = VerificationCode.expires_at < now - timedelta(days=1)
     gone = db.session.execute(delete(VerificationCode).where(stale)).rowcount
     gone += codes.forget_spent_codes()
+    files = uploads.sweep_staged(
+        now=now,
+        carried_by_drafts=lambda: filing.staged_in_drafts(since=now - uploads.STAGED_LIFETIME),
+    )
+    if files:
+        log.info("deleted %d file(s) uploaded for filings that never happened", files)
     db.session.commit()
     return gone
 

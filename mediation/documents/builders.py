@@ -8,8 +8,8 @@ from flask_babel import format_currency, format_date, format_datetime, get_local
 from flask_babel import gettext as _
 
 from mediation.cases.payment import payment_order_applies
-from mediation.core.clocks import arbitration_apply_by
-from mediation.court.confirmations import confirmation_deadline
+from mediation.core import clocks
+from mediation.court.confirmations import agreement_effective_on, confirmation_deadline
 from mediation.documents.pdf import Document, Labels, Section, Signature
 from mediation.localtime import SHANGHAI, local_today
 from mediation.models import (
@@ -139,17 +139,22 @@ def _agreement(case: Case) -> list[Section]:
             date=_day(confirmation.decided_at),
         )
     else:
+        due = confirmation_deadline(case)
         closing = _(
             "Both parties may jointly apply to the people's court for judicial confirmation of "
-            "this agreement within 30 days of it taking effect, by %(date)s.",
-            date=format_date(confirmation_deadline(case), "long"),
+            "this agreement within 30 days of it taking effect, by %(date)s "
+            "(人民调解法 第三十三条).",
+            date=format_date(due, "long"),
         )
+        if clocks.is_provisional(agreement_effective_on(case), due):
+            closing += " " + _provisional()
     paragraphs = [closing]
     if payment_order_applies(case):
         paragraphs.append(
             _(
                 "If the employer does not pay as agreed, the worker may apply to the basic "
-                "people's court for a payment order with this agreement."
+                "people's court for a payment order with this agreement (劳动争议调解仲裁法 "
+                "第十六条)."
             )
         )
     return [
@@ -160,22 +165,68 @@ def _agreement(case: Case) -> list[Section]:
     ]
 
 
+def _provisional() -> str:
+    return _(
+        "Provisional: counted with the statutory holidays only, because the official holiday "
+        "schedule of that year has not been entered yet. It is recomputed when it is."
+    )
+
+
 def _arbitration(case: Case) -> Section:
-    limit = arbitration_apply_by(case)
-    where = _(
-        "You may apply for labour arbitration to the labour and personnel dispute arbitration "
-        "commission where the contract was performed or where the employer is located."
-    )
-    when = (
-        _("Unpaid wages while you are still employed are not limited in time.")
-        if limit is None
-        else _(
-            "The limitation period is one year; your application for mediation interrupted it, "
-            "so apply by %(date)s at the latest.",
-            date=format_date(limit, "long"),
+    limitation = clocks.limitation(case)
+    available_from = clocks.arbitration_available_from(case)
+    paragraphs = [
+        _(
+            "You may apply for labour arbitration to the labour and personnel dispute "
+            "arbitration commission where the contract was performed or where the employer is "
+            "located."
+        ),
+        _(
+            "Without an agreement either party may apply from %(date)s, 15 days after the "
+            "application was received (劳动争议调解仲裁法 第十四条); once mediation has ended "
+            "without an agreement, at once (第五条).",
+            date=format_date(available_from, "long"),
+        ),
+    ]
+    if clocks.arbitration_date_is_provisional(case):
+        paragraphs.append(_provisional())
+    if limitation.rule == "not_limited_while_employed":
+        paragraphs.append(
+            _(
+                "Wages and overtime pay owed while you are still employed are not limited in "
+                "time (劳动争议调解仲裁法 第二十七条第四款)."
+            )
         )
-    )
-    return Section(heading=_("Labour arbitration"), paragraphs=(f"{where} {when}",))
+    elif limitation.rule == "interrupted":
+        paragraphs.append(
+            _(
+                "Your application interrupted the one-year time limit for arbitration "
+                "(劳动争议调解仲裁法 第二十七条). It starts again in full when the mediation ends, "
+                "on %(date)s at the latest, when the 15 days from receipt run out.",
+                date=format_date(limitation.interrupted_until, "long"),
+            )
+        )
+    else:
+        paragraphs.append(
+            _("Apply by %(date)s at the latest.", date=format_date(limitation.ends_on, "long"))
+            + " "
+            + _(
+                "The one-year time limit (劳动争议调解仲裁法 第二十七条) was interrupted by the "
+                "application and counted again from %(date)s, when %(because)s.",
+                date=format_date(limitation.recount_from, "long"),
+                because=clocks.LIMITATION_BECAUSE[limitation.because],
+            )
+        )
+    if limitation.remuneration_not_limited and limitation.rule != "not_limited_while_employed":
+        paragraphs.append(
+            _(
+                "This is for your other claims: wages and overtime pay owed while you are still "
+                "employed are not limited in time."
+            )
+        )
+    if limitation.provisional:
+        paragraphs.append(_provisional())
+    return Section(heading=_("Labour arbitration"), paragraphs=tuple(paragraphs))
 
 
 def _termination(case: Case) -> list[Section]:
@@ -190,17 +241,20 @@ def _termination(case: Case) -> list[Section]:
 
 
 def _period_expired(case: Case) -> list[Section]:
-    due = format_date(case.mediation_deadline, "long") if case.mediation_deadline else ""
+    available_from = clocks.arbitration_available_from(case)
     return [
         _parties(case),
         Section(
             heading=_("The mediation period has expired"),
             paragraphs=(
                 _(
-                    "The mediation period ended on %(date)s without an agreement. Either party "
-                    "may now apply for labour arbitration; the parties may also agree with the "
-                    "mediator to go on.",
-                    date=due,
+                    "15 days after the application was received on %(received)s, the period "
+                    "ended on %(date)s without an agreement. From %(available)s either party may "
+                    "apply for labour arbitration (劳动争议调解仲裁法 第十四条); the parties may "
+                    "also agree with the mediator to go on.",
+                    received=format_date(clocks.received_on(case), "long"),
+                    date=format_date(clocks.statutory_period_end(case), "long"),
+                    available=format_date(available_from, "long"),
                 ),
             ),
         ),

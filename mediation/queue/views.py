@@ -6,7 +6,8 @@ from flask_login import current_user
 from mediation.localtime import local_today
 from mediation.models import Category, PriorityGroup
 from mediation.models.cases import STATE_TITLES
-from mediation.queue.worklist import VIEWS, Filters, worklist_page
+from mediation.paging import page_number
+from mediation.queue.worklist import PAGE_SIZE, VIEWS, Filters, worklist_page
 from workflows.case import CaseState
 
 
@@ -24,7 +25,7 @@ def _row_labels() -> dict:
 def index():
     filters = Filters.from_args(request.args)
     today = local_today()
-    page = worklist_page(current_user, filters, today, max(1, request.args.get("page", 1, int)))
+    page = worklist_page(current_user, filters, today, page_number(PAGE_SIZE))
     return render_template(
         "queue/index.html",
         page=page,

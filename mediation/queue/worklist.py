@@ -63,7 +63,8 @@ class Filters:
             category=member(Category, "category"),
             priority=member(PriorityGroup, "priority"),
             overdue=args.get("overdue") == "1",
-            search=(args.get("q") or "").strip()[:50],
+            # Without U+0000, which no one types and PostgreSQL refuses in a query.
+            search=(args.get("q") or "").replace("\x00", "").strip()[:50],
         )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import exists, select
 
 from mediation import policy
 from mediation.core.errors import Invalid
+from mediation.core.schemas import LARGEST_ID
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import (
@@ -152,12 +153,17 @@ def _identifier(args, key: str, column, allowed, errors: dict, message) -> int |
     raw = (args.get(key) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not db.session.scalar(
-        select(exists().where(column == int(raw), column.in_(allowed)))
+    # ASCII digits only ("²" is a digit int() refuses), and no more than any id (the database
+    # would fail on the comparison rather than find nothing).
+    number = int(raw) if raw.isascii() and raw.isdigit() else None
+    if (
+        number is None
+        or number > LARGEST_ID
+        or not db.session.scalar(select(exists().where(column == number, column.in_(allowed))))
     ):
         errors[key] = [message]
         return None
-    return int(raw)
+    return number
 
 
 def regions_in_view(user: User):

@@ -12,6 +12,7 @@ from mediation import policy
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import Case, CaseMessage, DeliveryStatus, Organization, OutboxMessage
+from mediation.paging import page_number
 from mediation.queue.worklist import OPEN, current_deadline
 
 PAGE_SIZE = 50
@@ -65,5 +66,5 @@ def deliveries():
         .where(policy.overseen_cases(current_user), OutboxMessage.status == DeliveryStatus.failed)
         .order_by(OutboxMessage.id.desc())
     )
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=page_number(PAGE_SIZE), per_page=PAGE_SIZE, error_out=False)
     return render_template("supervision/deliveries.html", page=page)

@@ -78,10 +78,18 @@ def test_bad_registration_lists_every_field(api):
     assert sms_count("12345") == 0
 
 
-def test_a_verified_number_cannot_register_again(api):
+def test_a_verified_number_registering_again_makes_no_account_and_sends_no_code(api):
+    """Answered like any registration (tests/auth/test_registration_oracle.py compares)."""
+    users = db.session.scalar(select(func.count(User.id)))
     answer = api("POST", "/accounts", json={**NEW, "phone": WORKER1_PHONE})
-    assert answer.status_code == 422
-    assert "already exists" in answer.json["errors"]["phone"][0]
+    assert answer.status_code == 202 and answer.json["expires_in"] == 600
+    assert db.session.scalar(select(func.count(User.id))) == users
+    kinds = db.session.scalars(
+        select(OutboxMessage.kind).where(OutboxMessage.recipient == WORKER1_PHONE)
+    ).all()
+    assert kinds == ["registration_attempted"]
+    wrong = api("POST", "/accounts/verify", json={"phone": WORKER1_PHONE, "code": "123456"})
+    assert wrong.status_code == 422 and "not right" in wrong.json["errors"]["code"][0]
 
 
 def test_an_abandoned_registration_does_not_block_the_number(api):

@@ -10,6 +10,7 @@ from mediation.extensions import db
 from mediation.models import Case, MediationSession, Organization
 from mediation.models.types import utcnow
 from tests.api.bodies import DESIGN_BODY, body
+from tests.upload_files import MINIMAL_PDF
 
 
 def test_token_for_good_credentials_only(api):
@@ -186,7 +187,7 @@ def test_non_json_body_is_422_not_500(api):
 
 def test_evidence_upload_through_the_api(api):
     case_id = api("POST", "/cases", "worker1", json=body()).json["id"]
-    pdf = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
+    pdf = MINIMAL_PDF
     response = api(
         "POST",
         f"/cases/{case_id}/evidence",

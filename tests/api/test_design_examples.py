@@ -66,7 +66,14 @@ def test_the_design_filing_body_as_printed_files_a_case(api):
     assert filed.status_code == 201
     case = filed.json
     assert set(case) == CASE_KEYS
-    assert set(case["deadlines"]) == {"acceptance", "mediation"}
+    assert set(case["deadlines"]) == {
+        "acceptance",
+        "mediation",
+        "mediation_before_extension",
+        "arbitration_available_from",
+        "provisional",
+        "limitation",
+    }
     assert (case["state"], case["outcome"], case["channel"]) == ("applied", None, "app")
     assert case["applicant"] == {
         "name": "李明",

@@ -13,12 +13,13 @@ from mediation.extensions import db
 from mediation.models import MediationSession
 from mediation.models.types import utcnow
 from tests.browser.conftest import accessibility_problems
+from tests.upload_files import MINIMAL_PDF
 
 # A journey is about the pages: it runs on one database (the journeys share them out), the
 # database tests run on both.
 pytestmark = [pytest.mark.browser, pytest.mark.postgresql_only]
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = MINIMAL_PDF
 DESKTOP = {"width": 1280, "height": 900}
 
 

@@ -14,6 +14,7 @@ from mediation.core.errors import Invalid
 from mediation.extensions import db
 from mediation.models import AgreementVersion, AuditEvent, Case, Notification
 from tests.factories import mediating_case, paper_scan, user
+from tests.upload_files import MINIMAL_PDF
 
 PASSWORD = "demo-2026"
 
@@ -190,7 +191,7 @@ def test_the_mediator_records_paper_signatures_with_the_scan_on_the_page(
     url = f"/cases/{case.id}/agreement/paper"
     missing = mediator.submit(url, {}, page=f"/cases/{case.id}")
     assert missing.status_code == 422
-    scan = (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "协议书.pdf")
+    scan = (io.BytesIO(MINIMAL_PDF), "协议书.pdf")
     recorded = mediator.submit(
         url, {"scan": scan}, page=f"/cases/{case.id}", content_type="multipart/form-data"
     )

@@ -21,8 +21,9 @@ from mediation.models import (
     StoredFile,
 )
 from tests.factories import filed_case, user
+from tests.upload_files import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = MINIMAL_PDF
 EN = {"Accept-Language": "en"}
 JOINT_TEXT = "我们希望尽快调解。"
 CAUCUS_TEXT = "私下说：最低可以接受一万元。"

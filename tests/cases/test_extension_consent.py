@@ -11,9 +11,10 @@ from mediation.core.errors import Invalid, NotPermitted, Refused
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, Notification, ProposalStatus, StoredFile
 from tests.factories import mediating_case, paper_scan, user
+from tests.upload_files import MINIMAL_PDF
 from workflows import deadlines
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def test_both_parties_agree_online_and_the_period_is_extended(app, demo, in_request):

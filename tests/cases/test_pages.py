@@ -10,8 +10,9 @@ from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, CaseDraft, Evidence
 from tests.factories import filed_case
+from tests.upload_files import MINIMAL_PDF
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 FILING = {
     "employer_name": "清远某某新材料有限公司",
@@ -349,10 +350,12 @@ def test_the_database_keeps_each_cases_current_deadline(app, demo):
         mediator = user("med_hr")
         fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
         db.session.commit()
-        assert case.current_deadline is None  # accepted: the mediation clock has not started
+        # accepted: the mediation period already runs (issue 15), mediating or not
+        assert case.current_deadline == case.mediation_deadline is not None
+        accepted_deadline = case.mediation_deadline
         fire(case, "mediate", actor=mediator)
         db.session.commit()
-        assert case.current_deadline == case.mediation_deadline is not None
+        assert case.current_deadline == case.mediation_deadline == accepted_deadline
         _close(case, "fail")
         db.session.commit()
         assert case.current_deadline is None

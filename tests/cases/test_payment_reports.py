@@ -21,9 +21,10 @@ from mediation.models import AuditEvent, Case, Notification, Payment, PaymentRep
 from mediation.stats.compute import compute, recompute
 from mediation.stats.filters import parse_filters
 from tests.factories import filed_case, user
+from tests.upload_files import MINIMAL_PDF
 
 PASSWORD = "demo-2026"
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 def settled_case(app, *, due_in_days: int = 10, amount: int = 13000) -> Case:

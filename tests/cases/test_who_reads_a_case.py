@@ -15,9 +15,10 @@ from mediation.cases.operations import fire
 from mediation.extensions import db
 from mediation.models import Case, CaseDocument, Evidence
 from tests.factories import filed_case, user
+from tests.upload_files import MINIMAL_PDF
 from workflows.case import Tier
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 class Person:

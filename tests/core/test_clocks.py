@@ -1,11 +1,14 @@
 """Legal clocks in the product: stored deadlines, extensions, the admin calendar, the sweep."""
 
-from datetime import date
+import shutil
+import subprocess
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
 
 from mediation.cases import conversation
+from mediation.cases.operations import fire
 from mediation.cases.sweep import sweep
 from mediation.core import clocks
 from mediation.extensions import db
@@ -14,12 +17,19 @@ from mediation.models import (
     Case,
     CaseDocument,
     DeadlineReminder,
+    DocumentKind,
     HolidaySchedule,
     MessageChannel,
     Notification,
 )
 from tests.factories import filed_case, mediating_case, user
 from workflows import deadlines
+
+PROVISIONAL = "Provisional: counted with the statutory holidays only"
+
+
+def case_documents(case):
+    return db.session.scalars(select(CaseDocument).where(CaseDocument.case_id == case.id)).all()
 
 
 def test_filing_stores_the_acceptance_deadline_on_the_working_day_calendar(app, demo, in_request):
@@ -67,17 +77,47 @@ def test_extension_moves_the_deadline_once(app, demo, make_browser):
     assert db.session.get(Case, case.id).extension_days == 10
 
 
-def test_a_year_past_the_package_is_weekends_only_until_an_admin_enters_it(app, demo, make_browser):
+def test_a_year_past_the_package_counts_statutory_holidays_provisionally_until_entered(
+    app, demo, make_browser, monkeypatch
+):
+    """Issue 15: with no 2027 schedule, New Year's Day 2027 is a holiday by statute and every
+    date in 2027 says it is provisional (page, printable document and PDF, API); entering the
+    schedule removes the mark and recomputes."""
     with app.test_request_context():
-        case = filed_case()
-        clocks.start_acceptance_clock(case, date(2026, 12, 30))  # as if filed then
+        case = filed_case(employment_end=date(2026, 11, 30))  # unpaid wages of a job that ended
+        case.received_at = datetime(2026, 12, 31, 2, tzinfo=UTC)  # 10:00 in Shanghai
+        clocks.start_acceptance_clock(case, date(2026, 12, 31))  # as if filed then
         db.session.commit()
-    # Weekends only: Thu 31 Dec, Fri 1 Jan (not known as a holiday), Mon 4 Jan.
-    assert case.acceptance_deadline == date(2027, 1, 4)
+    # Statutory: Fri 1 Jan 2027 is New Year's Day → Mon 4, Tue 5, Wed 6 (not Tue 5).
+    assert case.acceptance_deadline == date(2027, 1, 6)
+    monkeypatch.setattr("mediation.localtime.utcnow", lambda: datetime(2027, 1, 4, 2, tzinfo=UTC))
     worker = make_browser()
     worker.login("worker1")
-    html = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Counted on weekends only" in html
+    english = {"Accept-Language": "en"}
+    html = worker.get(f"/cases/{case.id}", headers=english).get_data(as_text=True)
+    # acceptance, arbitration and limitation (interrupted until the 15 days run out)
+    assert "Jan 6, 2027" in html and html.count(PROVISIONAL) == 3
+    api = app.test_client()
+    token = api.post("/api/v1/tokens", json={"username": "worker1", "password": "demo-2026"})
+    bearer = {"Authorization": f"Bearer {token.json['token']}"}
+    answer = api.get(f"/api/v1/cases/{case.id}", headers=bearer).json["deadlines"]
+    assert answer["acceptance"] == "2027-01-06" and answer["provisional"] is True
+    assert answer["limitation"]["rule"] == "interrupted"
+
+    with app.test_request_context():
+        fire(case, "decline", actor=user("med_hr"), reason="不属于受理范围")
+        db.session.commit()
+    (notice,) = [d for d in case_documents(case) if d.kind == DocumentKind.decline_notice]
+    printable = worker.get(f"/cases/{case.id}/documents/{notice.id}", headers=english)
+    assert PROVISIONAL in printable.get_data(as_text=True)
+    if shutil.which("pdftotext"):
+        pdf = worker.get(f"/cases/{case.id}/documents/{notice.id}.pdf", headers=english).data
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        assert "Provisional" in " ".join(text.split())
+    answer = api.get(f"/api/v1/cases/{case.id}", headers=bearer).json["deadlines"]
+    assert answer["limitation"]["provisional"] is True  # recounted from 4 Jan 2027
 
     admin = make_browser()
     admin.login("admin")
@@ -87,16 +127,36 @@ def test_a_year_past_the_package_is_weekends_only_until_an_admin_enters_it(app, 
             "holidays": "2027-01-01..2027-01-03\n2027-02-06..2027-02-13",
             "makeup_workdays": "2027-02-20",
         },
-        headers={"Accept-Language": "en"},
+        headers=english,
+    )
+    assert response.status_code == 302
+    answer = api.get(f"/api/v1/cases/{case.id}", headers=bearer).json["deadlines"]
+    assert answer["provisional"] is False and answer["limitation"]["provisional"] is False
+    html = worker.get(f"/cases/{case.id}", headers=english).get_data(as_text=True)
+    assert PROVISIONAL not in html
+    form = admin.get("/admin/calendar/2027").get_data(as_text=True)
+    assert "2027-02-06..2027-02-13" in form
+
+
+def test_entering_a_schedule_recomputes_open_deadlines_counted_on_the_statute(
+    app, demo, make_browser
+):
+    with app.test_request_context():
+        case = filed_case()
+        clocks.start_acceptance_clock(case, date(2027, 2, 4))  # Thu before 除夕 2027
+        db.session.commit()
+    # Statutory: 5–10 Feb off → Thu 11, Fri 12, Mon 15.
+    assert case.acceptance_deadline == date(2027, 2, 15)
+    admin = make_browser()
+    admin.login("admin")
+    response = admin.submit(
+        "/admin/calendar/2027",
+        {"holidays": "2027-01-01\n2027-02-06..2027-02-13", "makeup_workdays": "2027-02-20"},
     )
     assert response.status_code == 302
     db.session.expire_all()
-    recomputed = db.session.get(Case, case.id)
-    assert recomputed.acceptance_deadline == date(2027, 1, 5)  # 31 Dec, 4 Jan, 5 Jan
-    html = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Counted on weekends only" not in html
-    form = admin.get("/admin/calendar/2027").get_data(as_text=True)
-    assert "2027-02-06..2027-02-13" in form
+    # The entered notice: Fri 5 worked, 6–13 off → Fri 5, Mon 15, Tue 16.
+    assert db.session.get(Case, case.id).acceptance_deadline == date(2027, 2, 16)
 
 
 @pytest.mark.parametrize(
@@ -130,6 +190,7 @@ def test_sweep_twice_sends_each_reminder_once_and_marks_overdue(app, demo, in_re
     waiting = filed_case()
     clocks.start_acceptance_clock(waiting, date(2026, 11, 20))  # Friday → due Wednesday 25th
     late = mediating_case()
+    late.received_at = datetime(2026, 11, 1, 2, tzinfo=UTC)  # arbitration opens Tue 17 Nov
     late.mediation_clock_start = date(2026, 11, 1)
     late.mediation_deadline = date(2026, 11, 16)
     db.session.commit()

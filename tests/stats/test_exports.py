@@ -75,7 +75,8 @@ def test_every_formula_start_is_written_as_text_and_numbers_stay_numbers(text):
     workbook = load_workbook(io.BytesIO(_xlsx([Table("t", ["h"], [[text, -5, "ok"]])], [])))
     text_cell, number_cell, plain_cell = next(workbook.active.iter_rows(min_row=3))
     assert looks_like_formula(text)
-    # XML stores a carriage return as a line feed.
-    assert (text_cell.value, text_cell.data_type) == (text.replace("\r", "\n"), "s")
+    # The text as written; a carriage return may come back as a line feed, depending on
+    # whether openpyxl writes with lxml (which escapes it) or the standard library (which does not).
+    assert text_cell.value in (text, text.replace("\r", "\n")) and text_cell.data_type == "s"
     assert (number_cell.value, number_cell.data_type) == (-5, "n")
     assert not plain_cell.quotePrefix
