@@ -363,10 +363,11 @@ def test_odd_query_strings_get_a_page_or_a_message_never_a_500(app, demo, browse
     answers = set()
     for name in PARAMETERS:
         for value in ODD_VALUES:
+            # The page, the drill-down and the API read the query string with one parser
+            # (stats.filters); the CSV export is the dashboard's figures in another format.
             for url, headers in (
                 ("/stats/", {}),
                 ("/stats/cases", {}),
-                ("/stats/figures.csv", {}),
                 ("/api/v1/stats", {"Authorization": f"Bearer {token}"}),
             ):
                 query = {name: value, **({"figure": "received"} if name != "figure" else {})}
