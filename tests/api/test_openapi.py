@@ -189,6 +189,10 @@ def test_the_checker_refuses_an_answer_the_document_does_not_promise(served):
             "POST", f"{PREFIX}/tokens", Answer(201, {"token": "t", "role": "worker", "extra": 1})
         )
     assert document.path_of("/cases/3/claim") == "/cases/{case_id}/claim"
+    # A 204 is documented without a body, and must come without one.
+    document.check("DELETE", f"{PREFIX}/tokens/3", Answer(204, ""))
+    with pytest.raises(UndocumentedAnswer, match="has a body"):
+        document.check("DELETE", f"{PREFIX}/tokens/3", Answer(204, {"id": 3}))
 
 
 def test_the_api_tests_clients_check_every_answer(app, client):
