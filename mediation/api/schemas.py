@@ -325,12 +325,19 @@ class Deadlines(Answer):
 class Limitation(Answer):
     """The time limit for labour arbitration (劳动争议调解仲裁法 第二十七条)."""
 
-    rule: Literal["interrupted", "recounted", "not_limited_while_employed"] = Field(
+    rule: Literal[
+        "interrupted", "recounted", "not_limited_while_employed", "ran_out_before_application"
+    ] = Field(
         description="interrupted: mediation under way, the year starts again when it ends; "
         "recounted: it ended on recount_from and the year ends on ends_on; "
-        "not_limited_while_employed: wages and overtime pay while still employed (第四款)"
+        "not_limited_while_employed: wages and overtime pay while still employed (第四款); "
+        "ran_out_before_application: the year from rights_known_on ended on ends_on, before "
+        "the application"
     )
-    ends_on: date | None = Field(description="The last day to apply; null unless recounted")
+    ends_on: date | None = Field(
+        description="The last day to apply (or, ran_out_before_application, the day it was); "
+        "null while interrupted or not limited"
+    )
     recount_from: date | None = Field(description="The day the interruption ended")
     because: Literal["failed", "expired", "declined", "withdrawn", "payment_due"] | None = Field(
         description="Why it ended: mediation failed, the 15 days ran out, the case was declined "

@@ -88,6 +88,7 @@ class Application:
     priority_groups: frozenset[PriorityGroup] = field(default_factory=frozenset)
     preferred_tier: Tier | None = None
     channel: Channel = Channel.web
+    rights_known_on: date | None = None
 
 
 class ApplicationInvalid(Invalid):
@@ -102,6 +103,8 @@ def problems_of(application: Application) -> dict[str, list[Any]]:
         errors["employment_end"] = [_l("The end date cannot be before the start date.")]
     if application.employment_start > local_today():
         errors["employment_start"] = [_l("The start date cannot be in the future.")]
+    if application.rights_known_on and application.rights_known_on > local_today():
+        errors["rights_known_on"] = [_l("This day cannot be in the future.")]
     if (
         application.workers_involved >= COLLECTIVE_DISPUTE_WORKERS
         and not application.representatives
@@ -294,6 +297,7 @@ def file_case(application: Application, *, actor: User) -> Case:
         employer=employer,
         employment_start=application.employment_start,
         employment_end=application.employment_end,
+        rights_known_on=application.rights_known_on,
         job=application.job,
         monthly_wage=application.monthly_wage,
         facts=application.facts,

@@ -145,6 +145,15 @@ class IntakeForm(FlaskForm):
         required=False,
         description=_l("Leave empty if you still work there."),
     )
+    rights_known_on = _date_field(
+        _l("When you learnt of the problem"),
+        required=False,
+        description=_l(
+            "For example the day the wages were due, or the day you were dismissed. You have "
+            "one year from it to apply for labour arbitration; applying for mediation "
+            "interrupts it. Leave empty if you are not sure."
+        ),
+    )
     job = StringField(_l("Job"), filters=[strip], validators=[REQUIRED, Length(max=50)])
     monthly_wage = AmountField(
         _l("Monthly wage (yuan)"), filters=[strip], render_kw={"inputmode": "decimal"}

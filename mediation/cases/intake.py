@@ -88,6 +88,7 @@ def _application(form: IntakeForm, channel: Channel) -> Application:
         ),
         employment_start=form.employment_start.data,
         employment_end=form.employment_end.data,
+        rights_known_on=form.rights_known_on.data,
         job=form.job.data,
         monthly_wage=form.monthly_wage.amount,
         categories=tuple(Category(value) for value in form.categories.data),

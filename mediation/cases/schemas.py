@@ -130,6 +130,13 @@ class Filing(Body):
     )
     priority_groups: list[Annotated[PriorityGroup, one_of(PriorityGroup)]] = []
     preferred_tier: Annotated[Tier, one_of(Tier)] | None = None
+    rights_known_on: Day | None = Field(
+        None,
+        description="The day the worker knew or should have known of the infringement (e.g. "
+        "the day the wages were due, or of the dismissal): the one-year time limit for "
+        "arbitration runs from it (劳动争议调解仲裁法 第二十七条). Left out: from the day of "
+        "the application",
+    )
     channel: Annotated[Channel, one_of(Channel)] = Field(
         Channel.app, description="Workers file by web or app; staff by window or phone"
     )
@@ -155,6 +162,7 @@ class Filing(Body):
             priority_groups=frozenset(self.priority_groups),
             preferred_tier=self.preferred_tier,
             channel=self.channel,
+            rights_known_on=self.rights_known_on,
         )
 
 

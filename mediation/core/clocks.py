@@ -147,7 +147,9 @@ class Limitation:
     ``interrupted_until`` at the latest); ``"recounted"`` (it ended on ``recount_from``,
     ``because`` the mediation failed, the period ran out (expired), the case was declined or
     withdrawn, or the agreed payment date passed (payment_due); the year ends on ``ends_on``);
-    ``"not_limited_while_employed"`` (wages and overtime pay while still employed, 第四款).
+    ``"not_limited_while_employed"`` (wages and overtime pay while still employed, 第四款);
+    ``"ran_out_before_application"`` (the year from the day the worker gave ended on
+    ``ends_on``, before the application, which therefore interrupted nothing).
     ``remuneration_not_limited``: the case also claims those, and ``ends_on`` is for its other
     claims.
     """
@@ -202,11 +204,12 @@ def _interruption_end(case: Case, today: date) -> tuple[date | None, str | None]
 def limitation(case: Case, today: date | None = None) -> Limitation:
     """The one-year limitation of the case's claims, recounted after the mediation.
 
-    The year is taken to run from the application (the platform does not yet ask the day the
-    worker knew of the infringement); the application interrupts it (第二十七条第二款) and it
-    is counted again from when the interruption ended (:func:`_interruption_end`). Wages and
-    overtime pay owed while the worker is still employed are not limited; once the job ended,
-    their year runs from its end (第四款).
+    The year runs from the day the worker knew or should have known of the infringement
+    (第一款), as given at filing, else from the application; the application interrupts it
+    (第二款) and it is counted again from when the interruption ended
+    (:func:`_interruption_end`). A year that had already run out before the application is
+    not interrupted by it: the page says so. Wages and overtime pay owed while the worker is
+    still employed are not limited; once the job ended, their year runs from its end (第四款).
     """
     today = today or local_today()
     calendar = work_calendar()
@@ -217,6 +220,16 @@ def limitation(case: Case, today: date | None = None) -> Limitation:
     others = bool(categories - LABOUR_REMUNERATION) or not categories
     if employed and remuneration and not others:
         return Limitation(rule="not_limited_while_employed")
+    known_on = case.rights_known_on or received
+    if others:
+        uninterrupted = deadlines.arbitration_limitation_date(known_on, calendar=calendar)
+        if uninterrupted < received:
+            return Limitation(
+                rule="ran_out_before_application",
+                ends_on=uninterrupted,
+                provisional=is_provisional(known_on, uninterrupted),
+                remuneration_not_limited=employed and remuneration,
+            )
     ended_on, because = _interruption_end(case, today)
     if ended_on is None:
         return Limitation(
@@ -227,7 +240,7 @@ def limitation(case: Case, today: date | None = None) -> Limitation:
         )
     ends = [
         deadlines.arbitration_limitation_date(
-            received,
+            known_on,
             interrupted_on=received,
             interruption_ended_on=ended_on,
             remuneration_while_employed=is_remuneration,

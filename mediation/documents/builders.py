@@ -197,6 +197,20 @@ def _arbitration(case: Case) -> Section:
                 "time (劳动争议调解仲裁法 第二十七条第四款)."
             )
         )
+    elif limitation.rule == "ran_out_before_application":
+        paragraphs.append(
+            _(
+                "The one-year time limit for arbitration (劳动争议调解仲裁法 第二十七条), counted "
+                "from the day you learnt of the problem, ended on %(date)s, before this "
+                "application.",
+                date=format_date(limitation.ends_on, "long"),
+            )
+            + " "
+            + _(
+                "Mediation can still settle the dispute. If you had a legitimate reason for not "
+                "applying sooner (第二十七条第三款), tell the mediator."
+            )
+        )
     elif limitation.rule == "interrupted":
         paragraphs.append(
             _(

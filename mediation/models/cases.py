@@ -202,6 +202,9 @@ class Case(db.Model):
 
     employment_start: Mapped[date] = mapped_column(Date)
     employment_end: Mapped[date | None] = mapped_column(Date)
+    # The day the worker knew or should have known of the infringement, as they gave it: the
+    # one-year limitation runs from it (劳动争议调解仲裁法 第二十七条第一款).
+    rights_known_on: Mapped[date | None] = mapped_column(Date)
     job: Mapped[str] = mapped_column(String(50))
     monthly_wage: Mapped[Decimal | None] = mapped_column(Money)
 

@@ -354,3 +354,75 @@ def test_overtime_pay_while_employed_has_no_limit_and_opens_the_payment_order(
     assert "Payment order (支付令)" in html
     assert "Wages and overtime pay owed while you are still employed are not limited" in html
     assert "Apply by" not in html
+
+
+def _dismissal_case(app, clock, *, known_on: date | None, received: date) -> Case:
+    """A dismissal (limited from the day the worker learnt of it), filed on ``received``."""
+    clock.today = received
+    with app.test_request_context():
+        case = filed_case(
+            categories=(Category.dismissal_compensation,),
+            claims=(
+                ClaimInput(Category.dismissal_compensation, Decimal("20000.00"), "违法解除赔偿金"),
+            ),
+            employment_end=date(2024, 1, 10),
+            rights_known_on=known_on,
+        )
+        received_on(case, received)
+        db.session.commit()
+    return case
+
+
+def test_a_year_from_the_day_given_that_ended_before_the_application_is_said_so(
+    app, demo, make_browser, clock
+):
+    # Dismissed and told on Wed 10 Jan 2024; the year ended Fri 10 Jan 2025; filed in March.
+    case = _dismissal_case(app, clock, known_on=date(2024, 1, 10), received=date(2025, 3, 3))
+    with app.test_request_context():
+        limitation = clocks.limitation(case, date(2025, 3, 3))
+    assert limitation.rule == "ran_out_before_application"
+    assert limitation.ends_on == date(2025, 1, 10)
+    worker = make_browser()
+    worker.login("worker1")
+    html = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "ended on Jan 10, 2025, before this application" in html
+    api = app.test_client()
+    token = api.post("/api/v1/tokens", json={"username": "worker1", "password": PASSWORD})
+    answer = api.get(
+        f"/api/v1/cases/{case.id}", headers={"Authorization": f"Bearer {token.json['token']}"}
+    )
+    assert answer.json["deadlines"]["limitation"]["rule"] == "ran_out_before_application"
+    assert answer.json["deadlines"]["limitation"]["ends_on"] == "2025-01-10"
+
+
+def test_a_day_given_within_the_year_is_interrupted_by_the_application(app, demo, clock):
+    # Learnt on Mon 3 Jun 2024: the year was still running when the application came.
+    case = _dismissal_case(app, clock, known_on=date(2024, 6, 3), received=date(2025, 3, 3))
+    assert case.rights_known_on == date(2024, 6, 3)
+    with app.test_request_context():
+        limitation = clocks.limitation(case, date(2025, 3, 10))
+    assert limitation.rule == "interrupted"
+
+
+def test_the_day_is_asked_at_filing_and_not_in_the_future(app, demo, browser, clock):
+    clock.today = date(2025, 3, 3)
+    browser.login("worker1")
+    page = browser.get("/cases/new", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'name="rights_known_on"' in page and "When you learnt of the problem" in page
+    api = app.test_client()
+    token = api.post("/api/v1/tokens", json={"username": "worker1", "password": PASSWORD})
+    body = {
+        "employer": {"name": "清远某某新材料有限公司", "uscc": "91350100M000100Y43"},
+        "employment": {"start_date": "2023-03-01", "job": "操作工"},
+        "categories": ["wage_arrears"],
+        "claims": [{"category": "wage_arrears", "amount": "13000.00"}],
+        "facts": "公司拖欠工资。",
+        "rights_known_on": "2025-03-04",
+    }
+    answer = api.post(
+        "/api/v1/cases",
+        json=body,
+        headers={"Authorization": f"Bearer {token.json['token']}", "Accept-Language": "en"},
+    )
+    assert answer.status_code == 422
+    assert answer.json["errors"]["rights_known_on"] == ["This day cannot be in the future."]
