@@ -6,23 +6,31 @@ from wtforms.validators import Length
 from mediation.forms import REQUIRED, strip
 
 
-class SecondFactorForm(FlaskForm):
-    code = StringField(
-        _l("Code"),
+def _code_field(label, description, *, digits_only: bool) -> StringField:
+    return StringField(
+        label,
         filters=[strip],
         validators=[REQUIRED, Length(max=20)],
-        description=_l(
-            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
-        ),
-        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+        description=description,
+        render_kw={
+            "autocomplete": "one-time-code",
+            # A recovery code has letters too: a phone must not offer only digits for it.
+            "inputmode": "numeric" if digits_only else "text",
+        },
+    )
+
+
+class SecondFactorForm(FlaskForm):
+    code = _code_field(
+        _l("Code"),
+        _l("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
+        digits_only=False,
     )
 
 
 class EnrolForm(FlaskForm):
-    code = StringField(
+    code = _code_field(
         _l("Code from the app"),
-        filters=[strip],
-        validators=[REQUIRED, Length(max=20)],
-        description=_l("After adding the account, the app shows a 6-digit code. Enter it here."),
-        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+        _l("After adding the account, the app shows a 6-digit code. Enter it here."),
+        digits_only=True,
     )

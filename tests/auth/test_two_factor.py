@@ -262,3 +262,15 @@ def test_an_administrator_resets_a_lost_app(app, demo, required, clock, make_bro
     assert answer.location.startswith("/login/code")
     page = again.client.get("/login/code", follow_redirects=True).get_data(as_text=True)
     assert key_on(page) != old_secret  # a new app, from scratch
+
+
+def test_the_code_field_lets_a_phone_type_a_recovery_codes_letters(
+    app, demo, required, clock, make_browser
+):
+    set_up(make_browser(), clock)
+    again = make_browser()
+    again.submit("/login", {"identifier": "med_hr", "password": "demo-2026"})
+    field = re.search(
+        r'<input[^>]*name="code"[^>]*>', again.get("/login/code").get_data(as_text=True)
+    )
+    assert 'inputmode="text"' in field.group(0)
