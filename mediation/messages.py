@@ -105,6 +105,50 @@ NOTIFICATION_MESSAGES = {
         "date is provisional: it was counted with the statutory holidays because the official "
         "holiday schedule has not been entered yet."
     ),
+    # 劳动争议调解仲裁法 第二十七条第三款. The reason staff typed comes last: an SMS cut at its
+    # length limit loses only the end of it, never the dates.
+    "limitation_suspended": _l(
+        "The time to apply for labour arbitration about case %(number)s is suspended from "
+        "%(suspended_from)s (%(cause)s, 劳动争议调解仲裁法 第二十七条第三款). It does not run "
+        "while the cause lasts and goes on from the day it ends; you will be told the new last "
+        "day then. Recorded: %(reason)s"
+    ),
+    "limitation_suspended_ended": _l(
+        "The time to apply for labour arbitration about case %(number)s was suspended from "
+        "%(suspended_from)s to %(suspended_until)s (%(cause)s, 劳动争议调解仲裁法 "
+        "第二十七条第三款): it did not run on those days. Recorded: %(reason)s"
+    ),
+    "limitation_suspended_dated": _l(
+        "The time to apply for labour arbitration about case %(number)s was suspended from "
+        "%(suspended_from)s to %(suspended_until)s (%(cause)s, 劳动争议调解仲裁法 "
+        "第二十七条第三款): it did not run on those days. "
+        "Apply by %(limitation_ends)s at the latest. Recorded: %(reason)s"
+    ),
+    "limitation_suspended_dated_provisional": _l(
+        "The time to apply for labour arbitration about case %(number)s was suspended from "
+        "%(suspended_from)s to %(suspended_until)s (%(cause)s, 劳动争议调解仲裁法 "
+        "第二十七条第三款): it did not run on those days. "
+        "Apply by %(limitation_ends)s at the latest. This date is provisional: it was counted "
+        "with the statutory holidays because the official holiday schedule has not been "
+        "entered yet. Recorded: %(reason)s"
+    ),
+    "limitation_resumed": _l(
+        "What suspended the time to apply for labour arbitration about case %(number)s since "
+        "%(suspended_from)s ended on %(suspended_until)s: the time goes on from that day "
+        "(劳动争议调解仲裁法 第二十七条第三款)."
+    ),
+    "limitation_resumed_dated": _l(
+        "What suspended the time to apply for labour arbitration about case %(number)s since "
+        "%(suspended_from)s ended on %(suspended_until)s: the time goes on from that day "
+        "(劳动争议调解仲裁法 第二十七条第三款). Apply by %(limitation_ends)s at the latest."
+    ),
+    "limitation_resumed_dated_provisional": _l(
+        "What suspended the time to apply for labour arbitration about case %(number)s since "
+        "%(suspended_from)s ended on %(suspended_until)s: the time goes on from that day "
+        "(劳动争议调解仲裁法 第二十七条第三款). Apply by %(limitation_ends)s at the latest. This "
+        "date is provisional: it was counted with the statutory holidays because the official "
+        "holiday schedule has not been entered yet."
+    ),
     "sign_in_paused": _l(
         "Someone tried to sign in to your account with a wrong password too many times. "
         "Signing in is paused for 15 minutes. If it was not you, change your password."
@@ -202,6 +246,14 @@ LEGAL_NOTICES = frozenset(
         "arbitration_open",
         "arbitration_open_provisional",
         "withdrawn",
+        # The last day to apply for arbitration moved (第二十七条第三款).
+        "limitation_suspended",
+        "limitation_suspended_ended",
+        "limitation_suspended_dated",
+        "limitation_suspended_dated_provisional",
+        "limitation_resumed",
+        "limitation_resumed_dated",
+        "limitation_resumed_dated_provisional",
     }
 )
 # And so does a warning that someone may be guessing the account's password, or registering
@@ -236,6 +288,10 @@ REFUSAL_MESSAGES = {
     "agreement_superseded": _l(
         "The agreement was changed after you read it, so nothing was signed. Read the current "
         "version and sign that one if you agree."
+    ),
+    "suspension_ended": _l(
+        "The end of this suspension is already recorded. Record a new suspension if the worker "
+        "was kept from applying again."
     ),
     "changed_meanwhile": _l(
         "Someone changed this case at the same moment. Nothing you sent was applied; "
@@ -283,6 +339,10 @@ EVENT_TITLES = {
     "case.document_served": _l("A document was served: the party opened it on the platform"),
     "case.document_served_otherwise": _l("Service of a document by another way recorded"),
     "case.service_overdue": _l("A document was not served within 3 working days"),
+    "case.limitation_suspended": _l("Time limit for arbitration suspended (第二十七条第三款)"),
+    "case.limitation_resumed": _l(
+        "The cause of the suspension ended: the time limit for arbitration runs on"
+    ),
 }
 
 

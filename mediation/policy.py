@@ -24,6 +24,7 @@ from mediation.models import (
     Evidence,
     ExtensionProposal,
     JudicialConfirmation,
+    LimitationSuspension,
     MessageChannel,
     Organization,
     OrgKind,
@@ -168,6 +169,8 @@ ENDPOINTS: dict[str, str | Permission] = {
     "cases.download_evidence": Permission.view_cases,
     "cases.reveal_identity": Permission.view_cases,
     "cases.complete_uscc": Permission.view_cases,
+    "cases.record_suspension": Permission.view_cases,
+    "cases.end_suspension": Permission.view_cases,
     "cases.request_confirmation": Permission.view_cases,
     "cases.rate": Permission.view_cases,
     "cases.post_message": Permission.view_cases,
@@ -223,6 +226,8 @@ ENDPOINTS: dict[str, str | Permission] = {
     "api.propose_extension": Permission.view_cases,
     "api.answer_extension": Permission.view_cases,
     "api.extension_paper": Permission.view_cases,
+    "api.record_suspension": Permission.view_cases,
+    "api.end_suspension": Permission.view_cases,
     "api.upload_evidence": Permission.view_cases,
     "api.list_messages": Permission.view_cases,
     "api.post_message": Permission.view_cases,
@@ -347,6 +352,8 @@ class Act(StrEnum):
     rate = "rate"
     record_service = "record_service"  # a document served in person or by post
     complete_uscc = "complete_uscc"  # staff complete the USCC a worker did not know
+    record_suspension = "record_suspension"  # the limitation is suspended (第二十七条第三款)
+    end_suspension = "end_suspension"  # the cause of a suspension ended
 
 
 def _mediating(case: Case) -> bool:
@@ -400,6 +407,20 @@ def _extension_possible(case: Case) -> bool:
     return _mediating(case) and not case.extension_days and not _extension_open(case)
 
 
+def _suspension_lasting(case: Case) -> bool:
+    """A suspension of the limitation was recorded whose cause has not ended yet."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    LimitationSuspension.case_id == case.id,
+                    LimitationSuspension.ends_on.is_(None),
+                )
+            )
+        )
+    )
+
+
 def _not_archived(case: Case) -> bool:
     return case.state != CaseState.archived
 
@@ -450,6 +471,9 @@ CASE_ACTS: dict[Act, tuple[Callable[[User, Case], bool], Callable[..., bool]]] =
         is_case_staff,
         lambda case: case.is_open and case.employer.uscc is None,
     ),
+    # In any state: the worker often asks after the case closed, when the limitation matters.
+    Act.record_suspension: (is_case_staff, _always),
+    Act.end_suspension: (is_case_staff, _suspension_lasting),
 }
 
 

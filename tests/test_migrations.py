@@ -190,3 +190,66 @@ def test_the_outbox_and_accounts_of_an_earlier_revision_carry_over_and_back(empt
             assert connection.scalar(text("SELECT count(*) FROM outbox")) == 3
         upgrade()
         db.engine.dispose()
+
+
+def test_limitation_suspensions_come_and_go_on_a_populated_database(empty_database):
+    """0020 on a database with a case: the case gets no suspension and keeps working; one
+    recorded afterwards goes with the downgrade, the case stays, and the way up works again."""
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade(revision="0003")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO regions (id, name, level) VALUES (1, '清城区', 'district')")
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO employers (id, name, uscc, region_id, industry)"
+                    " VALUES (1, '某公司', '91350100M000100Y43', 1, 'C')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO organizations (id, name, kind, region_id, active)"
+                    " VALUES (1, '中心', 'hr_bureau', 1, true)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, username, name, password_hash, role, active,"
+                    " organization_id, created_at, password_changed_at) VALUES (1, 'm', '王调解',"
+                    " 'x', 'mediator', true, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO cases (id, number, state, tier, organization_id, routing_reason,"
+                    " applicant_name, applicant_id_number, applicant_phone, employer_id,"
+                    " employment_start, job, facts, desired_outcome, workers_involved, lost_job,"
+                    " migrant_worker, injured_worker, pregnancy_maternity_nursing, channel,"
+                    " filed_by_id, received_at, acceptance_deadline)"
+                    " VALUES (1, 'X-1', 'applied', 'hr_bureau', 1, 'employer_street', '李明',"
+                    " '11010519491231002X', '13800138000', 1, '2025-01-01', '工', '…', '', 1,"
+                    " false, false, false, false, 'window', 1, '2026-03-01 02:00:00',"
+                    " '2026-03-04')"
+                )
+            )
+        upgrade(revision="0019")
+        upgrade()
+        with db.engine.begin() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM limitation_suspensions")) == 0
+            connection.execute(
+                text(
+                    "INSERT INTO limitation_suspensions (id, case_id, cause, reason, starts_on,"
+                    " ends_on, recorded_by_id, recorded_at, ended_by_id, ended_at) VALUES"
+                    " (1, 1, 'force_majeure', '台风', '2026-02-01', NULL, 1,"
+                    " '2026-03-02 00:00:00', NULL, NULL)"
+                )
+            )
+        downgrade(revision="0019")
+        assert "limitation_suspensions" not in inspect(db.engine).get_table_names()
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT number FROM cases WHERE id = 1")) == "X-1"
+        upgrade()
+        assert "limitation_suspensions" in inspect(db.engine).get_table_names()
+        db.engine.dispose()

@@ -29,6 +29,7 @@ independently of ``mediation/policy.py``.
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,11 +37,12 @@ import pytest
 from sqlalchemy import func, select
 
 from mediation.auth import accounts, representatives
-from mediation.cases import agreements, casework, conversation, payment
+from mediation.cases import agreements, casework, conversation, payment, suspension
 from mediation.cases import triggers as case_triggers
 from mediation.cases.filing import ClaimInput, EmployerInput, account_party, file_case
 from mediation.cases.intake import evidence_dir
 from mediation.cases.operations import fire
+from mediation.core.recipients import staff_of
 from mediation.court import confirmations
 from mediation.extensions import db
 from mediation.models import (
@@ -60,6 +62,7 @@ from mediation.models import (
     RegionLevel,
     Role,
     RoutingRuleRow,
+    SuspensionCause,
     User,
     Vacancy,
 )
@@ -84,6 +87,7 @@ BEYOND_ANY_ID = 2**63  # more than either database's integers hold
 OBJECT_VARIABLES: dict[str, str | Callable[[set[str]], str]] = {
     "case_id": "case",
     "session_id": "session",
+    "suspension_id": "suspension",
     "document_id": "document",
     "evidence_id": "evidence",
     "message_id": lambda names: "case_message" if "case_id" in names else "outbox_message",
@@ -184,6 +188,7 @@ class World:
             ("evidence", case.evidence[0].id, seen),
             *(("case_message", message.id, readers) for message, readers in messages),
             *(("payment_report", report.id, seen) for report in payment.reports(case)[:1]),
+            ("suspension", _suspension_of(case, marker), seen),
         ]
         for kind, row_id, readers in children:
             self.add(kind, row_id, f"{kind} of {label}", readers, marker, within=key)
@@ -196,6 +201,17 @@ class World:
         [proposal] = referral.proposals
         key = f"referral:{referral.id}"
         self.add("proposal", proposal.id, f"job proposal of {label}", seen, marker, within=key)
+
+
+def _suspension_of(case: Case, marker: str) -> int:
+    """A suspension of the case's limitation, recorded by its organisation's staff."""
+    return suspension.record_suspension(
+        case,
+        actor=staff_of(case.organization)[0],
+        cause=SuspensionCause.force_majeure,
+        starts_on=date(2024, 1, 1),
+        reason=f"台风{marker}",
+    ).id
 
 
 def _scan(marker: str, folder: Path | None = None):

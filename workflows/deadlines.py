@@ -19,7 +19,9 @@ Periods are counted as the Civil Code says (民法典 第二百零一条至第�
   day does not exist (one year from 2024-02-29 is 2025-02-28);
 - a period in calendar days or years whose last day is a rest day or holiday ends on the next
   working day;
-- a period in working days simply counts the working days after the event day.
+- a period in working days simply counts the working days after the event day;
+- the limitation for arbitration does not run while it is suspended (中止, 劳动争议调解仲裁法
+  第二十七条第三款), and goes on from the day the cause ended (:func:`arbitration_limitation`).
 
 Each clock takes an optional ``calendar``; without one it uses :data:`DEFAULT_CALENDAR`, which
 has no overrides. Dates are :class:`datetime.date`, never ``datetime``.
@@ -272,12 +274,12 @@ def _end_of_days_period(start: date, days: int, calendar: WorkCalendar | None) -
     return next_working_day(start + timedelta(days=days), calendar=calendar)
 
 
-def _end_of_years_period(start: date, years: int, calendar: WorkCalendar | None) -> date:
+def _years_later(start: date, years: int) -> date:
+    """The corresponding day ``years`` on, before the end rule (民法典 第二百零二条)."""
     try:
-        last_day = start.replace(year=start.year + years)
-    except ValueError:  # 29 February without a counterpart: the month's last day (第二百零二条)
-        last_day = date(start.year + years, 2, 28)
-    return next_working_day(last_day, calendar=calendar)
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February without a counterpart: the month's last day
+        return date(start.year + years, 2, 28)
 
 
 def acceptance_deadline(received: date, *, calendar: WorkCalendar | None = None) -> date:
@@ -350,6 +352,81 @@ def judicial_confirmation_deadline(
     return _end_of_days_period(agreement_effective, JUDICIAL_CONFIRMATION_DAYS, calendar)
 
 
+@dataclass(frozen=True)
+class Suspension:
+    """A time the limitation was suspended (中止, 劳动争议调解仲裁法 第二十七条第三款): from the day
+    the cause arose to the day it ended, both included; ``ends_on`` is None while it lasts."""
+
+    starts_on: date
+    ends_on: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.ends_on is not None and self.ends_on < self.starts_on:
+            raise ValueError(f"a suspension cannot end ({self.ends_on}) before it starts")
+
+
+@dataclass(frozen=True)
+class LimitationCount:
+    """The last day to apply for arbitration, and what the suspensions did to it.
+
+    ``last_day`` is None when no limit runs (remuneration while employed) or while a
+    suspension that began while the period ran still lasts (``suspended_since`` says since
+    when). ``suspended_days``: the days the suspensions added to the period (before the end
+    rule, which is applied once, to the end reached).
+    """
+
+    last_day: date | None
+    suspended_days: int = 0
+    suspended_since: date | None = None
+
+
+def merge_suspensions(suspensions: Iterable[Suspension]) -> list[Suspension]:
+    """The suspensions in date order, those that overlap (or follow on without a gap) made one:
+    a day suspended twice is one day the period did not run."""
+    merged: list[Suspension] = []
+    for suspension in sorted(suspensions, key=lambda s: s.starts_on):
+        last = merged[-1] if merged else None
+        if last is None or (
+            last.ends_on is not None and suspension.starts_on > last.ends_on + _ONE_DAY
+        ):
+            merged.append(suspension)
+            continue
+        if last.ends_on is None or suspension.ends_on is None:
+            merged[-1] = Suspension(last.starts_on, None)
+        else:
+            merged[-1] = Suspension(last.starts_on, max(last.ends_on, suspension.ends_on))
+    return merged
+
+
+def _year_with_suspensions(
+    start: date, suspensions: list[Suspension], calendar: WorkCalendar | None
+) -> LimitationCount:
+    """The year from ``start``, on which the period does not run on suspended days.
+
+    The nominal last day (:func:`_years_later`) moves later by every suspended day after
+    ``start`` (the start day is not counted anyway, 第二百零一条) up to the day the cause
+    ended, both included: the period "continues from the day the cause ended", so that day
+    does not count either. A suspension after the period had ended (after its legal last day,
+    the end rule included) changes nothing: the claim was already barred. One still lasting
+    while the period ran leaves no last day yet. The end rule (第二百零三条) is applied once,
+    to the day reached. ``suspensions`` are merged (:func:`merge_suspensions`).
+    """
+    last_day = _years_later(start, ARBITRATION_LIMITATION_YEARS)
+    pushed = 0
+    for suspension in suspensions:
+        if suspension.starts_on > next_working_day(last_day, calendar=calendar):
+            break
+        first = max(suspension.starts_on, start + _ONE_DAY)
+        if suspension.ends_on is None:
+            return LimitationCount(None, pushed, suspended_since=suspension.starts_on)
+        if suspension.ends_on < first:
+            continue  # over before the period started to run
+        days = (suspension.ends_on - first).days + 1
+        last_day += timedelta(days=days)
+        pushed += days
+    return LimitationCount(next_working_day(last_day, calendar=calendar), pushed)
+
+
 def arbitration_limitation_date(
     known_on: date,
     *,
@@ -357,6 +434,7 @@ def arbitration_limitation_date(
     interruption_ended_on: date | None = None,
     remuneration_while_employed: bool = False,
     employment_ended_on: date | None = None,
+    suspensions: Iterable[Suspension] = (),
     calendar: WorkCalendar | None = None,
 ) -> date | None:
     """Last day to apply for labour arbitration, or ``None`` while no limit runs.
@@ -377,17 +455,58 @@ def arbitration_limitation_date(
       it the interruption ended the day it happened (a demand to the employer). An
       interruption counts only while the period runs: one before it starts (mediation while
       still employed, for remuneration) or after it has ended (the claim was already
-      time-barred) changes nothing. Suspension (中止, 第三款) is not modelled, so the date is
-      the earliest the law allows.
+      time-barred) changes nothing.
+    - Force majeure or another legitimate reason that kept the worker from applying suspends
+      the period (``suspensions``; 第三款), see :func:`arbitration_limitation`.
+
+    ``None`` also while a suspension still lasts; :func:`arbitration_limitation` tells the two
+    apart and says how many days the suspensions added.
+    """
+    return arbitration_limitation(
+        known_on,
+        interrupted_on=interrupted_on,
+        interruption_ended_on=interruption_ended_on,
+        remuneration_while_employed=remuneration_while_employed,
+        employment_ended_on=employment_ended_on,
+        suspensions=suspensions,
+        calendar=calendar,
+    ).last_day
+
+
+def arbitration_limitation(
+    known_on: date,
+    *,
+    interrupted_on: date | None = None,
+    interruption_ended_on: date | None = None,
+    remuneration_while_employed: bool = False,
+    employment_ended_on: date | None = None,
+    suspensions: Iterable[Suspension] = (),
+    calendar: WorkCalendar | None = None,
+) -> LimitationCount:
+    """The limitation of :func:`arbitration_limitation_date`, suspensions included.
+
+    第二十七条第三款: "因不可抗力或者有其他正当理由，当事人不能在本条第一款规定的仲裁时效期间申请
+    仲裁的，仲裁时效中止。从中止时效的原因消除之日起，仲裁时效期间继续计算。" The period does not
+    run while the cause lasts and goes on from the day it ended: the time already run counts,
+    the rest follows (:func:`_year_with_suspensions`). As special law it has no six-month
+    window: 民法典 第一百九十四条 suspends only in the last six months of the period and then
+    gives six months from the end of the cause, whereas here a cause at any time while the
+    period runs suspends it, for exactly as long as it lasted.
+
+    Interruption (第二款) recounts the year in full from when it ended, so a suspension that
+    was over before then changes nothing, and one still lasting then delays the recount.
     """
     if remuneration_while_employed:
         if employment_ended_on is None:
-            return None
+            return LimitationCount(None)
         period_start = employment_ended_on
     else:
         period_start = known_on
-    last_day = _end_of_years_period(period_start, ARBITRATION_LIMITATION_YEARS, calendar)
-    if interrupted_on is not None and period_start <= interrupted_on <= last_day:
+    suspended = merge_suspensions(suspensions)
+    first = _year_with_suspensions(period_start, suspended, calendar)
+    if interrupted_on is not None and period_start <= interrupted_on <= (
+        first.last_day or date.max  # a suspension still lasting: the period has not ended
+    ):
         recount_from = max(interruption_ended_on or interrupted_on, interrupted_on)
-        last_day = _end_of_years_period(recount_from, ARBITRATION_LIMITATION_YEARS, calendar)
-    return last_day
+        return _year_with_suspensions(recount_from, suspended, calendar)
+    return first

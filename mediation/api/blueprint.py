@@ -2,7 +2,17 @@
 
 from flask import Blueprint
 
-from mediation.api import accounts, cases, messages, openapi, referrals, sessions, stats, tokens
+from mediation.api import (
+    accounts,
+    cases,
+    messages,
+    openapi,
+    referrals,
+    sessions,
+    stats,
+    suspensions,
+    tokens,
+)
 from mediation.auth.codes import keep_wrong_tries
 from mediation.cases.agreements import AgreementSuperseded
 from mediation.core.answers import answer_api_errors, error_response, invalid, mark_failed
@@ -86,6 +96,18 @@ bp.add_url_rule(
     "/cases/<int:case_id>/extension/paper",
     "extension_paper",
     sessions.extension_paper,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/limitation/suspensions",
+    "record_suspension",
+    suspensions.record_suspension,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/limitation/suspensions/<int:suspension_id>/end",
+    "end_suspension",
+    suspensions.end_suspension,
     methods=["POST"],
 )
 bp.add_url_rule(

@@ -57,6 +57,7 @@ from mediation.models import (
     Role,
     SessionMode,
     SessionStatus,
+    SuspensionCause,
 )
 from mediation.stats import compute
 from workflows.case import CaseState, Outcome, Tier
@@ -322,21 +323,42 @@ class Deadlines(Answer):
     )
 
 
+class LimitationSuspensionRecord(Answer):
+    """A suspension of the limitation staff recorded (中止, 第二十七条第三款)."""
+
+    id: int
+    cause: SuspensionCause = Field(
+        description="force_majeure (不可抗力) or other_legitimate_reason (其他正当理由)"
+    )
+    reason: str | None = Field(
+        description="What happened, as staff wrote it; null for the employer (it may tell of "
+        "the worker's health)"
+    )
+    starts_on: date = Field(description="The day the cause arose")
+    ends_on: date | None = Field(description="The day the cause ended; null while it lasts")
+    recorded_at: Timestamp
+
+
 class Limitation(Answer):
     """The time limit for labour arbitration (劳动争议调解仲裁法 第二十七条)."""
 
     rule: Literal[
-        "interrupted", "recounted", "not_limited_while_employed", "ran_out_before_application"
+        "interrupted",
+        "recounted",
+        "not_limited_while_employed",
+        "ran_out_before_application",
+        "suspended",
     ] = Field(
         description="interrupted: mediation under way, the year starts again when it ends; "
         "recounted: it ended on recount_from and the year ends on ends_on; "
         "not_limited_while_employed: wages and overtime pay while still employed (第四款); "
         "ran_out_before_application: the year from rights_known_on ended on ends_on, before "
-        "the application"
+        "the application; suspended: recounted from recount_from, but suspended since "
+        "suspended_since by a cause that still lasts (第三款), no last day until it ends"
     )
     ends_on: date | None = Field(
         description="The last day to apply (or, ran_out_before_application, the day it was); "
-        "null while interrupted or not limited"
+        "null while interrupted, suspended or not limited"
     )
     recount_from: date | None = Field(description="The day the interruption ended")
     because: Literal["failed", "expired", "declined", "withdrawn", "payment_due"] | None = Field(
@@ -351,6 +373,16 @@ class Limitation(Answer):
         "not limited: ends_on is for the other claims"
     )
     provisional: bool = Field(description="ends_on rests on a year without a holiday schedule")
+    suspended_since: date | None = Field(
+        description="suspended: the day the suspension still lasting began"
+    )
+    suspended_days: int = Field(
+        description="The days the suspensions added to the year that ends on ends_on (the "
+        "limitation did not run on them, 第二十七条第三款)"
+    )
+    suspensions: list[LimitationSuspensionRecord] = Field(
+        description="Every suspension recorded on the case, oldest first"
+    )
 
 
 class CaseDeadlines(Deadlines):
@@ -389,7 +421,7 @@ class PaymentRoutes(Answer):
     )
     arbitration_by: date | None = Field(
         description="The last day to apply; null: unpaid wages while still employed are not "
-        "limited in time"
+        "limited in time, or the limitation is suspended (deadlines.limitation)"
     )
     commission: str = Field(description="The arbitration commission to apply to")
 

@@ -6,6 +6,7 @@ from flask_sqlalchemy.pagination import Pagination
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from mediation import policy
 from mediation.api import schemas
 from mediation.cases import payment
 from mediation.cases.extension import latest_proposal
@@ -81,7 +82,7 @@ def case_detail(case: Case, user: User) -> schemas.Case:
     agreement, confirmation = case.agreement, case.confirmation
     summary = _summary_fields(case)
     limitation = clocks.limitation(case)
-    summary["deadlines"] |= {"limitation": vars(limitation)}
+    summary["deadlines"] |= {"limitation": _limitation(case, limitation, user)}
     return schemas.Case(
         **summary,
         routing_rule=case.routing_reason,
@@ -131,6 +132,25 @@ def case_detail(case: Case, user: User) -> schemas.Case:
         closed_at=case.closed_at,
         archived_at=case.archived_at,
     )
+
+
+def _limitation(case: Case, limitation: clocks.Limitation, user: User) -> dict:
+    """The limitation with its suspensions; their reasons (which may tell of the worker's
+    health) for staff and the worker, as on the page."""
+    reasons = user.is_staff or policy.is_applicant(user, case)
+    return vars(limitation) | {
+        "suspensions": [
+            {
+                "id": s.id,
+                "cause": s.cause,
+                "reason": s.reason if reasons else None,
+                "starts_on": s.starts_on,
+                "ends_on": s.ends_on,
+                "recorded_at": s.recorded_at,
+            }
+            for s in limitation.suspensions
+        ]
+    }
 
 
 def _agreement(case: Case) -> dict:

@@ -41,6 +41,16 @@ bp.add_url_rule(
     methods=["POST"],
 )
 bp.add_url_rule(
+    "/cases/<int:case_id>/limitation/suspensions",
+    view_func=session_views.record_suspension,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/limitation/suspensions/<int:suspension_id>/end",
+    view_func=session_views.end_suspension,
+    methods=["POST"],
+)
+bp.add_url_rule(
     "/cases/<int:case_id>/agreement", view_func=agreement_views.draft_agreement, methods=["POST"]
 )
 bp.add_url_rule(

@@ -69,16 +69,17 @@ def evidence_room(case: Case, actor: User) -> int:
     return MAX_EVIDENCE_PER_PARTY - evidence_count(case, evidence_party(actor, case))
 
 
-def lock_for_evidence(case: Case) -> None:
-    """Hold the case's row until the transaction ends, so that two uploads at once cannot both
-    take a party's last place (the count and the insert happen under it)."""
+def lock_case(case: Case) -> None:
+    """Hold the case's row until the transaction ends, so that two requests that check the
+    case's rows before adding one take turns: two uploads cannot both take a party's last
+    place, two suspensions cannot both pass the overlap check."""
     db.session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
 
 
 def add_evidence(case: Case, *, actor: User, stored: StoredFile) -> Evidence:
     """Attach an already stored and checked file (see mediation.uploads)."""
     policy.require_act(actor, case, Act.upload_evidence)
-    lock_for_evidence(case)
+    lock_case(case)
     party = evidence_party(actor, case)
     if evidence_room(case, actor) < 1:
         raise Refused("too_much_evidence")

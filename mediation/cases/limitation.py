@@ -9,7 +9,7 @@ so the worker is told once, 30 days before the last day.
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from mediation.cases.advice import arbitration_commission
@@ -19,7 +19,7 @@ from mediation.core.notifications import notify
 from mediation.core.recipients import applicant_of
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI
-from mediation.models import Agreement, Case
+from mediation.models import Agreement, Case, LimitationSuspension
 from workflows.case import CaseState, Outcome
 
 REMINDER_BEFORE = timedelta(days=30)
@@ -28,7 +28,9 @@ REMINDER_BEFORE = timedelta(days=30)
 # application, holidays included); from the agreed payment date of an unpaid agreement; or from
 # the end of the job (wages). A holiday at its end only moves it later. So a case can fall due
 # now only if one of those days lies about a year back: the sweep looks at those cases alone,
-# not at every closed case; clocks.limitation decides for each.
+# not at every closed case; clocks.limitation decides for each. A suspension (第二十七条第三款)
+# moves the last day by as long as its cause lasted, so a case with one is looked at whatever
+# those days: there are few.
 YEAR = timedelta(days=365)
 HOLIDAY_SLACK = timedelta(days=15)
 PERIOD_SLACK = timedelta(days=31)
@@ -58,6 +60,10 @@ def remind_before_limitation(today: date, first_time: Callable[[Case, str, date]
                 and_(
                     Case.outcome == Outcome.resolved,
                     Agreement.due_date.between(earliest, latest),
+                ),
+                and_(
+                    Case.state.in_([CaseState.closed, CaseState.archived]),
+                    exists().where(LimitationSuspension.case_id == Case.id),
                 ),
             )
         )

@@ -13,7 +13,11 @@ from mediation import policy
 from mediation.cases import agreements, conversation, forms, payment, ratings
 from mediation.cases.advice import arbitration_advice
 from mediation.cases.loading import case_evidence
-from mediation.cases.session_page import extension_section, sessions_section
+from mediation.cases.session_page import (
+    extension_section,
+    sessions_section,
+    suspension_section,
+)
 from mediation.cases.triggers import CaseAction, available
 from mediation.core import clocks
 from mediation.core.calendar import work_calendar
@@ -25,7 +29,7 @@ from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, ConsentChannel, User
 from mediation.referrals import triggers as referral_triggers
 from workflows import deadlines
-from workflows.case import OPEN_STATES, CaseState, Tier
+from workflows.case import OPEN_STATES, CaseState, Outcome, Tier
 
 STEPS = (
     (CaseState.applied, _l("Apply")),
@@ -269,7 +273,7 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "arbitration": arbitration_advice(case),
         "arbitration_date": arbitration_date(case),
         # While the case is open the worker sees the time limit too (第二十七条).
-        "limitation": clocks.limitation(case) if case.state in OPEN_STATES else None,
+        "limitation": limitation_shown(case),
         "limitation_because": clocks.LIMITATION_BECAUSE,
         "confirmation_due": confirmation_due,
         "confirmation_provisional": confirmation_provisional(case, confirmation_due),
@@ -286,6 +290,7 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "conversation": conversation_panels(case, current_user, bound),
         **sessions_section(case, current_user, bound),
         **extension_section(case, current_user, bound),
+        **suspension_section(case, current_user, bound),
         "consent_titles": {channel.value: channel.title for channel in ConsentChannel},
         "agreement_form": (bound or {}).get("agreement") or _agreement_form(case),
         "respond_form": (bound or {}).get("respond") or forms.RespondForm(formdata=None),
@@ -299,6 +304,18 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "decision_form": (bound or {}).get("decision")
         or forms.ConfirmationDecisionForm(formdata=None),
     }
+
+
+def limitation_shown(case: Case) -> clocks.Limitation | None:
+    """The time limit for arbitration shown with where the case is: while it is open (once
+    mediation failed or the 15 days ran out, the arbitration panel shows it instead; after a
+    settlement, the payment panel). A withdrawn case shows it once staff recorded a suspension,
+    which the worker was told of and looks for here."""
+    if case.state in OPEN_STATES:
+        return clocks.limitation(case)
+    if case.outcome == Outcome.withdrawn and clocks.suspensions_of(case):
+        return clocks.limitation(case)
+    return None
 
 
 def _my_rating(case: Case):

@@ -164,6 +164,9 @@ class Standing:
     arbitration_by: date | None
     commission: str | None
     arbitration_by_provisional: bool = False  # counted on a year without a holiday schedule
+    # The limitation is suspended by a cause that still lasts (第二十七条第三款): no last day yet.
+    arbitration_suspended_since: date | None = None
+    arbitration_suspended_days: int = 0  # days the suspensions added to arbitration_by
 
     @property
     def unpaid(self) -> bool:
@@ -191,6 +194,8 @@ def standing(case: Case, today: date) -> Standing | None:
         arbitration_by=limitation.ends_on if limitation else None,
         commission=arbitration_commission(case) if routes else None,
         arbitration_by_provisional=bool(limitation and limitation.provisional),
+        arbitration_suspended_since=limitation.suspended_since if limitation else None,
+        arbitration_suspended_days=limitation.suspended_days if limitation else 0,
     )
 
 

@@ -1,6 +1,7 @@
-"""The pages' forms for sessions, minutes and the extension of the mediation period. Their
-rules beyond the shape of a field are the operations' own (``cases.sessions.problems``), so
-a page and the API refuse the same things with the same words."""
+"""The pages' forms for sessions, minutes, the extension of the mediation period and the
+suspension of the limitation for arbitration. Their rules beyond the shape of a field are the
+operations' own (``cases.sessions.problems``, ``cases.suspension.problems``), so a page and the
+API refuse the same things with the same words."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,10 +17,10 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from mediation.forms import REQUIRED, strip
-from mediation.models import Attendance, SessionMode
+from mediation.models import Attendance, SessionMode, SuspensionCause
 from mediation.uploads import ACCEPT
 from workflows.case import MAX_EXTENSION_DAYS
 
@@ -144,6 +145,43 @@ class PaperConsentForm(CaseForm):
         _l("The consent form both parties signed (PDF, JPEG or PNG, at most 10 MB)"),
         validators=[FileRequired(message=_l("Choose the scan of the signed form."))],
         render_kw={"accept": ACCEPT},
+    )
+
+
+class SuspensionForm(CaseForm):
+    """Staff record a suspension of the limitation (劳动争议调解仲裁法 第二十七条第三款); the
+    reason is required by the operation, which says so beside the field with its other
+    problems."""
+
+    cause = SelectField(
+        _l("Why the worker could not apply"),
+        choices=[SelectChoice(c.value, c.title) for c in SuspensionCause],
+    )
+    starts_on = DateField(
+        _l("From (the day the cause arose)"),
+        validators=[REQUIRED],
+        render_kw={"type": "date"},
+    )
+    ends_on = DateField(
+        _l("To (the day the cause ended)"),
+        validators=[Optional()],
+        description=_l("Leave it empty while the cause lasts, and record the end later."),
+        render_kw={"type": "date"},
+    )
+    reason = TextAreaField(
+        _l("What kept the worker from applying"),
+        filters=[strip],
+        validators=[Length(max=2000)],
+        description=_l("The worker reads this: e.g. in hospital from … to …, proof seen."),
+    )
+
+
+class SuspensionEndForm(CaseForm):
+    ends_on = DateField(
+        _l("The day the cause ended"),
+        validators=[REQUIRED],
+        description=_l("The time limit runs on from this day."),
+        render_kw={"type": "date"},
     )
 
 

@@ -1,5 +1,6 @@
-"""What the case page shows of sessions, minutes and the extension to a given person, with
-the forms they may answer (templates/cases/_sessions.html and _extension.html)."""
+"""What the case page shows of sessions, minutes, the extension and the suspensions of the
+limitation to a given person, with the forms they may answer (templates/cases/_sessions.html,
+_extension.html and _suspensions.html)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,10 @@ from mediation.cases.session_forms import (
     RescheduleForm,
     SessionAnswerForm,
     SessionForm,
+    SuspensionEndForm,
+    SuspensionForm,
 )
+from mediation.core import clocks
 from mediation.localtime import SHANGHAI
 from mediation.models import Case, MediationSession, SessionAnswer, User
 from mediation.models.types import utcnow
@@ -128,4 +132,32 @@ def extension_section(case: Case, user: User, bound: dict | None = None) -> dict
         "paper_form": (bound.get("paper") or PaperConsentForm(formdata=None, prefix="paper"))
         if may(Act.record_extension_paper)
         else None,
+    }
+
+
+def suspension_section(case: Case, user: User, bound: dict | None = None) -> dict[str, Any]:
+    """The staff panel of the limitation's suspensions (templates/cases/_suspensions.html): each
+    one recorded, a form to record another and, while one lasts, a form to record its end.
+    Everyone who sees the limitation sees its suspensions beside it (_limitation.html); the
+    reasons, which may tell of the worker's health, only staff and the worker."""
+    bound = bound or {}
+    shown = policy.may_act(user, case, Act.record_suspension)
+    recorded = clocks.suspensions_of(case) if shown else ()
+    lasting = next((s for s in recorded if s.ends_on is None), None)
+    ending = lasting is not None and policy.may_act(user, case, Act.end_suspension)
+    return {
+        "suspension_panel": shown,
+        "suspensions": recorded,
+        "lasting_suspension": lasting,
+        "suspension_form": (
+            bound.get("suspension") or SuspensionForm(formdata=None, prefix="suspension")
+        )
+        if shown
+        else None,
+        "suspension_end_form": (
+            bound.get("suspension_end") or SuspensionEndForm(formdata=None, prefix="suspension-end")
+        )
+        if ending
+        else None,
+        "suspension_reasons_shown": user.is_staff or policy.is_applicant(user, case),
     }

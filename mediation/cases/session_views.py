@@ -1,6 +1,7 @@
-"""The case page's sessions, minutes and extension: what each person sees and may answer, and
-the handlers of their forms. Each handler: load (404 unless visible), check the policy (403),
-validate (the page again with the problems beside their fields), call one operation, redirect."""
+"""The case page's sessions, minutes, extension and suspensions of the limitation: what each
+person sees and may answer, and the handlers of their forms. Each handler: load (404 unless
+visible), check the policy (403), validate (the page again with the problems beside their
+fields), call one operation, redirect."""
 
 from datetime import datetime
 from typing import Any
@@ -10,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation import policy
-from mediation.cases import extension, sessions
+from mediation.cases import extension, sessions, suspension
 from mediation.cases.intake import evidence_dir
 from mediation.cases.loading import load_case
 from mediation.cases.page import page_context
@@ -24,11 +25,13 @@ from mediation.cases.session_forms import (
     RescheduleForm,
     SessionAnswerForm,
     SessionForm,
+    SuspensionEndForm,
+    SuspensionForm,
     show_problems,
 )
 from mediation.cases.session_page import form_prefix
 from mediation.localtime import SHANGHAI
-from mediation.models import Attendance, Case, SessionMode
+from mediation.models import Attendance, Case, SessionMode, SuspensionCause
 from mediation.policy import Act
 from mediation.uploads import UploadRejected, store_upload
 
@@ -204,3 +207,42 @@ def extension_paper(case_id: int):
     extension.record_paper_consent(case, actor=current_user, form=stored)
     flash(_("The consent on paper was recorded; the mediation period is extended."), "success")
     return _back(case, "extension")
+
+
+def record_suspension(case_id: int):
+    case = load_case(case_id)
+    policy.require_act(current_user, case, Act.record_suspension)
+    form = SuspensionForm(prefix="suspension")
+    valid = form.validate_on_submit()
+    # The rules too, on whatever could be read: every problem of the submission at once.
+    found = suspension.problems(
+        case, starts_on=form.starts_on.data, ends_on=form.ends_on.data, reason=form.reason.data
+    )
+    show_problems(form, found)
+    if not valid or found:
+        return _page(case, {"suspension": form})
+    suspension.record_suspension(
+        case,
+        actor=current_user,
+        cause=SuspensionCause(form.cause.data),
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        reason=form.reason.data,
+    )
+    flash(_("The suspension of the time limit was recorded; the worker was told."), "success")
+    return _back(case, "suspensions")
+
+
+def end_suspension(case_id: int, suspension_id: int):
+    case = load_case(case_id)
+    policy.require_act(current_user, case, Act.end_suspension)
+    lasting = suspension.load_suspension(case, suspension_id)
+    form = SuspensionEndForm(prefix="suspension-end")
+    valid = form.validate_on_submit()
+    found = suspension.end_problems(lasting, form.ends_on.data) if form.ends_on.data else {}
+    show_problems(form, found)
+    if not valid or found:
+        return _page(case, {"suspension_end": form})
+    suspension.end_suspension(case, lasting, actor=current_user, ends_on=form.ends_on.data)
+    flash(_("The end of the suspension was recorded; the worker was told."), "success")
+    return _back(case, "suspensions")

@@ -134,7 +134,7 @@ def upload_evidence(case_id: int):
     added = 0
     if stored:
         # Files are checked before the lock, so it is held only for the count and the inserts.
-        casework.lock_for_evidence(case)
+        casework.lock_case(case)
         room = casework.evidence_room(case, current_user)
         for item in stored:
             if added < room:

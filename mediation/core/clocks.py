@@ -22,7 +22,7 @@ from sqlalchemy import or_, select
 from mediation.core.calendar import work_calendar
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI, local_today
-from mediation.models import Case, Category
+from mediation.models import Case, Category, LimitationSuspension
 from workflows import deadlines
 from workflows.case import CaseState, Outcome, Tier
 
@@ -149,9 +149,12 @@ class Limitation:
     withdrawn, or the agreed payment date passed (payment_due); the year ends on ``ends_on``);
     ``"not_limited_while_employed"`` (wages and overtime pay while still employed, 第四款);
     ``"ran_out_before_application"`` (the year from the day the worker gave ended on
-    ``ends_on``, before the application, which therefore interrupted nothing).
+    ``ends_on``, before the application, which therefore interrupted nothing);
+    ``"suspended"`` (recounted from ``recount_from``, but suspended since ``suspended_since``
+    by a cause that still lasts: no last day until staff record its end, 第三款).
     ``remuneration_not_limited``: the case also claims those, and ``ends_on`` is for its other
-    claims.
+    claims. ``suspended_days``: how many days the recorded suspensions added to the year that
+    ends on ``ends_on``; ``suspensions``: every one recorded on the case, oldest first.
     """
 
     rule: str
@@ -161,6 +164,14 @@ class Limitation:
     interrupted_until: date | None = None
     provisional: bool = False
     remuneration_not_limited: bool = False
+    suspended_since: date | None = None
+    suspended_days: int = 0
+    suspensions: tuple[LimitationSuspension, ...] = ()
+
+    @property
+    def lasting_suspension(self) -> LimitationSuspension | None:
+        """The suspension whose cause still lasts, if one does."""
+        return next((s for s in self.suspensions if s.ends_on is None), None)
 
 
 # Why the interruption ended, as the page and the documents say it.
@@ -201,6 +212,17 @@ def _interruption_end(case: Case, today: date) -> tuple[date | None, str | None]
     return None, None
 
 
+def suspensions_of(case: Case) -> tuple[LimitationSuspension, ...]:
+    """The suspensions recorded on ``case`` (第二十七条第三款), oldest first."""
+    return tuple(
+        db.session.scalars(
+            select(LimitationSuspension)
+            .where(LimitationSuspension.case_id == case.id)
+            .order_by(LimitationSuspension.starts_on, LimitationSuspension.id)
+        )
+    )
+
+
 def limitation(case: Case, today: date | None = None) -> Limitation:
     """The one-year limitation of the case's claims, recounted after the mediation.
 
@@ -210,25 +232,33 @@ def limitation(case: Case, today: date | None = None) -> Limitation:
     (:func:`_interruption_end`). A year that had already run out before the application is
     not interrupted by it: the page says so. Wages and overtime pay owed while the worker is
     still employed are not limited; once the job ended, their year runs from its end (第四款).
+    The suspensions staff recorded (第三款) hold the year while their cause lasted, before the
+    application (a year that seemed to have run out may not have) as after the recount.
     """
     today = today or local_today()
     calendar = work_calendar()
     received = received_on(case)
+    recorded = suspensions_of(case)
+    suspended = [deadlines.Suspension(s.starts_on, s.ends_on) for s in recorded]
     categories = set(case.categories)
     employed = case.employment_end is None
     remuneration = bool(categories & LABOUR_REMUNERATION)
     others = bool(categories - LABOUR_REMUNERATION) or not categories
     if employed and remuneration and not others:
-        return Limitation(rule="not_limited_while_employed")
+        return Limitation(rule="not_limited_while_employed", suspensions=recorded)
     known_on = case.rights_known_on or received
     if others:
-        uninterrupted = deadlines.arbitration_limitation_date(known_on, calendar=calendar)
-        if uninterrupted < received:
+        uninterrupted = deadlines.arbitration_limitation(
+            known_on, suspensions=suspended, calendar=calendar
+        )
+        if uninterrupted.last_day is not None and uninterrupted.last_day < received:
             return Limitation(
                 rule="ran_out_before_application",
-                ends_on=uninterrupted,
-                provisional=is_provisional(known_on, uninterrupted),
+                ends_on=uninterrupted.last_day,
+                provisional=is_provisional(known_on, uninterrupted.last_day),
                 remuneration_not_limited=employed and remuneration,
+                suspended_days=uninterrupted.suspended_days,
+                suspensions=recorded,
             )
     ended_on, because = _interruption_end(case, today)
     if ended_on is None:
@@ -237,28 +267,42 @@ def limitation(case: Case, today: date | None = None) -> Limitation:
             interrupted_until=statutory_period_end(case),
             provisional=arbitration_date_is_provisional(case),
             remuneration_not_limited=employed and remuneration,
+            suspensions=recorded,
         )
-    ends = [
-        deadlines.arbitration_limitation_date(
+    counts = [
+        deadlines.arbitration_limitation(
             known_on,
             interrupted_on=received,
             interruption_ended_on=ended_on,
             remuneration_while_employed=is_remuneration,
             employment_ended_on=case.employment_end,
+            suspensions=suspended,
             calendar=calendar,
         )
         for is_remuneration in (
             ([True] if remuneration and not employed else []) + ([False] if others else [])
         )
     ]
-    ends_on = min(ends)
+    known = [count for count in counts if count.last_day is not None]
+    if not known:  # a cause still lasting holds every claim's year
+        return Limitation(
+            rule="suspended",
+            recount_from=ended_on,
+            because=because,
+            remuneration_not_limited=employed and remuneration,
+            suspended_since=min(count.suspended_since for count in counts),
+            suspensions=recorded,
+        )
+    first = min(known, key=lambda count: count.last_day)
     return Limitation(
         rule="recounted",
-        ends_on=ends_on,
+        ends_on=first.last_day,
         recount_from=ended_on,
         because=because,
-        provisional=is_provisional(min(received, ended_on), ends_on),
+        provisional=is_provisional(min(received, ended_on), first.last_day),
         remuneration_not_limited=employed and remuneration,
+        suspended_days=first.suspended_days,
+        suspensions=recorded,
     )
 
 

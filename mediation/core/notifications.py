@@ -30,6 +30,7 @@ from mediation.models import (
     Role,
     ServiceParty,
     SessionMode,
+    SuspensionCause,
     User,
 )
 from mediation.models.types import utcnow
@@ -38,9 +39,14 @@ from mediation.privacy import redact
 # Parameters that hold a moment or a day (ISO text in the stored parameters); they are
 # formatted for the reader, in their language and in Asia/Shanghai.
 _MOMENTS = {"when"}
-_DAYS = {"due", "arbitration_from", "limitation_ends"}
+_DAYS = {"due", "arbitration_from", "limitation_ends", "suspended_from", "suspended_until"}
 # Parameters that hold an enum value, shown by its title in the reader's language.
-_TITLED = {"mode": SessionMode, "document": DocumentKind, "side": ServiceParty}
+_TITLED = {
+    "mode": SessionMode,
+    "document": DocumentKind,
+    "side": ServiceParty,
+    "cause": SuspensionCause,
+}
 
 
 def render(kind: str, params: dict) -> str:

@@ -4,7 +4,7 @@ The same value feeds the printable page and the PDF, so both always say the same
 """
 
 from flask import url_for
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import format_currency, format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 
 from mediation.cases.payment import payment_order_applies
@@ -220,6 +220,24 @@ def _arbitration(case: Case) -> Section:
                 date=format_date(limitation.interrupted_until, "long"),
             )
         )
+    elif limitation.rule == "suspended":
+        lasting = limitation.lasting_suspension
+        paragraphs.append(
+            _(
+                "The time limit for arbitration is suspended since %(date)s: %(cause)s "
+                "(劳动争议调解仲裁法 第二十七条第三款).",
+                date=format_date(limitation.suspended_since, "long"),
+                cause=lasting.cause.title if lasting else "",
+            )
+            + " "
+            + _(
+                "It does not run while the cause lasts and goes on from the day the cause "
+                "ends; the last day to apply is shown here once that day is recorded. It was "
+                "counted again from %(date)s, when %(because)s.",
+                date=format_date(limitation.recount_from, "long"),
+                because=clocks.LIMITATION_BECAUSE[limitation.because],
+            )
+        )
     else:
         paragraphs.append(
             _("Apply by %(date)s at the latest.", date=format_date(limitation.ends_on, "long"))
@@ -229,6 +247,16 @@ def _arbitration(case: Case) -> Section:
                 "application and counted again from %(date)s, when %(because)s.",
                 date=format_date(limitation.recount_from, "long"),
                 because=clocks.LIMITATION_BECAUSE[limitation.because],
+            )
+        )
+    if limitation.suspended_days:
+        paragraphs.append(
+            ngettext(
+                "This includes %(num)d day on which the time limit was suspended "
+                "(第二十七条第三款): it did not run then.",
+                "This includes %(num)d days on which the time limit was suspended "
+                "(第二十七条第三款): it did not run then.",
+                limitation.suspended_days,
             )
         )
     if limitation.remuneration_not_limited and limitation.rule != "not_limited_while_employed":

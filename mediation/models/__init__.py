@@ -38,6 +38,7 @@ from mediation.models.figures import (
     FigureRollup,
     Grain,
 )
+from mediation.models.limitation import LimitationSuspension, SuspensionCause
 from mediation.models.mediation import (
     AgreementVersion,
     Answer,
@@ -117,6 +118,7 @@ __all__ = [
     "Grain",
     "HolidaySchedule",
     "JudicialConfirmation",
+    "LimitationSuspension",
     "MediationSession",
     "MessageChannel",
     "MessageRead",
@@ -145,6 +147,7 @@ __all__ = [
     "SessionMode",
     "SessionStatus",
     "StoredFile",
+    "SuspensionCause",
     "User",
     "UserSession",
     "Vacancy",

@@ -4,12 +4,16 @@ Every answer is also checked against the OpenAPI document (tests/api/conftest.py
 
 from datetime import date, datetime, time
 
+import pytest
+
 from mediation.cases.operations import fire
 from mediation.core import clocks
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI
 from tests.factories import filed_case, user
 from workflows.case import Tier
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_arbitration_available_from_is_one_date_through_acceptance_and_extension(api, app):
@@ -45,6 +49,9 @@ def test_arbitration_available_from_is_one_date_through_acceptance_and_extension
         "interrupted_until": None,
         "remuneration_not_limited": False,
         "provisional": False,
+        "suspended_since": None,
+        "suspended_days": 0,
+        "suspensions": [],
     }
     listed = api("GET", "/cases", "worker1").json["items"]
     (mine,) = [item for item in listed if item["id"] == case.id]

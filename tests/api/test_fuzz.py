@@ -19,7 +19,7 @@ The test drives schemathesis's Hypothesis strategies itself: its pytest loader
 
 import contextvars
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import schemathesis
@@ -36,10 +36,10 @@ from schemathesis.generation import GenerationMode
 from sqlalchemy import select
 
 from mediation.auth import accounts
-from mediation.cases import agreements, extension, sessions
+from mediation.cases import agreements, extension, sessions, suspension
 from mediation.cases.operations import fire
 from mediation.extensions import db
-from mediation.models import ApiToken, SessionMode
+from mediation.models import ApiToken, SessionMode, SuspensionCause
 from mediation.models.types import utcnow
 from tests.factories import filed_case, held_session, mediating_case, user
 from tests.test_access import DEMO_ACCOUNT, EXPECTED
@@ -81,10 +81,18 @@ def build_world() -> dict[str, list[int]]:
     transferred = filed_case()
     court = user("court1").organization_id
     fire(transferred, "escalate", actor=med_hr, reason="需法院调解", organization_id=court)
+    lasting = suspension.record_suspension(
+        mediating,
+        actor=med_hr,
+        cause=SuspensionCause.force_majeure,
+        starts_on=date(2025, 1, 6),
+        reason="台风停航",
+    )
     db.session.commit()
     return {
         "case_id": [applied.id, mediating.id, settled.id, transferred.id],
         "session_id": [scheduled.id, held.id],
+        "suspension_id": [lasting.id],
         "referral_id": [settled.referral.id],
     }
 
@@ -126,8 +134,9 @@ def requests_of(operation, mode: GenerationMode, ids: dict[str, list[int]]):
     names = [parameter.name for parameter in operation.path_parameters]
     if not names:
         return operation.as_strategy(generation_mode=mode)
-    if names == ["case_id", "session_id"]:
-        known = [{"case_id": ids["case_id"][1], "session_id": s} for s in ids["session_id"]]
+    if names[0] == "case_id" and len(names) == 2:  # a mediating case's session or suspension
+        [child] = names[1:]
+        known = [{"case_id": ids["case_id"][1], child: value} for value in ids[child]]
     else:
         [name] = names
         known = [{name: value} for value in ids[name]]

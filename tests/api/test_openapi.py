@@ -14,7 +14,13 @@ from mediation.stats.compute import Figures
 from tests.api.conftest import PREFIX, Document, DocumentedClient, UndocumentedAnswer
 
 METHODS = ("get", "put", "post", "delete", "patch")
-SAMPLES = {"case_id": "7", "referral_id": "7", "session_id": "7", "token_id": "7"}
+SAMPLES = {
+    "case_id": "7",
+    "referral_id": "7",
+    "session_id": "7",
+    "suspension_id": "7",
+    "token_id": "7",
+}
 # The triggers people fire themselves (extend fires only from an agreed extension proposal).
 CASE_ACTIONS = {action.name: action for action in direct_actions()}
 # The values of a route's <trigger>: one documented path each.
