@@ -1,8 +1,18 @@
 """Fixtures shared by the whole suite.
 
-Every test that touches the database runs once on SQLite and, when ``TEST_DATABASE_URL`` is
-set, once more on PostgreSQL. The schemas are built by the real migrations, once per run and
-kind, in two databases:
+A test that touches the database runs on the database its subject needs:
+
+- marked ``both_databases`` — it is about how data is stored, queried, counted or locked
+  (clocks, figures, worklists, who sees a case, the outbox, migrations): once on SQLite and,
+  when ``TEST_DATABASE_URL`` is set, once more on PostgreSQL, where the two dialects differ;
+- marked ``postgresql_only`` or ``sqlite_only``: on that one (concurrency and locking need
+  PostgreSQL; the embedded set-up of `make run` is SQLite's);
+- unmarked — a page, a form, an API body, the wording: once, on SQLite. The SQL it sends is
+  built by the same queries the ``both_databases`` tests run on both; the browser journeys,
+  the API fuzz and the route × role × object tables run the pages themselves on PostgreSQL.
+  Running every page test twice would double the suite's time and find nothing new.
+
+The schemas are built by the real migrations, once per run and kind, in two databases:
 
 - the *empty* one holds only the rows the migrations install, which every deployment starts
   with;
@@ -92,8 +102,8 @@ def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.commits)
-    # A test for one database only is not run on the other at all, rather than reported as
-    # skipped: CI counts skips as missing coverage.
+    # A test is not run on a database it is not for (see the module's docstring), rather than
+    # reported as skipped: CI counts skips as missing coverage.
     elsewhere = [item for item in items if _for_another_database(item)]
     if elsewhere:
         config.hook.pytest_deselected(items=elsewhere)
@@ -101,15 +111,21 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 
 ONLY_ON = {"postgresql_only": "postgresql", "sqlite_only": "sqlite"}
+# What a database test that says nothing about databases runs on.
+PAGE_TESTS_ON = "sqlite"
 
 
 def _for_another_database(item) -> bool:
     callspec = getattr(item, "callspec", None)
     kind = callspec.params.get("database_app") if callspec else None
-    return any(
-        item.get_closest_marker(marker) is not None and kind not in (None, only)
-        for marker, only in ONLY_ON.items()
-    )
+    if kind is None:
+        return False
+    for marker, only in ONLY_ON.items():
+        if item.get_closest_marker(marker) is not None:
+            return kind != only
+    if item.get_closest_marker("both_databases") is not None:
+        return False
+    return kind != PAGE_TESTS_ON
 
 
 def commits(request) -> bool:

@@ -1,11 +1,14 @@
 """The flask commands: demo data and staff accounts."""
 
+import pytest
 from sqlalchemy import func, select
 
 from mediation.demo import EMPLOYERS
 from mediation.extensions import db
 from mediation.models import Case, Organization, OrgKind, Role, User
 from mediation.validators import normalise_uscc
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_seed_demo_is_idempotent(app):

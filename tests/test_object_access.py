@@ -76,6 +76,8 @@ from tests.conftest import csrf_token_from, rolled_back_transaction
 from tests.factories import application, held_session, paper_scan, user
 from tests.test_access import DEMO_ACCOUNT, EXPECTED
 
+pytestmark = pytest.mark.both_databases
+
 ROLES = list(DEMO_ACCOUNT)  # worker1, employer1, med_hr, court1, reemploy1, supervisor1, admin
 PARTIES_AND_MEDIATOR = frozenset({"worker", "employer_rep", "mediator"})
 NOBODY: frozenset[str] = frozenset()

@@ -1,8 +1,12 @@
 """The administrator's audit page: refused attempts and reads found by filtering, identifiers
 masked, bad filters answered beside the field."""
 
+import pytest
+
 from mediation.extensions import db
 from tests.factories import filed_case
+
+pytestmark = pytest.mark.both_databases
 
 EN = {"Accept-Language": "en"}
 

@@ -3,11 +3,14 @@ logout everywhere."""
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from mediation.extensions import db
 from mediation.models import UserSession
 from tests.factories import user
+
+pytestmark = pytest.mark.both_databases
 
 
 def step_away(username: str, minutes: int) -> None:

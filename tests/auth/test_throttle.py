@@ -8,7 +8,7 @@ from mediation.models import AuditEvent, OutboxMessage
 from tests.conftest import Browser, make_app
 from tests.factories import user
 
-pytestmark = pytest.mark.commits
+pytestmark = [pytest.mark.both_databases, pytest.mark.commits]
 
 
 @pytest.fixture

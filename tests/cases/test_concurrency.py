@@ -13,7 +13,7 @@ from mediation.extensions import db
 from mediation.models import AuditEvent, Case, Organization, Role
 from tests.factories import application, user
 
-pytestmark = pytest.mark.commits  # each thread has its own connection
+pytestmark = [pytest.mark.both_databases, pytest.mark.commits]  # each thread has its own connection
 
 
 def run_in_threads(app, workers: int, job) -> list:

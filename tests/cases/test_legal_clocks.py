@@ -20,6 +20,8 @@ from mediation.models import Case, Category, Notification, Payment
 from tests.factories import ClaimInput, filed_case, user
 from workflows.case import Tier
 
+pytestmark = pytest.mark.both_databases
+
 PASSWORD = "demo-2026"
 
 

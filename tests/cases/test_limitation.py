@@ -14,6 +14,8 @@ from mediation.localtime import SHANGHAI
 from mediation.models import Notification
 from tests.factories import filed_case, user
 
+pytestmark = pytest.mark.both_databases
+
 
 def failed_case(app, monkeypatch, *, received: date, failed: date):
     """Wage arrears of a job that ended (the year runs: no limit while still employed),

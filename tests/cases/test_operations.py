@@ -14,6 +14,8 @@ from mediation.models import AuditEvent, CaseDocument, Notification, Organizatio
 from tests.factories import application, filed_case, held_session, user
 from workflows.case import Tier
 
+pytestmark = pytest.mark.both_databases
+
 
 def test_filing_routes_to_the_street_centre_and_numbers_the_case(app, demo, in_request):
     case = filed_case()

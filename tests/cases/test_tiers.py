@@ -14,6 +14,8 @@ from mediation.models import AuditEvent, Case, Organization, RoutingRuleRow
 from tests.factories import filed_case, user
 from workflows.case import Tier
 
+pytestmark = pytest.mark.both_databases
+
 
 def org_id(name: str) -> int:
     return db.session.scalar(select(Organization.id).where(Organization.name == name))

@@ -7,6 +7,8 @@ from mediation.extensions import db
 from mediation.models import AuditEvent, Case, Organization, OrgKind, Region, RegionLevel
 from tests.factories import filed_case
 
+pytestmark = pytest.mark.both_databases
+
 HOME_COURT = "清城区人民法院诉前调解中心"
 OTHER_COURT = "清新区人民法院诉前调解中心"
 

@@ -18,6 +18,8 @@ from tests.factories import filed_case, user
 from tests.upload_files import MINIMAL_PDF
 from workflows.case import Tier
 
+pytestmark = pytest.mark.both_databases
+
 PDF = MINIMAL_PDF
 
 

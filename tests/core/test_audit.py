@@ -7,6 +7,8 @@ from mediation.extensions import db
 from mediation.models import AuditEvent
 from mediation.models.events import AuditLogIsAppendOnly
 
+pytestmark = pytest.mark.both_databases
+
 
 def test_sign_in_and_out_leave_audit_events(app, demo, browser):
     browser.login("worker1")

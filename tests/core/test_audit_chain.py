@@ -13,6 +13,8 @@ from mediation.models import AuditEvent, AuditSeal
 from mediation.models.types import utcnow
 from tests.factories import filed_case, user
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def sealed(app, demo):

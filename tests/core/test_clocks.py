@@ -25,6 +25,8 @@ from mediation.models import (
 from tests.factories import filed_case, mediating_case, user
 from workflows import deadlines
 
+pytestmark = pytest.mark.both_databases
+
 PROVISIONAL = "Provisional: counted with the statutory holidays only"
 
 

@@ -1,10 +1,13 @@
 """Refused attempts leave a security event although their requests are rolled back."""
 
+import pytest
 from sqlalchemy import select
 
 from mediation.extensions import db
 from mediation.models import AuditEvent
 from tests.factories import filed_case, user
+
+pytestmark = pytest.mark.both_databases
 
 
 def security_events(action):

@@ -4,6 +4,7 @@ is neither lost nor sent twice whatever the gateway does."""
 import re
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from mediation.auth import codes
@@ -25,6 +26,8 @@ from mediation.models import (
 )
 from mediation.models.types import utcnow
 from tests.factories import filed_case, user
+
+pytestmark = pytest.mark.both_databases
 
 WORKER_ID = "441802199003150013"
 EMPLOYER_PHONE = "13900139001"

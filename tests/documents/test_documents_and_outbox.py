@@ -14,6 +14,8 @@ from mediation.models import CaseDocument, DeliveryChannel, DeliveryStatus, Outb
 from mediation.models.types import utcnow
 from tests.factories import filed_case, user
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def settled_case(app, demo):

@@ -7,6 +7,8 @@ from mediation.home.next_steps import NEXT_STEPS
 from mediation.models import Role
 from tests.test_access import DEMO_ACCOUNT
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.mark.parametrize("role", list(DEMO_ACCOUNT))
 def test_home_shows_the_roles_available_next_steps(app, demo, browser, role):

@@ -6,6 +6,8 @@ from mediation.cases.filing import Party
 from mediation.models import Channel
 from tests.factories import filed_case
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def cases(app, demo):

@@ -11,6 +11,8 @@ from mediation.models import Alert, Notification
 from mediation.stats.alerts import risk_window_start
 from tests.factories import filed_case
 
+pytestmark = pytest.mark.both_databases
+
 
 def test_the_third_case_against_an_employer_raises_one_alert(app, demo, browser):
     with app.test_request_context():

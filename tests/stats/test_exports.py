@@ -13,6 +13,8 @@ from mediation.models import Region
 from mediation.stats.exports import Table, _xlsx, looks_like_formula
 from tests.factories import filed_case
 
+pytestmark = pytest.mark.both_databases
+
 FORMULA_NAME = '=HYPERLINK("http://x","点我")'
 
 

@@ -29,6 +29,8 @@ from tests.factories import application, paper_scan, user
 from workflows._machine import GuardFailed, IllegalTransition
 from workflows.case import Tier
 
+pytestmark = pytest.mark.both_databases
+
 REFUSED = (NotPermitted, Refused, Invalid, GuardFailed, IllegalTransition, ApplicationInvalid)
 NOW = datetime.now(UTC)
 CASES, STEPS = 30, 400
