@@ -181,6 +181,10 @@ NOTIFICATION_MESSAGES = {
     "returned": _l("Case %(number)s was returned to %(organization)s: %(reason)s"),
     "archived": _l("Case %(number)s was archived."),
     "claimed": _l("Case %(number)s is now handled by mediator %(mediator)s."),
+    "returned_to_queue": _l(
+        "Case %(number)s is back in your organisation's queue for a mediator to take: "
+        "%(reason)s"
+    ),
     "evidence_added": _l("The employer added evidence to case %(number)s."),
     # Never the text: a notice goes by SMS and e-mail, and says nothing of what was written.
     "new_message": _l("A new message in case %(number)s. Sign in to read it."),
@@ -304,6 +308,7 @@ REFUSAL_MESSAGES = {
 EVENT_TITLES = {
     "case.apply": _l("Application filed"),
     "case.claim": _l("A mediator took the case"),
+    "case.returned_to_queue": _l("The case went back to the organisation's queue"),
     "case.session_recorded": _l("Mediation session recorded"),
     "case.session_scheduled": _l("Mediation session scheduled"),
     "case.session_rescheduled": _l("Mediation session moved"),

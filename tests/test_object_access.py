@@ -102,9 +102,10 @@ OBJECT_VARIABLES: dict[str, str | Callable[[set[str]], str]] = {
     "token_id": "api_token",
     "rule_id": "routing_rule",
     "user_id": "user",
+    "employer_id": "employer",
 }
 # Kinds whose every object the one role that may use their routes sees: admin's.
-SEEN_BY_THEIR_ROLE = {"registration", "outbox_message", "routing_rule", "user"}
+SEEN_BY_THEIR_ROLE = {"registration", "outbox_message", "routing_rule", "user", "employer"}
 # The kinds a sub-object's route names first, in which the sub-object is looked for.
 PARENTS = ("case", "referral")
 
@@ -534,6 +535,9 @@ def build_world() -> World:
         world.add("user", person.id, f"the account of {person.username}", {"admin"}, "zq-user")
     rule = db.session.scalar(select(RoutingRuleRow.id).order_by(RoutingRuleRow.id))
     world.add("routing_rule", rule, "a routing rule", {"admin"}, "zq-rule")
+    world.add(
+        "employer", far.employer_id, "an employer of another district", {"admin"}, "zq-employer"
+    )
     return world
 
 

@@ -1,6 +1,6 @@
 from flask import Blueprint
 
-from mediation.admin import audit_log, outbox, routing, views
+from mediation.admin import audit_log, employer_views, outbox, routing, staff_views, views
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_url_rule("/accounts", "accounts", views.list_accounts)
@@ -10,6 +10,22 @@ bp.add_url_rule(
     "reset_second_factor",
     views.reset_second_factor,
     methods=["POST"],
+)
+ACCOUNT = "/accounts/<int:user_id>"
+bp.add_url_rule(ACCOUNT, "account", staff_views.account, methods=["GET", "POST"])
+for path, name in (
+    ("deactivate", "deactivate_account"),
+    ("reactivate", "reactivate_account"),
+    ("force-password-reset", "force_password_reset"),
+):
+    view = getattr(staff_views, name.removesuffix("_account"))
+    bp.add_url_rule(f"{ACCOUNT}/{path}", name, view, methods=["POST"])
+bp.add_url_rule("/employers", "employers", employer_views.list_employers)
+EMPLOYER = "/employers/<int:employer_id>"
+bp.add_url_rule(EMPLOYER, "employer", employer_views.employer, methods=["GET", "POST"])
+bp.add_url_rule(f"{EMPLOYER}/merge", "merge_employer", employer_views.merge, methods=["POST"])
+bp.add_url_rule(
+    f"{EMPLOYER}/committee", "add_committee", employer_views.add_committee, methods=["POST"]
 )
 bp.add_url_rule("/organizations", view_func=views.organizations)
 bp.add_url_rule("/calendar", view_func=views.calendar_years)

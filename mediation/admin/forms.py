@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional
 
-from mediation.auth.forms import new_password_fields
+from mediation.auth.forms import new_password_fields, normalise_email
 from mediation.forms import (
     REQUIRED,
     USERNAME_PATTERN,
@@ -19,6 +19,7 @@ from mediation.forms import (
     person_name_field,
     strip,
 )
+from mediation.industries import INDUSTRIES
 from mediation.models import Role
 from mediation.validators import Normalised, normalise_mobile
 
@@ -52,6 +53,69 @@ class StaffForm(FlaskForm):
     employer = _optional_choice(_l("Employer (employer representatives)"))
     region = _optional_choice(_l("Jurisdiction (supervisors)"))
     password, confirm = new_password_fields(_l("Password"), "username", "name", "phone")
+
+
+class AccountForm(FlaskForm):
+    """An administrator corrects or moves an account (``admin.staff.update_account``)."""
+
+    name = person_name_field(_l("Name"))
+    phone = StringField(
+        _l("Mobile number (optional)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=20), Normalised(normalise_mobile)],
+        render_kw={"inputmode": "tel"},
+    )
+    email = StringField(
+        _l("E-mail (optional)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=254), Normalised(normalise_email)],
+        render_kw={"inputmode": "email", "spellcheck": "false"},
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(role.value, role.title) for role in Role],
+        validators=[REQUIRED],
+    )
+    organization = _optional_choice(_l("Organisation (mediators, court liaisons, officers)"))
+    employer = _optional_choice(_l("Employer (employer representatives)"))
+    region = _optional_choice(_l("Jurisdiction (supervisors)"))
+
+
+class EmployerForm(FlaskForm):
+    """An administrator corrects an employer's record (``admin.employers.update_employer``)."""
+
+    name = StringField(_l("Name"), filters=[strip], validators=[REQUIRED, Length(max=200)])
+    uscc = StringField(
+        _l("Unified social credit code (optional until known)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=30)],
+        render_kw={"spellcheck": "false", "autocapitalize": "characters"},
+    )
+    region = SelectField(_l("Registered in"), coerce=int, validators=[REQUIRED])
+    industry = SelectField(
+        _l("Industry"),
+        choices=[SelectChoice(letter, title) for letter, title in INDUSTRIES.items()],
+        validators=[REQUIRED],
+    )
+    address = StringField(_l("Address (optional)"), filters=[strip], validators=[Length(max=200)])
+
+
+class MergeForm(FlaskForm):
+    into = StringField(
+        _l("Unified social credit code of the record that stays"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=30)],
+        render_kw={"spellcheck": "false", "autocapitalize": "characters"},
+    )
+
+
+class DeactivateForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why (e.g. left the centre on 30 November)"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=500)],
+        render_kw={"rows": 2},
+    )
 
 
 class HolidayScheduleForm(FlaskForm):

@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from mediation import policy
-from mediation.admin.forms import NONE_CHOSEN, HolidayScheduleForm, StaffForm
+from mediation.admin.forms import NONE_CHOSEN, AccountForm, HolidayScheduleForm, StaffForm
 from mediation.admin.operations import save_schedule
 from mediation.auth import accounts, two_factor
 from mediation.core.calendar import ScheduleInvalid, work_calendar
@@ -41,7 +41,8 @@ def reset_second_factor(user_id: int):
     return redirect(url_for("admin.accounts", role=user.role.value))
 
 
-def _fill_choices(form: StaffForm) -> None:
+def fill_place_choices(form: StaffForm | AccountForm) -> None:
+    """The organisations, employers and regions an account may be placed in."""
     none = SelectChoice(NONE_CHOSEN, "—")
     form.organization.choices = [none] + [
         SelectChoice(org.id, f"{org.name} ({org.kind.title})")
@@ -63,7 +64,7 @@ def _fill_choices(form: StaffForm) -> None:
 
 def new_staff():
     form = StaffForm()
-    _fill_choices(form)
+    fill_place_choices(form)
     if form.validate_on_submit():
         try:
             user = accounts.create_staff(

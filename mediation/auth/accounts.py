@@ -463,16 +463,7 @@ def create_staff(
     if held:
         _, field = held[0]
         raise AccountError(field, ALREADY_REGISTERED[field])
-    if role in STAFF_ORG_KINDS and (
-        organization is None or organization.kind.value not in STAFF_ORG_KINDS[role]
-    ):
-        raise AccountError(
-            "organization", _l("Choose an organisation of a kind this role works in.")
-        )
-    if role is Role.employer_rep and employer is None:
-        raise AccountError("employer", _l("Choose the employer this person represents."))
-    if role is Role.supervisor and region is None:
-        raise AccountError("region", _l("Choose the region this supervisor oversees."))
+    check_place(role, organization=organization, employer=employer, region=region)
     user = User(
         username=username,
         name=name,
@@ -490,6 +481,27 @@ def create_staff(
         raise AccountError(field, ALREADY_REGISTERED[field]) from None
     audit.record("account.created", actor=actor, subject=user, role=role.value)
     return user
+
+
+def check_place(
+    role: Role,
+    *,
+    organization: Organization | None,
+    employer: Employer | None,
+    region: Region | None,
+) -> None:
+    """:class:`AccountError` unless the account has the place its role works from: an
+    organisation of a kind the role works in, the employer represented, the region overseen."""
+    if role in STAFF_ORG_KINDS and (
+        organization is None or organization.kind.value not in STAFF_ORG_KINDS[role]
+    ):
+        raise AccountError(
+            "organization", _l("Choose an organisation of a kind this role works in.")
+        )
+    if role is Role.employer_rep and employer is None:
+        raise AccountError("employer", _l("Choose the employer this person represents."))
+    if role is Role.supervisor and region is None:
+        raise AccountError("region", _l("Choose the region this supervisor oversees."))
 
 
 def authenticate(identifier: str, password: str) -> User | None:
@@ -525,6 +537,20 @@ def _revoke_tokens(user: User) -> None:
     db.session.execute(ApiToken.__table__.delete().where(ApiToken.user_id == user.id))
 
 
+def end_sessions_and_tokens(user: User) -> None:
+    """Everything signed in as ``user`` stops working at its next request: browsers and apps."""
+    _end_sessions(user)
+    _revoke_tokens(user)
+
+
+def invalidate_password(user: User) -> None:
+    """No password signs in as ``user`` until they set a new one with a code (the hash of a
+    random secret nobody holds), and everything signed in ends."""
+    user.password_hash = hash_password(secrets.token_urlsafe(32))
+    user.password_changed_at = utcnow()
+    end_sessions_and_tokens(user)
+
+
 def start_session(user: User, *, user_agent: str | None = None) -> str:
     """A new session id for a fresh sign-in; the caller puts it in the cookie."""
     audit.record("account.login", actor=user, subject=user)
@@ -533,8 +559,7 @@ def start_session(user: User, *, user_agent: str | None = None) -> str:
 
 def end_all_sessions(user: User) -> None:
     """Sign the user out everywhere (logout ends the other sessions and the API tokens too)."""
-    _end_sessions(user)
-    _revoke_tokens(user)
+    end_sessions_and_tokens(user)
     audit.record("account.logout", actor=user, subject=user)
 
 
