@@ -29,7 +29,7 @@ INSTANCE ?= $(or $(MEDIATION_INSTANCE_DIR),instance)
 run: export MEDIATION_ENV = development
 run: translations
 	$(BIN)/flask db upgrade
-	$(BIN)/flask seed-demo
+	$(BIN)/flask seed-demo --history
 	$(BIN)/celery -A mediation.worker worker --beat --pool=solo --loglevel=warning \
 		--schedule $(INSTANCE)/celerybeat-schedule & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from mediation import demo_history
 from mediation.auth import accounts, passwords
 from mediation.cases.sweep import sweep
 from mediation.core import audit_chain
@@ -123,13 +124,37 @@ def deliver_command(limit: int) -> None:
 
 @click.command("seed-demo")
 @click.option("--no-cases", is_flag=True, help="Only the jurisdiction and accounts.")
-def seed_demo_command(no_cases: bool) -> None:
-    """Create the demo jurisdiction, accounts and a few cases (development only; idempotent)."""
+@click.option(
+    "--history/--no-history",
+    default=False,
+    show_default=True,
+    help="Also a year of cases received in the district, for the figures and worklists "
+    "(make run asks for it).",
+)
+@click.option(
+    "--history-cases",
+    default=demo_history.DEMO_CASES,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many cases the year has.",
+)
+def seed_demo_command(no_cases: bool, history: bool, history_cases: int) -> None:
+    """Create the demo jurisdiction, accounts, a year of history and a few live cases
+    (development only; idempotent: what is there already is not added again)."""
 
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("Demo accounts are never created in production.")
     added = seed_demo()
     if not no_cases:
+        if history:
+            started = time.perf_counter()
+            if loaded := demo_history.seed_history(history_cases):
+                click.echo(
+                    f"Demo history: {loaded} cases over the last year, figures rebuilt, in "
+                    f"{time.perf_counter() - started:.1f} s."
+                )
+            added += loaded
+        # After the history, so that these get the next numbers and are the newest.
         added += seed_demo_cases()
     db.session.commit()
     click.echo(f"Demo data: {added} rows added." if added else "Demo data already present.")
