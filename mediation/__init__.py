@@ -18,7 +18,7 @@ from mediation.core.notifications import unread_count
 from mediation.delivery.channels import install_channels
 from mediation.delivery.tasks import install_nudge
 from mediation.extensions import babel, csrf, db, login_manager, migrate
-from mediation.i18n import LANGUAGE_NAMES, select_locale
+from mediation.i18n import LANGUAGE_NAMES, days_left, select_locale
 from mediation.industries import INDUSTRIES
 from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
 from mediation.security import init_security
@@ -165,6 +165,7 @@ def _register_template_helpers(app: Flask) -> None:
         date=lambda value: format_date(value, "medium") if value else "",
         datetime=lambda value: format_datetime(value, "medium") if value else "",
         yuan=lambda value: format_currency(value, "CNY") if value is not None else "",
+        days_left=days_left,
     )
     app.jinja_env.globals.update(
         state_title=lambda state: STATE_TITLES[CaseState(state)],

@@ -1,7 +1,21 @@
-"""Choosing the interface language: the user's choice, then the cookie, then the browser."""
+"""Choosing the interface language (the user's choice, then the cookie, then the browser),
+and writing days and moments in it for people."""
+
+from datetime import date, datetime, timedelta
 
 from flask import current_app, has_request_context, request
+from flask_babel import (
+    format_date,
+    format_datetime,
+    get_locale,
+    gettext,
+    ngettext,
+    to_user_timezone,
+)
 from flask_login import current_user
+from markupsafe import Markup
+
+from mediation.localtime import local_today
 
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}
@@ -22,3 +36,51 @@ def select_locale() -> str:
         or request.accept_languages.best_match(supported)
         or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def days_left(due: date | None, today: date | None = None) -> Markup:
+    """How far a deadline is, in calendar days of Shanghai: "3 days left", "due today",
+    "2 days overdue"; shown beside the date in every list (the ``days_left`` filter)."""
+    if due is None:
+        return Markup("")
+    days = (due - (today or local_today())).days
+    if days > 0:
+        kind, text = "days-left", ngettext("%(num)d day left", "%(num)d days left", days)
+    elif days == 0:
+        kind, text = "flag flag--today", gettext("due today")
+    else:
+        kind = "flag flag--overdue"
+        text = ngettext("%(num)d day overdue", "%(num)d days overdue", -days)
+    return Markup('<span class="{}">{}</span>').format(kind, text)
+
+
+# Days and moments as people read them, wherever a person reads one: notices in the app, SMS,
+# e-mails, documents, the words at the top of a download. The day in words, the time to the
+# minute, in Asia/Shanghai (BABEL_DEFAULT_TIMEZONE), by the reader's language; another
+# language falls back to Babel's medium format.
+HUMAN_FORMATS = {
+    "zh": ("y年M月d日", "y年M月d日 ah:mm"),  # 2026年12月4日 · 2026年12月4日 上午10:00
+    "en": ("d MMM y", "d MMM y, HH:mm"),  # 4 Dec 2026 · 4 Dec 2026, 10:00
+}
+
+
+def _formats() -> tuple[str, str]:
+    return HUMAN_FORMATS.get(get_locale().language, ("medium", "medium"))
+
+
+def human_date(value: date | datetime, *, today: date | None = None) -> str:
+    """The day in words. A moment counts by its day in Shanghai. Given ``today``, a day that is
+    today or tomorrow says so too (for a notice read now, never for a record)."""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    shown = format_date(value, _formats()[0])
+    if today is not None and value == today:
+        return gettext("%(date)s (today)", date=shown)
+    if today is not None and value == today + timedelta(days=1):
+        return gettext("%(date)s (tomorrow)", date=shown)
+    return shown
+
+
+def human_datetime(value: datetime) -> str:
+    """The moment in words, to the minute, in Shanghai (a naive moment is UTC)."""
+    return format_datetime(value, _formats()[1])

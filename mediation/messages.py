@@ -39,6 +39,21 @@ def guard_message(code: str):
     return GUARD_MESSAGES.get(code, GUARD_MESSAGES["not_allowed_in_state"])
 
 
+# The notification parameters that hold a moment or a day. They are stored as ISO text (machine
+# data, the same for every reader) and written in words for each reader when a notice is shown
+# or sent (mediation.core.notifications.render): this is the one list of them.
+MOMENT_PARAMS = frozenset({"when"})
+DAY_PARAMS = frozenset(
+    {
+        "due",
+        "arbitration_from",
+        "limitation_ends",
+        "suspended_from",
+        "suspended_until",
+        "closed_on",
+    }
+)
+
 # In-app notifications and e-mails: kind → sentence with the notification's parameters.
 NOTIFICATION_MESSAGES = {
     "case_filed": _l(
@@ -216,7 +231,11 @@ NOTIFICATION_MESSAGES = {
     "alert_collective": _l(
         "Early warning: a collective dispute against %(employer)s (%(number)s)."
     ),
-    "rate_service": _l("Case %(number)s is closed. Please tell us how the mediation went."),
+    # A day after closure, when the rating form opens (mediation.cases.ratings).
+    "rating_reminder": _l(
+        "Case %(number)s closed on %(closed_on)s. How did the mediation go? You can rate it "
+        "on the case page now; it takes a minute and helps the service improve."
+    ),
     # 劳动争议调解仲裁法 第十四条: 15 days from receipt without an agreement, at every tier.
     "arbitration_open": _l(
         "The 15 days after your application in case %(number)s was received ended on %(due)s "

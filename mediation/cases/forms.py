@@ -18,7 +18,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import FieldList
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from mediation.cases.conversation import MAX_TEXT_LENGTH, text_problems
 from mediation.forms import REQUIRED, AmountField, CheckboxesField, person_name_field, strip
@@ -254,13 +261,20 @@ class UsccForm(FlaskForm):
     )
 
 
+def _choose_one(message) -> list:
+    """A select whose first option is "choose": no answer is given for the person."""
+    return [DataRequired(message=message)]
+
+
 class RespondForm(FlaskForm):
     answer = SelectField(
         _l("Your answer"),
         choices=[
+            SelectChoice(NOT_CHOSEN, _l("— Choose your answer —")),
             SelectChoice("agree", _l("We agree to mediation")),
             SelectChoice("refuse", _l("We do not agree to mediation")),
         ],
+        validators=_choose_one(_l("Choose whether the company agrees to mediation.")),
     )
     statement = TextAreaField(
         _l("Your statement in answer to the claims"),
@@ -356,17 +370,21 @@ class RatingForm(FlaskForm):
     score = SelectField(
         _l("How satisfied are you with the mediation service?"),
         choices=[
+            SelectChoice(NOT_CHOSEN, _l("— Choose a rating —")),
             SelectChoice("5", _l("5 – very satisfied")),
             SelectChoice("4", _l("4 – satisfied")),
             SelectChoice("3", _l("3 – neither")),
             SelectChoice("2", _l("2 – dissatisfied")),
             SelectChoice("1", _l("1 – very dissatisfied")),
         ],
-        coerce=int,
+        validators=_choose_one(_l("Choose how satisfied you are, from 1 to 5.")),
     )
     comment = TextAreaField(
         _l("Comment (optional)"), filters=[strip], validators=[Length(max=2000)]
     )
+
+    def score_number(self) -> int:
+        return int(self.score.data)
 
 
 def _sendable(form, field) -> None:

@@ -11,7 +11,7 @@ from mediation.cases.triggers import CaseAction, Change, hop_details
 from mediation.core import audit
 from mediation.core.errors import Invalid, NotPermitted, Refused, flush_or_refuse
 from mediation.core.notifications import notify
-from mediation.core.recipients import applicant_of, representatives_of
+from mediation.core.recipients import applicant_of
 from mediation.core.schemas import Body, parse
 from mediation.documents.issuing import issue_document
 from mediation.extensions import db
@@ -121,7 +121,7 @@ def fire(
     action.notify(case, change)
     if transition.to_state == CaseState.closed:
         refer_if_job_lost(case, actor=actor)
-        notify([applicant_of(case), *representatives_of(case.employer)], "rate_service", case)
+        # The parties are asked to rate it a day later, when the form opens (cases.sweep).
     return transition
 
 

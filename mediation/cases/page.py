@@ -19,6 +19,7 @@ from mediation.cases.session_page import (
     suspension_section,
 )
 from mediation.cases.triggers import CaseAction, available
+from mediation.cases.waiting import waiting_for
 from mediation.core import clocks
 from mediation.core.calendar import work_calendar
 from mediation.core.schema_forms import SchemaForm
@@ -39,10 +40,12 @@ STEPS = (
     (CaseState.archived, _l("Archive")),
 )
 
+# Why the case came here; the applicant's own choice is said to the applicant as "you"
+# (ROUTING_CHOSEN_BY_WORKER).
 ROUTING_REASONS = {
-    "chosen_enterprise": _l("you chose the enterprise's own mediation committee"),
-    "chosen_union": _l("you chose trade-union mediation"),
-    "chosen_court": _l("you chose the court's pre-litigation mediation"),
+    "chosen_enterprise": _l("the applicant chose the enterprise's own mediation committee"),
+    "chosen_union": _l("the applicant chose trade-union mediation"),
+    "chosen_court": _l("the applicant chose the court's pre-litigation mediation"),
     "collective": _l("ten or more workers share the claim, so the district centre handles it"),
     "high_amount": _l("the amount claimed is high, so the district centre handles it"),
     "employer_street": _l(
@@ -51,12 +54,18 @@ ROUTING_REASONS = {
     "fallback": _l("no other organisation could take it, so the district centre handles it"),
 }
 
+ROUTING_CHOSEN_BY_WORKER = {
+    "chosen_enterprise": _l("you chose the enterprise's own mediation committee"),
+    "chosen_union": _l("you chose trade-union mediation"),
+    "chosen_court": _l("you chose the court's pre-litigation mediation"),
+}
+
 NEXT_STEP = {
     CaseState.applied: _l(
         "The organisation decides whether to accept the case by %(date)s. It will contact the "
         "employer to ask whether it agrees to mediation."
     ),
-    CaseState.accepted: _l("A mediator will contact you and both sides to arrange mediation."),
+    CaseState.accepted: _l("A mediator will contact both sides to arrange mediation."),
     CaseState.mediating: _l("The mediator works with you and the employer towards an agreement."),
     CaseState.closed: _l("The case is closed. The organisation completes and archives the file."),
     CaseState.archived: _l("The file is archived and can no longer be changed."),
@@ -70,6 +79,7 @@ class Step:
 
 
 def tracker(case: Case) -> list[Step]:
+    """The steps at the organisation that holds the case now."""
     order = [state for state, _ in STEPS]
     current = order.index(CaseState(case.state))
     return [
@@ -221,6 +231,30 @@ def tier_path(events: list[AuditEvent]) -> list[Hop]:
     return hops
 
 
+@dataclass(frozen=True)
+class Stage:
+    """The case's time at one organisation, for the tracker across tiers: for an earlier one,
+    how and when it left (the next hop's kind: transferred or returned)."""
+
+    organization: str
+    tier: str
+    left: str | None  # None: the case is here now
+    left_on: object | None  # datetime
+
+
+def tier_stages(path: list[Hop]) -> list[Stage]:
+    """One stage per organisation the case went through, in order; the last is where it is."""
+    return [
+        Stage(
+            organization=hop.organization,
+            tier=hop.tier,
+            left=path[i + 1].kind if i + 1 < len(path) else None,
+            left_on=path[i + 1].on if i + 1 < len(path) else None,
+        )
+        for i, hop in enumerate(path)
+    ]
+
+
 def agreement_section(case: Case, user: User, bound: dict) -> dict:
     """The agreement's versions, what the current one changed, its forms; and after settling,
     whether it was paid and what the worker can do if not."""
@@ -256,20 +290,32 @@ def conversation_panels(
     ]
 
 
+def routing_reason(case: Case, to_worker: bool) -> str:
+    if to_worker and case.routing_reason in ROUTING_CHOSEN_BY_WORKER:
+        return ROUTING_CHOSEN_BY_WORKER[case.routing_reason]
+    return ROUTING_REASONS.get(case.routing_reason, case.routing_reason)
+
+
 def page_context(case: Case, bound: dict | None = None, sent: tuple | None = None) -> dict:
     events = timeline(case, current_user)
+    path = tier_path(events)
     confirmation_due = confirmation_deadline(case)
+    # Texts about the worker's rights say "you" to the worker and "the worker" to anyone else.
+    to_worker = policy.is_applicant(current_user, case)
     return {
         "case": case,
         # What the person may do besides the triggers; a misspelt act fails loudly.
         "may": lambda act: policy.may_act(current_user, case, act),
+        "to_worker": to_worker,
+        "waiting": waiting_for(current_user, case),
         "steps": tracker(case),
+        "stages": tier_stages(path),
         "deadline": current_deadline(case),
         "next_step": next_step(case),
-        "routing_reason": ROUTING_REASONS.get(case.routing_reason, case.routing_reason),
+        "routing_reason": routing_reason(case, to_worker),
         "actions": action_forms(case, current_user, sent),
         "events": events,
-        "path": tier_path(events),
+        "path": path,
         "arbitration": arbitration_advice(case),
         "arbitration_date": arbitration_date(case),
         # While the case is open the worker sees the time limit too (第二十七条).
@@ -300,6 +346,8 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "rating_form": (bound or {}).get("rating") or forms.RatingForm(formdata=None),
         "my_party": ratings.party_of(current_user, case),
         "my_rating": _my_rating(case),
+        "rating_offered_from": ratings.offered_from(case),
+        "rating_offered": ratings.offered(case),
         **agreement_section(case, current_user, bound or {}),
         "decision_form": (bound or {}).get("decision")
         or forms.ConfirmationDecisionForm(formdata=None),

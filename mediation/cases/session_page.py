@@ -45,12 +45,45 @@ def form_prefix(kind: str, session: MediationSession) -> str:
     return f"{kind}-{session.id}"
 
 
+def may_answer_session(user: User, case: Case, session: MediationSession) -> bool:
+    """A party says whether they can attend a session still ahead."""
+    return (
+        session.status == "scheduled"
+        and session.starts_at > utcnow()
+        and policy.may_act(user, case, Act.answer_session)
+    )
+
+
+def may_confirm_minutes(
+    user: User, case: Case, session: MediationSession, mine: SessionAnswer | None
+) -> bool:
+    """A party confirms (or refuses) the minutes of a held session, once."""
+    return (
+        session.status == "held"
+        and bool(session.minutes)
+        and (mine is None or mine.minutes_answer is None)
+        and policy.may_act(user, case, Act.answer_minutes)
+    )
+
+
+def may_write_minutes(user: User, case: Case, session: MediationSession) -> bool:
+    """The mediator writes the minutes once the session started."""
+    return (
+        session.status != "cancelled"
+        and session.starts_at <= utcnow()
+        and policy.may_act(user, case, Act.write_minutes)
+    )
+
+
+def my_answer(user: User, case: Case, answers: dict[str, SessionAnswer]) -> SessionAnswer | None:
+    party = sessions.party_of(user, case)
+    return answers.get(party) if party else None
+
+
 def _session_view(case: Case, user: User, session: MediationSession, bound: dict) -> SessionView:
     answers = sessions.answers_of(session)
-    party = sessions.party_of(user, case)
-    mine = answers.get(party) if party else None
+    mine = my_answer(user, case, answers)
     scheduled = session.status == "scheduled"
-    started = session.starts_at <= utcnow()
 
     def form(kind: str, cls, when: bool, **data: Any):
         key = form_prefix(kind, session)
@@ -58,17 +91,10 @@ def _session_view(case: Case, user: User, session: MediationSession, bound: dict
             return None
         return bound.get(key) or cls(formdata=None, prefix=key, data=data or None)
 
-    answering = scheduled and not started and policy.may_act(user, case, Act.answer_session)
+    answering = may_answer_session(user, case, session)
     changing = scheduled and policy.may_act(user, case, Act.change_session)
-    writing = (
-        session.status != "cancelled" and started and policy.may_act(user, case, Act.write_minutes)
-    )
-    confirming = (
-        session.status == "held"
-        and bool(session.minutes)
-        and (mine is None or mine.minutes_answer is None)
-        and policy.may_act(user, case, Act.answer_minutes)
-    )
+    writing = may_write_minutes(user, case, session)
+    confirming = may_confirm_minutes(user, case, session, mine)
     local = session.starts_at.astimezone(SHANGHAI)
     return SessionView(
         session=session,

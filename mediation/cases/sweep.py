@@ -1,33 +1,40 @@
 """The deadline sweep: reminders before a deadline, overdue marks, the worker's arbitration
-notice. Safe to run every few minutes from several machines: each message is recorded in
-``deadline_reminders`` first, and only the run whose record went in sends it.
+notice, the parties' invitation to rate a closed case. Safe to run every few minutes from
+several machines: each message is recorded in ``deadline_reminders`` first, and only the run
+whose record went in sends it.
 
 Every open case has a clock: the acceptance decision while applied, the mediation period once
 accepted (mediating or not). The worker is told on the day the right to apply for arbitration
 opens (``clocks.arbitration_available_from``, 劳动争议调解仲裁法 第十四条), whatever the state,
-tier or extension, and not before."""
+tier or extension, and not before. The parties are asked to rate the mediation on the day the
+rating opens, the day after closure (``ratings.offered_from``), once per case."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
 from mediation.cases.limitation import remind_before_limitation
 from mediation.cases.payment import ask_workers
+from mediation.cases.ratings import RATING_OFFERED_AFTER_DAYS, offered_from, rating_of
 from mediation.cases.sessions import remind_sessions
 from mediation.core import audit, clocks
 from mediation.core.calendar import work_calendar
 from mediation.core.notifications import notify
-from mediation.core.recipients import applicant_of, staff_of
+from mediation.core.recipients import applicant_of, representatives_of, staff_of
 from mediation.documents.issuing import issue_document
 from mediation.documents.service import flag_unserved
 from mediation.extensions import db, upsert_insert
 from mediation.localtime import SHANGHAI
-from mediation.models import Case, DeadlineReminder, DocumentKind, User
+from mediation.models import Case, DeadlineReminder, DocumentKind, EvidenceParty, User
 from mediation.models.types import utcnow
 from workflows import deadlines
 from workflows.case import CaseState
+
+# A case whose rating opened longer ago than this is not reminded: a sweep that did not run for
+# days catches up, but cases closed before the reminder existed are left alone.
+RATING_REMINDER_CATCH_UP = timedelta(days=7)
 
 
 @dataclass
@@ -39,6 +46,7 @@ class SweepReport:
     limitation_reminders: int = 0
     payment_questions: int = 0
     session_reminders: int = 0
+    rating_reminders: int = 0
     cases: list[str] = field(default_factory=list)
 
 
@@ -106,6 +114,47 @@ def _tell_arbitration_open(case: Case, today: date, report: SweepReport) -> None
     report.arbitration_notices += 1
 
 
+def _ask_for_ratings(today: date) -> int:
+    """On the day the rating opens (or the first run after it), once per case: each party who
+    has not rated yet is asked to. Returns how many cases were reminded."""
+    # Closed on a Shanghai day between the catch-up window's start and today minus the wait.
+    opened_by = today - timedelta(days=RATING_OFFERED_AFTER_DAYS)
+    closed_before = datetime.combine(opened_by + timedelta(days=1), time(), SHANGHAI)
+    closed_since = datetime.combine(opened_by - RATING_REMINDER_CATCH_UP, time(), SHANGHAI)
+    cases = db.session.scalars(
+        select(Case)
+        .options(joinedload(Case.employer), joinedload(Case.applicant))
+        .where(
+            Case.state.in_([CaseState.closed, CaseState.archived]),
+            Case.closed_at >= closed_since,
+            Case.closed_at < closed_before,
+            ~exists().where(
+                DeadlineReminder.case_id == Case.id, DeadlineReminder.kind == "rating_reminder"
+            ),
+        )
+    ).all()
+    reminded = 0
+    for case in cases:
+        opens = offered_from(case)
+        if opens is None or opens > today or not _first_time(case, "rating_reminder", opens):
+            continue
+        recipients = []
+        if rating_of(case, EvidenceParty.applicant) is None:
+            recipients.append(applicant_of(case))
+        if rating_of(case, EvidenceParty.respondent) is None:
+            recipients += representatives_of(case.employer)
+        if not any(recipients):
+            continue  # both have rated already
+        notify(
+            recipients,
+            "rating_reminder",
+            case,
+            closed_on=case.closed_at.astimezone(SHANGHAI).date().isoformat(),
+        )
+        reminded += 1
+    return reminded
+
+
 def sweep(today: date) -> SweepReport:
     report = SweepReport()
     calendar = work_calendar()
@@ -138,4 +187,5 @@ def sweep(today: date) -> SweepReport:
     report.limitation_reminders = remind_before_limitation(today, _first_time)
     report.payment_questions = ask_workers(today, _first_time)
     report.session_reminders = remind_sessions(utcnow())
+    report.rating_reminders = _ask_for_ratings(today)
     return report

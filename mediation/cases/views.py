@@ -193,11 +193,13 @@ def request_confirmation(case_id: int):
 
 def rate(case_id: int):
     case = load_case(case_id)
-    policy.require_act(current_user, case, Act.rate)
+    ratings.require_offered(current_user, case)
     form = forms.RatingForm()
     if not form.validate_on_submit():
         return _page(case, {"rating": form}, 422)
-    ratings.rate(case, actor=current_user, score=form.score.data, comment=form.comment.data or "")
+    ratings.rate(
+        case, actor=current_user, score=form.score_number(), comment=form.comment.data or ""
+    )
     flash(_("Thank you for your rating."), "success")
     return _back(case, "rating")
 

@@ -14,14 +14,15 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from mediation.core.recipients import Contact, Recipient
 from mediation.delivery.outbox import queue
 from mediation.extensions import db
-from mediation.messages import ALWAYS_SENT, NOTIFICATION_MESSAGES
+from mediation.i18n import human_date, human_datetime
+from mediation.messages import ALWAYS_SENT, DAY_PARAMS, MOMENT_PARAMS, NOTIFICATION_MESSAGES
 from mediation.models import (
     Case,
     DeliveryChannel,
@@ -36,10 +37,6 @@ from mediation.models import (
 from mediation.models.types import utcnow
 from mediation.privacy import redact
 
-# Parameters that hold a moment or a day (ISO text in the stored parameters); they are
-# formatted for the reader, in their language and in Asia/Shanghai.
-_MOMENTS = {"when"}
-_DAYS = {"due", "arbitration_from", "limitation_ends", "suspended_from", "suspended_until"}
 # Parameters that hold an enum value, shown by its title in the reader's language.
 _TITLED = {
     "mode": SessionMode,
@@ -49,18 +46,49 @@ _TITLED = {
 }
 
 
-def render(kind: str, params: dict) -> str:
-    """The notice in the current locale."""
+def render(kind: str, params: dict, *, today: date | None = None) -> str:
+    """The notice in the current locale: its days and moments in words (``messages.DAY_PARAMS``
+    and ``MOMENT_PARAMS``, stored as ISO text), its codes by their titles. Given ``today``
+    (a notice read now in the app), a day that is today or tomorrow says so."""
     shown = dict(params)
-    for key in _MOMENTS & shown.keys():
-        shown[key] = format_datetime(datetime.fromisoformat(shown[key]), "short")
-    for key in _DAYS & shown.keys():
-        shown[key] = format_date(date.fromisoformat(shown[key]), "long")
+    for key in MOMENT_PARAMS & shown.keys():
+        shown[key] = _in_words(shown[key], moment=True)
+    for key in DAY_PARAMS & shown.keys():
+        shown[key] = _in_words(shown[key], moment=False, today=today)
     for key, enum in _TITLED.items():
         if key in shown:
             shown[key] = enum(shown[key]).title
     shown.setdefault("where", "")
     return str(NOTIFICATION_MESSAGES[kind]) % shown
+
+
+def _in_words(value: Any, *, moment: bool, today: date | None = None) -> Any:
+    """An ISO day or moment in the reader's words. A moment without an offset is UTC, as
+    moments are stored; a value that is not ISO (nothing stored so far) is shown as it is
+    rather than lose the notice."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if moment:
+            return human_datetime(datetime.fromisoformat(value))
+        day = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        return human_date(day, today=today)
+    except ValueError:
+        return value
+
+
+def _stored(params: dict) -> dict:
+    """The parameters as stored: a day or moment given as such becomes ISO text, and must be
+    one the renderer knows to write in words."""
+    stored = dict(params)
+    for key, value in params.items():
+        if not isinstance(value, date):
+            continue
+        if key not in MOMENT_PARAMS | DAY_PARAMS:
+            raise TypeError(f"declare {key!r} in messages.DAY_PARAMS or MOMENT_PARAMS")
+        moment = isinstance(value, datetime)
+        stored[key] = value.isoformat(timespec="minutes") if moment else value.isoformat()
+    return stored
 
 
 def notify(
@@ -70,6 +98,7 @@ def notify(
     SMS and e-mail where the recipient can be reached that way."""
     if kind not in NOTIFICATION_MESSAGES:
         raise KeyError(f"no message for notification kind {kind!r}")
+    params = _stored(params)
     if case is not None:
         params.setdefault("number", case.number)
     seen: set = set()
@@ -135,6 +164,7 @@ def _link_for(user: User | None, case: Case | None) -> str | None:
 
 
 def unread_count(user: User) -> int:
+    """The header's badge: the user's notices not read yet."""
     return db.session.scalar(
         select(db.func.count(Notification.id)).where(
             Notification.user_id == user.id, Notification.read_at.is_(None)
@@ -142,9 +172,25 @@ def unread_count(user: User) -> int:
     )
 
 
-def mark_all_read(user: User) -> None:
+def _mark_read(user: User, *where) -> None:
     db.session.execute(
         Notification.__table__.update()
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None), *where)
         .values(read_at=utcnow())
     )
+
+
+def mark_all_read(user: User) -> None:
+    _mark_read(user)
+
+
+def mark_shown_read(user: User, ids: Iterable[int]) -> None:
+    """The notices the user has just been shown are read."""
+    ids = list(ids)
+    if ids:
+        _mark_read(user, Notification.id.in_(ids))
+
+
+def mark_case_read(user: User, case_id: int) -> None:
+    """Opening a case reads the user's notices about it."""
+    _mark_read(user, Notification.case_id == case_id)

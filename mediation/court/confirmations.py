@@ -1,7 +1,7 @@
 """Judicial confirmation: both parties ask the district court to confirm their agreement
 within 30 days of it taking effect (人民调解法 第三十三条); a court liaison decides."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
@@ -46,6 +46,31 @@ def confirmation_deadline(case: Case) -> date | None:
         return None
     return deadlines.judicial_confirmation_deadline(
         agreement_effective_on(case), calendar=work_calendar()
+    )
+
+
+# 最高人民法院关于人民调解协议司法确认程序的若干规定 (法释〔2011〕5号) 第五条: the court decides
+# within 15 days of accepting the request (10 more with its president's approval). The platform
+# does not record the court's acceptance: the days are counted from when both parties had asked.
+COURT_DECISION_DAYS = 15
+
+
+def requested_on(confirmation: JudicialConfirmation) -> date | None:
+    """The day the request was complete: when the second party asked."""
+    asked = [confirmation.applicant_requested_at, confirmation.respondent_requested_at]
+    if None in asked:
+        return None
+    return max(asked).astimezone(SHANGHAI).date()
+
+
+def decision_due(confirmation: JudicialConfirmation) -> date | None:
+    """The last day for the court's decision; the period ending on a rest day ends on the next
+    working day (民事诉讼法 第八十五条)."""
+    start = requested_on(confirmation)
+    if start is None:
+        return None
+    return deadlines.next_working_day(
+        start + timedelta(days=COURT_DECISION_DAYS), calendar=work_calendar()
     )
 
 

@@ -4,7 +4,7 @@ agreements both parties asked the court to confirm."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
@@ -13,37 +13,65 @@ from mediation.cases.loading import load_case
 from mediation.cases.page import page_context
 from mediation.court import confirmations
 from mediation.extensions import db
-from mediation.models import Case, ConfirmationStatus, JudicialConfirmation
+from mediation.models import Case, ConfirmationStatus, JudicialConfirmation, User
 from mediation.policy import Act
 from workflows.case import CaseState
 
 
-def queue():
-    transfers = db.session.scalars(
+def transfers_to_review(user: User) -> Select:
+    """The court's desk: cases transferred in and not yet accepted or returned, the nearest
+    decision first (this page and the liaison's home page)."""
+    return (
         select(Case)
-        .options(joinedload(Case.employer), joinedload(Case.transferred_from_organization))
         .where(
-            Case.organization_id == current_user.organization_id,
+            Case.organization_id == user.organization_id,
             Case.state == CaseState.applied,
             Case.transferred_from_tier.is_not(None),
         )
         .order_by(Case.acceptance_deadline, Case.id)
-    ).all()
-    requests = db.session.scalars(
+    )
+
+
+def confirmation_requests(user: User) -> Select:
+    """Agreements both parties asked this court to confirm, not yet decided."""
+    return (
         select(JudicialConfirmation)
-        .options(joinedload(JudicialConfirmation.case).joinedload(Case.organization))
         .where(
-            JudicialConfirmation.court_id == current_user.organization_id,
+            JudicialConfirmation.court_id == user.organization_id,
             JudicialConfirmation.status == ConfirmationStatus.requested,
         )
         .order_by(JudicialConfirmation.id)
+    )
+
+
+def queue():
+    transfers = db.session.scalars(
+        transfers_to_review(current_user).options(
+            joinedload(Case.employer), joinedload(Case.transferred_from_organization)
+        )
+    ).all()
+    requests = db.session.scalars(
+        confirmation_requests(current_user).options(
+            joinedload(JudicialConfirmation.case).joinedload(Case.organization)
+        )
     ).all()
     return render_template("court/queue.html", transfers=transfers, requests=requests)
 
 
+def _court_page(case: Case, bound: dict | None = None):
+    """The confirmation screen when this court was asked to confirm the case's agreement (the
+    case was settled: no transfer for the court to take, whoever mediated it); otherwise the
+    transfer packet."""
+    if policy.is_confirmation_court(current_user, case):
+        context = page_context(case, bound)
+        context["decision_due"] = confirmations.decision_due(case.confirmation)
+        return render_template("court/confirmation.html", **context)
+    return render_template("court/packet.html", **page_context(case, bound))
+
+
 def packet(case_id: int):
-    """Everything the court needs to decide on a transfer, on one printable page."""
-    return render_template("court/packet.html", **page_context(load_case(case_id)))
+    """Everything the court needs to decide on a transfer or a confirmation, on one page."""
+    return _court_page(load_case(case_id))
 
 
 def decide(case_id: int):
@@ -51,7 +79,7 @@ def decide(case_id: int):
     policy.require_act(current_user, case, Act.decide_confirmation)
     form = forms.ConfirmationDecisionForm()
     if not form.validate_on_submit():
-        return render_template("court/packet.html", **page_context(case, {"decision": form})), 422
+        return _court_page(case, {"decision": form}), 422
     confirmations.decide_confirmation(
         case,
         actor=current_user,
@@ -69,4 +97,4 @@ def invalid_decision(errors: dict[str, list]):
     for name, messages in errors.items():
         if name in form._fields:
             form._fields[name].errors = list(messages)
-    return render_template("court/packet.html", **page_context(case, {"decision": form})), 422
+    return _court_page(case, {"decision": form}), 422

@@ -4,20 +4,23 @@ The same value feeds the printable page and the PDF, so both always say the same
 """
 
 from flask import url_for
-from flask_babel import format_currency, format_date, format_datetime, get_locale, ngettext
+from flask_babel import format_currency, get_locale, ngettext
 from flask_babel import gettext as _
 
 from mediation.cases.payment import payment_order_applies
 from mediation.core import clocks
 from mediation.court.confirmations import agreement_effective_on, confirmation_deadline
+from mediation.documents.issuing import document_title, issuers
 from mediation.documents.pdf import Document, Labels, Section, Signature
-from mediation.localtime import SHANGHAI, local_today
+from mediation.i18n import human_date, human_datetime
+from mediation.localtime import local_today
 from mediation.models import (
     Case,
     CaseDocument,
     ConfirmationStatus,
     DocumentKind,
     DocumentService,
+    Organization,
     ServiceMethod,
     ServiceParty,
 )
@@ -34,12 +37,6 @@ def _labels() -> Labels:
         page=_("Page %(page)d of %(pages)d"),
         colon=_(": "),
         language="zh-CN" if str(get_locale()).startswith("zh") else "en",
-    )
-
-
-def _day(moment) -> str:
-    return format_date(
-        moment.astimezone(SHANGHAI).date() if hasattr(moment, "hour") else moment, "long"
     )
 
 
@@ -73,12 +70,10 @@ def _claims(case: Case) -> Section:
     return Section(heading=_("Claims"), rows=tuple(rows))
 
 
-def _application(case: Case) -> list[Section]:
-    employment = _(
-        "%(job)s, from %(start)s", job=case.job, start=format_date(case.employment_start, "long")
-    )
+def _application(case: Case, document: CaseDocument, issuer: Organization) -> list[Section]:
+    employment = _("%(job)s, from %(start)s", job=case.job, start=human_date(case.employment_start))
     if case.employment_end:
-        employment += _(" to %(end)s", end=format_date(case.employment_end, "long"))
+        employment += _(" to %(end)s", end=human_date(case.employment_end))
     return [
         _parties(case),
         Section(heading=_("Employment"), paragraphs=(employment,)),
@@ -87,19 +82,20 @@ def _application(case: Case) -> list[Section]:
     ]
 
 
-def _acceptance(case: Case) -> list[Section]:
+def _acceptance(case: Case, document: CaseDocument, issuer: Organization) -> list[Section]:
     text = _(
         "%(organization)s accepted the application of %(applicant)s against %(employer)s for "
         "mediation on %(date)s.",
-        organization=case.organization.name,
+        organization=issuer.name,
         applicant=case.applicant_name,
         employer=case.employer.name,
-        date=_day(case.accepted_at),
+        # When this notice was issued: a case accepted again after a transfer has a later one.
+        date=human_date(document.issued_at),
     )
     return [_parties(case), Section(paragraphs=(text,))]
 
 
-def _decline(case: Case) -> list[Section]:
+def _decline(case: Case, document: CaseDocument, issuer: Organization) -> list[Section]:
     return [
         _parties(case),
         Section(
@@ -107,7 +103,7 @@ def _decline(case: Case) -> list[Section]:
             paragraphs=(
                 _(
                     "%(organization)s does not accept this application for mediation.",
-                    organization=case.organization.name,
+                    organization=issuer.name,
                 ),
             ),
         ),
@@ -126,17 +122,17 @@ def _decline(case: Case) -> list[Section]:
     ]
 
 
-def _agreement(case: Case) -> list[Section]:
+def _agreement(case: Case, document: CaseDocument, issuer: Organization) -> list[Section]:
     agreement = case.agreement
     rows = [(_("Amount to be paid"), _yuan(agreement.amount))]
     if agreement.due_date:
-        rows.append((_("To be paid by"), format_date(agreement.due_date, "long")))
+        rows.append((_("To be paid by"), human_date(agreement.due_date)))
     confirmation = case.confirmation
     if confirmation is not None and confirmation.status is ConfirmationStatus.confirmed:
         closing = _(
             "%(court)s confirmed this agreement on %(date)s; it can be enforced by the court.",
             court=confirmation.court.name,
-            date=_day(confirmation.decided_at),
+            date=human_date(confirmation.decided_at),
         )
     else:
         due = confirmation_deadline(case)
@@ -144,7 +140,7 @@ def _agreement(case: Case) -> list[Section]:
             "Both parties may jointly apply to the people's court for judicial confirmation of "
             "this agreement within 30 days of it taking effect, by %(date)s "
             "(人民调解法 第三十三条).",
-            date=format_date(due, "long"),
+            date=human_date(due),
         )
         if clocks.is_provisional(agreement_effective_on(case), due):
             closing += " " + _provisional()
@@ -185,7 +181,7 @@ def _arbitration(case: Case) -> Section:
             "Without an agreement either party may apply from %(date)s, 15 days after the "
             "application was received (劳动争议调解仲裁法 第十四条); once mediation has ended "
             "without an agreement, at once (第五条).",
-            date=format_date(available_from, "long"),
+            date=human_date(available_from),
         ),
     ]
     if clocks.arbitration_date_is_provisional(case):
@@ -203,7 +199,7 @@ def _arbitration(case: Case) -> Section:
                 "The one-year time limit for arbitration (劳动争议调解仲裁法 第二十七条), counted "
                 "from the day you learnt of the problem, ended on %(date)s, before this "
                 "application.",
-                date=format_date(limitation.ends_on, "long"),
+                date=human_date(limitation.ends_on),
             )
             + " "
             + _(
@@ -217,7 +213,7 @@ def _arbitration(case: Case) -> Section:
                 "Your application interrupted the one-year time limit for arbitration "
                 "(劳动争议调解仲裁法 第二十七条). It starts again in full when the mediation ends, "
                 "on %(date)s at the latest, when the 15 days from receipt run out.",
-                date=format_date(limitation.interrupted_until, "long"),
+                date=human_date(limitation.interrupted_until),
             )
         )
     elif limitation.rule == "suspended":
@@ -226,7 +222,7 @@ def _arbitration(case: Case) -> Section:
             _(
                 "The time limit for arbitration is suspended since %(date)s: %(cause)s "
                 "(劳动争议调解仲裁法 第二十七条第三款).",
-                date=format_date(limitation.suspended_since, "long"),
+                date=human_date(limitation.suspended_since),
                 cause=lasting.cause.title if lasting else "",
             )
             + " "
@@ -234,18 +230,18 @@ def _arbitration(case: Case) -> Section:
                 "It does not run while the cause lasts and goes on from the day the cause "
                 "ends; the last day to apply is shown here once that day is recorded. It was "
                 "counted again from %(date)s, when %(because)s.",
-                date=format_date(limitation.recount_from, "long"),
+                date=human_date(limitation.recount_from),
                 because=clocks.LIMITATION_BECAUSE[limitation.because],
             )
         )
     else:
         paragraphs.append(
-            _("Apply by %(date)s at the latest.", date=format_date(limitation.ends_on, "long"))
+            _("Apply by %(date)s at the latest.", date=human_date(limitation.ends_on))
             + " "
             + _(
                 "The one-year time limit (劳动争议调解仲裁法 第二十七条) was interrupted by the "
                 "application and counted again from %(date)s, when %(because)s.",
-                date=format_date(limitation.recount_from, "long"),
+                date=human_date(limitation.recount_from),
                 because=clocks.LIMITATION_BECAUSE[limitation.because],
             )
         )
@@ -271,7 +267,7 @@ def _arbitration(case: Case) -> Section:
     return Section(heading=_("Labour arbitration"), paragraphs=tuple(paragraphs))
 
 
-def _termination(case: Case) -> list[Section]:
+def _termination(case: Case, document: CaseDocument, issuer: Organization) -> list[Section]:
     return [
         _parties(case),
         Section(
@@ -282,7 +278,7 @@ def _termination(case: Case) -> list[Section]:
     ]
 
 
-def _period_expired(case: Case) -> list[Section]:
+def _period_expired(case: Case, document: CaseDocument, issuer: Organization) -> list[Section]:
     available_from = clocks.arbitration_available_from(case)
     return [
         _parties(case),
@@ -294,9 +290,9 @@ def _period_expired(case: Case) -> list[Section]:
                     "ended on %(date)s without an agreement. From %(available)s either party may "
                     "apply for labour arbitration (劳动争议调解仲裁法 第十四条); the parties may "
                     "also agree with the mediator to go on.",
-                    received=format_date(clocks.received_on(case), "long"),
-                    date=format_date(clocks.statutory_period_end(case), "long"),
-                    available=format_date(available_from, "long"),
+                    received=human_date(clocks.received_on(case)),
+                    date=human_date(clocks.statutory_period_end(case)),
+                    available=human_date(available_from),
                 ),
             ),
         ),
@@ -304,6 +300,7 @@ def _period_expired(case: Case) -> list[Section]:
     ]
 
 
+# Each kind's sections, from the case, the document and the organisation that issued it.
 BUILDERS = {
     DocumentKind.application: _application,
     DocumentKind.acceptance_notice: _acceptance,
@@ -323,7 +320,7 @@ def _signatures(case: Case, document: CaseDocument) -> tuple[Signature, ...]:
         if moment is None:
             return ""
         how = _("on paper") if agreement.signed_on_paper else _("online")
-        return _("signed %(how)s on %(date)s", how=how, date=format_datetime(moment, "medium"))
+        return _("signed %(how)s on %(date)s", how=how, date=human_datetime(moment))
 
     return (
         Signature(_("Applicant"), case.applicant_name, signed(agreement.applicant_signed_at)),
@@ -333,12 +330,13 @@ def _signatures(case: Case, document: CaseDocument) -> tuple[Signature, ...]:
 
 
 def build(case: Case, document: CaseDocument) -> Document:
+    issuer = issuers(case, [document])[document.id]
     return Document(
-        title=str(document.kind.title),
+        title=document_title(document, issuer),
         number=case.number,
-        issuer=case.organization.name,
-        issued_on=_day(document.issued_at),
-        sections=BUILDERS[document.kind](case),
+        issuer=issuer.name,
+        issued_on=human_date(document.issued_at),
+        sections=BUILDERS[document.kind](case, document, issuer),
         signatures=_signatures(case, document),
         verification_code=document.verification_code,
         verification_url=url_for(
@@ -353,18 +351,18 @@ def _service_section(case: Case, service: DocumentService) -> Section:
         heading = _("Applicant: %(name)s", name=case.applicant_name)
     else:
         heading = _("Employer: %(name)s", name=case.employer.name)
-    rows = [(_("Notified"), format_datetime(service.notified_at, "medium"))]
+    rows = [(_("Notified"), human_datetime(service.notified_at))]
     if service.served_at is None:
         rows.append((_("Served"), _("Not served yet")))
         if service.flagged_at is not None:
             rows.append(
                 (
                     _("Reported to staff as unserved"),
-                    format_datetime(service.flagged_at, "medium"),
+                    human_datetime(service.flagged_at),
                 )
             )
     else:
-        rows.append((_("Served"), format_datetime(service.served_at, "medium")))
+        rows.append((_("Served"), human_datetime(service.served_at)))
         rows.append((_("How"), str(service.method.title)))
         if service.method is ServiceMethod.platform and service.served_to is not None:
             rows.append((_("Opened by"), service.served_to.name))
@@ -378,13 +376,15 @@ def _service_section(case: Case, service: DocumentService) -> Section:
 def build_proof_of_service(
     case: Case, document: CaseDocument, services: list[DocumentService]
 ) -> Document:
-    """The proof of service (送达回证) of one document: on whom, when and how it was served."""
+    """The proof of service (送达回证) of one document: on whom, when and how it was served,
+    by the organisation that issued it."""
+    issuer = issuers(case, [document])[document.id]
     served = Section(
         heading=_("Document served"),
         rows=(
-            (_("Document"), str(document.kind.title)),
+            (_("Document"), document_title(document, issuer)),
             (_("Verification code"), document.verification_code),
-            (_("Issued on"), _day(document.issued_at)),
+            (_("Issued on"), human_date(document.issued_at)),
         ),
     )
     parties = [_service_section(case, service) for service in services] or [
@@ -393,8 +393,8 @@ def build_proof_of_service(
     return Document(
         title=_("Proof of service"),
         number=case.number,
-        issuer=case.organization.name,
-        issued_on=_day(local_today()),
+        issuer=issuer.name,
+        issued_on=human_date(local_today()),
         sections=[served, *parties],
         verification_code=document.verification_code,
         verification_url=url_for(

@@ -9,9 +9,17 @@ from sqlalchemy.orm import joinedload
 
 from mediation import policy
 from mediation.documents.forms import OtherServiceForm
+from mediation.documents.issuing import document_title, issuers
 from mediation.documents.service import unserved_parties
 from mediation.extensions import db
-from mediation.models import Case, CaseDocument, DocumentService, OutboxMessage, User
+from mediation.models import (
+    Case,
+    CaseDocument,
+    DocumentService,
+    Organization,
+    OutboxMessage,
+    User,
+)
 from mediation.privacy import mask_phone
 
 # The case's delivery table is compact: the latest notices are what staff chase.
@@ -21,9 +29,14 @@ DELIVERIES_SHOWN = 200
 @dataclass(frozen=True)
 class DocumentEntry:
     document: CaseDocument
+    issuer: Organization
     services: list[DocumentService]
     # Staff of the case, while a party is still to be served; else None.
     form: OtherServiceForm | None
+
+    @property
+    def title(self) -> str:
+        return document_title(self.document, self.issuer)
 
 
 def documents_section(
@@ -44,6 +57,7 @@ def documents_section(
     ):
         services.setdefault(service.document_id, []).append(service)
     may_record = policy.may_act(user, case, policy.Act.record_service)
+    issued_by = issuers(case, documents)
     entries = []
     for document in documents:
         served = services.get(document.id, [])
@@ -54,7 +68,7 @@ def documents_section(
                 form = sent[1]
             else:
                 form = OtherServiceForm.for_document(document.id, waiting, formdata=None)
-        entries.append(DocumentEntry(document, served, form))
+        entries.append(DocumentEntry(document, issued_by[document.id], served, form))
     return entries
 
 

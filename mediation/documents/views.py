@@ -12,9 +12,10 @@ from mediation.cases.page import page_context
 from mediation.documents import service
 from mediation.documents.builders import build, build_proof_of_service
 from mediation.documents.forms import OtherServiceForm
-from mediation.documents.issuing import find_by_code
+from mediation.documents.issuing import find_by_code, issuers
 from mediation.documents.pdf import render_pdf
 from mediation.extensions import db
+from mediation.i18n import human_date
 from mediation.models import CaseDocument
 from mediation.policy import Act
 
@@ -109,4 +110,7 @@ def proof_of_service_pdf(case_id: int, document_id: int):
 def verify():
     code = (request.args.get("code") or "").strip()[:30]
     document = find_by_code(code) if code else None
-    return render_template("documents/verify.html", code=code, document=document)
+    issuer = issuers(document.case, [document])[document.id] if document else None
+    return render_template(
+        "documents/verify.html", code=code, document=document, issuer=issuer, human_date=human_date
+    )

@@ -6,6 +6,7 @@ from mediation import policy
 from mediation.auth import accounts
 from mediation.extensions import db
 from mediation.home.next_steps import next_steps_for
+from mediation.home.worklists import PARTY_CASES_SHOWN, SHOWN, worklist_for
 from mediation.i18n import LANGUAGE_COOKIE, supported_locale
 from mediation.models import Referral, Role
 from mediation.security import is_safe_redirect
@@ -13,14 +14,27 @@ from mediation.security import is_safe_redirect
 ONE_YEAR = 365 * 24 * 3600
 
 
+# Who reads how mediation works: the people it happens to, and those who may become them.
+PARTY_ROLES = (Role.worker, Role.employer_rep)
+
+
 def index():
-    steps = next_steps_for(current_user.role) if current_user.is_authenticated else []
+    signed_in = current_user.is_authenticated
+    steps = next_steps_for(current_user.role) if signed_in else []
     referrals = []
-    if current_user.is_authenticated and current_user.role is Role.worker:
+    if signed_in and current_user.role is Role.worker:
         referrals = db.session.scalars(
             select(Referral).where(policy.visible_referrals(current_user)).order_by(Referral.id)
         ).all()
-    return render_template("home/index.html", steps=steps, referrals=referrals)
+    return render_template(
+        "home/index.html",
+        steps=steps,
+        referrals=referrals,
+        worklist=worklist_for(current_user) if signed_in else None,
+        explains_mediation=not signed_in or current_user.role in PARTY_ROLES,
+        shown=SHOWN,
+        party_cases_shown=PARTY_CASES_SHOWN,
+    )
 
 
 def set_language():

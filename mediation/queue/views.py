@@ -18,6 +18,7 @@ def _row_labels() -> dict:
     return {
         "states": {state: str(STATE_TITLES[state]) for state in CaseState},
         "date": cache(current_app.jinja_env.filters["date"]),
+        "days_left": cache(current_app.jinja_env.filters["days_left"]),
         "priority_groups": cache(lambda groups: "、".join(priority_titles[g] for g in groups)),
     }
 

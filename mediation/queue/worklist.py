@@ -12,9 +12,20 @@ looking for a closed case searches or filters, and never needs the exact size of
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Select, String, bindparam, exists, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import joinedload
 
 from mediation.extensions import db
@@ -135,8 +146,12 @@ class WorklistRow:
     mediator_name: str | None
 
 
-def worklist_page(user: User, filters: Filters, today: date, page: int) -> Page:
-    """One page of the view for the worklist page, with its count."""
+def worklist_page(
+    user: User, filters: Filters, today: date, page: int, per_page: int | None = None
+) -> Page:
+    """One page of the view for the worklist page, with its count (``per_page`` rows, a
+    page of the worklist unless told: the home page shows the first few)."""
+    per_page = per_page or PAGE_SIZE
     narrowed = _narrowed(select(Case.id), user, filters, today)
     if filters.view == "done":
         counted = db.session.scalar(
@@ -165,7 +180,7 @@ def worklist_page(user: User, filters: Filters, today: date, page: int) -> Page:
     columns = _narrowed(columns, user, filters, today)
     # One row more than a page tells whether a next page exists, counted or not.
     rows = db.session.execute(
-        _ordered(columns, filters).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+        _ordered(columns, filters).limit(per_page + 1).offset((page - 1) * per_page)
     ).all()
     items = [
         WorklistRow(
@@ -182,6 +197,35 @@ def worklist_page(user: User, filters: Filters, today: date, page: int) -> Page:
             due_today=row.current_deadline == today,
             mediator_name=user.name if filters.view == "mine" else row.mediator_name,
         )
-        for row in rows[:PAGE_SIZE]
+        for row in rows[:per_page]
     ]
-    return Page(items, page, PAGE_SIZE, total, exact, has_next=len(rows) > PAGE_SIZE)
+    return Page(items, page, per_page, total, exact, has_next=len(rows) > per_page)
+
+
+@dataclass(frozen=True)
+class DeadlineCounts:
+    """How many cases an open view lists, and how many of them are due when."""
+
+    total: int
+    overdue: int
+    due_today: int
+    due_tomorrow: int
+
+
+def deadline_counts(user: User, filters: Filters, today: date) -> DeadlineCounts:
+    """The counts of an open view (queue or mine) as its page would list it with these
+    filters, in one query: what the home page shows and links to."""
+    deadline = _narrowed(select(current_deadline), user, filters, today).subquery().c[0]
+
+    def when(condition) -> ColumnElement[int]:
+        return func.count(case((condition, 1)))
+
+    row = db.session.execute(
+        select(
+            func.count(),
+            when(deadline < today),
+            when(deadline == today),
+            when(deadline == today + timedelta(days=1)),
+        )
+    ).one()
+    return DeadlineCounts(*row)

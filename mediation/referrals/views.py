@@ -5,7 +5,7 @@ Each view: load (404 unless visible), check the policy (403), validate, call one
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
@@ -14,7 +14,7 @@ from mediation.core.schemas import form_data
 from mediation.extensions import db
 from mediation.industries import INDUSTRIES
 from mediation.localtime import local_today
-from mediation.models import Referral, Region, RegionLevel, Vacancy, VacancyProposal
+from mediation.models import Referral, Region, RegionLevel, User, Vacancy, VacancyProposal
 from mediation.policy import ReferralAct
 from mediation.referrals import forms, triggers
 from mediation.referrals import operations as referrals
@@ -41,18 +41,24 @@ def _districts() -> list[Region]:
     )
 
 
-def index():
-    view = request.args.get("view", "queue")
-    view = view if view in VIEWS else "queue"
-    query = select(Referral).where(policy.visible_referrals(current_user))
+def referral_view(user: User, view: str) -> Select:
+    """The referrals of one view of the officer's worklist, first contact due first (this
+    page and the officer's home page)."""
+    query = select(Referral).where(policy.visible_referrals(user))
     if view == "queue":
         query = query.where(Referral.state.in_(OPEN), Referral.officer_id.is_(None))
     elif view == "mine":
-        query = query.where(Referral.state.in_(OPEN), Referral.officer_id == current_user.id)
+        query = query.where(Referral.state.in_(OPEN), Referral.officer_id == user.id)
     else:
         query = query.where(Referral.state.not_in(OPEN))
+    return query.order_by(Referral.contact_due, Referral.id)
+
+
+def index():
+    view = request.args.get("view", "queue")
+    view = view if view in VIEWS else "queue"
     items = db.session.scalars(
-        query.options(joinedload(Referral.officer)).order_by(Referral.contact_due, Referral.id)
+        referral_view(current_user, view).options(joinedload(Referral.officer))
     ).all()
     return render_template(
         "referrals/index.html", items=items, view=view, views=VIEWS, today=local_today()

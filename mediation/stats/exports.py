@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import Response
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from mediation.i18n import human_datetime
 from mediation.models.types import utcnow
 
 FORMATS = ("csv", "xlsx")
@@ -44,9 +44,13 @@ def looks_like_formula(value: object) -> bool:
 
 
 def about(filters: list[tuple[str, str]]) -> list[list]:
-    """The rows every download starts with: when it was made, and each filter."""
+    """The rows every download starts with: when it was made, and each filter.
+
+    These lines are for the person who opens the file, so the moment is in words
+    (``i18n.human_datetime``). The dates inside the tables stay ISO 8601 (2026-12-04): they are
+    data a spreadsheet sorts, filters and hands on, the same in either language."""
     return [
-        [_("Generated"), format_datetime(utcnow(), "medium")],
+        [_("Generated"), human_datetime(utcnow())],
         *[[_("Filter: %(name)s", name=name), value] for name, value in filters],
     ]
 

@@ -1,21 +1,35 @@
 """What supervisors watch: overdue cases of their jurisdiction, per organisation, and the
 notices that never reached their recipient."""
 
+from datetime import date
 from itertools import groupby
 
 from flask import render_template
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
 from mediation.extensions import db
 from mediation.localtime import local_today
-from mediation.models import Case, CaseMessage, DeliveryStatus, Organization, OutboxMessage
+from mediation.models import (
+    Case,
+    CaseMessage,
+    DeliveryStatus,
+    Organization,
+    OutboxMessage,
+    User,
+)
 from mediation.paging import page_number
 from mediation.queue.worklist import OPEN, current_deadline
 
 PAGE_SIZE = 50
+
+
+def overdue_cases(user: User, today: date) -> ColumnElement[bool]:
+    """A filter on cases: the open ones of the jurisdiction past their current deadline (this
+    page and the supervisor's home page)."""
+    return and_(policy.overseen_cases(user), Case.state.in_(OPEN), current_deadline < today)
 
 
 def overdue():
@@ -26,7 +40,7 @@ def overdue():
         .options(
             joinedload(Case.organization), joinedload(Case.employer), joinedload(Case.mediator)
         )
-        .where(policy.overseen_cases(current_user), Case.state.in_(OPEN), current_deadline < today)
+        .where(overdue_cases(current_user, today))
         .order_by(Organization.name, current_deadline)
     ).all()
     by_organization = [

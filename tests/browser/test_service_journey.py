@@ -29,7 +29,9 @@ def test_worker_opens_the_acceptance_notice_and_the_mediator_sees_it_served(
     notice = worker.locator("li.document-entry", has_text="Notice of acceptance")
     expect(notice.locator('[data-party="applicant"]')).to_contain_text("not yet served")
     notice.get_by_role("link", name="view and print").click()
-    expect(worker.get_by_role("heading", level=1)).to_have_text("Notice of acceptance")
+    expect(worker.get_by_role("heading", level=1)).to_have_text(
+        "Notice of acceptance (凤城街道劳动人事争议调解中心)"
+    )
 
     mediator = staff_page(new_page, "med_hr")
     mediator.goto(url)

@@ -505,7 +505,7 @@ def test_the_termination_notice_says_the_limitation_is_suspended(app, demo, cloc
             for section in build(case, notice).sections
             for paragraph in section.paragraphs
         )
-    assert "The time limit for arbitration is suspended since September 15, 2025" in text
+    assert "The time limit for arbitration is suspended since 15 Sep 2025" in text
     assert "Other legitimate reason" in text
     assert "Apply by" not in text
 

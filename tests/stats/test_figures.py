@@ -20,6 +20,7 @@ from mediation.cases.filing import ApplicationInvalid, ClaimInput, Party
 from mediation.cases.operations import claim, fire
 from mediation.core.errors import Invalid, NotPermitted, Refused
 from mediation.extensions import db
+from mediation.localtime import local_today
 from mediation.models import Case, Category, Channel, Organization, PriorityGroup, Role, User
 from mediation.referrals import operations as referrals
 from mediation.stats import figures
@@ -252,6 +253,9 @@ def test_rollups_equal_a_recount_after_random_work(app, demo, monkeypatch, seed)
             file_random_case(rng, monkeypatch)
             db.session.commit()
         monkeypatch.undo()
+        # Ratings are offered from the day after closure: the walk rates as if a day later.
+        tomorrow = local_today() + timedelta(days=1)
+        monkeypatch.setattr("mediation.cases.ratings.local_today", lambda: tomorrow)
         ids = db.session.scalars(select(Case.id)).all()
         for step in range(STEPS):
             case = db.session.get(Case, rng.choice(ids))

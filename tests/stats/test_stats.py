@@ -123,8 +123,10 @@ def dataset(app, demo):
         clocks.start_acceptance_clock(late, local_today() - timedelta(days=20))
         from mediation.cases import ratings
 
-        ratings.rate(settled, actor=user("worker1"), score=5, comment="满意")
-        ratings.rate(settled, actor=user("employer1"), score=2)
+        with pytest.MonkeyPatch.context() as next_day:  # offered from the day after closure
+            next_day.setattr(ratings, "local_today", lambda: local_today() + timedelta(days=1))
+            ratings.rate(settled, actor=user("worker1"), score=5, comment="满意")
+            ratings.rate(settled, actor=user("employer1"), score=2)
         officer = user("reemploy1")
         referrals.fire(failed.referral, "contact", actor=officer, channel="phone", result="联系上")
         referrals.fire(
