@@ -197,8 +197,7 @@ NOTIFICATION_MESSAGES = {
     "archived": _l("Case %(number)s was archived."),
     "claimed": _l("Case %(number)s is now handled by mediator %(mediator)s."),
     "returned_to_queue": _l(
-        "Case %(number)s is back in your organisation's queue for a mediator to take: "
-        "%(reason)s"
+        "Case %(number)s is back in your organisation's queue for a mediator to take: %(reason)s"
     ),
     "evidence_added": _l("The employer added evidence to case %(number)s."),
     # Never the text: a notice goes by SMS and e-mail, and says nothing of what was written.

@@ -157,6 +157,7 @@ ENDPOINTS: dict[str, str | Permission] = {
     "cases.show": Permission.view_cases,
     "cases.act": Permission.view_cases,
     "cases.claim": Permission.view_cases,
+    "cases.hand_back": Permission.view_cases,
     "cases.respond": Permission.view_cases,
     "cases.add_session": Permission.view_cases,
     "cases.reschedule_session": Permission.view_cases,
@@ -221,6 +222,7 @@ ENDPOINTS: dict[str, str | Permission] = {
     "api.case_events": Permission.view_cases,
     "api.fire_trigger": Permission.view_cases,
     "api.claim_case": Permission.view_cases,
+    "api.hand_back": Permission.view_cases,
     "api.respond": Permission.view_cases,
     "api.draft_agreement": Permission.view_cases,
     "api.sign_agreement": Permission.view_cases,
@@ -340,6 +342,7 @@ class Act(StrEnum):
     """What can be done to a case besides the workflow triggers."""
 
     claim = "claim"
+    hand_back = "hand_back"  # the case's mediator gives it back to the queue
     respond = "respond"  # the employer agrees or refuses to mediate
     schedule_session = "schedule_session"
     change_session = "change_session"  # reschedule or cancel
@@ -441,6 +444,10 @@ def _closed(case: Case) -> bool:
 # (409) that says the case is not in a state for it. The pages show an action when both hold.
 CASE_ACTS: dict[Act, tuple[Callable[[User, Case], bool], Callable[..., bool]]] = {
     Act.claim: (is_case_staff, lambda case: case.mediator_id is None and case.is_open),
+    Act.hand_back: (
+        lambda user, case: is_case_staff(user, case) and case.mediator_id == user.id,
+        lambda case: case.is_open,
+    ),
     Act.respond: (
         is_respondent,
         lambda case: case.state in (CaseState.applied, CaseState.accepted),

@@ -58,6 +58,7 @@ bp.add_url_rule("/cases", "file_case", cases.file_case, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>", "show_case", cases.show_case)
 bp.add_url_rule("/cases/<int:case_id>/events", "case_events", cases.case_events)
 bp.add_url_rule("/cases/<int:case_id>/claim", "claim_case", cases.claim_case, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>/hand-back", "hand_back", cases.hand_back, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>/respond", "respond", cases.respond, methods=["POST"])
 bp.add_url_rule(
     "/cases/<int:case_id>/agreement", "draft_agreement", cases.draft_agreement, methods=["POST"]

@@ -27,7 +27,8 @@ from mediation.api.schemas import (
     Respond,
     SignAgreement,
 )
-from mediation.cases import agreements, casework, filing, payment, triggers
+from mediation.cases import agreements, assignment, casework, filing, payment, triggers
+from mediation.cases.assignment import HandBack
 from mediation.cases.intake import evidence_dir
 from mediation.cases.loading import load_case
 from mediation.cases.operations import claim, direct_action, fire
@@ -126,6 +127,21 @@ def fire_trigger(case_id: int, trigger: str):
 def claim_case(case_id: int):
     case = load_case(case_id)
     claim(case, actor=current_user)
+    return _case(case)
+
+
+@operation(
+    "The case's mediator gives it back to the organisation's queue, saying why; the "
+    "organisation's other staff are told",
+    body=HandBack,
+    answers={200: Case},
+    errors=CASE_ERRORS,
+)
+def hand_back(case_id: int):
+    case = load_case(case_id)
+    policy.require_act(current_user, case, Act.hand_back)
+    body = parse(HandBack, json_body())
+    assignment.hand_back(case, actor=current_user, reason=body.reason)
     return _case(case)
 
 

@@ -13,6 +13,7 @@ bp.add_url_rule("/company/cases", view_func=views.company)
 bp.add_url_rule("/cases/<int:case_id>", view_func=views.show)
 bp.add_url_rule("/cases/<int:case_id>/act/<trigger>", view_func=views.act, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>/claim", "claim", views.claim_case, methods=["POST"])
+bp.add_url_rule("/cases/<int:case_id>/hand-back", "hand_back", views.hand_back, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>/respond", view_func=views.respond, methods=["POST"])
 bp.add_url_rule(
     "/cases/<int:case_id>/sessions", view_func=session_views.add_session, methods=["POST"]

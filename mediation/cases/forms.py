@@ -266,6 +266,17 @@ def _choose_one(message) -> list:
     return [DataRequired(message=message)]
 
 
+class HandBackForm(FlaskForm):
+    """The page's form of ``cases.assignment.HandBack``."""
+
+    reason = TextAreaField(
+        _l("Why the case goes back to the queue"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=500)],
+        render_kw={"rows": 2},
+    )
+
+
 class RespondForm(FlaskForm):
     answer = SelectField(
         _l("Your answer"),

@@ -340,6 +340,8 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "consent_titles": {channel.value: channel.title for channel in ConsentChannel},
         "agreement_form": (bound or {}).get("agreement") or _agreement_form(case),
         "respond_form": (bound or {}).get("respond") or forms.RespondForm(formdata=None),
+        "hand_back_form": (bound or {}).get("hand_back")
+        or forms.HandBackForm(formdata=None, prefix="hand-back"),
         "uscc_form": (bound or {}).get("uscc") or forms.UsccForm(formdata=None),
         "evidence_form": (bound or {}).get("evidence") or forms.EvidenceForm(formdata=None),
         "button_form": forms.ButtonForm(formdata=None),

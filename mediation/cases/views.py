@@ -9,7 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
-from mediation.cases import casework, conversation, employer_identity, forms, ratings
+from mediation.cases import (
+    assignment,
+    casework,
+    conversation,
+    employer_identity,
+    forms,
+    ratings,
+)
 from mediation.cases.intake import evidence_dir
 from mediation.cases.loading import load_case, load_evidence
 from mediation.cases.operations import claim, direct_action, fire
@@ -95,6 +102,17 @@ def claim_case(case_id: int):
     policy.require_act(current_user, case, Act.claim)
     claim(case, actor=current_user)
     flash(_("The case is now in your worklist."), "success")
+    return _back(case)
+
+
+def hand_back(case_id: int):
+    case = load_case(case_id)
+    policy.require_act(current_user, case, Act.hand_back)
+    form = forms.HandBackForm(prefix="hand-back")
+    if not form.validate_on_submit():
+        return _page(case, {"hand_back": form}, 422)
+    assignment.hand_back(case, actor=current_user, reason=form.reason.data)
+    flash(_("The case is back in the queue for another mediator to take."), "success")
     return _back(case)
 
 

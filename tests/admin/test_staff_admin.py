@@ -231,3 +231,40 @@ def test_a_forced_password_reset_voids_the_password_and_sends_a_code(
         .order_by(OutboxMessage.id.desc())
     )
     assert sms is not None and sms.kind == "password_reset_code"
+
+
+def test_a_mediator_hands_a_case_back_to_the_queue_with_a_reason(app, demo, browser, make_browser):
+    colleague = colleague_of_med_hr()
+    case = claimed_case()
+    browser.login("med_hr")
+    page = f"/cases/{case.id}"
+    refused = browser.submit(f"{page}/hand-back", {"hand-back-reason": " "}, page=page, headers=EN)
+    assert refused.status_code == 422
+    assert 'id="hand-back-reason-error"' in refused.get_data(as_text=True)
+    assert browser.get(page, headers=EN).status_code == 200
+
+    answer = browser.submit(
+        f"{page}/hand-back", {"hand-back-reason": "与申请人系亲属，需回避"}, page=page
+    )
+    assert answer.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).mediator_id is None
+    told = db.session.scalars(
+        select(Notification.user_id).where(
+            Notification.case_id == case.id, Notification.kind == "returned_to_queue"
+        )
+    ).all()
+    assert told == [colleague.id]  # not the mediator who gave it back
+    other = make_browser()
+    other.login("med_hr_b")
+    assert "与申请人系亲属，需回避" in other.get(page).get_data(as_text=True)
+
+    # Now unclaimed: only the mediator holding a case gives it back (the API too).
+    client = app.test_client()
+    token = client.post("/api/v1/tokens", json={"username": "med_hr", "password": "demo-2026"})
+    again = client.post(
+        f"/api/v1/cases/{case.id}/hand-back",
+        json={"reason": "再次退回"},
+        headers={"Authorization": f"Bearer {token.json['token']}"},
+    )
+    assert again.status_code == 403

@@ -91,7 +91,7 @@ def test_the_parties_mediate_online_from_first_message_to_unpaid_agreement(
         "We dispute the overtime hours."
     )
     response.get_by_role("button", name="Send the answer").click()
-    expect(employer.locator("#response")).to_contain_text("We dispute the overtime hours.")
+    expect(employer.locator("#employer-answer")).to_contain_text("We dispute the overtime hours.")
     accessible_at_both_widths(employer)
     screenshot(employer, "1-employer")
 
