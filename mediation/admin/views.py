@@ -9,7 +9,8 @@ from mediation import policy
 from mediation.admin.forms import NONE_CHOSEN, AccountForm, HolidayScheduleForm, StaffForm
 from mediation.admin.operations import save_schedule
 from mediation.auth import accounts, two_factor
-from mediation.core.calendar import ScheduleInvalid, work_calendar
+from mediation.core.calendar import work_calendar
+from mediation.core.errors import Invalid
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import Employer, Organization, Region, RegionLevel, Role, User
@@ -135,8 +136,9 @@ def edit_calendar(year: int):
                 makeup_workdays=form.makeup_workdays.data,
                 actor=current_user,
             )
-        except ScheduleInvalid as error:
-            getattr(form, error.field).errors.append(error.message)
+        except Invalid as invalid:
+            for field, messages in invalid.errors.items():
+                getattr(form, field).errors.extend(messages)
         else:
             flash(
                 _(

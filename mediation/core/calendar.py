@@ -15,13 +15,6 @@ _ENTRY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s*(?:\.\.|~|至|到)\s*(\d{4}-\d{2
 _LONGEST_RANGE = 31
 
 
-class ScheduleInvalid(Exception):
-    def __init__(self, field: str, message) -> None:
-        super().__init__(field, message)
-        self.field = field
-        self.message = message
-
-
 def work_calendar() -> WorkCalendar:
     """The calendar for this request or command, read once from the database."""
     if "work_calendar" not in g:
@@ -38,9 +31,12 @@ def work_calendar() -> WorkCalendar:
     return g.work_calendar
 
 
-def parse_days(text: str, year: int, field: str) -> list[date]:
-    """Dates and ranges, one a line or separated by commas: ``2027-02-06..2027-02-13``."""
+def parse_days(text: str, year: int) -> tuple[list[date], list]:
+    """Dates and ranges, one a line or separated by commas: ``2027-02-06..2027-02-13``.
+    Returns the days read and a message for every entry that could not be used (all of them,
+    so that an admin corrects a schedule in one go)."""
     days: list[date] = []
+    problems: list = []
     for entry in filter(None, (part.strip() for part in re.split(r"[\n,，;；]", text or ""))):
         match = _ENTRY.match(entry)
         try:
@@ -49,23 +45,24 @@ def parse_days(text: str, year: int, field: str) -> list[date]:
         except ValueError:
             first = last = None
         if first is None:
-            raise ScheduleInvalid(
-                field,
+            problems.append(
                 _l(
                     "“%(entry)s” is not a date like 2027-02-06 or a range like "
                     "2027-02-06..2027-02-13.",
                     entry=entry[:40],
-                ),
+                )
             )
+            continue
         if last < first or (last - first).days >= _LONGEST_RANGE:
-            raise ScheduleInvalid(
-                field, _l("The range “%(entry)s” is not possible.", entry=entry[:40])
-            )
+            problems.append(_l("The range “%(entry)s” is not possible.", entry=entry[:40]))
+            continue
         for offset in range((last - first).days + 1):
             day = first + timedelta(days=offset)
             if day.year != year:
-                raise ScheduleInvalid(field, _l("%(day)s is not in %(year)d.", day=day, year=year))
+                problems.append(_l("%(day)s is not in %(year)d.", day=day, year=year))
+                break
             if day in days:
-                raise ScheduleInvalid(field, _l("%(day)s is listed twice.", day=day))
+                problems.append(_l("%(day)s is listed twice.", day=day))
+                continue
             days.append(day)
-    return days
+    return days, problems

@@ -188,6 +188,29 @@ def test_bad_holiday_schedules_are_refused_and_change_nothing(
     assert db.session.scalar(select(func.count()).select_from(HolidaySchedule)) == 0
 
 
+def test_every_problem_of_a_schedule_is_told_in_one_answer(app, demo, browser):
+    """An admin typing in a State Council notice corrects it in one go, not line by line."""
+    browser.login("admin")
+    typed = "2027-02-30\n2027-02-06..2027-02-13\nnext Monday\n2027-02-10"
+    response = browser.submit(
+        "/admin/calendar/2027",
+        {"holidays": typed, "makeup_workdays": "2027-02-17\n2027-02-18"},
+        headers={"Accept-Language": "en"},
+    )
+    html = response.get_data(as_text=True)
+    for told in (
+        "“2027-02-30” is not a date",
+        "“next Monday” is not a date",
+        "2027-02-10 is listed twice",
+        "New Year's Day",
+        "2027-02-17 is a weekday",
+        "2027-02-18 is a weekday",
+    ):
+        assert told in html, told
+    assert "2027-02-06..2027-02-13" in html  # what was typed stays
+    assert db.session.scalar(select(func.count()).select_from(HolidaySchedule)) == 0
+
+
 def test_sweep_twice_sends_each_reminder_once_and_marks_overdue(app, demo, in_request):
     waiting = filed_case()
     clocks.start_acceptance_clock(waiting, date(2026, 11, 20))  # Friday → due Wednesday 25th
