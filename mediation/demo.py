@@ -63,6 +63,15 @@ ORGANIZATIONS = [
     ("清城区再就业服务中心", OrgKind.reemployment, "441802", None, None),
 ]  # fmt: skip
 
+DISTRICT_CONTACTS = {
+    "arbitration_commission": "清远市清城区劳动人事争议仲裁委员会",
+    "arbitration_address": "清远市清城区示例路1号（演示地址）",
+    "arbitration_phone": "0763-0000001",
+    "legal_aid_station": "清城区法律援助处（演示）",
+    "legal_aid_address": "清远市清城区示例路3号（演示地址）",
+    "legal_aid_phone": "12348",
+}
+
 WORKERS = [
     # username, name, phone, resident ID
     ("worker1", "李明", "13800138001", "441802199003150013"),
@@ -125,6 +134,11 @@ def seed_demo() -> int:
             )
             added += 1
     db.session.flush()
+    district = _one(Region, code="441802")
+    if district.arbitration_commission is None:
+        # Placeholders of the demo, in the form the real entries take (/admin/regions/<id>).
+        for field, value in DISTRICT_CONTACTS.items():
+            setattr(district, field, value)
     for username, name, phone, id_number in WORKERS:
         if not _one(User, username=username):
             worker = accounts.register_worker(

@@ -40,6 +40,7 @@ from workflows.case import CaseState, Outcome
 
 class Permission(StrEnum):
     manage_accounts = "manage_accounts"
+    manage_network = "manage_network"  # organisations, districts, employers
     view_organizations = "view_organizations"
     file_own_case = "file_own_case"
     file_for_visitor = "file_for_visitor"
@@ -62,6 +63,7 @@ class Permission(StrEnum):
 
 ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.manage_accounts: frozenset({Role.admin}),
+    Permission.manage_network: frozenset({Role.admin}),
     Permission.manage_outbox: frozenset({Role.admin}),
     Permission.read_audit_log: frozenset({Role.admin}),
     Permission.view_organizations: frozenset({Role.admin, Role.supervisor}),
@@ -120,10 +122,12 @@ ENDPOINTS: dict[str, str | Permission] = {
     "admin.deactivate_account": Permission.manage_accounts,
     "admin.reactivate_account": Permission.manage_accounts,
     "admin.force_password_reset": Permission.manage_accounts,
-    "admin.employers": Permission.manage_accounts,
-    "admin.employer": Permission.manage_accounts,
-    "admin.merge_employer": Permission.manage_accounts,
-    "admin.add_committee": Permission.manage_accounts,
+    "admin.employers": Permission.manage_network,
+    "admin.employer": Permission.manage_network,
+    "admin.merge_employer": Permission.manage_network,
+    "admin.add_committee": Permission.manage_network,
+    "admin.organization": Permission.manage_network,
+    "admin.district": Permission.manage_network,
     "admin.organizations": Permission.view_organizations,
     "admin.calendar_years": Permission.manage_calendar,
     "admin.edit_calendar": Permission.manage_calendar,

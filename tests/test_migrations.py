@@ -193,8 +193,9 @@ def test_the_outbox_and_accounts_of_an_earlier_revision_carry_over_and_back(empt
 
 
 def test_limitation_suspensions_come_and_go_on_a_populated_database(empty_database):
-    """0020 on a database with a case: the case gets no suspension and keeps working; one
-    recorded afterwards goes with the downgrade, the case stays, and the way up works again."""
+    """0020 and 0021 on a database with a case: the case gets no suspension and keeps working;
+    one recorded afterwards goes with the downgrade, as does the district's commission, the
+    case and the district stay, and the way up works again."""
     app = make_app(empty_database)
     with app.app_context():
         upgrade(revision="0003")
@@ -246,10 +247,22 @@ def test_limitation_suspensions_come_and_go_on_a_populated_database(empty_databa
                     " '2026-03-02 00:00:00', NULL, NULL)"
                 )
             )
+            connection.execute(
+                text("UPDATE regions SET arbitration_commission = '清城区仲裁委' WHERE id = 1")
+            )
         downgrade(revision="0019")
+        assert "arbitration_commission" not in {
+            column["name"] for column in inspect(db.engine).get_columns("regions")
+        }
         assert "limitation_suspensions" not in inspect(db.engine).get_table_names()
         with db.engine.connect() as connection:
             assert connection.scalar(text("SELECT number FROM cases WHERE id = 1")) == "X-1"
         upgrade()
         assert "limitation_suspensions" in inspect(db.engine).get_table_names()
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT name FROM regions WHERE id = 1")) == "清城区"
+            assert (
+                connection.scalar(text("SELECT arbitration_commission FROM regions WHERE id = 1"))
+                is None
+            )
         db.engine.dispose()

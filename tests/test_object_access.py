@@ -103,9 +103,19 @@ OBJECT_VARIABLES: dict[str, str | Callable[[set[str]], str]] = {
     "rule_id": "routing_rule",
     "user_id": "user",
     "employer_id": "employer",
+    "organization_id": "organization",
+    "region_id": "region",
 }
 # Kinds whose every object the one role that may use their routes sees: admin's.
-SEEN_BY_THEIR_ROLE = {"registration", "outbox_message", "routing_rule", "user", "employer"}
+SEEN_BY_THEIR_ROLE = {
+    "registration",
+    "outbox_message",
+    "routing_rule",
+    "user",
+    "employer",
+    "organization",
+    "region",
+}
 # The kinds a sub-object's route names first, in which the sub-object is looked for.
 PARENTS = ("case", "referral")
 
@@ -538,6 +548,14 @@ def build_world() -> World:
     world.add(
         "employer", far.employer_id, "an employer of another district", {"admin"}, "zq-employer"
     )
+    world.add(
+        "organization",
+        far.organization_id,
+        "an organisation of another district",
+        {"admin"},
+        "zq-org",
+    )
+    world.add("region", far.employer.region.district.id, "another district", {"admin"}, "zq-region")
     return world
 
 

@@ -1,6 +1,14 @@
 from flask import Blueprint
 
-from mediation.admin import audit_log, employer_views, outbox, routing, staff_views, views
+from mediation.admin import (
+    audit_log,
+    employer_views,
+    network_views,
+    outbox,
+    routing,
+    staff_views,
+    views,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.add_url_rule("/accounts", "accounts", views.list_accounts)
@@ -28,6 +36,15 @@ bp.add_url_rule(
     f"{EMPLOYER}/committee", "add_committee", employer_views.add_committee, methods=["POST"]
 )
 bp.add_url_rule("/organizations", view_func=views.organizations)
+bp.add_url_rule(
+    "/organizations/<int:organization_id>",
+    "organization",
+    network_views.organization,
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/regions/<int:region_id>", "district", network_views.district, methods=["GET", "POST"]
+)
 bp.add_url_rule("/calendar", view_func=views.calendar_years)
 bp.add_url_rule("/calendar/<int:year>", view_func=views.edit_calendar, methods=["GET", "POST"])
 bp.add_url_rule("/routing", "routing_rules", routing.rules)

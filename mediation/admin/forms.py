@@ -8,7 +8,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from mediation.auth.forms import new_password_fields, normalise_email
 from mediation.forms import (
@@ -106,6 +106,52 @@ class MergeForm(FlaskForm):
         filters=[strip],
         validators=[REQUIRED, Length(max=30)],
         render_kw={"spellcheck": "false", "autocapitalize": "characters"},
+    )
+
+
+def _text(label, length: int) -> StringField:
+    return StringField(label, filters=[strip], validators=[Optional(), Length(max=length)])
+
+
+def _phone(label) -> StringField:
+    return StringField(
+        label,
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=30),
+            Regexp(r"^[0-9()+\- ]+$", message=_l("Digits, spaces, brackets and dashes only.")),
+        ],
+        render_kw={"inputmode": "tel"},
+    )
+
+
+class DistrictForm(FlaskForm):
+    """A district's arbitration commission and legal-aid station (``admin.network``)."""
+
+    arbitration_commission = _text(_l("Labour-dispute arbitration commission"), 200)
+    arbitration_address = _text(_l("Its address"), 200)
+    arbitration_phone = _phone(_l("Its telephone"))
+    legal_aid_station = _text(_l("Legal-aid station"), 200)
+    legal_aid_address = _text(_l("Its address"), 200)
+    legal_aid_phone = _phone(_l("Its telephone"))
+
+
+class OrganizationForm(FlaskForm):
+    """Where and when an organisation's parties find it (``admin.network``)."""
+
+    address = _text(_l("Address"), 200)
+    phone = _phone(_l("Telephone"))
+    office_hours = _text(_l("Office hours (e.g. Mon–Fri 9:00–12:00, 14:00–17:30)"), 200)
+    contact = _text(_l("Contact person"), 50)
+    video_link = StringField(
+        _l("Video-meeting room (https://…)"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=500),
+            Regexp(r"^https?://\S+$", message=_l("A web address starting with https://.")),
+        ],
     )
 
 

@@ -97,7 +97,8 @@ def organizations():
     if in_view is not None:
         query = query.where(in_view)
     orgs = db.session.scalars(query).all()
-    return render_template("admin/organizations.html", organizations=orgs)
+    may_edit = policy.can(current_user, policy.Permission.manage_network)
+    return render_template("admin/organizations.html", organizations=orgs, may_edit=may_edit)
 
 
 def _as_ranges(days) -> str:

@@ -5,7 +5,7 @@ from datetime import date
 
 from mediation.core import clocks
 from mediation.localtime import SHANGHAI, local_today
-from mediation.models import Case
+from mediation.models import Case, Region
 from workflows.case import OPEN_STATES, CaseState, Outcome
 
 
@@ -20,6 +20,7 @@ class ArbitrationAdvice:
     """
 
     commission: str
+    commission_contact: Region  # the district, with the commission's address and phone if known
     available_from: date
     available_provisional: bool
     ended_on: date | None
@@ -42,6 +43,7 @@ def arbitration_advice(case: Case, today: date | None = None) -> ArbitrationAdvi
     ended_on = case.closed_at.astimezone(SHANGHAI).date() if failed and case.closed_at else None
     return ArbitrationAdvice(
         commission=arbitration_commission(case),
+        commission_contact=case.employer.region.district,
         available_from=available_from,
         available_provisional=clocks.arbitration_date_is_provisional(case),
         ended_on=ended_on if ended_on and ended_on < available_from else None,
@@ -50,6 +52,8 @@ def arbitration_advice(case: Case, today: date | None = None) -> ArbitrationAdvi
 
 
 def arbitration_commission(case: Case) -> str:
-    """The commission of the employer's district. Its name is made from the district's until
-    the network's administration records each commission (issue 16)."""
-    return f"{case.employer.region.district.name}劳动人事争议仲裁委员会"
+    """The commission of the employer's district (劳动争议调解仲裁法 第二十一条: the commission
+    where the contract is performed or the employer is), as the administration recorded it at
+    /admin/regions; until it has, the name such commissions take, made from the district's."""
+    district = case.employer.region.district
+    return district.arbitration_commission or f"{district.name}劳动人事争议仲裁委员会"

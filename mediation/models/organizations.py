@@ -74,6 +74,11 @@ class Organization(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # The organisation's video-meeting room, offered for its video sessions (http or https).
     video_link: Mapped[str | None] = mapped_column(String(500))
+    # Where and when the parties find it.
+    address: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    office_hours: Mapped[str | None] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(String(50))
 
     region: Mapped[Region] = relationship()
     employer: Mapped[Employer | None] = relationship(back_populates="mediation_committee")

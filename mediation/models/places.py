@@ -33,6 +33,14 @@ class Region(db.Model):
     # GB/T 2260 administrative division code, e.g. 441802 for a district.
     code: Mapped[str | None] = mapped_column(String(12), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    # A district's labour-dispute arbitration commission (劳动人事争议仲裁委员会) and legal-aid
+    # station, as the administration records them: the advice and the documents name them.
+    arbitration_commission: Mapped[str | None] = mapped_column(String(200))
+    arbitration_address: Mapped[str | None] = mapped_column(String(200))
+    arbitration_phone: Mapped[str | None] = mapped_column(String(30))
+    legal_aid_station: Mapped[str | None] = mapped_column(String(200))
+    legal_aid_address: Mapped[str | None] = mapped_column(String(200))
+    legal_aid_phone: Mapped[str | None] = mapped_column(String(30))
 
     parent: Mapped["Region | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Region"]] = relationship(back_populates="parent")

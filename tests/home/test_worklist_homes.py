@@ -171,6 +171,7 @@ MAIN_PAGES = {
     "admin": {
         "/admin/accounts",
         "/admin/organizations",
+        "/admin/employers",
         "/admin/routing",
         "/admin/calendar",
         "/admin/outbox",
