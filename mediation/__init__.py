@@ -1,6 +1,6 @@
 """The Flask application: ``create_app`` builds it from a configuration."""
 
-from flask import Flask, Response, render_template, session
+from flask import Flask, Response, render_template, request, session
 from flask_babel import format_currency, format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
@@ -23,6 +23,7 @@ from mediation.industries import INDUSTRIES
 from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
 from mediation.security import init_security
 from mediation.stats import figures
+from mediation.uploads import FILES_PER_SUBMISSION, MAX_BYTES
 from workflows.case import CaseState, Outcome, Tier
 
 
@@ -125,7 +126,10 @@ def _register_error_pages(app: Flask) -> None:
     def error_page(code: int, message: str):
         if is_api_request():
             return error_response(code, message)
-        return render_template("errors/error.html", code=code, message=message), code
+        # A form that could not be taken: the way back to it, when it was one of ours.
+        referrer = request.referrer or ""
+        back = referrer if referrer.startswith(request.host_url) else None
+        return render_template("errors/error.html", code=code, message=message, back=back), code
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -143,7 +147,12 @@ def _register_error_pages(app: Flask) -> None:
         403: lambda: _("You do not have permission to do this."),
         404: lambda: _("This page does not exist, or you cannot see it."),
         405: lambda: _("This page cannot be used that way."),
-        413: lambda: _("What you sent is too large."),
+        413: lambda: _(
+            "What you sent is larger than one form takes: at most %(files)d files of %(limit)d "
+            "MB each. Go back to the form and choose fewer or smaller files.",
+            files=FILES_PER_SUBMISSION,
+            limit=MAX_BYTES // (1024 * 1024),
+        ),
         429: lambda: _("Too many attempts. Please wait a little and try again."),
         500: lambda: _(
             "Something went wrong on our side. Nothing you sent was saved; please try again."

@@ -119,8 +119,11 @@ class Config:
     # Evidence files live here, outside any static folder.
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
 
-    # Whole requests are capped; evidence uploads (10 MB each) get their own check.
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Whole requests are capped at what the fullest form sends: ten files of 10 MB and the
+    # text (uploads.FILES_PER_SUBMISSION x uploads.MAX_BYTES + 2 MB; a test keeps the two in
+    # step), so every file reaches its own check and is answered beside its field; only a
+    # request beyond that is cut off (413).
+    MAX_CONTENT_LENGTH = (10 * 10 + 2) * 1024 * 1024
     # The room of each user's files (evidence, case files, files waiting for a filing), in
     # MB; 0 is no limit. Parties register themselves, so anyone could otherwise fill the
     # disk; staff accounts are made by an admin and file for many people.

@@ -120,6 +120,27 @@ _KNOWN_EXTENSIONS = {
 ACCEPT = ",".join(
     [*sorted(ext for exts in _KNOWN_EXTENSIONS.values() for ext in exts), *ALLOWED_TYPES]
 )
+# The most files one form takes at once (a party's evidence, a filing's): config's
+# MAX_CONTENT_LENGTH lets that many of MAX_BYTES through, with the form's other fields.
+FILES_PER_SUBMISSION = 10
+# A file input's attributes: the picker's filter, and the limits file_limits.js checks before
+# anything is sent (what it says, in the reader's language).
+FILE_INPUT = {
+    "accept": ACCEPT,
+    "data-max-bytes": str(MAX_BYTES),
+    "data-max-total": str(FILES_PER_SUBMISSION * MAX_BYTES),
+    # {name}: the file's name, put in by the script.
+    "data-too-large": _l(
+        "“{name}” is larger than %(limit)d MB and was not added. Please choose a smaller photo "
+        "or scan.",
+        limit=MAX_BYTES // MEBIBYTE,
+    ),
+    "data-too-much": _l(
+        "These files add up to more than %(limit)d MB, more than one form can send. Please "
+        "send fewer or smaller files.",
+        limit=FILES_PER_SUBMISSION * MAX_BYTES // MEBIBYTE,
+    ),
+}
 # 80 characters stay within the 255-byte file-name limit of every file system even when
 # every one of them is Chinese (3 bytes in UTF-8).
 MAX_NAME_LENGTH = 80

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 
 from mediation.auth import passwords
 from mediation.forms import REQUIRED, person_name_field, strip
-from mediation.uploads import ACCEPT
+from mediation.uploads import FILE_INPUT
 from mediation.validators import (
     InvalidValue,
     Normalised,
@@ -105,7 +105,7 @@ class RepresentativeRegisterForm(FlaskForm):
     letter = FileField(
         _l("Letter of authorisation"),
         validators=[FileRequired(message=_l("Please choose the letter of authorisation."))],
-        render_kw={"accept": ACCEPT},
+        render_kw=FILE_INPUT,
         description=_l(
             "The company's letter that authorises you to represent it in labour disputes, "
             "signed and stamped: a PDF, JPEG or PNG of at most 10 MB."

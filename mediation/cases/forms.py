@@ -32,7 +32,7 @@ from mediation.forms import REQUIRED, AmountField, CheckboxesField, person_name_
 from mediation.industries import INDUSTRIES
 from mediation.models import Category, Channel, Payment, PriorityGroup
 from mediation.models.cases import TIER_TITLES
-from mediation.uploads import ACCEPT
+from mediation.uploads import FILE_INPUT
 from mediation.validators import (
     InvalidValue,
     Normalised,
@@ -185,7 +185,7 @@ class IntakeForm(FlaskForm):
     evidence = MultipleFileField(
         _l("Evidence (PDF, JPEG or PNG, at most 10 MB each)"),
         description=_l("Labour contract, pay slips, chat records, attendance records..."),
-        render_kw={"accept": ACCEPT},
+        render_kw=FILE_INPUT,
     )
     attached = HiddenField()
     # 6. More about you
@@ -306,7 +306,7 @@ class RespondForm(FlaskForm):
 
 class EvidenceForm(FlaskForm):
     file = MultipleFileField(
-        _l("Add evidence (PDF, JPEG or PNG, at most 10 MB each)"), render_kw={"accept": ACCEPT}
+        _l("Add evidence (PDF, JPEG or PNG, at most 10 MB each)"), render_kw=FILE_INPUT
     )
 
 
@@ -336,7 +336,7 @@ class PaperSignaturesForm(FlaskForm):
     scan = FileField(
         _l("Scan of the agreement signed on paper (PDF, JPEG or PNG, at most 10 MB)"),
         validators=[FileRequired(message=_l("Choose the scan of the signed agreement."))],
-        render_kw={"accept": ACCEPT},
+        render_kw=FILE_INPUT,
     )
 
 
@@ -358,7 +358,7 @@ class PaymentForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), filters=[strip], validators=[Length(max=2000)])
     proof = FileField(
         _l("Proof of payment, e.g. a bank receipt (optional; PDF, JPEG or PNG)"),
-        render_kw={"accept": ACCEPT},
+        render_kw=FILE_INPUT,
     )
 
 
@@ -420,5 +420,5 @@ class MessageForm(FlaskForm):
     )
     attachment = FileField(
         _l("Attach a file (optional: PDF, JPEG or PNG, at most 10 MB)"),
-        render_kw={"accept": ACCEPT},
+        render_kw=FILE_INPUT,
     )

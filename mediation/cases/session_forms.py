@@ -21,7 +21,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from mediation.forms import REQUIRED, strip
 from mediation.models import Attendance, SessionMode, SuspensionCause
-from mediation.uploads import ACCEPT
+from mediation.uploads import FILE_INPUT
 from workflows.case import MAX_EXTENSION_DAYS
 
 
@@ -144,7 +144,7 @@ class PaperConsentForm(CaseForm):
     form = FileField(
         _l("The consent form both parties signed (PDF, JPEG or PNG, at most 10 MB)"),
         validators=[FileRequired(message=_l("Choose the scan of the signed form."))],
-        render_kw={"accept": ACCEPT},
+        render_kw=FILE_INPUT,
     )
 
 
