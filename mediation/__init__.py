@@ -1,7 +1,7 @@
 """The Flask application: ``create_app`` builds it from a configuration."""
 
 from flask import Flask, Response, render_template, request, session
-from flask_babel import format_currency, format_date, format_datetime
+from flask_babel import format_currency
 from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -18,7 +18,7 @@ from mediation.core.notifications import unread_count
 from mediation.delivery.channels import install_channels
 from mediation.delivery.tasks import install_nudge
 from mediation.extensions import babel, csrf, db, login_manager, migrate
-from mediation.i18n import LANGUAGE_NAMES, days_left, select_locale
+from mediation.i18n import LANGUAGE_NAMES, days_left, human_date, human_datetime, select_locale
 from mediation.industries import INDUSTRIES
 from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
 from mediation.security import init_security
@@ -171,8 +171,9 @@ def _register_template_helpers(app: Flask) -> None:
         mask_id=privacy.mask_id_number,
         mask_phone=privacy.mask_phone,
         mask_email=privacy.mask_email,
-        date=lambda value: format_date(value, "medium") if value else "",
-        datetime=lambda value: format_datetime(value, "medium") if value else "",
+        # Pages write days and moments as notices and documents do (i18n.HUMAN_FORMATS).
+        date=lambda value: human_date(value) if value else "",
+        datetime=lambda value: human_datetime(value) if value else "",
         yuan=lambda value: format_currency(value, "CNY") if value is not None else "",
         days_left=days_left,
     )

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -26,6 +25,7 @@ from mediation.core.schema_forms import SchemaForm
 from mediation.court.confirmations import agreement_effective_on, confirmation_deadline
 from mediation.documents.section import deliveries, documents_section
 from mediation.extensions import db
+from mediation.i18n import human_date
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, ConsentChannel, User
 from mediation.referrals import triggers as referral_triggers
@@ -166,9 +166,7 @@ def confirmation_provisional(case: Case, due: date | None) -> bool:
 
 def next_step(case: Case) -> str:
     due = case.current_deadline
-    return str(NEXT_STEP[CaseState(case.state)]) % {
-        "date": format_date(due, "medium") if due else ""
-    }
+    return str(NEXT_STEP[CaseState(case.state)]) % {"date": human_date(due) if due else ""}
 
 
 def action_forms(

@@ -13,7 +13,6 @@ most one lasts at a time. The worker is told each time, with the new last day wh
 from datetime import date
 from typing import Annotated
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
 from werkzeug.exceptions import NotFound
@@ -27,6 +26,7 @@ from mediation.core.notifications import notify
 from mediation.core.recipients import applicant_of
 from mediation.core.schemas import REQUIRED, Body, Label
 from mediation.extensions import db
+from mediation.i18n import human_date
 from mediation.localtime import local_today
 from mediation.models import Case, LimitationSuspension, SuspensionCause, User
 from mediation.models.types import utcnow
@@ -82,10 +82,10 @@ def load_suspension(case: Case, suspension_id: int) -> LimitationSuspension:
 
 
 def _days(suspension: LimitationSuspension) -> str:
-    start = format_date(suspension.starts_on, "medium")
+    start = human_date(suspension.starts_on)
     if suspension.ends_on is None:
         return str(LASTING_SINCE % {"date": start})
-    return str(FROM_TO % {"start": start, "end": format_date(suspension.ends_on, "medium")})
+    return str(FROM_TO % {"start": start, "end": human_date(suspension.ends_on)})
 
 
 def problems(

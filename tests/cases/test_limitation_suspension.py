@@ -16,6 +16,7 @@ from mediation.cases.sweep import sweep
 from mediation.core import clocks
 from mediation.documents.builders import build
 from mediation.extensions import db
+from mediation.i18n import HUMAN_FORMATS
 from mediation.localtime import SHANGHAI
 from mediation.models import (
     AuditEvent,
@@ -30,6 +31,8 @@ from mediation.models import (
     SuspensionCause,
 )
 from tests.factories import ClaimInput, filed_case, user
+
+DAY_EN = HUMAN_FORMATS["en"][0]  # a day as the English pages write it
 
 PASSWORD = "demo-2026"
 EN = {"Accept-Language": "en"}
@@ -95,7 +98,7 @@ def page_of(browser, case: Case) -> str:
 
 
 def shown(day: date) -> str:
-    return format_date(day, "medium", locale="en")
+    return format_date(day, DAY_EN, locale="en")
 
 
 def record_on_page(browser, case: Case, **fields):
@@ -154,7 +157,7 @@ def test_a_suspension_recorded_on_a_failed_case_gives_the_worker_a_later_day(
     html = page_of(worker, case)
     assert f"Apply by {shown(date(2026, 10, 8))} at the latest." in html
     assert "This includes 10 days on which the time limit was suspended" in html
-    assert "Force majeure: the time limit did not run from Oct 6, 2025 to Oct 15, 2025." in html
+    assert "Force majeure: the time limit did not run from 6 Oct 2025 to 15 Oct 2025." in html
     assert "台风“桦加沙”" in html  # the worker reads the reason
 
     limitation = api_client(app)("GET", f"/cases/{case.id}", "worker1").json["deadlines"][
@@ -209,7 +212,7 @@ def test_a_lasting_suspension_shows_since_when_and_its_end_shows_the_pushed_day(
 
     worker = signed_in(make_browser, "worker1")
     html = page_of(worker, case)
-    assert "The time limit for arbitration is suspended since Oct 6, 2025" in html
+    assert "The time limit for arbitration is suspended since 6 Oct 2025" in html
     assert "Apply by" not in html
     api = api_client(app)
     limitation = api("GET", f"/cases/{case.id}", "worker1").json["deadlines"]["limitation"]
@@ -374,7 +377,7 @@ def test_bad_input_shows_every_problem_at_once_and_keeps_what_was_typed(
     )
     html = response.get_data(as_text=True)
     assert "Another suspension of this case covers some of these days" in html
-    assert "Oct 6, 2025 to Oct 15, 2025" in html
+    assert "6 Oct 2025 to 15 Oct 2025" in html
     assert "Write what kept the worker from applying." in html
     response = record_on_page(
         mediator, case, cause="force_majeure", starts_on="2025-11-02", ends_on="", reason="x"
@@ -408,7 +411,7 @@ def test_bad_input_shows_every_problem_at_once_and_keeps_what_was_typed(
         "ends_on": ["This day cannot be in the future."],
         "starts_on": [
             "Another suspension of this case covers some of these days "
-            "(Oct 6, 2025 to Oct 15, 2025)."
+            "(6 Oct 2025 to 15 Oct 2025)."
         ],
     }
 
@@ -423,7 +426,7 @@ def test_a_year_that_ran_out_before_the_application_runs_on_after_a_suspension_b
     case = dismissal_case(app, clock, received=date(2025, 3, 3), known_on=date(2024, 1, 10))
     clock.today = date(2025, 4, 1)
     worker = signed_in(make_browser, "worker1")
-    assert "ended on Jan 10, 2025, before this application" in page_of(worker, case)
+    assert "ended on 10 Jan 2025, before this application" in page_of(worker, case)
 
     api = api_client(app)
     answer = api(

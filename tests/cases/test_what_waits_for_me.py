@@ -182,7 +182,7 @@ def test_the_court_screen_for_a_settled_case_is_about_confirmation(app, demo, ma
     assert "公司于11月30日前支付13000元" in html and "signed version 1 on" in html
     assert html.count("asked on") == 2
     due = confirmations.decision_due(case.confirmation)
-    assert f"Decide by {due.strftime('%b')}" in html and "第五条" in html
+    assert f"Decide by {due.day} {due.strftime('%b')}" in html and "第五条" in html
     response = court.submit(
         f"/court/cases/{case.id}/confirmation",
         {"decision": "refuse", "reason": ""},
@@ -241,7 +241,7 @@ def test_the_rating_is_offered_from_the_day_after_closure(app, demo, people, mon
     worker, url = people["worker1"], f"/cases/{case.id}/rating"
     html = page_of(worker, case)
     assert url not in html and "rating" not in waiting(html)
-    assert "From Mar 3, 2026 you can tell us how the mediation went." in html
+    assert "From 3 Mar 2026 you can tell us how the mediation went." in html
     worker.submit(url, {"score": "4"}, page=f"/cases/{case.id}")
     assert db.session.scalar(select(func.count(Rating.id))) == 0
 

@@ -98,7 +98,7 @@ def test_a_year_past_the_package_counts_statutory_holidays_provisionally_until_e
     english = {"Accept-Language": "en"}
     html = worker.get(f"/cases/{case.id}", headers=english).get_data(as_text=True)
     # acceptance, arbitration and limitation (interrupted until the 15 days run out)
-    assert "Jan 6, 2027" in html and html.count(PROVISIONAL) == 3
+    assert "6 Jan 2027" in html and html.count(PROVISIONAL) == 3
     api = app.test_client()
     token = api.post("/api/v1/tokens", json={"username": "worker1", "password": "demo-2026"})
     bearer = {"Authorization": f"Bearer {token.json['token']}"}

@@ -4,7 +4,6 @@ by another way, the proof of service, and the delivery status staff see."""
 from datetime import timedelta
 
 import pytest
-from flask_babel import format_datetime
 from sqlalchemy import select
 
 from mediation.cases.operations import fire
@@ -12,6 +11,7 @@ from mediation.cases.sweep import sweep
 from mediation.core.calendar import work_calendar
 from mediation.documents.service import waiting_ends
 from mediation.extensions import db
+from mediation.i18n import human_datetime
 from mediation.models import (
     AuditEvent,
     CaseDocument,
@@ -125,7 +125,7 @@ def test_notice_opened_by_the_party_shows_as_served_with_the_time_and_is_audited
     mediator.login("med_hr")
     page = mediator.get(f"/cases/{case.id}", headers=EN).get_data(as_text=True)
     with app.test_request_context(headers=EN):
-        shown = format_datetime(first_time, "medium")
+        shown = human_datetime(first_time)
     assert f"served {shown}" in page
     assert "A document was served: the party opened it on the platform" in page
     assert service_of(notice, ServiceParty.respondent).served_at is None
