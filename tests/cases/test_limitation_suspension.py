@@ -410,8 +410,7 @@ def test_bad_input_shows_every_problem_at_once_and_keeps_what_was_typed(
         "reason": ["Write what kept the worker from applying."],
         "ends_on": ["This day cannot be in the future."],
         "starts_on": [
-            "Another suspension of this case covers some of these days "
-            "(6 Oct 2025 to 15 Oct 2025)."
+            "Another suspension of this case covers some of these days (6 Oct 2025 to 15 Oct 2025)."
         ],
     }
 
