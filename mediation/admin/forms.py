@@ -30,6 +30,15 @@ def _optional_choice(label) -> SelectField:
     return SelectField(label, coerce=int, default=NONE_CHOSEN, validate_choice=True)
 
 
+def _mobile_field() -> StringField:
+    return StringField(
+        _l("Mobile number (optional)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=20), Normalised(normalise_mobile)],
+        render_kw={"inputmode": "tel"},
+    )
+
+
 class StaffForm(FlaskForm):
     username = StringField(
         _l("Username"),
@@ -38,12 +47,7 @@ class StaffForm(FlaskForm):
         render_kw={"autocomplete": "off"},
     )
     name = person_name_field(_l("Name"))
-    phone = StringField(
-        _l("Mobile number (optional)"),
-        filters=[strip],
-        validators=[Optional(), Length(max=20), Normalised(normalise_mobile)],
-        render_kw={"inputmode": "tel"},
-    )
+    phone = _mobile_field()
     role = SelectField(
         _l("Role"),
         choices=[SelectChoice(role.value, role.title) for role in Role if role is not Role.worker],
@@ -59,12 +63,7 @@ class AccountForm(FlaskForm):
     """An administrator corrects or moves an account (``admin.staff.update_account``)."""
 
     name = person_name_field(_l("Name"))
-    phone = StringField(
-        _l("Mobile number (optional)"),
-        filters=[strip],
-        validators=[Optional(), Length(max=20), Normalised(normalise_mobile)],
-        render_kw={"inputmode": "tel"},
-    )
+    phone = _mobile_field()
     email = StringField(
         _l("E-mail (optional)"),
         filters=[strip],

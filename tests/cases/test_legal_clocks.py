@@ -3,7 +3,7 @@ from when arbitration is open (劳动争议调解仲裁法 第十四条) at ever
 sweep telling the worker on that day and not before, the mediation clock of an accepted case,
 and the limitation recounted from when the mediation ended (第二十七条)."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,21 +26,6 @@ DAY_EN = HUMAN_FORMATS["en"][0]  # a day as the English pages write it
 pytestmark = pytest.mark.both_databases
 
 PASSWORD = "demo-2026"
-
-
-class Clock:
-    """Today (Shanghai) for the pages, the triggers and the sweep, set by the test."""
-
-    def __init__(self, monkeypatch) -> None:
-        self.today = date(2025, 1, 1)
-        now = lambda: datetime.combine(self.today, time(10), SHANGHAI).astimezone(UTC)  # noqa: E731
-        for where in ("mediation.localtime", "mediation.cases.triggers"):
-            monkeypatch.setattr(f"{where}.utcnow", now)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 def received_on(case: Case, day: date) -> None:

@@ -3,7 +3,7 @@
 later last day to apply, on the page, in the API and in a notice; with the day under the test's
 control."""
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
 import pytest
@@ -36,21 +36,6 @@ DAY_EN = HUMAN_FORMATS["en"][0]  # a day as the English pages write it
 
 PASSWORD = "demo-2026"
 EN = {"Accept-Language": "en"}
-
-
-class Clock:
-    """Today (Shanghai) for the pages, the triggers and the operations, set by the test."""
-
-    def __init__(self, monkeypatch) -> None:
-        self.today = date(2025, 1, 1)
-        now = lambda: datetime.combine(self.today, time(10), SHANGHAI).astimezone(UTC)  # noqa: E731
-        for where in ("mediation.localtime", "mediation.cases.triggers"):
-            monkeypatch.setattr(f"{where}.utcnow", now)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return Clock(monkeypatch)
 
 
 def dismissal_case(app, clock, *, received: date, known_on: date | None = None) -> Case:

@@ -8,7 +8,7 @@ the employer's reply and the rating have no answer chosen for the person; the ra
 from the day after closure (``ratings.RATING_OFFERED_AFTER_DAYS``)."""
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -17,7 +17,6 @@ from mediation.cases import agreements, casework, extension, ratings, sessions
 from mediation.cases.operations import fire
 from mediation.court import confirmations
 from mediation.extensions import db
-from mediation.localtime import SHANGHAI
 from mediation.models import Case, Organization, Rating, SessionMode
 from mediation.models.types import utcnow
 from tests.factories import filed_case, mediating_case, user
@@ -222,19 +221,8 @@ def test_the_employer_reply_needs_an_answer_chosen(app, demo, people):
     assert db.session.get(Case, case.id).respondent_consent is None
 
 
-class Clock:
-    """Today in Shanghai for the pages and the triggers, set by the test (as in
-    test_legal_clocks)."""
-
-    def __init__(self, monkeypatch, today: date) -> None:
-        self.today = today
-        now = lambda: datetime.combine(self.today, time(10), SHANGHAI).astimezone(UTC)  # noqa: E731
-        for where in ("mediation.localtime", "mediation.cases.triggers"):
-            monkeypatch.setattr(f"{where}.utcnow", now)
-
-
-def test_the_rating_is_offered_from_the_day_after_closure(app, demo, people, monkeypatch):
-    clock = Clock(monkeypatch, date(2026, 3, 2))
+def test_the_rating_is_offered_from_the_day_after_closure(app, demo, people, clock):
+    clock.today = date(2026, 3, 2)
     case = filed_case()
     fire(case, "decline", actor=user("med_hr"), reason="不属于受理范围")
     db.session.commit()
