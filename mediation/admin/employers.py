@@ -144,7 +144,8 @@ def merge(duplicate: Employer, into: Employer, *, actor: User) -> int:
             row.employer_id = into.id
         moved[model.__tablename__] = [row.id for row in rows]
     if committee is not None:
-        committee.employer_id = into.id
+        # Through the relationship, so the duplicate no longer holds it when it is deleted.
+        committee.employer = into
         moved["committee"] = committee.id
     audit.record(
         "employer.merged",
@@ -165,9 +166,13 @@ def add_committee(employer: Employer, *, actor: User) -> Organization:
     劳动争议调解仲裁法 第十条); the routing rules can then send its workers' cases there."""
     if employer.mediation_committee is not None:
         return employer.mediation_committee
+    # An organisation's name is its registered Chinese name, whoever reads it; two employers
+    # of one name (one not yet merged, say) are told apart by the code or the record.
+    name = f"{employer.name}劳动争议调解委员会"[:180]
+    if db.session.scalar(select(Organization.id).where(Organization.name == name)):
+        name = f"{name}（{employer.uscc or employer.id}）"
     committee = Organization(
-        # An organisation's name is its registered Chinese name, whoever reads it.
-        name=f"{employer.name}劳动争议调解委员会"[:200],
+        name=name,
         kind=OrgKind.enterprise,
         region_id=employer.region_id,
         employer_id=employer.id,

@@ -69,6 +69,44 @@ def test_a_duplicate_is_merged_with_its_cases_and_the_figures_follow(app, demo, 
     assert case.id in [item["id"] for item in listed]
 
 
+def test_a_duplicate_with_a_committee_brings_it_to_the_record_that_stays(app, demo, browser):
+    duplicate = filed_without_code().employer
+    browser.login("admin")
+    browser.submit(
+        f"/admin/employers/{duplicate.id}/committee", {}, page=f"/admin/employers/{duplicate.id}"
+    )
+    committee = duplicate.mediation_committee.id
+    code = "91440101MA59ABCD1" + uscc_check_character("91440101MA59ABCD1")
+    street = db.session.scalar(select(Region.id).where(Region.code == "441802001"))
+    stays = filed_case(
+        employer=EmployerInput(
+            name="清远某某新材料（清远）有限公司", uscc=code, region_id=street, industry="C"
+        )
+    )
+    answer = browser.submit(
+        f"/admin/employers/{duplicate.id}/merge",
+        {"into": code},
+        page=f"/admin/employers/{duplicate.id}",
+    )
+    assert answer.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Organization, committee).employer_id == stays.employer_id
+
+    # The demo company has its committee already: a second one is refused beside the field.
+    other = filed_without_code().employer
+    browser.submit(
+        f"/admin/employers/{other.id}/committee", {}, page=f"/admin/employers/{other.id}"
+    )
+    refused = browser.submit(
+        f"/admin/employers/{other.id}/merge",
+        {"into": COMPANY_USCC},
+        page=f"/admin/employers/{other.id}",
+        headers=EN,
+    )
+    assert refused.status_code == 422
+    assert "Both employers have a mediation committee" in refused.get_data(as_text=True)
+
+
 def test_merging_refuses_an_unknown_code_and_itself_beside_the_field(app, demo, browser):
     browser.login("admin")
     own = company()
