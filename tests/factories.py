@@ -2,7 +2,7 @@
 
 import re
 import secrets
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -16,7 +16,9 @@ from mediation.cases.filing import (
     file_case,
 )
 from mediation.cases.operations import fire
+from mediation.core import clocks
 from mediation.extensions import db
+from mediation.localtime import SHANGHAI
 from mediation.models import Case, Category, Channel, DeliveryChannel, OutboxMessage, Role, User
 from mediation.uploads import StoredFile as Upload
 
@@ -107,4 +109,24 @@ def mediating_case(mediator: str = "med_hr") -> Case:
     fire(case, "accept", actor=staff, respondent_consent=True, consent_via="window")
     fire(case, "mediate", actor=staff)
     db.session.commit()
+    return case
+
+
+def dismissal_case(app, clock, *, received: date, known_on: date | None = None) -> Case:
+    """A dismissal (limited from the day the worker learnt of it; the job ended), received on
+    ``received`` (10:00 in Shanghai) by the street centre of med_hr; ``clock`` is the case
+    tests' (tests/cases/conftest.py)."""
+    clock.today = received
+    with app.test_request_context():
+        case = filed_case(
+            categories=(Category.dismissal_compensation,),
+            claims=(
+                ClaimInput(Category.dismissal_compensation, Decimal("20000.00"), "违法解除赔偿金"),
+            ),
+            employment_end=date(2024, 1, 10),
+            rights_known_on=known_on,
+        )
+        case.received_at = datetime.combine(received, time(10), SHANGHAI)
+        clocks.start_acceptance_clock(case, received)
+        db.session.commit()
     return case

@@ -52,6 +52,25 @@ def test_upgrade_to_head_matches_the_models_and_downgrade_undoes_it(empty_databa
         db.engine.dispose()
 
 
+def add_district_employer_and_centre(connection) -> None:
+    """Rows 1 of regions, employers and organizations, as revision 0003 has them."""
+    connection.execute(
+        text("INSERT INTO regions (id, name, level) VALUES (1, '清城区', 'district')")
+    )
+    connection.execute(
+        text(
+            "INSERT INTO employers (id, name, uscc, region_id, industry)"
+            " VALUES (1, '某公司', '91350100M000100Y43', 1, 'C')"
+        )
+    )
+    connection.execute(
+        text(
+            "INSERT INTO organizations (id, name, kind, region_id, active)"
+            " VALUES (1, '中心', 'hr_bureau', 1, true)"
+        )
+    )
+
+
 def test_existing_cases_keep_working_through_later_migrations(empty_database):
     """A case written under revision 0003 gets its clock start days (0004), a version (0005)
     and no re-employment consent (0007), and its agreement a first version (0014), when the
@@ -60,21 +79,7 @@ def test_existing_cases_keep_working_through_later_migrations(empty_database):
     with app.app_context():
         upgrade(revision="0003")
         with db.engine.begin() as connection:
-            connection.execute(
-                text("INSERT INTO regions (id, name, level) VALUES (1, '清城区', 'district')")
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO employers (id, name, uscc, region_id, industry)"
-                    " VALUES (1, '某公司', '91350100M000100Y43', 1, 'C')"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO organizations (id, name, kind, region_id, active)"
-                    " VALUES (1, '中心', 'hr_bureau', 1, true)"
-                )
-            )
+            add_district_employer_and_centre(connection)
             connection.execute(
                 text(
                     "INSERT INTO users (id, username, name, id_number, password_hash, role, active,"
@@ -200,21 +205,7 @@ def test_limitation_suspensions_come_and_go_on_a_populated_database(empty_databa
     with app.app_context():
         upgrade(revision="0003")
         with db.engine.begin() as connection:
-            connection.execute(
-                text("INSERT INTO regions (id, name, level) VALUES (1, '清城区', 'district')")
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO employers (id, name, uscc, region_id, industry)"
-                    " VALUES (1, '某公司', '91350100M000100Y43', 1, 'C')"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO organizations (id, name, kind, region_id, active)"
-                    " VALUES (1, '中心', 'hr_bureau', 1, true)"
-                )
-            )
+            add_district_employer_and_centre(connection)
             connection.execute(
                 text(
                     "INSERT INTO users (id, username, name, password_hash, role, active,"

@@ -18,7 +18,7 @@ from mediation.extensions import db
 from mediation.i18n import HUMAN_FORMATS
 from mediation.localtime import SHANGHAI
 from mediation.models import Case, Category, Notification, Payment
-from tests.factories import ClaimInput, filed_case, user
+from tests.factories import ClaimInput, dismissal_case, filed_case, user
 from workflows.case import Tier
 
 DAY_EN = HUMAN_FORMATS["en"][0]  # a day as the English pages write it
@@ -346,28 +346,11 @@ def test_overtime_pay_while_employed_has_no_limit_and_opens_the_payment_order(
     assert "Apply by" not in html
 
 
-def _dismissal_case(app, clock, *, known_on: date | None, received: date) -> Case:
-    """A dismissal (limited from the day the worker learnt of it), filed on ``received``."""
-    clock.today = received
-    with app.test_request_context():
-        case = filed_case(
-            categories=(Category.dismissal_compensation,),
-            claims=(
-                ClaimInput(Category.dismissal_compensation, Decimal("20000.00"), "违法解除赔偿金"),
-            ),
-            employment_end=date(2024, 1, 10),
-            rights_known_on=known_on,
-        )
-        received_on(case, received)
-        db.session.commit()
-    return case
-
-
 def test_a_year_from_the_day_given_that_ended_before_the_application_is_said_so(
     app, demo, make_browser, clock
 ):
     # Dismissed and told on Wed 10 Jan 2024; the year ended Fri 10 Jan 2025; filed in March.
-    case = _dismissal_case(app, clock, known_on=date(2024, 1, 10), received=date(2025, 3, 3))
+    case = dismissal_case(app, clock, known_on=date(2024, 1, 10), received=date(2025, 3, 3))
     with app.test_request_context():
         limitation = clocks.limitation(case, date(2025, 3, 3))
     assert limitation.rule == "ran_out_before_application"
@@ -387,7 +370,7 @@ def test_a_year_from_the_day_given_that_ended_before_the_application_is_said_so(
 
 def test_a_day_given_within_the_year_is_interrupted_by_the_application(app, demo, clock):
     # Learnt on Mon 3 Jun 2024: the year was still running when the application came.
-    case = _dismissal_case(app, clock, known_on=date(2024, 6, 3), received=date(2025, 3, 3))
+    case = dismissal_case(app, clock, known_on=date(2024, 6, 3), received=date(2025, 3, 3))
     assert case.rights_known_on == date(2024, 6, 3)
     with app.test_request_context():
         limitation = clocks.limitation(case, date(2025, 3, 10))

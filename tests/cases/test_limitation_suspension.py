@@ -3,8 +3,7 @@
 later last day to apply, on the page, in the API and in a notice; with the day under the test's
 control."""
 
-from datetime import date, datetime, time
-from decimal import Decimal
+from datetime import date
 
 import pytest
 from babel.dates import format_date
@@ -17,12 +16,10 @@ from mediation.core import clocks
 from mediation.documents.builders import build
 from mediation.extensions import db
 from mediation.i18n import HUMAN_FORMATS
-from mediation.localtime import SHANGHAI
 from mediation.models import (
     AuditEvent,
     Case,
     CaseDocument,
-    Category,
     DeliveryChannel,
     DocumentKind,
     LimitationSuspension,
@@ -30,31 +27,12 @@ from mediation.models import (
     OutboxMessage,
     SuspensionCause,
 )
-from tests.factories import ClaimInput, filed_case, user
+from tests.factories import dismissal_case, user
 
 DAY_EN = HUMAN_FORMATS["en"][0]  # a day as the English pages write it
 
 PASSWORD = "demo-2026"
 EN = {"Accept-Language": "en"}
-
-
-def dismissal_case(app, clock, *, received: date, known_on: date | None = None) -> Case:
-    """A dismissal (limited from the day the worker learnt of it; the job ended), received on
-    ``received`` by the street centre of med_hr."""
-    clock.today = received
-    with app.test_request_context():
-        case = filed_case(
-            categories=(Category.dismissal_compensation,),
-            claims=(
-                ClaimInput(Category.dismissal_compensation, Decimal("20000.00"), "违法解除赔偿金"),
-            ),
-            employment_end=date(2024, 1, 10),
-            rights_known_on=known_on,
-        )
-        case.received_at = datetime.combine(received, time(10), SHANGHAI)
-        clocks.start_acceptance_clock(case, received)
-        db.session.commit()
-    return case
 
 
 def failed_case(app, clock) -> Case:
