@@ -23,6 +23,7 @@ from mediation.industries import INDUSTRIES
 from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
 from mediation.security import init_security
 from mediation.stats import figures
+from mediation.tracking.throttle import install as tracking_throttle
 from mediation.uploads import FILES_PER_SUBMISSION, MAX_BYTES
 from workflows.case import CaseState, Outcome, Tier
 
@@ -58,6 +59,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     install_nudge(app)
     _register_blueprints(app)
     throttle.install(app)
+    tracking_throttle(app)
     app.teardown_request(audit.write_security_events)
     _register_error_pages(app)
     _register_template_helpers(app)
@@ -93,13 +95,16 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.cases.blueprint import bp as cases_bp
     from mediation.court.blueprint import bp as court_bp
     from mediation.documents.blueprint import bp as documents_bp
+    from mediation.handoff.blueprint import bp as handoff_bp
     from mediation.home.blueprint import bp as home_bp
+    from mediation.legal_aid.blueprint import bp as legal_aid_bp
     from mediation.notifications.blueprint import bp as notifications_bp
     from mediation.queue.blueprint import bp as queue_bp
     from mediation.referrals.blueprint import bp as referrals_bp
     from mediation.representatives.blueprint import bp as representatives_bp
     from mediation.stats.blueprint import bp as stats_bp
     from mediation.supervision.blueprint import bp as supervision_bp
+    from mediation.tracking.blueprint import bp as tracking_bp
 
     csrf.exempt(api_bp)  # safe: the API ignores cookies (see mediation.api.auth)
     blueprints = (
@@ -107,14 +112,17 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp,
         admin_bp,
         cases_bp,
+        legal_aid_bp,
         court_bp,
         documents_bp,
+        handoff_bp,
         queue_bp,
         notifications_bp,
         supervision_bp,
         referrals_bp,
         representatives_bp,
         stats_bp,
+        tracking_bp,
         api_bp,
     )
     for blueprint in blueprints:

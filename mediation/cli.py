@@ -15,6 +15,7 @@ from mediation.demo import seed_demo, seed_demo_cases
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import Employer, Organization, Region, Role
+from mediation.retention.cli import retention_group
 from mediation.stats import figures
 
 
@@ -25,6 +26,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(deadlines_group)
     app.cli.add_command(figures_group)
     app.cli.add_command(audit_group)
+    app.cli.add_command(retention_group)
 
 
 @click.group("figures")

@@ -116,6 +116,19 @@ class Config:
     # Early warning: an alert when an employer's Nth case arrives within 30 days.
     ALERT_REPEAT_THRESHOLD = int(os.environ.get("ALERT_REPEAT_THRESHOLD", "3"))
 
+    # How many years a closed case keeps its personal data, per outcome, counted from archiving
+    # (or closing, if never archived); then the retention job anonymises it (mediation.retention
+    # explains the defaults; 个人信息保护法 第十九条, 第四十七条). RETENTION_YEARS_RESOLVED etc.
+    RETENTION_YEARS = {
+        outcome: int(os.environ.get(f"RETENTION_YEARS_{outcome.upper()}", default))
+        for outcome, default in (
+            ("resolved", "3"),
+            ("unresolved", "3"),
+            ("withdrawn", "1"),
+            ("declined", "1"),
+        )
+    }
+
     # Evidence files live here, outside any static folder.
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
 

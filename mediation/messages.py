@@ -30,7 +30,10 @@ GUARD_MESSAGES = {
     "tier_not_higher": _l("A case can only be transferred to a higher tier."),
     "not_transferred": _l("Only a transferred case that has not been accepted can be returned."),
     "minutes_missing": _l("The minutes of the mediation sessions are not on file yet."),
-    "closing_document_missing": _l("The agreement or closing notice has not been issued."),
+    "closing_document_unserved": _l(
+        "The agreement or closing notice has not been issued, or not yet served on every party "
+        "(record service by another way on the documents below)."
+    ),
     "evidence_missing": _l("An evidence file of the list is missing from storage."),
 }
 
@@ -61,6 +64,11 @@ NOTIFICATION_MESSAGES = {
         "declined within a few working days; follow it on the platform with this number."
     ),
     "new_case": _l("New application %(number)s is waiting for acceptance."),
+    "track_code": _l(
+        "Progress code of case %(number)s: %(code)s. With the case number it lets you follow the "
+        "case without an account (“Follow a case” on the platform). Keep it to yourself; a new "
+        "code replaces it."
+    ),
     "against_company": _l("A dispute %(number)s was filed against your company."),
     "accepted": _l("Case %(number)s was accepted for mediation."),
     "declined": _l(
@@ -256,6 +264,37 @@ NOTIFICATION_MESSAGES = {
         "Your registration as a representative of %(employer)s was not approved: %(reason)s. "
         "You may register again with a new letter of authorisation."
     ),
+    # Staff handed the worker's application to the commission (mediation.handoff), which
+    # decides within 5 days whether to accept it (劳动争议调解仲裁法 第二十九条).
+    "handed_to_arbitration": _l(
+        "Your application for labour arbitration in case %(number)s was handed to "
+        "%(commission)s. The commission decides within 5 days of receiving it whether to accept "
+        "it (劳动争议调解仲裁法 第二十九条) and will tell you."
+    ),
+    # A worker asked for legal aid (mediation.legal_aid); the station decides (法律援助法).
+    "legal_aid_requested": _l(
+        "Your request for legal aid in case %(number)s was passed on to %(station)s "
+        "(%(contact)s). The station decides whether you can receive legal aid and will tell you; "
+        "you may also contact it yourself."
+    ),
+    "legal_aid_requested_no_contact": _l(
+        "Your request for legal aid in case %(number)s was passed on to %(station)s. The "
+        "station decides whether you can receive legal aid and will tell you."
+    ),
+    "legal_aid_requested_no_station": _l(
+        "Your request for legal aid in case %(number)s is recorded. The staff handling your "
+        "case will pass it on to the legal-aid station, which decides whether you can receive "
+        "legal aid."
+    ),
+    "legal_aid_referred": _l(
+        "The worker of case %(number)s asked for legal aid; the request was passed on to "
+        "%(station)s."
+    ),
+    "legal_aid_to_pass_on": _l(
+        "The worker of case %(number)s asked for legal aid, and no legal-aid station is recorded "
+        "for the district: please pass the request on to the station, and ask an administrator "
+        "to record the station."
+    ),
 }
 
 # Notices with legal effect go by SMS even to someone who turned information SMS off.
@@ -276,6 +315,7 @@ LEGAL_NOTICES = frozenset(
         "limitation_resumed",
         "limitation_resumed_dated",
         "limitation_resumed_dated_provisional",
+        "handed_to_arbitration",
     }
 )
 # And so does a warning that someone may be guessing the account's password, or registering
@@ -315,9 +355,27 @@ REFUSAL_MESSAGES = {
         "The end of this suspension is already recorded. Record a new suspension if the worker "
         "was kept from applying again."
     ),
+    "legal_aid_already_requested": _l(
+        "You have already asked for legal aid in this case; the request stands. The case page "
+        "shows whom it was passed on to."
+    ),
     "changed_meanwhile": _l(
         "Someone changed this case at the same moment. Nothing you sent was applied; "
         "look at the case again and repeat the action if it is still needed."
+    ),
+    # mediation.handoff: the routes open only when the law opens them.
+    "arbitration_not_available": _l(
+        "Labour arbitration is not open to this case yet: mediation has not failed, and the 15 "
+        "days from receipt of the application have not run out (劳动争议调解仲裁法 第十四条)."
+    ),
+    "payment_order_not_available": _l(
+        "A payment order can be asked for only when an agreement about wages, work-injury "
+        "medical costs, compensation or damages was not paid in full (劳动争议调解仲裁法 "
+        "第十六条)."
+    ),
+    "already_handed_to_arbitration": _l(
+        "The application was already handed to the arbitration commission; it is recorded once "
+        "and can no longer be changed."
     ),
 }
 
@@ -347,6 +405,7 @@ EVENT_TITLES = {
     "case.respondent_refused": _l("The employer refused mediation"),
     "case.evidence_added": _l("Evidence added"),
     "case.identity_viewed": _l("Full ID number viewed by staff"),
+    "case.track_code_issued": _l("A new progress code was sent to the applicant"),
     "case.employer_uscc_completed": _l("Staff completed the employer's unified social credit code"),
     "case.overdue": _l("Deadline passed"),
     "case.rated": _l("The service was rated"),
@@ -362,10 +421,14 @@ EVENT_TITLES = {
     "case.document_served": _l("A document was served: the party opened it on the platform"),
     "case.document_served_otherwise": _l("Service of a document by another way recorded"),
     "case.service_overdue": _l("A document was not served within 3 working days"),
+    "case.document_corrected": _l("A corrected version of a document was issued"),
+    "case.anonymised": _l("Personal data erased under the retention rule"),
     "case.limitation_suspended": _l("Time limit for arbitration suspended (第二十七条第三款)"),
     "case.limitation_resumed": _l(
         "The cause of the suspension ended: the time limit for arbitration runs on"
     ),
+    "case.handed_to_arbitration": _l("Application handed to the arbitration commission"),
+    "case.legal_aid_requested": _l("The worker asked for legal aid"),
 }
 
 

@@ -58,6 +58,7 @@ class Permission(StrEnum):
     supervise = "supervise"
     manage_outbox = "manage_outbox"
     read_audit_log = "read_audit_log"
+    review_retention = "review_retention"  # the retention report (mediation.retention)
     decide_representatives = "decide_representatives"  # then each registration on its own
 
 
@@ -66,6 +67,7 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.manage_network: frozenset({Role.admin}),
     Permission.manage_outbox: frozenset({Role.admin}),
     Permission.read_audit_log: frozenset({Role.admin}),
+    Permission.review_retention: frozenset({Role.admin}),
     Permission.view_organizations: frozenset({Role.admin, Role.supervisor}),
     Permission.file_own_case: frozenset({Role.worker}),
     Permission.file_for_visitor: frozenset({Role.mediator}),
@@ -140,6 +142,7 @@ ENDPOINTS: dict[str, str | Permission] = {
     "admin.outbox": Permission.manage_outbox,
     "admin.retry_message": Permission.manage_outbox,
     "admin.audit": Permission.read_audit_log,
+    "admin.retention": Permission.review_retention,
     "admin.reset_second_factor": Permission.manage_accounts,
     "supervision.deliveries": Permission.supervise,
     "supervision.overdue": Permission.supervise,
@@ -188,6 +191,7 @@ ENDPOINTS: dict[str, str | Permission] = {
     "cases.rate": Permission.view_cases,
     "cases.post_message": Permission.view_cases,
     "cases.message_attachment": Permission.view_cases,
+    "legal_aid.request": Permission.view_cases,
     "referrals.index": Permission.reemployment_desk,
     "referrals.show": Permission.reemployment_desk,
     "referrals.save_profile": Permission.reemployment_desk,
@@ -207,9 +211,17 @@ ENDPOINTS: dict[str, str | Permission] = {
     "documents.printable": Permission.view_cases,
     "documents.pdf": Permission.view_cases,
     "documents.record_service": Permission.view_cases,
+    "documents.correct": Permission.view_cases,
     "documents.proof_of_service": Permission.view_cases,
     "documents.proof_of_service_pdf": Permission.view_cases,
     "documents.verify": PUBLIC,
+    "track.index": PUBLIC,
+    "track.reissue": Permission.view_cases,
+    "handoff.arbitration_application": Permission.view_cases,
+    "handoff.arbitration_application_pdf": Permission.view_cases,
+    "handoff.hand_to_arbitration": Permission.view_cases,
+    "handoff.payment_order_application": Permission.view_cases,
+    "handoff.payment_order_application_pdf": Permission.view_cases,
     "api.openapi": PUBLIC,
     "api.create_token": PUBLIC,
     "api.list_tokens": SIGNED_IN,
@@ -220,9 +232,12 @@ ENDPOINTS: dict[str, str | Permission] = {
     "api.send_phone_code": PUBLIC,
     "api.request_password_reset": PUBLIC,
     "api.reset_password": PUBLIC,
+    "api.track": PUBLIC,
     "api.list_cases": Permission.view_cases,
     "api.file_case": Permission.file_case,
     "api.show_case": Permission.view_cases,
+    "api.list_documents": Permission.view_cases,
+    "api.document_pdf": Permission.view_cases,
     "api.case_events": Permission.view_cases,
     "api.fire_trigger": Permission.view_cases,
     "api.claim_case": Permission.view_cases,
@@ -253,6 +268,14 @@ ENDPOINTS: dict[str, str | Permission] = {
     "api.list_vacancies": Permission.reemployment_desk,
     "api.create_vacancy": Permission.reemployment_desk,
     "api.decide_confirmation": Permission.view_cases,
+    "api.arbitration_application": Permission.view_cases,
+    "api.save_arbitration_application": Permission.view_cases,
+    "api.arbitration_application_pdf": Permission.view_cases,
+    "api.hand_to_arbitration": Permission.view_cases,
+    "api.payment_order_application": Permission.view_cases,
+    "api.save_payment_order_application": Permission.view_cases,
+    "api.payment_order_application_pdf": Permission.view_cases,
+    "api.request_legal_aid": Permission.view_cases,
 }
 
 
@@ -366,9 +389,16 @@ class Act(StrEnum):
     decide_confirmation = "decide_confirmation"  # the court's liaison confirms or refuses
     rate = "rate"
     record_service = "record_service"  # a document served in person or by post
+    correct_document = "correct_document"  # a corrected version supersedes an issued one
     complete_uscc = "complete_uscc"  # staff complete the USCC a worker did not know
     record_suspension = "record_suspension"  # the limitation is suspended (第二十七条第三款)
     end_suspension = "end_suspension"  # the cause of a suspension ended
+    issue_track_code = "issue_track_code"  # a new progress code for the applicant
+    # The applications the worker files outside mediation (mediation.handoff): arbitration
+    # (劳动争议调解仲裁法 第二十八条) and a payment order (第十六条), prepared from the case.
+    prepare_handoff = "prepare_handoff"
+    hand_to_arbitration = "hand_to_arbitration"  # staff record the application handed over
+    request_legal_aid = "request_legal_aid"  # the worker asks for legal aid (mediation.legal_aid)
 
 
 def _mediating(case: Case) -> bool:
@@ -485,6 +515,8 @@ CASE_ACTS: dict[Act, tuple[Callable[[User, Case], bool], Callable[..., bool]]] =
     Act.rate: (is_party, _closed),  # once each: cases.ratings
     # Any time: a notice may be handed over at the window or posted after the case closed.
     Act.record_service: (is_case_staff, _always),
+    # Any time, as service: a wrong address may be found after the case closed.
+    Act.correct_document: (is_case_staff, _always),
     # Before acceptance (accepting needs it), while the case is open.
     Act.complete_uscc: (
         is_case_staff,
@@ -493,6 +525,17 @@ CASE_ACTS: dict[Act, tuple[Callable[[User, Case], bool], Callable[..., bool]]] =
     # In any state: the worker often asks after the case closed, when the limitation matters.
     Act.record_suspension: (is_case_staff, _always),
     Act.end_suspension: (is_case_staff, _suspension_lasting),
+    # For an applicant who lost the code to follow the case (mediation.tracking); the archived
+    # file is read-only.
+    Act.issue_track_code: (is_case_staff, _not_archived),
+    # The applicant, or staff on their behalf; when: the route is open (mediation.handoff).
+    Act.prepare_handoff: (
+        lambda user, case: is_applicant(user, case) or is_case_staff(user, case),
+        _always,
+    ),
+    Act.hand_to_arbitration: (is_case_staff, _always),
+    # Once (mediation.legal_aid refuses a second request), until the file is archived.
+    Act.request_legal_aid: (is_applicant, _not_archived),
 }
 
 

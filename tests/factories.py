@@ -130,3 +130,15 @@ def dismissal_case(app, clock, *, received: date, known_on: date | None = None) 
         clocks.start_acceptance_clock(case, received)
         db.session.commit()
     return case
+
+
+def served_on_the_parties(case: Case, kind: str) -> None:
+    """The case's current document of ``kind`` opened on the platform by the applicant and by
+    the employer's representative: served on both (what archiving needs of a closing one)."""
+    from mediation.documents import service
+    from mediation.documents.issuing import latest_document
+    from mediation.models import DocumentKind
+
+    document = latest_document(case, DocumentKind(kind))
+    for party in ("worker1", "employer1"):
+        service.record_opening(case, document, user(party))

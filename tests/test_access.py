@@ -71,6 +71,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "admin.outbox": frozenset({"admin"}),
     "admin.retry_message": frozenset({"admin"}),
     "admin.audit": frozenset({"admin"}),
+    "admin.retention": frozenset({"admin"}),
     "admin.reset_second_factor": frozenset({"admin"}),
     "stats.dashboard": frozenset({"supervisor"}),
     "stats.export_figures": frozenset({"supervisor"}),
@@ -105,9 +106,18 @@ EXPECTED: dict[str, frozenset[str]] = {
     "documents.printable": CASE_ROLES,
     "documents.pdf": CASE_ROLES,
     "documents.record_service": CASE_ROLES,
+    "documents.correct": CASE_ROLES,
+    "handoff.arbitration_application": CASE_ROLES,
+    "handoff.arbitration_application_pdf": CASE_ROLES,
+    "handoff.hand_to_arbitration": CASE_ROLES,
+    "handoff.payment_order_application": CASE_ROLES,
+    "handoff.payment_order_application_pdf": CASE_ROLES,
     "documents.proof_of_service": CASE_ROLES,
     "documents.proof_of_service_pdf": CASE_ROLES,
     "documents.verify": EVERYONE,
+    "track.index": EVERYONE,
+    "api.track": EVERYONE,
+    "track.reissue": CASE_ROLES,
     "api.list_referrals": frozenset({"worker", "reemployment_officer", "supervisor"}),
     "api.show_referral": frozenset({"worker", "reemployment_officer", "supervisor"}),
     "api.fire_referral_trigger": frozenset({"worker", "reemployment_officer"}),
@@ -129,6 +139,15 @@ EXPECTED: dict[str, frozenset[str]] = {
         [
             "api.list_cases",
             "api.show_case",
+            "api.list_documents",
+            "api.arbitration_application",
+            "api.save_arbitration_application",
+            "api.arbitration_application_pdf",
+            "api.hand_to_arbitration",
+            "api.payment_order_application",
+            "api.save_payment_order_application",
+            "api.payment_order_application_pdf",
+            "api.document_pdf",
             "api.case_events",
             "api.fire_trigger",
             "api.claim_case",
@@ -153,6 +172,7 @@ EXPECTED: dict[str, frozenset[str]] = {
             "api.post_message",
             "api.request_confirmation",
             "api.decide_confirmation",
+            "api.request_legal_aid",
         ],
         CASE_ROLES,
     ),
@@ -190,6 +210,7 @@ EXPECTED: dict[str, frozenset[str]] = {
             "cases.rate",
             "cases.post_message",
             "cases.message_attachment",
+            "legal_aid.request",
         ],
         CASE_ROLES,
     ),
@@ -238,7 +259,7 @@ SAMPLE_ARGUMENTS = {
 
 def routes(app):
     for rule in app.url_map.iter_rules():
-        method = next(m for m in ("GET", "POST", "DELETE") if m in rule.methods)
+        method = next(m for m in ("GET", "POST", "PUT", "DELETE") if m in rule.methods)
         url = rule.build({name: SAMPLE_ARGUMENTS[name] for name in rule.arguments})[1]
         yield rule.endpoint, method, url
 

@@ -197,10 +197,13 @@ def test_the_outbox_and_accounts_of_an_earlier_revision_carry_over_and_back(empt
         db.engine.dispose()
 
 
-def test_limitation_suspensions_come_and_go_on_a_populated_database(empty_database):
-    """0020 and 0021 on a database with a case: the case gets no suspension and keeps working;
-    one recorded afterwards goes with the downgrade, as does the district's commission, the
-    case and the district stay, and the way up works again."""
+def test_the_latest_revisions_come_and_go_on_a_populated_database(empty_database):
+    """0020 to 0026 on a database with a case and a document issued before records were kept:
+    the case gets no suspension, no code, no request; the document becomes version 1 without
+    frozen text (it is frozen when first read). What is recorded afterwards (a suspension, the
+    district's commission, a frozen document with its PDF, a legal-aid request, a saved
+    arbitration application, an anonymisation) goes with the downgrade; the case, the district
+    and the old document stay, and the way up works again."""
     app = make_app(empty_database)
     with app.app_context():
         upgrade(revision="0003")
@@ -227,9 +230,51 @@ def test_limitation_suspensions_come_and_go_on_a_populated_database(empty_databa
                 )
             )
         upgrade(revision="0019")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO case_documents (id, case_id, kind, verification_code, issued_at,"
+                    " issued_by_id) VALUES (1, 1, 'application', 'AAAA-BBBB-CCCC',"
+                    " '2026-03-01 02:00:00', 1)"
+                )
+            )
         upgrade()
         with db.engine.begin() as connection:
             assert connection.scalar(text("SELECT count(*) FROM limitation_suspensions")) == 0
+            assert connection.execute(
+                text("SELECT version, content, issuer_id FROM case_documents WHERE id = 1")
+            ).one() == (1, None, None)
+            assert connection.scalar(
+                text("SELECT track_code_hash IS NULL AND anonymised_at IS NULL FROM cases")
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO case_documents (id, case_id, kind, verification_code, issued_at,"
+                    " issuer_id, version, supersedes_id, content, content_sha256) VALUES (2, 1,"
+                    " 'case_file', 'DDDD-EEEE-FFFF', '2026-04-01 02:00:00', 1, 2, 1, '{}', 'ab')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO document_files (id, document_id, locale, pdf, sha256,"
+                    " rendered_at) VALUES (1, 2, 'zh_CN', :pdf, 'cd', '2026-04-01 02:00:00')"
+                ),
+                {"pdf": b"%PDF-1.4"},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO legal_aid_requests (id, case_id, channel, requested_at,"
+                    " requested_by_id) VALUES (1, 1, 'later', '2026-04-01 02:00:00', 1)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO arbitration_applications (id, case_id, kind, data, updated_at,"
+                    " updated_by_id, version) VALUES (1, 1, 'arbitration', '{}',"
+                    " '2026-04-01 02:00:00', 1, 1)"
+                )
+            )
+            connection.execute(text("UPDATE cases SET anonymised_at = '2030-01-01 00:00:00'"))
             connection.execute(
                 text(
                     "INSERT INTO limitation_suspensions (id, case_id, cause, reason, starts_on,"
@@ -245,9 +290,18 @@ def test_limitation_suspensions_come_and_go_on_a_populated_database(empty_databa
         assert "arbitration_commission" not in {
             column["name"] for column in inspect(db.engine).get_columns("regions")
         }
-        assert "limitation_suspensions" not in inspect(db.engine).get_table_names()
+        tables = inspect(db.engine).get_table_names()
+        for table in (
+            "limitation_suspensions",
+            "document_files",
+            "legal_aid_requests",
+            "arbitration_applications",
+        ):
+            assert table not in tables
         with db.engine.connect() as connection:
             assert connection.scalar(text("SELECT number FROM cases WHERE id = 1")) == "X-1"
+            documents = connection.execute(text("SELECT id, kind FROM case_documents")).all()
+            assert documents == [(1, "application")]
         upgrade()
         assert "limitation_suspensions" in inspect(db.engine).get_table_names()
         with db.engine.connect() as connection:

@@ -40,7 +40,6 @@ from mediation.auth import accounts, representatives
 from mediation.cases import agreements, casework, conversation, payment, suspension
 from mediation.cases import triggers as case_triggers
 from mediation.cases.filing import ClaimInput, EmployerInput, account_party, file_case
-from mediation.cases.intake import evidence_dir
 from mediation.cases.operations import fire
 from mediation.core.recipients import staff_of
 from mediation.court import confirmations
@@ -69,7 +68,7 @@ from mediation.models import (
 from mediation.models.types import utcnow
 from mediation.referrals import operations as referral_operations
 from mediation.referrals.triggers import REFERRAL_ACTIONS
-from mediation.uploads import stored_path
+from mediation.uploads import evidence_root, stored_path
 from mediation.vacancy_import import VacancyRow
 from mediation.validators import uscc_check_character
 from tests.conftest import csrf_token_from, rolled_back_transaction
@@ -231,7 +230,7 @@ def _scan(marker: str, folder: Path | None = None):
     """A PDF as ``uploads.store_upload`` leaves it, on disk and holding ``marker``, so that a
     download which should have been refused shows."""
     stored = paper_scan(f"{marker}.pdf")
-    folder = folder or evidence_dir()
+    folder = folder or evidence_root()
     folder.mkdir(parents=True, exist_ok=True)
     stored_path(folder, stored.stored_name).write_bytes(f"%PDF-1.4 {marker} %%EOF".encode())
     return stored

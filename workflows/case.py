@@ -209,7 +209,9 @@ CODES: Mapping[str, str] = types.MappingProxyType(
         "tier_not_higher": "A case can only be transferred to a higher tier.",
         "not_transferred": "Only a transferred case that has not been accepted can be returned.",
         "minutes_missing": "No minutes of a mediation session are on file.",
-        "closing_document_missing": "The agreement or closing notice has not been issued.",
+        "closing_document_unserved": (
+            "The agreement or closing notice has not been issued and served on every party."
+        ),
         "evidence_missing": "A listed evidence file is missing from storage.",
     }
 )
@@ -314,7 +316,7 @@ def _escalate_problems(record: Any, facts: Facts) -> list[Problem]:
 ARCHIVE_CHECKLIST: Mapping[str, str] = types.MappingProxyType(
     {
         "minutes_on_file": "minutes_missing",
-        "closing_document_on_file": "closing_document_missing",
+        "closing_document_served": "closing_document_unserved",
         "evidence_on_file": "evidence_missing",
     }
 )

@@ -22,6 +22,7 @@ PAGE_SIZE = 50
 # cases.triggers.event_title); an action without words here is shown by its code.
 TITLES = {
     "security.login_failed": _l("Sign-in failed"),
+    "retention.run": _l("Retention job run"),
     "security.second_factor_failed": _l("Wrong sign-in app code"),
     "security.sign_in_paused": _l("Sign-ins paused after failures"),
     "security.case_not_visible": _l("Case not visible to the user"),

@@ -5,6 +5,7 @@ from mediation.admin import (
     employer_views,
     network_views,
     outbox,
+    retention,
     routing,
     staff_views,
     views,
@@ -61,3 +62,4 @@ bp.add_url_rule("/routing/reset", "reset_rules", routing.reset, methods=["POST"]
 bp.add_url_rule("/outbox", "outbox", outbox.messages)
 bp.add_url_rule("/outbox/<int:message_id>/retry", "retry_message", outbox.retry, methods=["POST"])
 bp.add_url_rule("/audit", "audit", audit_log.audit_log)
+bp.add_url_rule("/retention", "retention", retention.report)

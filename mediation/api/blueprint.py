@@ -5,6 +5,9 @@ from flask import Blueprint
 from mediation.api import (
     accounts,
     cases,
+    documents,
+    handoff,
+    legal_aid,
     messages,
     openapi,
     referrals,
@@ -17,6 +20,7 @@ from mediation.auth.codes import keep_wrong_tries
 from mediation.cases.agreements import AgreementSuperseded
 from mediation.core.answers import answer_api_errors, error_response, invalid, mark_failed
 from mediation.messages import refusal_message
+from mediation.tracking.api import track
 from mediation.uploads import UploadRejected
 
 
@@ -54,6 +58,10 @@ bp.add_url_rule(
     "/password-reset/confirm", "reset_password", accounts.reset_password, methods=["POST"]
 )
 bp.add_url_rule("/cases", "list_cases", cases.list_cases)
+bp.add_url_rule("/cases/<int:case_id>/documents", "list_documents", documents.list_documents)
+bp.add_url_rule(
+    "/cases/<int:case_id>/documents/<int:document_id>.pdf", "document_pdf", documents.document_pdf
+)
 bp.add_url_rule("/cases", "file_case", cases.file_case, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>", "show_case", cases.show_case)
 bp.add_url_rule("/cases/<int:case_id>/events", "case_events", cases.case_events)
@@ -130,6 +138,40 @@ bp.add_url_rule("/cases/<int:case_id>/messages", "list_messages", messages.list_
 bp.add_url_rule(
     "/cases/<int:case_id>/messages", "post_message", messages.post_message, methods=["POST"]
 )
+bp.add_url_rule(
+    "/cases/<int:case_id>/legal-aid",
+    "request_legal_aid",
+    legal_aid.request_legal_aid,
+    methods=["POST"],
+)
+ARBITRATION = "/cases/<int:case_id>/arbitration-application"
+PAYMENT_ORDER = "/cases/<int:case_id>/payment-order-application"
+bp.add_url_rule(ARBITRATION, "arbitration_application", handoff.arbitration_application)
+bp.add_url_rule(
+    ARBITRATION,
+    "save_arbitration_application",
+    handoff.save_arbitration_application,
+    methods=["PUT"],
+)
+bp.add_url_rule(
+    f"{ARBITRATION}.pdf", "arbitration_application_pdf", handoff.arbitration_application_pdf
+)
+bp.add_url_rule(
+    "/cases/<int:case_id>/handed-to-arbitration",
+    "hand_to_arbitration",
+    handoff.hand_to_arbitration,
+    methods=["POST"],
+)
+bp.add_url_rule(PAYMENT_ORDER, "payment_order_application", handoff.payment_order_application)
+bp.add_url_rule(
+    PAYMENT_ORDER,
+    "save_payment_order_application",
+    handoff.save_payment_order_application,
+    methods=["PUT"],
+)
+bp.add_url_rule(
+    f"{PAYMENT_ORDER}.pdf", "payment_order_application_pdf", handoff.payment_order_application_pdf
+)
 # Last: the trigger is a path segment, so the fixed names above win.
 bp.add_url_rule(
     "/cases/<int:case_id>/<trigger>", "fire_trigger", cases.fire_trigger, methods=["POST"]
@@ -146,3 +188,4 @@ bp.add_url_rule(
 bp.add_url_rule("/vacancies", "list_vacancies", referrals.list_vacancies)
 bp.add_url_rule("/vacancies", "create_vacancy", referrals.create_vacancy, methods=["POST"])
 bp.add_url_rule("/stats", "stats", stats.stats)
+bp.add_url_rule("/track", "track", track, methods=["POST"])

@@ -22,6 +22,7 @@ from mediation.api.schemas import (
     CasesQuery,
     ConfirmationDecision,
     EventList,
+    FiledCase,
     PaymentReportBody,
     QueueQuery,
     Respond,
@@ -29,7 +30,6 @@ from mediation.api.schemas import (
 )
 from mediation.cases import agreements, assignment, casework, filing, payment, triggers
 from mediation.cases.assignment import HandBack
-from mediation.cases.intake import evidence_dir
 from mediation.cases.loading import load_case
 from mediation.cases.operations import claim, direct_action, fire
 from mediation.cases.schemas import Filing, application_from
@@ -43,7 +43,7 @@ from mediation.models import Case as CaseRecord
 from mediation.paging import page_number
 from mediation.policy import Act
 from mediation.queue.worklist import Filters, worklist_query
-from mediation.uploads import store_upload
+from mediation.uploads import evidence_root, store_upload
 
 PAGE_SIZE = 50
 CASE_ERRORS = (404, 409, 422)
@@ -78,12 +78,14 @@ def queue():
     "File a case (a worker for themself, or a mediator for a visitor at the counter or on the "
     "phone)",
     body=Filing,
-    answers={201: Case},
+    answers={201: FiledCase},
     errors=(422,),
 )
 def file_case():
     application = application_from(json_body(), current_user)
-    return _case(filing.file_case(application, actor=current_user), 201)
+    case = filing.file_case(application, actor=current_user)
+    detail = serialise.case_detail(case, current_user)
+    return serialise.answer(FiledCase(**dict(detail), track_code=case.issued_track_code), 201)
 
 
 @operation("One case", answers={200: Case}, errors=(404,))
@@ -239,7 +241,7 @@ def upload_evidence(case_id: int):
         raise Invalid({"file": [NO_FILE]})
     if casework.evidence_room(case, current_user) < 1:
         raise Refused("too_much_evidence")  # before the file is stored
-    stored = store_upload(upload, evidence_dir())
+    stored = store_upload(upload, evidence_root())
     casework.add_evidence(case, actor=current_user, stored=stored)
     return _case(case, 201)
 

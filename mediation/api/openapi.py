@@ -29,6 +29,7 @@ ERRORS: dict[int, tuple[type[BaseModel], str]] = {
     403: (Error, "The caller may not do this"),
     404: (Error, "No such record, or the caller may not see it"),
     409: (Error, "Not possible in the record's current state"),
+    410: (Error, "No longer kept: the case's personal data was erased after its retention"),
     413: (Error, "The file is too large"),
     422: (Invalid, "Invalid data: every field's problems at once, in the caller's language"),
     429: (Error, "Too many requests of this kind for now (e.g. SMS codes to one number)"),
@@ -53,6 +54,7 @@ class Operation:
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None
     upload: bool = False  # a multipart/form-data file instead of a JSON body
+    file: str | None = None  # the success answer is a file of this media type, not JSON
     public: bool = False  # no token needed
     triggers: Callable[[], Iterable[Trigger]] | None = None
 
@@ -163,6 +165,12 @@ class _Builder:
         for status, model in described.answers.items():
             if status == 204:
                 responses["204"] = {"description": "Done; nothing to answer"}  # no body at all
+            elif described.file is not None:
+                binary = {"schema": {"type": "string", "format": "binary"}}
+                responses[str(status)] = {
+                    "description": "The file",
+                    "content": {described.file: binary},
+                }
             elif model is None:
                 responses[str(status)] = {"description": "OK", **_json({"type": "object"})}
             else:

@@ -49,6 +49,7 @@ from mediation.models import (
     ConfirmationStatus,
     ConsentChannel,
     EvidenceParty,
+    LegalAidChannel,
     Payment,
     PriorityGroup,
     ProposalAnswer,
@@ -450,6 +451,34 @@ class EvidenceRecord(Answer):
     size: int = Field(description="Bytes")
 
 
+class DocumentServiceRecord(Answer):
+    party: Literal["applicant", "respondent"]
+    notified_at: Timestamp
+    served_at: Timestamp | None = Field(description="When the party opened it, or staff served it")
+    method: Literal["platform", "in_person", "post"] | None
+
+
+class DocumentRecord(Answer):
+    """An issued document: its text is frozen at issue; a correction is a new version."""
+
+    id: int
+    kind: str = Field(description="application, acceptance_notice, agreement, case_file…")
+    title: str = Field(description="As the document says, with its issuer")
+    version: int
+    issued_at: Timestamp
+    verification_code: str = Field(description="Checked by anyone at /verify")
+    content_sha256: str | None = Field(description="SHA-256 of the frozen text")
+    superseded_at: Timestamp | None = Field(description="When a corrected version replaced it")
+    pdf: str = Field(description="Where its PDF is; opening it serves it on the reader's party")
+    services: list[DocumentServiceRecord]
+
+
+class DocumentList(Answer):
+    """The case's documents, oldest first."""
+
+    items: list[DocumentRecord]
+
+
 class TransferHop(Answer):
     organization: str = Field(description="Where the case went")
     action: Literal["escalate", "return"]
@@ -499,6 +528,17 @@ class ConfirmationRecord(Answer):
     reason: str | None
 
 
+class LegalAidRecord(Answer):
+    """The worker's request for legal aid, and the legal-aid station it was passed on to, as
+    the station was recorded then (all null when the district had none: staff pass it on)."""
+
+    requested_at: Timestamp
+    channel: LegalAidChannel = Field(description="filing (with the application) or later")
+    station: str | None
+    station_address: str | None
+    station_phone: str | None
+
+
 class Case(CaseSummary):
     """One case as the caller may see it."""
 
@@ -534,6 +574,21 @@ class Case(CaseSummary):
     judicial_confirmation: ConfirmationRecord | None
     closed_at: Timestamp | None
     archived_at: Timestamp | None
+    legal_aid: LegalAidRecord | None = Field(
+        None,
+        description="The worker's request for legal aid (法律援助法 第三十一条), shown to the "
+        "worker and to staff; null without one, and always for the employer",
+    )
+
+
+class FiledCase(Case):
+    """The case just filed, with its progress code: shown this once, then only its hash is kept."""
+
+    track_code: str = Field(
+        description="With the case number, lets the applicant follow the case without an "
+        "account (POST /track); also sent to the applicant by SMS. Staff can issue a new one.",
+        examples=["ABCD-EFGH"],
+    )
 
 
 class CaseList(Answer):

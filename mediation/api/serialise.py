@@ -15,6 +15,7 @@ from mediation.cases.sessions import answers_of
 from mediation.cases.triggers import available
 from mediation.core import clocks
 from mediation.extensions import db
+from mediation.legal_aid import operations as legal_aid
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, MediationSession, Referral, User, Vacancy
 from mediation.privacy import mask_id_number, mask_phone
@@ -131,6 +132,23 @@ def case_detail(case: Case, user: User) -> schemas.Case:
         },
         closed_at=case.closed_at,
         archived_at=case.archived_at,
+        legal_aid=_legal_aid(case, user),
+    )
+
+
+def _legal_aid(case: Case, user: User) -> schemas.LegalAidRecord | None:
+    """As on the page: the worker and staff see the request, the employer does not."""
+    if not (user.is_staff or policy.is_applicant(user, case)):
+        return None
+    request = legal_aid.request_of(case)
+    if request is None:
+        return None
+    return schemas.LegalAidRecord(
+        requested_at=request.requested_at,
+        channel=request.channel,
+        station=request.station,
+        station_address=request.station_address,
+        station_phone=request.station_phone,
     )
 
 

@@ -14,7 +14,6 @@ from mediation.api.request import json_body
 from mediation.api.schemas import Case
 from mediation.cases import extension, sessions
 from mediation.cases.extension import ExtensionConsentBody, ExtensionProposalBody
-from mediation.cases.intake import evidence_dir
 from mediation.cases.loading import load_case
 from mediation.cases.sessions import (
     MinutesEntry,
@@ -28,7 +27,7 @@ from mediation.core.errors import Invalid
 from mediation.core.schemas import parse
 from mediation.models import Case as CaseRecord
 from mediation.policy import Act
-from mediation.uploads import store_upload
+from mediation.uploads import evidence_root, store_upload
 
 CASE_ERRORS = (404, 409, 422)
 NO_FILE = _l("Send the file as multipart field 'file'.")
@@ -180,6 +179,6 @@ def extension_paper(case_id: int):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise Invalid({"file": [NO_FILE]})
-    stored = store_upload(upload, evidence_dir())
+    stored = store_upload(upload, evidence_root())
     extension.record_paper_consent(case, actor=current_user, form=stored)
     return _case(case)

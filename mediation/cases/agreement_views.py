@@ -9,13 +9,12 @@ from flask_login import current_user
 
 from mediation import policy
 from mediation.cases import agreements, forms, payment
-from mediation.cases.intake import evidence_dir
 from mediation.cases.loading import load_case
 from mediation.cases.page import page_context
 from mediation.core import audit
 from mediation.models import Case, Payment
 from mediation.policy import Act
-from mediation.uploads import UploadRejected, attachment_response, store_upload
+from mediation.uploads import UploadRejected, attachment_response, evidence_root, store_upload
 
 
 def _page(case: Case, bound: dict, status: int = 422):
@@ -33,7 +32,7 @@ def _stored(form_field):
     if not getattr(upload, "filename", None):
         return None
     try:
-        return store_upload(upload, evidence_dir())
+        return store_upload(upload, evidence_root())
     except UploadRejected as error:
         form_field.errors = [*form_field.errors, error.message]
         return False
@@ -133,7 +132,7 @@ def agreement_scan(case_id: int):
         abort(404)
     scan = agreements.paper_scan(agreement)
     audit.sensitive_read("agreement_scan", actor=current_user, subject=scan, case_id=case.id)
-    return attachment_response(evidence_dir(), scan)
+    return attachment_response(evidence_root(), scan)
 
 
 def payment_proof(case_id: int, report_id: int):
@@ -142,4 +141,4 @@ def payment_proof(case_id: int, report_id: int):
     if report is None or report.proof is None:
         abort(404)
     audit.sensitive_read("payment_proof", actor=current_user, subject=report.proof, case_id=case.id)
-    return attachment_response(evidence_dir(), report.proof)
+    return attachment_response(evidence_root(), report.proof)

@@ -18,6 +18,7 @@ from mediation.core.recipients import applicant_of, representatives_of, staff_of
 from mediation.core.routing import reason_of, route_filing
 from mediation.documents.issuing import issue_document
 from mediation.extensions import db, upsert_insert
+from mediation.legal_aid.operations import request_at_filing
 from mediation.localtime import SHANGHAI, local_today
 from mediation.models import (
     Case,
@@ -39,6 +40,7 @@ from mediation.models import (
 from mediation.models.cases import COLLECTIVE_DISPUTE_WORKERS
 from mediation.models.types import utcnow
 from mediation.stats import alerts
+from mediation.tracking import codes as track_codes
 from workflows.case import CaseWorkflow, Tier
 from workflows.routing import Filing
 
@@ -89,6 +91,8 @@ class Application:
     preferred_tier: Tier | None = None
     channel: Channel = Channel.web
     rights_known_on: date | None = None
+    # The worker asks for legal aid with the application (mediation.legal_aid).
+    legal_aid: bool = False
 
 
 class ApplicationInvalid(Invalid):
@@ -324,10 +328,14 @@ def file_case(application: Application, *, actor: User) -> Case:
     audit.record_case_event(case, "apply", actor=actor, transition=transition)
     issue_document(case, DocumentKind.application, actor=actor)
     notify([applicant_of(case)], "case_filed", case, organization=organization.name)
+    # The code to follow the case without an account, shown once to whoever filed it.
+    case.issued_track_code = track_codes.assign_at_filing(case)
     notify(staff_of(organization), "new_case", case)
     notify(representatives_of(employer), "against_company", case)
     discard_draft(actor)
     alerts.check_new_case(case)
+    if application.legal_aid:
+        request_at_filing(case, actor=actor)
     return case
 
 

@@ -30,6 +30,7 @@ from wtforms.validators import (
 from mediation.cases.conversation import MAX_TEXT_LENGTH, text_problems
 from mediation.forms import REQUIRED, AmountField, CheckboxesField, person_name_field, strip
 from mediation.industries import INDUSTRIES
+from mediation.legal_aid.operations import EXPLANATION as LEGAL_AID_EXPLANATION
 from mediation.models import Category, Channel, Payment, PriorityGroup
 from mediation.models.cases import TIER_TITLES
 from mediation.uploads import FILE_INPUT
@@ -217,6 +218,9 @@ class IntakeForm(FlaskForm):
         choices=[SelectChoice(NOT_CHOSEN, _l("Let the platform choose"))]
         + [SelectChoice(tier.value, title) for tier, title in TIER_TITLES.items()],
         description=_l("An enterprise committee can only be chosen if the employer has one."),
+    )
+    legal_aid = BooleanField(
+        _l("I would like to ask for free legal aid"), description=LEGAL_AID_EXPLANATION
     )
     consent = BooleanField(
         _l("I confirm the information is true and agree that it is used to handle this dispute."),

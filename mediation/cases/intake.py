@@ -1,9 +1,8 @@
 """Filing: the worker's own application and one-window intake by a mediator."""
 
 import json
-from pathlib import Path
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -26,10 +25,6 @@ from mediation.messages import refusal_message
 from mediation.models import Category, Channel, PriorityGroup, Region, RegionLevel
 from mediation.uploads import StoredFile, UploadRejected
 from workflows.case import Tier
-
-
-def evidence_dir() -> Path:
-    return Path(current_app.config["EVIDENCE_DIR"])
 
 
 def _region_choices() -> list[tuple[str, str]]:
@@ -105,6 +100,7 @@ def _application(form: IntakeForm, channel: Channel) -> Application:
         priority_groups=frozenset(PriorityGroup(v) for v in form.priority_groups.data),
         preferred_tier=Tier(form.preferred_tier.data) if form.preferred_tier.data else None,
         channel=channel,
+        legal_aid=form.legal_aid.data,
     )
 
 
@@ -151,8 +147,19 @@ def _intake(*, for_visitor: bool):
                 target = getattr(form, _FORM_FIELDS.get(field, field))
                 target.errors = [*target.errors, *messages]
         else:
-            filing.attach_staged(case, actor=current_user, files=kept, directory=evidence_dir())
+            filing.attach_staged(
+                case, actor=current_user, files=kept, directory=uploads.evidence_root()
+            )
             flash(_("Application %(number)s is filed.", number=case.number), "success")
+            flash(
+                _(
+                    "Progress code of this case: %(code)s. With the case number it lets the "
+                    "applicant follow the case without an account (“Follow a case”). Note it "
+                    "down: it is shown only this once.",
+                    code=case.issued_track_code,
+                ),
+                "info",
+            )
             return redirect(url_for("cases.show", case_id=case.id))
     return _render(form, for_visitor, kept)
 

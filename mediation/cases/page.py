@@ -22,10 +22,12 @@ from mediation.cases.waiting import waiting_for
 from mediation.core import clocks
 from mediation.core.calendar import work_calendar
 from mediation.core.schema_forms import SchemaForm
-from mediation.court.confirmations import agreement_effective_on, confirmation_deadline
+from mediation.court.dates import agreement_effective_on, confirmation_deadline
 from mediation.documents.section import deliveries, documents_section
 from mediation.extensions import db
+from mediation.handoff.section import handoff_section
 from mediation.i18n import human_date
+from mediation.legal_aid.operations import legal_aid_section
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, ConsentChannel, User
 from mediation.referrals import triggers as referral_triggers
@@ -328,13 +330,14 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         if case.referral
         else [],
         # Each document with its service per party (and a form to record it otherwise).
-        "documents": documents_section(case, current_user, (bound or {}).get("service")),
+        "documents": documents_section(case, current_user, bound),
         "deliveries": deliveries(case, current_user),
         "evidence": case_evidence(case),
         "conversation": conversation_panels(case, current_user, bound),
         **sessions_section(case, current_user, bound),
         **extension_section(case, current_user, bound),
         **suspension_section(case, current_user, bound),
+        **legal_aid_section(case, current_user, bound),
         "consent_titles": {channel.value: channel.title for channel in ConsentChannel},
         "agreement_form": (bound or {}).get("agreement") or _agreement_form(case),
         "respond_form": (bound or {}).get("respond") or forms.RespondForm(formdata=None),
@@ -349,6 +352,8 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "rating_offered_from": ratings.offered_from(case),
         "rating_offered": ratings.offered(case),
         **agreement_section(case, current_user, bound or {}),
+        # The applications for arbitration and a payment order (mediation.handoff).
+        **handoff_section(case, current_user, bound),
         "decision_form": (bound or {}).get("decision")
         or forms.ConfirmationDecisionForm(formdata=None),
     }

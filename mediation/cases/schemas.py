@@ -140,6 +140,11 @@ class Filing(Body):
     channel: Annotated[Channel, one_of(Channel)] = Field(
         Channel.app, description="Workers file by web or app; staff by window or phone"
     )
+    legal_aid: bool = Field(
+        False,
+        description="The worker asks for legal aid (法律援助法 第三十一条): the request is passed "
+        "on to the legal-aid station of the employer's district, which decides",
+    )
 
     def application(self, actor: User) -> Application:
         """What ``filing.file_case`` takes; the applicant comes from ``actor``'s account when
@@ -163,6 +168,7 @@ class Filing(Body):
             preferred_tier=self.preferred_tier,
             channel=self.channel,
             rights_known_on=self.rights_known_on,
+            legal_aid=self.legal_aid,
         )
 
 

@@ -12,7 +12,6 @@ from flask_login import current_user
 
 from mediation import policy
 from mediation.cases import extension, sessions, suspension
-from mediation.cases.intake import evidence_dir
 from mediation.cases.loading import load_case
 from mediation.cases.page import page_context
 from mediation.cases.session_forms import (
@@ -33,7 +32,7 @@ from mediation.cases.session_page import form_prefix
 from mediation.localtime import SHANGHAI
 from mediation.models import Attendance, Case, SessionMode, SuspensionCause
 from mediation.policy import Act
-from mediation.uploads import UploadRejected, store_upload
+from mediation.uploads import UploadRejected, evidence_root, store_upload
 
 # -- Handlers ----------------------------------------------------------------------------------
 
@@ -200,7 +199,7 @@ def extension_paper(case_id: int):
     if not form.validate_on_submit():
         return _page(case, {"paper": form})
     try:
-        stored = store_upload(form.form.data, evidence_dir())
+        stored = store_upload(form.form.data, evidence_root())
     except UploadRejected as error:  # checked by content like evidence: an input problem
         show_problems(form, {"form": [error.message]})
         return _page(case, {"paper": form})

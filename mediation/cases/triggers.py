@@ -22,7 +22,6 @@ from sqlalchemy import exists, select
 from mediation import policy
 from mediation.cases import employer_identity
 from mediation.cases.advice import arbitration_commission
-from mediation.cases.intake import evidence_dir
 from mediation.core import clocks
 from mediation.core.fields import one_of
 from mediation.core.notifications import notify
@@ -38,6 +37,7 @@ from mediation.models import (
     CaseDocument,
     ConsentChannel,
     DocumentKind,
+    DocumentService,
     Organization,
     OrgKind,
     User,
@@ -45,6 +45,7 @@ from mediation.models import (
 from mediation.models.places import region_subtree
 from mediation.models.types import utcnow
 from mediation.referrals.triggers import REFERRAL_ACTIONS
+from mediation.uploads import evidence_root
 from workflows.case import (
     ARCHIVE_CHECKLIST,
     MAX_EXTENSION_DAYS,
@@ -366,7 +367,7 @@ _CLOSING_DOCUMENT = {
 
 ARCHIVE_ITEMS = {
     "minutes_on_file": _l("Minutes of the mediation sessions"),
-    "closing_document_on_file": _l("Agreement or closing notice issued"),
+    "closing_document_served": _l("Agreement or closing notice issued and served on the parties"),
     "evidence_on_file": _l("Every evidence file of the list in storage"),
 }
 
@@ -381,20 +382,37 @@ def _was_mediated(case: Case) -> bool:
     )
 
 
+def _served(case: Case, kind: DocumentKind) -> bool:
+    """Issued, and its current version served on every party it binds (the proof of service
+    goes into the case file)."""
+    current = db.session.scalar(
+        select(CaseDocument.id).where(
+            CaseDocument.case_id == case.id,
+            CaseDocument.kind == kind,
+            CaseDocument.superseded_at.is_(None),
+        )
+    )
+    if current is None:
+        return False
+    return not db.session.scalar(
+        select(
+            exists().where(
+                DocumentService.document_id == current, DocumentService.served_at.is_(None)
+            )
+        )
+    )
+
+
 def archive_facts(case: Case) -> dict[str, bool]:
     """The archive checklist, from what the case holds (DESIGN.md §3)."""
     minutes = not _was_mediated(case) or any(s.minutes.strip() for s in case.sessions)
     needed = _CLOSING_DOCUMENT.get(Outcome(case.outcome)) if case.outcome else None
-    closing = needed is None or bool(
-        db.session.scalar(
-            select(exists().where(CaseDocument.case_id == case.id, CaseDocument.kind == needed))
-        )
-    )
-    folder = evidence_dir()
+    closing = needed is None or _served(case, needed)
+    folder = evidence_root()
     evidence = all(Path(folder, item.stored_name).is_file() for item in case.evidence)
     return {
         "minutes_on_file": minutes,
-        "closing_document_on_file": closing,
+        "closing_document_served": closing,
         "evidence_on_file": evidence,
     }
 
@@ -558,6 +576,7 @@ _DECLARED = (
         effect=_archived,
         notify=lambda case, change: notify([applicant_of(case)], "archived", case),
         checklist=_archive_checklist,
+        document=DocumentKind.case_file,
     ),
 )
 

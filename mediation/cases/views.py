@@ -17,7 +17,6 @@ from mediation.cases import (
     forms,
     ratings,
 )
-from mediation.cases.intake import evidence_dir
 from mediation.cases.loading import load_case, load_evidence
 from mediation.cases.operations import claim, direct_action, fire
 from mediation.cases.page import page_context
@@ -29,7 +28,13 @@ from mediation.extensions import db
 from mediation.messages import refusal_message
 from mediation.models import Case, ConfirmationStatus, MessageChannel
 from mediation.policy import Act
-from mediation.uploads import UploadRejected, attachment_response, delete_stored, store_upload
+from mediation.uploads import (
+    UploadRejected,
+    attachment_response,
+    delete_stored,
+    evidence_root,
+    store_upload,
+)
 
 
 def _page(case: Case, bound: dict | None = None, status: int = 200, sent: tuple | None = None):
@@ -146,7 +151,7 @@ def upload_evidence(case_id: int):
     stored = []
     for upload in chosen:
         try:
-            stored.append(store_upload(upload, evidence_dir()))
+            stored.append(store_upload(upload, evidence_root()))
         except UploadRejected as error:
             form.file.errors = [*form.file.errors, f"{upload.filename}: {error.message}"]
     added = 0
@@ -159,7 +164,7 @@ def upload_evidence(case_id: int):
                 casework.add_evidence(case, actor=current_user, stored=item)
                 added += 1
             else:
-                delete_stored(evidence_dir(), item.stored_name)
+                delete_stored(evidence_root(), item.stored_name)
         if added < len(stored):
             form.file.errors = [*form.file.errors, refusal_message("too_much_evidence")]
     if form.file.errors:
@@ -174,7 +179,7 @@ def download_evidence(case_id: int, evidence_id: int):
     case = load_case(case_id)
     evidence = load_evidence(case, evidence_id)
     audit.sensitive_read("evidence", actor=current_user, subject=evidence, case_id=case.id)
-    return attachment_response(evidence_dir(), evidence)
+    return attachment_response(evidence_root(), evidence)
 
 
 def reveal_identity(case_id: int):
@@ -235,7 +240,7 @@ def post_message(case_id: int, channel: str):
     upload = form.attachment.data
     if getattr(upload, "filename", None):
         try:
-            stored = store_upload(upload, evidence_dir())
+            stored = store_upload(upload, evidence_root())
         except UploadRejected as error:
             form.attachment.errors = [f"{upload.filename}: {error.message}"]
             return _page(case, {f"message-{channel}": form}, 422)
@@ -254,4 +259,4 @@ def message_attachment(case_id: int, message_id: int):
     audit.sensitive_read(
         "message_attachment", actor=current_user, subject=message.attachment, case_id=case.id
     )
-    return attachment_response(evidence_dir(), message.attachment)
+    return attachment_response(evidence_root(), message.attachment)

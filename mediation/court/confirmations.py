@@ -1,77 +1,29 @@
 """Judicial confirmation: both parties ask the district court to confirm their agreement
 within 30 days of it taking effect (人民调解法 第三十三条); a court liaison decides."""
 
-from datetime import date, timedelta
-
 from flask_babel import lazy_gettext as _l
 
 from mediation import policy
 from mediation.core import audit
-from mediation.core.calendar import work_calendar
 from mediation.core.errors import Invalid, Refused
 from mediation.core.notifications import notify
 from mediation.core.recipients import applicant_of, representatives_of, staff_of
 from mediation.core.routing import DatabaseDirectory
+from mediation.court.dates import confirmation_deadline
+from mediation.documents.issuing import issue_document
 from mediation.extensions import db
-from mediation.localtime import SHANGHAI, local_today
+from mediation.localtime import local_today
 from mediation.models import (
     Case,
     ConfirmationStatus,
+    DocumentKind,
     JudicialConfirmation,
     Organization,
     User,
 )
 from mediation.models.types import utcnow
 from mediation.policy import Act
-from workflows import deadlines
-from workflows.case import CaseState, Outcome
-
-
-def agreement_effective_on(case: Case) -> date:
-    """An agreement takes effect when the last party signs it."""
-    agreement = case.agreement
-    return (
-        max(agreement.applicant_signed_at, agreement.respondent_signed_at)
-        .astimezone(SHANGHAI)
-        .date()
-    )
-
-
-def confirmation_deadline(case: Case) -> date | None:
-    if (
-        case.outcome != Outcome.resolved
-        or case.agreement is None
-        or not case.agreement.fully_signed
-    ):
-        return None
-    return deadlines.judicial_confirmation_deadline(
-        agreement_effective_on(case), calendar=work_calendar()
-    )
-
-
-# 最高人民法院关于人民调解协议司法确认程序的若干规定 (法释〔2011〕5号) 第五条: the court decides
-# within 15 days of accepting the request (10 more with its president's approval). The platform
-# does not record the court's acceptance: the days are counted from when both parties had asked.
-COURT_DECISION_DAYS = 15
-
-
-def requested_on(confirmation: JudicialConfirmation) -> date | None:
-    """The day the request was complete: when the second party asked."""
-    asked = [confirmation.applicant_requested_at, confirmation.respondent_requested_at]
-    if None in asked:
-        return None
-    return max(asked).astimezone(SHANGHAI).date()
-
-
-def decision_due(confirmation: JudicialConfirmation) -> date | None:
-    """The last day for the court's decision; the period ending on a rest day ends on the next
-    working day (民事诉讼法 第八十五条)."""
-    start = requested_on(confirmation)
-    if start is None:
-        return None
-    return deadlines.next_working_day(
-        start + timedelta(days=COURT_DECISION_DAYS), calendar=work_calendar()
-    )
+from workflows.case import CaseState
 
 
 def request_confirmation(case: Case, *, actor: User) -> JudicialConfirmation:
@@ -127,6 +79,13 @@ def decide_confirmation(case: Case, *, actor: User, confirm: bool, reason: str =
         actor=actor,
         organization=confirmation.court,
         note=reason or None,
+    )
+    issue_document(
+        case,
+        DocumentKind.confirmation_decision,
+        actor=actor,
+        issuer=confirmation.court,
+        signer=actor,
     )
     notify(
         [applicant_of(case), *representatives_of(case.employer)],

@@ -11,7 +11,7 @@ from mediation import policy
 from mediation.cases import forms
 from mediation.cases.loading import load_case
 from mediation.cases.page import page_context
-from mediation.court import confirmations
+from mediation.court import confirmations, dates
 from mediation.extensions import db
 from mediation.models import Case, ConfirmationStatus, JudicialConfirmation, User
 from mediation.policy import Act
@@ -64,7 +64,7 @@ def _court_page(case: Case, bound: dict | None = None):
     transfer packet."""
     if policy.is_confirmation_court(current_user, case):
         context = page_context(case, bound)
-        context["decision_due"] = confirmations.decision_due(case.confirmation)
+        context["decision_due"] = dates.decision_due(case.confirmation)
         return render_template("court/confirmation.html", **context)
     return render_template("court/packet.html", **page_context(case, bound))
 

@@ -20,4 +20,9 @@ bp.add_url_rule(
     "/cases/<int:case_id>/documents/<int:document_id>/proof-of-service.pdf",
     view_func=views.proof_of_service_pdf,
 )
-bp.add_url_rule("/verify", view_func=views.verify)
+bp.add_url_rule(
+    "/cases/<int:case_id>/documents/<int:document_id>/correction",
+    view_func=views.correct,
+    methods=["POST"],
+)
+bp.add_url_rule("/verify", view_func=views.verify, methods=["GET", "POST"])

@@ -3,14 +3,16 @@
 The same value feeds the printable page and the PDF, so both always say the same thing.
 """
 
-from flask import url_for
+from urllib.parse import urlencode
+
+from flask import current_app
 from flask_babel import format_currency, get_locale, ngettext
 from flask_babel import gettext as _
 
 from mediation.cases.payment import payment_order_applies
 from mediation.core import clocks
-from mediation.court.confirmations import agreement_effective_on, confirmation_deadline
-from mediation.documents.issuing import document_title, issuers
+from mediation.court.dates import agreement_effective_on, confirmation_deadline
+from mediation.documents.issuers import document_title, issued_title, issuers
 from mediation.documents.pdf import Document, Labels, Section, Signature
 from mediation.i18n import human_date, human_datetime
 from mediation.localtime import local_today
@@ -27,7 +29,16 @@ from mediation.models import (
 from mediation.privacy import mask_id_number, mask_phone
 
 
-def _labels() -> Labels:
+def verification_url(code: str) -> str:
+    """The public check page of a code, as printed on the document (also from the sweep,
+    outside any request: hence the configured address)."""
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    # Not url_for: the sweep issues documents outside any request. /verify is a stable
+    # interface (DESIGN.md §6): papers printed years ago carry it.
+    return f"{base}/verify?{urlencode({'code': code})}"
+
+
+def labels() -> Labels:
     return Labels(
         case_number=_("Case number"),
         verification_code=_("Verification code"),
@@ -300,6 +311,49 @@ def _period_expired(case: Case, document: CaseDocument, issuer: Organization) ->
     ]
 
 
+def _confirmation_decision(
+    case: Case, document: CaseDocument, issuer: Organization
+) -> list[Section]:
+    """The court's decision on the parties' joint application (人民调解法 第三十三条; 最高人民法院
+    关于人民调解协议司法确认程序的若干规定, 法释〔2011〕5号)."""
+    confirmation = case.confirmation
+    agreement = case.agreement
+    agreed = Section(
+        heading=_("The mediation agreement"),
+        paragraphs=(agreement.terms,),
+        rows=(
+            (_("Amount to be paid"), _yuan(agreement.amount)),
+            (_("Took effect on"), human_date(agreement_effective_on(case))),
+            (_("Mediated by"), case.organization.name),
+        ),
+    )
+    if confirmation.status is ConfirmationStatus.confirmed:
+        decision = _(
+            "Having reviewed the joint application of both parties, %(court)s confirms that the "
+            "mediation agreement is valid.",
+            court=issuer.name,
+        )
+        follows = _(
+            "If a party refuses to perform it or does not perform it in full, the other party "
+            "may apply to the people's court for enforcement (人民调解法 第三十三条第二款)."
+        )
+    else:
+        decision = _(
+            "Having reviewed the joint application of both parties, %(court)s does not confirm "
+            "the mediation agreement.",
+            court=issuer.name,
+        )
+        follows = _(
+            "The parties may change the agreement or reach a new one through mediation, or bring "
+            "an action in the people's court (人民调解法 第三十三条第三款)."
+        )
+    sections = [_parties(case), agreed, Section(heading=_("Decision"), paragraphs=(decision,))]
+    if confirmation.reason:
+        sections.append(Section(heading=_("Reasons"), paragraphs=(confirmation.reason,)))
+    sections.append(Section(heading=_("What follows"), paragraphs=(follows,)))
+    return sections
+
+
 # Each kind's sections, from the case, the document and the organisation that issued it.
 BUILDERS = {
     DocumentKind.application: _application,
@@ -308,6 +362,7 @@ BUILDERS = {
     DocumentKind.agreement: _agreement,
     DocumentKind.termination_notice: _termination,
     DocumentKind.period_expired_notice: _period_expired,
+    DocumentKind.confirmation_decision: _confirmation_decision,
 }
 
 
@@ -329,20 +384,39 @@ def _signatures(case: Case, document: CaseDocument) -> tuple[Signature, ...]:
     )
 
 
-def build(case: Case, document: CaseDocument) -> Document:
-    issuer = issuers(case, [document])[document.id]
+def _correction(document: CaseDocument) -> list[Section]:
+    """A corrected version says which one it replaces."""
+    replaced = document.supersedes
+    if replaced is None:
+        return []
+    return [
+        Section(
+            paragraphs=(
+                _(
+                    "Corrected version %(version)d. It replaces the version issued on %(date)s "
+                    "with verification code %(code)s.",
+                    version=document.version,
+                    date=human_date(replaced.issued_at),
+                    code=replaced.verification_code,
+                ),
+            )
+        )
+    ]
+
+
+def build(case: Case, document: CaseDocument, issuer: Organization) -> Document:
+    """The document as the case says it now, in the current language: what ``records.freeze``
+    keeps at issue."""
     return Document(
-        title=document_title(document, issuer),
+        title=issued_title(document.kind, issuer),
         number=case.number,
         issuer=issuer.name,
         issued_on=human_date(document.issued_at),
-        sections=BUILDERS[document.kind](case, document, issuer),
+        sections=[*_correction(document), *BUILDERS[document.kind](case, document, issuer)],
         signatures=_signatures(case, document),
         verification_code=document.verification_code,
-        verification_url=url_for(
-            "documents.verify", code=document.verification_code, _external=True
-        ),
-        labels=_labels(),
+        verification_url=verification_url(document.verification_code),
+        labels=labels(),
     )
 
 
@@ -397,8 +471,6 @@ def build_proof_of_service(
         issued_on=human_date(local_today()),
         sections=[served, *parties],
         verification_code=document.verification_code,
-        verification_url=url_for(
-            "documents.verify", code=document.verification_code, _external=True
-        ),
-        labels=_labels(),
+        verification_url=verification_url(document.verification_code),
+        labels=labels(),
     )

@@ -1,12 +1,16 @@
-"""The form staff use to record that a document was served by another way."""
+"""The forms of documents: staff record service by another way or issue a corrected version;
+anyone checks a PDF against the one issued."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from mediation.documents.records import LARGEST_CHECKED_PDF
 from mediation.forms import REQUIRED, strip
 from mediation.models import ServiceMethod, ServiceParty
+from mediation.uploads import MEBIBYTE
 
 CHOOSE = _l("Choose one.")
 PARTY_LABELS = {ServiceParty.applicant: _l("Applicant"), ServiceParty.respondent: _l("Employer")}
@@ -61,3 +65,38 @@ class OtherServiceForm(FlaskForm):
     @classmethod
     def for_document(cls, document_id: int, parties: list[ServiceParty], **kwargs):
         return cls(parties, prefix=f"service-{document_id}", **kwargs)
+
+
+class CorrectionForm(FlaskForm):
+    """Staff issue a corrected version of a document; one per document on the case page."""
+
+    reason = TextAreaField(
+        _l("What is corrected"),
+        filters=[strip],
+        validators=[REQUIRED, Length(max=1000, message=_l("At most %(max)d characters."))],
+        description=_l(
+            "The new version is made from the case as it is now and served on the parties "
+            "again; the old one stays checkable and is marked as superseded."
+        ),
+    )
+
+    @classmethod
+    def for_document(cls, document_id: int, **kwargs):
+        return cls(prefix=f"correct-{document_id}", **kwargs)
+
+
+class CheckFileForm(FlaskForm):
+    """The public check page: is this PDF byte for byte the one issued with the code?"""
+
+    file = FileField(
+        _l("The PDF you were given (at most %(limit)d MB)", limit=LARGEST_CHECKED_PDF // MEBIBYTE),
+        validators=[FileRequired(message=_l("Choose the PDF file to check."))],
+        render_kw={
+            "accept": ".pdf,application/pdf",
+            "data-max-bytes": str(LARGEST_CHECKED_PDF),
+            "data-too-large": _l(
+                "“{name}” is larger than %(limit)d MB: no document issued here is that large.",
+                limit=LARGEST_CHECKED_PDF // MEBIBYTE,
+            ),
+        },
+    )

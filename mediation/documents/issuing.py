@@ -1,15 +1,21 @@
-"""Issuing documents: each gets a verification code that the public check page looks up, and
-those the parties must be given are served on them (mediation.documents.service)."""
+"""Issuing documents: each gets a verification code that the public check page looks up, its
+text is frozen as a record (mediation.documents.records), and those the parties must be given
+are served on them (mediation.documents.service)."""
 
 import secrets
-from collections.abc import Iterable
 
-from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from mediation import policy
+from mediation.core import audit
+from mediation.core.errors import Refused
+from mediation.documents import records
+from mediation.documents.issuers import issuers
 from mediation.documents.service import serve_on_issue
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case, CaseDocument, DocumentKind, Organization, User
+from mediation.models import Case, CaseDocument, DocumentKind, Organization, User
+from mediation.models.types import utcnow
+from mediation.policy import Act
 
 # No 0/O, 1/I/L, 5/S, 2/Z: codes are read aloud and typed from paper.
 CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
@@ -20,16 +26,70 @@ def new_verification_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
-def issue_document(case: Case, kind: DocumentKind, *, actor: User | None) -> CaseDocument:
+def issue_document(
+    case: Case,
+    kind: DocumentKind,
+    *,
+    actor: User | None,
+    supersedes: CaseDocument | None = None,
+    issuer: Organization | None = None,
+    signer: User | None = None,
+) -> CaseDocument:
+    """Issue a document in the name of the organisation holding the case, signed by its
+    mediator (or by ``issuer`` and ``signer``: the court's decision on confirmation); its text
+    is frozen now and it is served on the parties it binds."""
+    if supersedes is not None:
+        # A correction is the same organisation's document, whoever holds the case now.
+        issuer = supersedes.issuer or issuers(case, [supersedes])[supersedes.id]
+        signer = supersedes.mediator
     document = CaseDocument(
         case=case,
         kind=kind,
         verification_code=new_verification_code(),
+        issued_at=utcnow(),
         issued_by_id=actor.id if actor else None,
+        issuer=issuer or case.organization,
+        mediator=signer or case.mediator,
+        version=supersedes.version + 1 if supersedes else 1,
+        supersedes=supersedes,
     )
     db.session.add(document)
+    records.freeze(case, document)
     serve_on_issue(document)
     return document
+
+
+def correct_document(
+    case: Case, document: CaseDocument, *, actor: User, reason: str
+) -> CaseDocument:
+    """Issue a corrected version of ``document`` from the case as it is now; the old one stays
+    verifiable and says it was superseded. It is served on the parties again."""
+    policy.require_act(actor, case, Act.correct_document)
+    if not reason.strip():
+        raise ValueError("a correction needs its reason")
+    # Conditional: of two staff correcting at once, one supersedes it.
+    superseded = db.session.execute(
+        update(CaseDocument)
+        .where(CaseDocument.id == document.id, CaseDocument.superseded_at.is_(None))
+        .values(superseded_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if superseded.rowcount != 1:
+        raise Refused("changed_meanwhile")
+    db.session.refresh(document)
+    corrected = issue_document(case, document.kind, actor=actor, supersedes=document)
+    audit.record_case_event(
+        case,
+        "document_corrected",
+        actor=actor,
+        note=reason.strip(),
+        document=document.kind.value,
+        document_id=document.id,
+        corrected_id=corrected.id,
+        version=corrected.version,
+        verification_code=corrected.verification_code,
+    )
+    return corrected
 
 
 def latest_document(case: Case, kind: DocumentKind) -> CaseDocument | None:
@@ -47,56 +107,4 @@ def find_by_code(code: str) -> CaseDocument | None:
         normalised = "-".join(normalised[i : i + 4] for i in range(0, 12, 4))
     return db.session.scalar(
         select(CaseDocument).where(CaseDocument.verification_code == normalised)
-    )
-
-
-def issuers(case: Case, documents: Iterable[CaseDocument]) -> dict[int, Organization]:
-    """Document id → the organisation that issued it: the one holding the case then. After a
-    transfer the case has documents of several organisations (two acceptance notices, say).
-
-    Read from the case's path (filed at one organisation, then each transfer and return), as
-    nothing else about the issuer is stored with the document."""
-    path = [
-        (event.occurred_at, _holder_after(event))
-        for event in db.session.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.case_id == case.id,
-                AuditEvent.action.in_(("case.apply", "case.escalate", "case.return")),
-            )
-            .order_by(AuditEvent.occurred_at, AuditEvent.id)
-        )
-    ]
-    hops = [(moment, holder) for moment, holder in path if holder is not None]
-    known = {case.organization_id: case.organization}
-    found = {}
-    for document in documents:
-        # A document written with the filing may carry a moment a hair before the filing's
-        # event: it belongs to the first organisation all the same.
-        holder = hops[0][1] if hops else case.organization_id
-        for moment, organization_id in hops:
-            if moment <= document.issued_at:
-                holder = organization_id
-        if holder not in known:
-            known[holder] = db.session.get(Organization, holder)
-        found[document.id] = known[holder]
-    return found
-
-
-def _holder_after(event: AuditEvent) -> int | None:
-    if event.action == "case.apply":
-        return event.organization_id
-    details = event.details or {}
-    if details.get("to_organization_id"):
-        return details["to_organization_id"]
-    # Transfers recorded before the id was kept name the organisation only.
-    return db.session.scalar(
-        select(Organization.id).where(Organization.name == details.get("to_organization"))
-    )
-
-
-def document_title(document: CaseDocument, issuer: Organization) -> str:
-    """What a document is called in lists and on its page: its kind and who issued it."""
-    return _(
-        "%(document)s (%(organization)s)", document=document.kind.title, organization=issuer.name
     )

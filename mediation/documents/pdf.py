@@ -105,6 +105,26 @@ class Document:
     verification_url: str = ""
     labels: Labels = field(default_factory=Labels)
 
+    @classmethod
+    def from_dict(cls, value: dict[str, Any]) -> Document:
+        """The document again from ``dataclasses.asdict`` of it, as JSON kept it (lists for
+        tuples)."""
+        return cls(
+            **{
+                **value,
+                "sections": tuple(
+                    Section(
+                        heading=section["heading"],
+                        paragraphs=tuple(section["paragraphs"]),
+                        rows=tuple(tuple(row) for row in section["rows"]),
+                    )
+                    for section in value["sections"]
+                ),
+                "signatures": tuple(Signature(**signature) for signature in value["signatures"]),
+                "labels": Labels(**value["labels"]),
+            }
+        )
+
 
 # --- Fonts ----------------------------------------------------------------------------------
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
-from mediation.documents.forms import OtherServiceForm
-from mediation.documents.issuing import document_title, issuers
+from mediation.documents.forms import CorrectionForm, OtherServiceForm
+from mediation.documents.issuers import document_title, issuers
 from mediation.documents.service import unserved_parties
 from mediation.extensions import db
 from mediation.models import (
@@ -33,17 +33,18 @@ class DocumentEntry:
     services: list[DocumentService]
     # Staff of the case, while a party is still to be served; else None.
     form: OtherServiceForm | None
+    # Staff of the case, while this version is the current one; else None.
+    correction: CorrectionForm | None
 
     @property
     def title(self) -> str:
         return document_title(self.document, self.issuer)
 
 
-def documents_section(
-    case: Case, user: User, sent: tuple[int, OtherServiceForm] | None = None
-) -> list[DocumentEntry]:
-    """Every document of the case with its service; ``sent`` is a service form submitted
-    with problems (the document's id and the form), shown again as typed."""
+def documents_section(case: Case, user: User, bound: dict | None = None) -> list[DocumentEntry]:
+    """Every document of the case with its service; ``bound`` may hold a service or correction
+    form submitted with problems (the document's id and the form), shown again as typed."""
+    bound = bound or {}
     documents = db.session.scalars(
         select(CaseDocument).where(CaseDocument.case_id == case.id).order_by(CaseDocument.id)
     ).all()
@@ -57,19 +58,29 @@ def documents_section(
     ):
         services.setdefault(service.document_id, []).append(service)
     may_record = policy.may_act(user, case, policy.Act.record_service)
+    may_correct = policy.may_act(user, case, policy.Act.correct_document)
     issued_by = issuers(case, documents)
     entries = []
     for document in documents:
         served = services.get(document.id, [])
         waiting = unserved_parties(served)
-        form = None
+        form = correction = None
         if may_record and waiting:
-            if sent and sent[0] == document.id:
-                form = sent[1]
-            else:
-                form = OtherServiceForm.for_document(document.id, waiting, formdata=None)
-        entries.append(DocumentEntry(document, issued_by[document.id], served, form))
+            form = _bound(bound, "service", document) or OtherServiceForm.for_document(
+                document.id, waiting, formdata=None
+            )
+        if may_correct and document.superseded_at is None:
+            correction = _bound(bound, "correction", document) or CorrectionForm.for_document(
+                document.id, formdata=None
+            )
+        entries.append(DocumentEntry(document, issued_by[document.id], served, form, correction))
     return entries
+
+
+def _bound(bound: dict, name: str, document: CaseDocument):
+    """The form of that name sent for this document with problems, if it was."""
+    sent = bound.get(name)
+    return sent[1] if sent and sent[0] == document.id else None
 
 
 PARTY_TITLES = {

@@ -49,6 +49,9 @@ SERVED_ON: dict[DocumentKind, tuple[ServiceParty, ...]] = {
     DocumentKind.agreement: (APPLICANT, RESPONDENT),
     DocumentKind.termination_notice: (APPLICANT, RESPONDENT),
     DocumentKind.period_expired_notice: (APPLICANT, RESPONDENT),
+    DocumentKind.confirmation_decision: (APPLICANT, RESPONDENT),
+    # The case file is the organisation's record, kept at archive.
+    DocumentKind.case_file: (),
 }
 
 # After this many working days unserved, staff are told to serve the document another way.

@@ -9,15 +9,16 @@ from sqlalchemy import select
 from mediation import policy
 from mediation.cases.loading import load_case
 from mediation.cases.page import page_context
-from mediation.documents import service
-from mediation.documents.builders import build, build_proof_of_service
-from mediation.documents.forms import OtherServiceForm
-from mediation.documents.issuing import find_by_code, issuers
+from mediation.documents import records, service
+from mediation.documents.builders import build_proof_of_service
+from mediation.documents.forms import CheckFileForm, CorrectionForm, OtherServiceForm
+from mediation.documents.issuing import correct_document, find_by_code
 from mediation.documents.pdf import render_pdf
 from mediation.extensions import db
 from mediation.i18n import human_date
 from mediation.models import CaseDocument
 from mediation.policy import Act
+from mediation.uploads import MEBIBYTE
 
 
 def _document(case_id: int, document_id: int):
@@ -52,16 +53,35 @@ def printable(case_id: int, document_id: int):
     return render_template(
         "documents/printable.html",
         case=case,
-        document=build(case, document),
+        document=records.printed(case, document),
+        facts=records.facts(document),
         pdf_url=url_for("documents.pdf", case_id=case.id, document_id=document.id),
     )
 
 
 def pdf(case_id: int, document_id: int):
     case, document = _document(case_id, document_id)
+    if records.erased(case, document):
+        abort(410)
     service.record_opening(case, document, current_user)
-    body = render_pdf(build(case, document))
-    return _pdf_response(body, f"{case.number}-{document.kind.value}.pdf")
+    stored = records.stored_pdf(case, document)
+    version = f"-v{document.version}" if document.version > 1 else ""
+    return _pdf_response(stored.pdf, f"{case.number}-{document.kind.value}{version}.pdf")
+
+
+def correct(case_id: int, document_id: int):
+    case, document = _document(case_id, document_id)
+    policy.require_act(current_user, case, Act.correct_document)
+    form = CorrectionForm.for_document(document.id)
+    if not form.validate_on_submit():
+        context = page_context(case, {"correction": (document.id, form)})
+        return render_template("cases/show.html", **context), 422
+    corrected = correct_document(case, document, actor=current_user, reason=form.reason.data)
+    flash(
+        _("Version %(version)d was issued and served on the parties.", version=corrected.version),
+        "success",
+    )
+    return redirect(back_to_case())
 
 
 def record_service(case_id: int, document_id: int):
@@ -98,6 +118,7 @@ def proof_of_service(case_id: int, document_id: int):
         "documents/printable.html",
         case=case,
         document=proof,
+        facts=records.facts(document),
         pdf_url=url_for("documents.proof_of_service_pdf", case_id=case.id, document_id=document.id),
     )
 
@@ -108,9 +129,46 @@ def proof_of_service_pdf(case_id: int, document_id: int):
 
 
 def verify():
+    """The public check of a code, and of a PDF against the one issued with it."""
     code = (request.args.get("code") or "").strip()[:30]
     document = find_by_code(code) if code else None
-    issuer = issuers(document.case, [document])[document.id] if document else None
+    form = CheckFileForm() if document else None
+    checked = None
+    if form is not None and request.method == "POST":
+        checked = _check_file(form, document)
     return render_template(
-        "documents/verify.html", code=code, document=document, issuer=issuer, human_date=human_date
+        "documents/verify.html",
+        code=code,
+        facts=records.facts(document) if document else None,
+        form=form,
+        checked=checked,
+        human_date=human_date,
+    ), (422 if form is not None and form.errors else 200)
+
+
+def _check_file(form: CheckFileForm, document: CaseDocument) -> str | None:
+    """ "same" or "different" for the file sent; None (and the field's message) when it cannot
+    be checked. An oversized file is refused by its declared length before it is read."""
+    if (request.content_length or 0) > records.LARGEST_CHECKED_PDF + MEBIBYTE:
+        form.file.errors = [_too_large()]
+        return None
+    if not form.validate_on_submit():
+        return None
+    body = form.file.data.read(records.LARGEST_CHECKED_PDF + 1)
+    if len(body) > records.LARGEST_CHECKED_PDF:
+        form.file.errors = [_too_large()]
+        return None
+    if not body.startswith(b"%PDF-"):
+        form.file.errors = [
+            _("This file is not a PDF. Choose the PDF file of the document you were given.")
+        ]
+        return None
+    return "same" if records.matching_file(document, body) else "different"
+
+
+def _too_large() -> str:
+    return _(
+        "This file is larger than %(limit)d MB: no document issued here is that large. Choose "
+        "the PDF file of the document you were given.",
+        limit=records.LARGEST_CHECKED_PDF // MEBIBYTE,
     )

@@ -22,6 +22,7 @@ from mediation.models.cases import (
 from mediation.models.confirmations import ConfirmationStatus, JudicialConfirmation
 from mediation.models.documents import (
     CaseDocument,
+    DocumentFile,
     DocumentKind,
     DocumentService,
     ServiceMethod,
@@ -38,6 +39,8 @@ from mediation.models.figures import (
     FigureRollup,
     Grain,
 )
+from mediation.models.handoff import HandoffApplication, HandoffKind
+from mediation.models.legal_aid import LegalAidChannel, LegalAidRequest
 from mediation.models.limitation import LimitationSuspension, SuspensionCause
 from mediation.models.mediation import (
     AgreementVersion,
@@ -106,6 +109,7 @@ __all__ = [
     "DetailedFigureDistribution",
     "DetailedFigureRollup",
     "Distribution",
+    "DocumentFile",
     "DocumentKind",
     "DocumentService",
     "Employer",
@@ -116,8 +120,12 @@ __all__ = [
     "FigureDistribution",
     "FigureRollup",
     "Grain",
+    "HandoffApplication",
+    "HandoffKind",
     "HolidaySchedule",
     "JudicialConfirmation",
+    "LegalAidChannel",
+    "LegalAidRequest",
     "LimitationSuspension",
     "MediationSession",
     "MessageChannel",

@@ -116,6 +116,10 @@ CURRENT_DEADLINE_SQL = (
 OPEN_SQL = f"state IN ({', '.join(repr(state.value) for state in OPEN_STATES)})"
 WAITING_SQL = f"{OPEN_SQL} AND mediator_id IS NULL"
 DONE_SQL = f"state IN ({CaseState.closed.value!r}, {CaseState.archived.value!r})"
+# Closed cases still holding personal data: the retention sweep (mediation.retention) reads
+# them by outcome and day of closing.
+RETAINED_SQL = f"{DONE_SQL} AND anonymised_at IS NULL"
+ANONYMISED_SQL = "anonymised_at IS NOT NULL"
 
 
 class ConsentChannel(TitledEnum):
@@ -174,6 +178,20 @@ class Case(db.Model):
             "id",
             postgresql_where=text(DONE_SQL),
             sqlite_where=text(DONE_SQL),
+        ),
+        Index(
+            "ix_cases_retention_due",
+            "outcome",
+            "closed_at",
+            "id",
+            postgresql_where=text(RETAINED_SQL),
+            sqlite_where=text(RETAINED_SQL),
+        ),
+        Index(
+            "ix_cases_anonymised_at",
+            "anonymised_at",
+            postgresql_where=text(ANONYMISED_SQL),
+            sqlite_where=text(ANONYMISED_SQL),
         ),
     )
 
@@ -252,6 +270,14 @@ class Case(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     close_reason: Mapped[str | None] = mapped_column(Text)
+    # The keyed hash of the progress code that lets the applicant follow the case without an
+    # account (mediation.tracking.codes); null until one is issued.
+    track_code_hash: Mapped[str | None] = mapped_column(String(64))
+    # Not a column: the plain progress code issued in this request, for the one page or answer
+    # that shows it (filing).
+    issued_track_code = None
+    # When the retention rule erased the case's personal data (mediation.retention).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic locking: two people changing one case at once cannot both win; the second
     # gets "the case changed" instead of overwriting the first (see cases.operations.fire).
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,9 +1,15 @@
-"""Documents issued for a case, each with a code a public page can verify."""
+"""Documents issued for a case, each with a code a public page can verify.
+
+An issued document is a record: what it says is frozen when it is issued (``content``, in each
+language the platform speaks, with the issuer and the signing mediator as they were), and the
+PDF first made from that content is kept byte for byte (``DocumentFile``). Later changes to the
+case never change it; a correction issues a new version that supersedes it.
+"""
 
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
@@ -17,6 +23,8 @@ class DocumentKind(TitledEnum):
     agreement = "agreement"
     termination_notice = "termination_notice"
     period_expired_notice = "period_expired_notice"
+    confirmation_decision = "confirmation_decision"
+    case_file = "case_file"
 
 
 DOCUMENT_TITLES = {
@@ -26,6 +34,8 @@ DOCUMENT_TITLES = {
     DocumentKind.agreement: _l("Mediation agreement"),
     DocumentKind.termination_notice: _l("Notice of termination of mediation"),
     DocumentKind.period_expired_notice: _l("Notice that the mediation period has expired"),
+    DocumentKind.confirmation_decision: _l("Decision on judicial confirmation"),
+    DocumentKind.case_file: _l("Case file"),
 }
 DocumentKind.TITLES = DOCUMENT_TITLES
 
@@ -39,8 +49,43 @@ class CaseDocument(db.Model):
     verification_code: Mapped[str] = mapped_column(String(20), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # As they were at issue. Documents issued before records were kept have no content and no
+    # issuer here: they are still built from the case (documents.records).
+    issuer_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("case_documents.id"))
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Locale → the document's printed text (pdf.Document as a dict), and its SHA-256 over the
+    # canonical JSON: the facts it states, frozen.
+    content: Mapped[dict | None] = mapped_column(JSON)
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
 
     case = relationship("Case")
+    issuer = relationship("Organization")
+    mediator = relationship("User", foreign_keys=[mediator_id])
+    supersedes = relationship("CaseDocument", remote_side=[id])
+
+
+class DocumentFile(db.Model):
+    """The PDF of an issued document in one language, byte for byte as it was first given out.
+
+    Rendered from the frozen content (the renderer is deterministic) the first time anyone
+    needs it, then served from here: a later version of the renderer or its fonts never changes
+    a file somebody holds.
+    """
+
+    __tablename__ = "document_files"
+    __table_args__ = (UniqueConstraint("document_id", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("case_documents.id", ondelete="CASCADE"), index=True
+    )
+    locale: Mapped[str] = mapped_column(String(10))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ServiceParty(TitledEnum):

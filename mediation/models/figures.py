@@ -93,6 +93,9 @@ class _Measures:
     # which would add NUMERIC columns as floating point.
     amount_claimed_fen: Mapped[int] = mapped_column(BigInteger)
     amount_agreed_fen: Mapped[int] = mapped_column(BigInteger)
+    # Added later (migration 0024): existing rows start at 0, which is what they count.
+    legal_aid_requests: Mapped[int] = mapped_column(Integer, server_default="0")
+    handed_to_arbitration: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 PLACE_COLUMNS = ("organization_id", "tier")

@@ -85,6 +85,8 @@ class Figures:
     ratings: int = 0
     satisfaction_mean: Decimal | None = None
     satisfaction_rate: Decimal | None = None
+    legal_aid_requests: int = 0
+    handed_to_arbitration: int = 0
     transfers: dict[str, int] = field(default_factory=dict)
     # For the charts: outcomes per tier, and how many closed cases took how many days.
     outcomes_by_tier: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -161,6 +163,8 @@ def _assemble(
             else None
         ),
         satisfaction_rate=_rate(total["ratings_satisfied"], total["ratings"]),
+        legal_aid_requests=total["legal_aid_requests"],
+        handed_to_arbitration=total["handed_to_arbitration"],
         transfers={
             f"{low.value}>{high.value}": total[transfer_column(low, high)]
             for low, high in TRANSFER_PATHS
@@ -404,6 +408,8 @@ DRILL_DOWN = (
     "referrals",
     "placements",
     "ratings",
+    "legal_aid_requests",
+    "handed_to_arbitration",
     "overdue",
 )
 DRILL_DOWN_PAGE = 50
@@ -528,5 +534,15 @@ DEFINITIONS = (
     ("ratings", _l("Ratings given"), _l("Parties who rated the service (1–5)")),
     ("satisfaction_mean", _l("Mean rating"), _l("Mean of the ratings")),
     ("satisfaction_rate", _l("Satisfaction rate (%)"), _l("Ratings of 4 or 5 ÷ ratings")),
+    (
+        "legal_aid_requests",
+        _l("Legal-aid requests"),
+        _l("Cases whose worker asked for legal aid through the platform"),
+    ),
+    (
+        "handed_to_arbitration",
+        _l("Handed to arbitration"),
+        _l("Cases handed to the labour dispute arbitration commission"),
+    ),
 )
 LABELS = {key: label for key, label, _formula in DEFINITIONS}

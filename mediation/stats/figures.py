@@ -10,9 +10,9 @@ What a case counts towards is defined once, here, as SQL over that one case
   checked against the raw data (``flask figures verify`` and the tests).
 
 Why a session hook rather than a call in each service: a figure depends on the case, its
-claims, agreement, ratings, referral and audit events, written by a dozen services. Noting
-every flushed row of those kinds and recounting before the commit keeps the rollups right
-whichever service wrote, in the same transaction as the change itself.
+claims, agreement, ratings, referral, legal-aid request and audit events, written by a dozen
+services. Noting every flushed row of those kinds and recounting before the commit keeps the
+rollups right whichever service wrote, in the same transaction as the change itself.
 """
 
 from collections import Counter, defaultdict
@@ -51,6 +51,7 @@ from mediation.models import (
     Claim,
     Distribution,
     Grain,
+    LegalAidRequest,
     Organization,
     OrgKind,
     PriorityGroup,
@@ -198,11 +199,15 @@ def case_measures() -> dict[str, ColumnElement]:
             aggregate=lambda days: days,
         ),
         "open_deadline": Case.current_deadline,
+        # The worker asked for legal aid (mediation.legal_aid): at most one request a case.
+        "legal_aid_requests": _flag(exists().where(LegalAidRequest.case_id == Case.id)),
+        # Handed to the arbitration commission: cases with such an event, however many.
+        "handed_to_arbitration": _flag(_happened("case.handed_to_arbitration")),
     }
 
 
 # Which rows of which tables a case's figures depend on, found by their ``case_id``.
-_CASE_PARTS = (Claim, CaseCategory, Agreement, Rating, Referral, AuditEvent)
+_CASE_PARTS = (Claim, CaseCategory, Agreement, Rating, Referral, AuditEvent, LegalAidRequest)
 _PENDING = "figures_pending_cases"
 
 

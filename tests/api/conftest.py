@@ -59,6 +59,10 @@ class Document:
             if response.get_data():
                 raise UndocumentedAnswer(f"{method} {path} → {response.status_code} has a body")
             return
+        if "application/json" not in documented["content"]:  # a file: its media type
+            if response.mimetype not in documented["content"]:
+                raise UndocumentedAnswer(f"{method} {path} → {response.content_type}")
+            return
         schema = documented["content"]["application/json"]["schema"]
         self.validate(response, schema, f"{method} {path} → {response.status_code}")
 

@@ -60,11 +60,19 @@ def test_the_whole_journey_through_the_api(api):
         ("worker1", "agreement/sign", {"version": 1, "password": "demo-2026"}),
         ("employer1", "agreement/sign", {"version": 1, "password": "demo-2026"}),
         ("med_hr", "settle", {}),
-        ("med_hr", "archive", {"checklist_complete": True}),
     ]
     for user, step, data in steps:
         response = api("POST", f"/cases/{case_id}/{step}", user, json=data)
         assert response.status_code in (200, 201), (step, response.json)
+    # Each party opens the agreement in the app: it is served on them, and the file can go.
+    documents = api("GET", f"/cases/{case_id}/documents", "worker1").json["items"]
+    (agreement,) = [d for d in documents if d["kind"] == "agreement"]
+    assert [s["served_at"] for s in agreement["services"]] == [None, None]
+    for party in ("worker1", "employer1"):
+        pdf = api("GET", agreement["pdf"].removeprefix("/api/v1"), party)
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    archived = api("POST", f"/cases/{case_id}/archive", "med_hr", json={})
+    assert archived.status_code == 200, archived.json
     case = api("GET", f"/cases/{case_id}", "worker1").json
     assert [a["minutes_answer"] for a in case["sessions"][0]["answers"]] == ["agreed", "agreed"]
     assert (case["state"], case["outcome"]) == ("archived", "resolved")
@@ -83,6 +91,8 @@ def test_the_whole_journey_through_the_api(api):
         "agreement_signed",
         "agreement_signed",
         "settle",
+        "document_served",
+        "document_served",
         "archive",
     ]
     assert events[2]["from_state"] == "applied" and events[2]["to_state"] == "accepted"

@@ -44,6 +44,7 @@ CASE_KEYS = SUMMARY_KEYS | {
     "judicial_confirmation",
     "closed_at",
     "archived_at",
+    "legal_aid",
 }
 EVENT_KEYS = {
     "id",
@@ -65,7 +66,7 @@ def test_the_design_filing_body_as_printed_files_a_case(api):
     filed = api("POST", "/cases", "worker1", json={**DESIGN_BODY, "applicant": WORKER1_APPLICANT})
     assert filed.status_code == 201
     case = filed.json
-    assert set(case) == CASE_KEYS
+    assert set(case) == CASE_KEYS | {"track_code"}  # shown once, at filing
     assert set(case["deadlines"]) == {
         "acceptance",
         "mediation",

@@ -39,7 +39,7 @@ from mediation.auth import accounts
 from mediation.cases import agreements, extension, sessions, suspension
 from mediation.cases.operations import fire
 from mediation.extensions import db
-from mediation.models import ApiToken, SessionMode, SuspensionCause
+from mediation.models import ApiToken, CaseDocument, SessionMode, SuspensionCause
 from mediation.models.types import utcnow
 from tests.factories import filed_case, held_session, mediating_case, user
 from tests.test_access import DEMO_ACCOUNT, EXPECTED
@@ -93,6 +93,12 @@ def build_world() -> dict[str, list[int]]:
         "case_id": [applied.id, mediating.id, settled.id, transferred.id],
         "session_id": [scheduled.id, held.id],
         "suspension_id": [lasting.id],
+        "document_id": [
+            document.id
+            for document in db.session.scalars(
+                select(CaseDocument).where(CaseDocument.case_id == mediating.id)
+            )
+        ],
         "referral_id": [settled.referral.id],
     }
 
@@ -134,7 +140,7 @@ def requests_of(operation, mode: GenerationMode, ids: dict[str, list[int]]):
     names = [parameter.name for parameter in operation.path_parameters]
     if not names:
         return operation.as_strategy(generation_mode=mode)
-    if names[0] == "case_id" and len(names) == 2:  # a mediating case's session or suspension
+    if names[0] == "case_id" and len(names) == 2:  # a mediating case's session, suspension…
         [child] = names[1:]
         known = [{"case_id": ids["case_id"][1], child: value} for value in ids[child]]
     else:

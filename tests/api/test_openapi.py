@@ -16,6 +16,7 @@ from tests.api.conftest import PREFIX, Document, DocumentedClient, UndocumentedA
 METHODS = ("get", "put", "post", "delete", "patch")
 SAMPLES = {
     "case_id": "7",
+    "document_id": "7",
     "referral_id": "7",
     "session_id": "7",
     "suspension_id": "7",

@@ -13,7 +13,7 @@ from mediation.cases import suspension
 from mediation.cases.operations import fire
 from mediation.cases.sweep import sweep
 from mediation.core import clocks
-from mediation.documents.builders import build
+from mediation.documents.records import printed
 from mediation.extensions import db
 from mediation.i18n import HUMAN_FORMATS
 from mediation.models import (
@@ -467,7 +467,7 @@ def test_the_termination_notice_says_the_limitation_is_suspended(app, demo, cloc
         )
         text = " ".join(
             paragraph
-            for section in build(case, notice).sections
+            for section in printed(case, notice).sections
             for paragraph in section.paragraphs
         )
     assert "The time limit for arbitration is suspended since 15 Sep 2025" in text

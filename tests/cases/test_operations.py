@@ -11,7 +11,7 @@ from mediation.cases.operations import IllegalTransition, claim, fire
 from mediation.core.errors import Invalid, NotPermitted, Refused
 from mediation.extensions import db
 from mediation.models import AuditEvent, CaseDocument, Notification, Organization
-from tests.factories import application, filed_case, held_session, user
+from tests.factories import application, filed_case, held_session, served_on_the_parties, user
 from workflows.case import Tier
 
 pytestmark = pytest.mark.both_databases
@@ -91,6 +91,7 @@ def test_a_whole_mediation_through_the_services(app, demo, in_request):
         case, actor=user("employer1"), version=case.agreement.version, password="demo-2026"
     )
     fire(case, "settle", actor=mediator)
+    served_on_the_parties(case, "agreement")
     fire(case, "archive", actor=mediator)
     db.session.commit()
     assert (case.state, case.outcome) == ("archived", "resolved")
@@ -109,6 +110,8 @@ def test_a_whole_mediation_through_the_services(app, demo, in_request):
         "case.agreement_signed",
         "case.agreement_signed",
         "case.settle",
+        "case.document_served",  # the agreement, opened by each party
+        "case.document_served",
         "case.archive",
     ]
 

@@ -465,9 +465,10 @@ def test_an_archived_case_is_read_only(app, demo, make_browser):
     case = filed_case()
     with app.test_request_context():
         from mediation.cases.operations import fire
-        from tests.factories import user
+        from tests.factories import served_on_the_parties, user
 
         fire(case, "decline", actor=user("med_hr"), reason="不属于受理范围")
+        served_on_the_parties(case, "decline_notice")
         fire(case, "archive", actor=user("med_hr"), checklist_complete=True)
         db.session.commit()
     mediator = make_browser()

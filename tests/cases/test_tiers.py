@@ -1,6 +1,8 @@
 """The four tiers as one loop: rules an admin edits, transfers, returns, the court's desk,
 judicial confirmation, arbitration advice."""
 
+import html
+import re
 import threading
 from datetime import timedelta
 
@@ -10,7 +12,14 @@ from sqlalchemy import func, select
 from mediation.cases import agreements
 from mediation.cases.operations import fire
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case, Organization, RoutingRuleRow
+from mediation.models import (
+    AuditEvent,
+    Case,
+    CaseDocument,
+    DocumentKind,
+    Organization,
+    RoutingRuleRow,
+)
 from tests.factories import filed_case, user
 from workflows.case import Tier
 
@@ -299,15 +308,22 @@ def test_judicial_confirmation_needs_both_parties_and_the_court(app, demo, make_
     )
     page = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Confirmed by the court" in page
-    with app.test_request_context():
-        from mediation.documents.builders import build
-        from mediation.documents.issuing import latest_document
-        from mediation.models import DocumentKind
-
-        db.session.expire_all()
-        settled = db.session.get(Case, case.id)
-        document = build(settled, latest_document(settled, DocumentKind.agreement))
-        assert any(COURT in p for s in document.sections for p in s.paragraphs)
+    # The decision is a document served on the parties, linked from the case page; the
+    # agreement issued before it is not rewritten.
+    decision_url = re.search(r'href="([^"]+)">Read the court\'s decision', page).group(1)
+    decision = html.unescape(
+        worker.get(decision_url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    )
+    assert f"{COURT} confirms that the mediation agreement is valid" in decision
+    assert "apply to the people's court for enforcement" in decision
+    db.session.expire_all()
+    agreement = db.session.scalar(
+        select(CaseDocument).where(
+            CaseDocument.case_id == case.id, CaseDocument.kind == DocumentKind.agreement
+        )
+    )
+    assert "judicial confirmation" in str(agreement.content["en"]["sections"])
+    assert COURT not in str(agreement.content["en"]["sections"])
 
 
 def test_confirmation_after_30_days_is_refused(app, demo, make_browser):

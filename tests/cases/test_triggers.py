@@ -5,6 +5,7 @@ page with the problem in words (or a refusal that says why), never a 500 and nev
 What the page, the API and the OpenAPI document offer comes from the declarations alone.
 """
 
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -13,8 +14,9 @@ from sqlalchemy import select
 from mediation.cases import agreements, triggers
 from mediation.cases.operations import fire
 from mediation.core.schemas import widget_of
+from mediation.documents.issuing import latest_document
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case, CaseDocument, Organization
+from mediation.models import AuditEvent, Case, CaseDocument, DocumentKind, Organization
 from tests.factories import filed_case, held_session, paper_scan, user
 
 COURT = "清城区人民法院诉前调解中心"
@@ -107,7 +109,10 @@ def test_every_field_of_every_trigger_sent_wrong_gets_words_not_a_500(
         assert why == "missing" or field is None  # only a missing optional part may pass
 
 
-def test_archive_checks_the_file_itself_not_the_callers_word(app, demo, make_browser):
+def test_archive_checks_the_file_itself_and_makes_the_case_file(app, demo, make_browser):
+    """Archiving is refused while the minutes are missing and the termination notice is not
+    served, with both parts named; once they are there it makes the case file (卷宗), a PDF
+    holding every part its table of contents lists."""
     case = case_at("closed")  # mediated, failed, termination notice issued; no minutes yet
     mediator = make_browser()
     mediator.login("med_hr")
@@ -117,25 +122,67 @@ def test_archive_checks_the_file_itself_not_the_callers_word(app, demo, make_bro
         case.id, "archive", {"checklist_complete": "y"}, headers={"Accept-Language": "en"}
     )
     assert response.status_code == 422
-    assert "minutes of the mediation sessions are not on file" in response.get_data(as_text=True)
+    refused = response.get_data(as_text=True)
+    assert "minutes of the mediation sessions are not on file" in refused
+    assert "not yet served on every party" in refused
     with app.test_request_context():
         case = db.session.get(Case, case.id)
         assert triggers.archive_facts(case) == {
             "minutes_on_file": False,
-            "closing_document_on_file": True,
+            "closing_document_served": False,
             "evidence_on_file": True,
         }
-        # The same case with its session minutes recorded while mediating can be archived.
+        # The same case with its session minutes recorded while mediating, and its notice
+        # opened by both parties, can be archived.
         minuted = filed_case()
         fire(minuted, "accept", actor=user("med_hr"), respondent_consent=True, consent_via="window")
         fire(minuted, "mediate", actor=user("med_hr"))
         held_session(minuted, "双方意见分歧较大，调解未成。")
         fire(minuted, "fail", actor=user("med_hr"), reason="双方分歧较大")
         db.session.commit()
+        notice = latest_document(minuted, DocumentKind.termination_notice)
+    for party in ("worker1", "employer1"):
+        reader = make_browser()
+        reader.login(party)
+        reader.get(f"/cases/{minuted.id}/documents/{notice.id}")
     assert mediator.act(minuted.id, "archive", {}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Case, minuted.id).state == "archived"
     assert db.session.get(Case, case.id).state == "closed"
+
+    with app.test_request_context():
+        case_file = latest_document(minuted, DocumentKind.case_file)
+    pdf = mediator.get(
+        f"/cases/{minuted.id}/documents/{case_file.id}.pdf", headers={"Accept-Language": "en"}
+    )
+    text = pdf_text(pdf.data)
+    contents = case_file.content["en"]["sections"][1]
+    assert contents["heading"] == "Contents"
+    parts = [title for _number, title in contents["rows"]]
+    for expected in (
+        "Application for mediation",
+        "Notice of acceptance",
+        "Notice of termination of mediation",
+        "Statement of the employer",
+        "Minutes of the mediation sessions",
+        "Proof of service",
+        "Evidence list",
+        "Timeline",
+    ):
+        assert any(expected in part for part in parts), expected
+    squeezed = "".join(text.split())  # long headings wrap
+    for number, part in enumerate(parts, start=1):
+        assert "".join(f"{number}. {part}".split()) in squeezed, part  # heading its part
+    assert "双方意见分歧较大，调解未成。" in text
+    assert "李*" in text and "李明" not in text.split("Contents")[0]  # the cover masks the name
+
+
+def pdf_text(body: bytes) -> str:
+    """The PDF's text as one line per text line, through poppler's pdftotext."""
+    done = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=body, capture_output=True, check=True
+    )
+    return done.stdout.decode()
 
 
 def test_an_unpaid_agreement_case_without_its_agreement_document_cannot_be_archived(
@@ -149,7 +196,7 @@ def test_an_unpaid_agreement_case_without_its_agreement_document_cannot_be_archi
     agreements.record_paper_signatures(case, actor=user("med_hr"), scan=paper_scan())
     fire(case, "settle", actor=user("med_hr"))
     db.session.execute(db.delete(CaseDocument).where(CaseDocument.case_id == case.id))
-    assert triggers.archive_facts(case)["closing_document_on_file"] is False
+    assert triggers.archive_facts(case)["closing_document_served"] is False
 
 
 @pytest.fixture

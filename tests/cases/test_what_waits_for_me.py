@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from mediation.cases import agreements, casework, extension, ratings, sessions
 from mediation.cases.operations import fire
-from mediation.court import confirmations
+from mediation.court import confirmations, dates
 from mediation.extensions import db
 from mediation.models import Case, Organization, Rating, SessionMode
 from mediation.models.types import utcnow
@@ -180,7 +180,7 @@ def test_the_court_screen_for_a_settled_case_is_about_confirmation(app, demo, ma
         assert transfer_wording not in html
     assert "公司于11月30日前支付13000元" in html and "signed version 1 on" in html
     assert html.count("asked on") == 2
-    due = confirmations.decision_due(case.confirmation)
+    due = dates.decision_due(case.confirmation)
     assert f"Decide by {due.day} {due.strftime('%b')}" in html and "第五条" in html
     response = court.submit(
         f"/court/cases/{case.id}/confirmation",

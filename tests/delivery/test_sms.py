@@ -208,8 +208,10 @@ def test_a_walk_in_applicant_is_told_by_sms_at_the_number_given_at_the_window(ap
         db.session.commit()
     deliver_due()
     assert case.applicant is None
-    (text,) = gateway.texts_to(case.applicant_phone)
-    assert case.number in text and "http" not in text  # no account to follow a link into
+    # The filing notice and the progress code (/track): no account to follow a link into.
+    texts = gateway.texts_to(case.applicant_phone)
+    assert len(texts) == 2
+    assert all(case.number in text and "http" not in text for text in texts)
 
 
 def test_reasons_typed_by_staff_lose_id_and_phone_numbers_and_stay_within_500(app, demo, gateway):

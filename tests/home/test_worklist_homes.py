@@ -176,6 +176,7 @@ MAIN_PAGES = {
         "/admin/calendar",
         "/admin/outbox",
         "/admin/audit",
+        "/admin/retention",
         "/representatives/",
     },
 }

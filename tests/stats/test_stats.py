@@ -69,6 +69,8 @@ EXPECTED = {
     "ratings": 2,
     "satisfaction_mean": "3.50",
     "satisfaction_rate": "50.0",
+    "legal_aid_requests": 0,
+    "handed_to_arbitration": 0,
 }
 
 

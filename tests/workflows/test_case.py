@@ -63,7 +63,7 @@ VALID_FACTS = {
     "withdraw": REASON,
     "archive": {
         "minutes_on_file": True,
-        "closing_document_on_file": True,
+        "closing_document_served": True,
         "evidence_on_file": True,
     },
 }
@@ -242,15 +242,15 @@ GUARD_FAILURES = [
         {},
         {
             "minutes_on_file": ["minutes_missing"],
-            "closing_document_on_file": ["closing_document_missing"],
+            "closing_document_served": ["closing_document_unserved"],
             "evidence_on_file": ["evidence_missing"],
         },
     ),
     (
         "closed",
         "archive",
-        {"minutes_on_file": True, "closing_document_on_file": False, "evidence_on_file": True},
-        {"closing_document_on_file": ["closing_document_missing"]},
+        {"minutes_on_file": True, "closing_document_served": False, "evidence_on_file": True},
+        {"closing_document_served": ["closing_document_unserved"]},
     ),
 ]
 

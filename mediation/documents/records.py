@@ -1,0 +1,137 @@
+"""Issued documents as records: what a document states is frozen when it is issued, and the PDF
+given out is kept byte for byte.
+
+``freeze`` builds the document in every language the platform speaks, from the case as it is at
+issue, and stores the printed text with its SHA-256. From then on pages and PDFs are made from
+that text, never from the case: a transfer, a new mediator or a cleared date changes no issued
+document. The first time a PDF is needed in a language it is rendered from the frozen text and
+stored (``DocumentFile``); the renderer is deterministic, so the file is the one that would have
+been rendered at issue, and from then on it is served from storage.
+
+Documents issued before records were kept have no frozen text: they are frozen the first time
+they are read, from the case as it is then (their issuer from the case's path).
+"""
+
+import dataclasses
+import hashlib
+import json
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from mediation.documents import builders, case_file
+from mediation.documents.issuers import issuers, reader_locale
+from mediation.documents.pdf import Document, render_pdf
+from mediation.extensions import db, upsert_insert
+from mediation.models import Case, CaseDocument, DocumentFile, DocumentKind
+
+# Every PDF this platform issues is far smaller; the check page refuses bigger files unread.
+LARGEST_CHECKED_PDF = 10 * 1024 * 1024
+
+
+def _canonical(content: dict) -> bytes:
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def freeze(case: Case, document: CaseDocument) -> None:
+    """Write down what the document states, in every language, as the case is now."""
+    if document.issuer is None:
+        document.issuer = issuers(case, [document])[document.id]
+    build = case_file.build if document.kind is DocumentKind.case_file else builders.build
+    content = {}
+    for locale in current_app.config["LANGUAGES"]:
+        with force_locale(locale):
+            content[locale] = dataclasses.asdict(build(case, document, document.issuer))
+    document.content = content
+    document.content_sha256 = hashlib.sha256(_canonical(content)).hexdigest()
+
+
+def erased(case: Case, document: CaseDocument) -> bool:
+    """The case's personal data was erased at the end of its retention: the document's text and
+    files went with it; its code, kind, dates and hash remain."""
+    return document.content is None and case.anonymised_at is not None
+
+
+def printed(case: Case, document: CaseDocument) -> Document | None:
+    """What the document says, in the reader's language; None once erased."""
+    if erased(case, document):
+        return None
+    if document.content is None:
+        freeze(case, document)
+    return Document.from_dict(document.content[reader_locale()])
+
+
+def stored_pdf(case: Case, document: CaseDocument, locale: str | None = None) -> DocumentFile:
+    """The document's PDF in ``locale`` (the reader's by default), rendered and kept the first
+    time it is needed. Two first readers at once store one file: the second insert is
+    ignored and both read the stored row."""
+    locale = locale or reader_locale()
+    kept = _file(document, locale)
+    if kept is not None:
+        return kept
+    with force_locale(locale):
+        body = render_pdf(printed(case, document))
+    db.session.execute(
+        upsert_insert(DocumentFile)
+        .values(
+            document_id=document.id,
+            locale=locale,
+            pdf=body,
+            sha256=hashlib.sha256(body).hexdigest(),
+        )
+        .on_conflict_do_nothing(index_elements=["document_id", "locale"])
+    )
+    return _file(document, locale)
+
+
+def _file(document: CaseDocument, locale: str) -> DocumentFile | None:
+    return db.session.scalar(
+        select(DocumentFile).where(
+            DocumentFile.document_id == document.id, DocumentFile.locale == locale
+        )
+    )
+
+
+def matching_file(document: CaseDocument, body: bytes) -> DocumentFile | None:
+    """The issued PDF (in any language) that ``body`` is byte for byte, or None."""
+    if erased(document.case, document):
+        return None
+    for locale in current_app.config["LANGUAGES"]:
+        stored_pdf(document.case, document, locale)
+    digest = hashlib.sha256(body).hexdigest()
+    return db.session.scalar(
+        select(DocumentFile).where(
+            DocumentFile.document_id == document.id, DocumentFile.sha256 == digest
+        )
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Facts:
+    """What the public check page states about a code: the document's own record."""
+
+    document: CaseDocument
+    kind: str
+    number: str
+    issuer: str
+    version: int
+    superseded_by: CaseDocument | None
+    erased: bool
+
+
+def facts(document: CaseDocument) -> Facts:
+    case = document.case
+    text = document.content[reader_locale()] if document.content else None
+    issuer = text["issuer"] if text else issuers(case, [document])[document.id].name
+    return Facts(
+        document=document,
+        kind=document.kind.title,
+        number=case.number,
+        issuer=issuer,
+        version=document.version,
+        superseded_by=db.session.scalar(
+            select(CaseDocument).where(CaseDocument.supersedes_id == document.id)
+        ),
+        erased=erased(case, document),
+    )

@@ -1,0 +1,122 @@
+"""Issued documents are records: frozen at issue, kept byte for byte, corrected by a new version,
+and checkable by anyone at /verify, file included."""
+
+import io
+import re
+
+from sqlalchemy import select
+
+from mediation.cases.operations import fire
+from mediation.documents.issuing import latest_document
+from mediation.extensions import db
+from mediation.models import CaseDocument, DocumentKind, Organization
+from tests.factories import filed_case, user
+
+EN = {"Accept-Language": "en"}
+STREET = "凤城街道劳动人事争议调解中心"
+COURT = "清城区人民法院诉前调解中心"
+
+
+def verify_page(browser, code: str) -> str:
+    return browser.get(f"/verify?code={code}", headers=EN).get_data(as_text=True)
+
+
+def check_file(browser, code: str, body: bytes, name: str = "notice.pdf"):
+    return browser.submit(
+        f"/verify?code={code}",
+        {"file": (io.BytesIO(body), name)},
+        page=f"/verify?code={code}",
+        headers=EN,
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_notice_stays_as_issued_through_a_correction_and_a_transfer(app, demo, make_browser):
+    with app.test_request_context():
+        case = filed_case()
+        fire(case, "accept", actor=user("med_hr"), respondent_consent=True, consent_via="window")
+        db.session.commit()
+        first = latest_document(case, DocumentKind.acceptance_notice)
+    worker, mediator, anyone = make_browser(), make_browser(), make_browser()
+    worker.login("worker1")
+    mediator.login("med_hr")
+    url = f"/cases/{case.id}/documents/{first.id}"
+    first_pdf = worker.get(f"{url}.pdf", headers=EN).data
+    accepted_on = re.search(r"for mediation on (\d+ \w+ \d{4})", worker.get(url, headers=EN).text)[
+        1
+    ]
+
+    # Staff fix the employer's address and issue a corrected notice: the first one says so.
+    case.employer.address = "清远市清城区凤城街道新址18号"
+    db.session.commit()
+    corrected = mediator.submit(
+        f"{url}/correction",
+        {f"correct-{first.id}-reason": "被申请人地址有误"},
+        page=f"/cases/{case.id}",
+        headers=EN,
+    )
+    assert corrected.status_code == 302
+    with app.test_request_context():
+        second = latest_document(case, DocumentKind.acceptance_notice)
+    assert second.version == 2 and second.id != first.id
+    assert "Superseded: version 2" in worker.get(url, headers=EN).text
+    assert "It was superseded" in verify_page(anyone, first.verification_code)
+    second_url = f"/cases/{case.id}/documents/{second.id}"
+    second_page = worker.get(second_url, headers=EN).text
+    assert "新址18号" in second_page and first.verification_code in second_page
+    second_pdf = worker.get(f"{second_url}.pdf", headers=EN).data
+
+    # The case moves on to the court, which accepts it again: nothing issued before changes.
+    with app.test_request_context():
+        fire(case, "mediate", actor=user("med_hr"))
+        court = db.session.scalar(select(Organization.id).where(Organization.name == COURT))
+        fire(case, "escalate", actor=user("med_hr"), reason="需法院调解", organization_id=court)
+        fire(case, "accept", actor=user("court1"), respondent_consent=True, consent_via="window")
+        db.session.commit()
+    assert worker.get(f"{url}.pdf", headers=EN).data == first_pdf
+    assert worker.get(f"{second_url}.pdf", headers=EN).data == second_pdf
+    page = worker.get(second_url, headers=EN).text
+    assert f"{STREET} accepted the application" in page and accepted_on in page
+    facts = verify_page(anyone, second.verification_code)
+    assert "This document is genuine" in facts and STREET in facts and COURT not in facts
+    assert accepted_on in facts and "current" in facts
+
+    # The holder's file, checked byte for byte; anything else is said to differ.
+    same = check_file(anyone, second.verification_code, second_pdf)
+    assert "exactly the document issued with this code" in same.text
+    changed = check_file(anyone, second.verification_code, second_pdf.replace(b"18", b"19", 1))
+    assert "not the document issued with this code" in changed.text
+
+
+def test_what_cannot_be_checked_is_said_beside_the_field(app, demo, make_browser):
+    with app.test_request_context():
+        case = filed_case()
+        other = filed_case()
+        db.session.commit()
+        application = latest_document(case, DocumentKind.application)
+        code = application.verification_code
+    anyone = make_browser()
+    not_pdf = check_file(anyone, code, b"GIF89a not a pdf", name="scan.gif")
+    assert not_pdf.status_code == 422
+    assert (
+        "This file is not a PDF" in not_pdf.text and "Please correct the following" in not_pdf.text
+    )
+    huge = check_file(anyone, code, b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024))
+    assert huge.status_code == 422 and "larger than 10 MB" in huge.text
+    empty = check_file(anyone, code, b"", name="")
+    assert empty.status_code == 422 and "Choose the PDF file to check" in empty.text
+    sql = verify_page(anyone, "1' OR '1'='1")
+    assert "No document has this code" in sql
+
+    # A document of another case, even one the reader may see, is not found under this one.
+    worker = make_browser()
+    worker.login("worker1")
+    with app.test_request_context():
+        elsewhere = latest_document(other, DocumentKind.application)
+    assert worker.get(f"/cases/{case.id}/documents/{elsewhere.id}").status_code == 404
+    assert worker.get(f"/api/v1/cases/{case.id}/documents/{elsewhere.id}.pdf").status_code in (
+        401,
+        404,
+    )
+    stored = db.session.scalar(select(CaseDocument).where(CaseDocument.id == elsewhere.id))
+    assert stored.content["zh_CN"]["number"] == other.number
