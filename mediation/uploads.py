@@ -456,6 +456,15 @@ def attachment_response(directory: Path, stored: StoredFileLike) -> Response:
     return response
 
 
+def pdf_response(body: bytes, filename: str) -> Response:
+    """A PDF the platform made (a document, an application), to read in the browser or save
+    under ``filename``; never kept by a cache."""
+    response = current_app.response_class(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 # --- quotas -------------------------------------------------------------------------------------
 
 

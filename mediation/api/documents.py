@@ -4,7 +4,7 @@ A party opening a PDF here is served with it, as on the pages (documents.service
 app's reader is the party. The PDF is the stored file, byte for byte the one /verify checks.
 """
 
-from flask import Response, abort, url_for
+from flask import abort, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,6 +16,7 @@ from mediation.documents import records, service
 from mediation.documents.issuers import document_title, issuers
 from mediation.extensions import db
 from mediation.models import CaseDocument, DocumentService
+from mediation.uploads import pdf_response
 
 
 @operation(
@@ -81,8 +82,4 @@ def document_pdf(case_id: int, document_id: int):
         abort(410)
     service.record_opening(case, document, current_user)
     stored = records.stored_pdf(case, document)
-    return Response(
-        stored.pdf,
-        mimetype="application/pdf",
-        headers={"Cache-Control": "private, no-store", "ETag": stored.sha256},
-    )
+    return pdf_response(stored.pdf, f"{case.number}-{document.kind.value}.pdf")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from mediation import policy
 from mediation.cases import agreements, conversation, forms, payment, ratings
-from mediation.cases.advice import arbitration_advice
+from mediation.cases.advice import arbitration_advice, limitation_sentences
 from mediation.cases.loading import case_evidence
 from mediation.cases.session_page import (
     extension_section,
@@ -320,7 +320,7 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "arbitration_date": arbitration_date(case),
         # While the case is open the worker sees the time limit too (第二十七条).
         "limitation": limitation_shown(case),
-        "limitation_because": clocks.LIMITATION_BECAUSE,
+        "limitation_sentences": limitation_sentences,
         "confirmation_due": confirmation_due,
         "confirmation_provisional": confirmation_provisional(case, confirmation_due),
         "referral_may": lambda act: (

@@ -6,9 +6,10 @@ The same value feeds the printable page and the PDF, so both always say the same
 from urllib.parse import urlencode
 
 from flask import current_app
-from flask_babel import format_currency, get_locale, ngettext
+from flask_babel import format_currency, get_locale
 from flask_babel import gettext as _
 
+from mediation.cases.advice import limitation_sentences
 from mediation.cases.payment import payment_order_applies
 from mediation.core import clocks
 from mediation.court.dates import agreement_effective_on, confirmation_deadline
@@ -154,7 +155,7 @@ def _agreement(case: Case, document: CaseDocument, issuer: Organization) -> list
             date=human_date(due),
         )
         if clocks.is_provisional(agreement_effective_on(case), due):
-            closing += " " + _provisional()
+            closing += " " + provisional()
     paragraphs = [closing]
     if payment_order_applies(case):
         paragraphs.append(
@@ -172,7 +173,7 @@ def _agreement(case: Case, document: CaseDocument, issuer: Organization) -> list
     ]
 
 
-def _provisional() -> str:
+def provisional() -> str:
     return _(
         "Provisional: counted with the statutory holidays only, because the official holiday "
         "schedule of that year has not been entered yet. It is recomputed when it is."
@@ -195,86 +196,25 @@ def _arbitration(case: Case) -> Section:
             date=human_date(available_from),
         ),
     ]
+    district = case.employer.region.district
+    if district.arbitration_commission:
+        # Named from the administration's data (劳动争议调解仲裁法 第二十一条), never made up.
+        paragraphs.insert(
+            1,
+            _(
+                "The commission of the employer's district: %(name)s, %(address)s, telephone "
+                "%(phone)s.",
+                name=district.arbitration_commission,
+                address=district.arbitration_address or _("address not on record"),
+                phone=district.arbitration_phone or _("not on record"),
+            ),
+        )
     if clocks.arbitration_date_is_provisional(case):
-        paragraphs.append(_provisional())
-    if limitation.rule == "not_limited_while_employed":
-        paragraphs.append(
-            _(
-                "Wages and overtime pay owed while you are still employed are not limited in "
-                "time (劳动争议调解仲裁法 第二十七条第四款)."
-            )
-        )
-    elif limitation.rule == "ran_out_before_application":
-        paragraphs.append(
-            _(
-                "The one-year time limit for arbitration (劳动争议调解仲裁法 第二十七条), counted "
-                "from the day you learnt of the problem, ended on %(date)s, before this "
-                "application.",
-                date=human_date(limitation.ends_on),
-            )
-            + " "
-            + _(
-                "Mediation can still settle the dispute. If you had a legitimate reason for not "
-                "applying sooner (第二十七条第三款), tell the mediator."
-            )
-        )
-    elif limitation.rule == "interrupted":
-        paragraphs.append(
-            _(
-                "Your application interrupted the one-year time limit for arbitration "
-                "(劳动争议调解仲裁法 第二十七条). It starts again in full when the mediation ends, "
-                "on %(date)s at the latest, when the 15 days from receipt run out.",
-                date=human_date(limitation.interrupted_until),
-            )
-        )
-    elif limitation.rule == "suspended":
-        lasting = limitation.lasting_suspension
-        paragraphs.append(
-            _(
-                "The time limit for arbitration is suspended since %(date)s: %(cause)s "
-                "(劳动争议调解仲裁法 第二十七条第三款).",
-                date=human_date(limitation.suspended_since),
-                cause=lasting.cause.title if lasting else "",
-            )
-            + " "
-            + _(
-                "It does not run while the cause lasts and goes on from the day the cause "
-                "ends; the last day to apply is shown here once that day is recorded. It was "
-                "counted again from %(date)s, when %(because)s.",
-                date=human_date(limitation.recount_from),
-                because=clocks.LIMITATION_BECAUSE[limitation.because],
-            )
-        )
-    else:
-        paragraphs.append(
-            _("Apply by %(date)s at the latest.", date=human_date(limitation.ends_on))
-            + " "
-            + _(
-                "The one-year time limit (劳动争议调解仲裁法 第二十七条) was interrupted by the "
-                "application and counted again from %(date)s, when %(because)s.",
-                date=human_date(limitation.recount_from),
-                because=clocks.LIMITATION_BECAUSE[limitation.because],
-            )
-        )
-    if limitation.suspended_days:
-        paragraphs.append(
-            ngettext(
-                "This includes %(num)d day on which the time limit was suspended "
-                "(第二十七条第三款): it did not run then.",
-                "This includes %(num)d days on which the time limit was suspended "
-                "(第二十七条第三款): it did not run then.",
-                limitation.suspended_days,
-            )
-        )
-    if limitation.remuneration_not_limited and limitation.rule != "not_limited_while_employed":
-        paragraphs.append(
-            _(
-                "This is for your other claims: wages and overtime pay owed while you are still "
-                "employed are not limited in time."
-            )
-        )
+        paragraphs.append(provisional())
+    # Served on the worker among others: said to them, as "you".
+    paragraphs += [sentence.text for sentence in limitation_sentences(limitation, to_worker=True)]
     if limitation.provisional:
-        paragraphs.append(_provisional())
+        paragraphs.append(provisional())
     return Section(heading=_("Labour arbitration"), paragraphs=tuple(paragraphs))
 
 

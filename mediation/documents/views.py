@@ -1,7 +1,7 @@
 """Printable pages and PDFs of a case's documents, their service on the parties, and the public
 check of a code."""
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from mediation.extensions import db
 from mediation.i18n import human_date
 from mediation.models import CaseDocument
 from mediation.policy import Act
-from mediation.uploads import MEBIBYTE
+from mediation.uploads import MEBIBYTE, pdf_response
 
 
 def _document(case_id: int, document_id: int):
@@ -34,17 +34,6 @@ def _document(case_id: int, document_id: int):
 def back_to_case() -> str:
     """Where a refused action returns: the documents of the case page it was taken on."""
     return url_for("cases.show", case_id=request.view_args["case_id"], _anchor="documents")
-
-
-def _pdf_response(body: bytes, filename: str) -> Response:
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
 
 
 def printable(case_id: int, document_id: int):
@@ -66,7 +55,7 @@ def pdf(case_id: int, document_id: int):
     service.record_opening(case, document, current_user)
     stored = records.stored_pdf(case, document)
     version = f"-v{document.version}" if document.version > 1 else ""
-    return _pdf_response(stored.pdf, f"{case.number}-{document.kind.value}{version}.pdf")
+    return pdf_response(stored.pdf, f"{case.number}-{document.kind.value}{version}.pdf")
 
 
 def correct(case_id: int, document_id: int):
@@ -125,7 +114,7 @@ def proof_of_service(case_id: int, document_id: int):
 
 def proof_of_service_pdf(case_id: int, document_id: int):
     case, document, proof = _proof(case_id, document_id)
-    return _pdf_response(render_pdf(proof), f"{case.number}-{document.kind.value}-service.pdf")
+    return pdf_response(render_pdf(proof), f"{case.number}-{document.kind.value}-service.pdf")
 
 
 def verify():

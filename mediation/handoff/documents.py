@@ -4,12 +4,11 @@ and what 民事诉讼法 第二百二十五条 asks of a payment-order applicati
 the facts and evidence it rests on), with a line for the applicant's signature."""
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
-from mediation.core.clocks import LIMITATION_BECAUSE
+from mediation.cases.advice import limitation_sentences
 
 # The labels and the provisional-date sentence every document prints, in the same words.
-from mediation.documents.builders import _provisional, labels
+from mediation.documents.builders import labels, provisional
 from mediation.documents.pdf import Document, Section, Signature
 from mediation.handoff.applications import Addressee, Application, yuan
 from mediation.i18n import human_date
@@ -19,80 +18,15 @@ from mediation.privacy import mask_id_number
 
 
 def limitation_lines(application: Application) -> list[str]:
-    """The time limit for arbitration (第二十七条) in the words the case page uses of it."""
+    """The time limit for arbitration (第二十七条) in the words the case page uses of it, as
+    said of the worker; what to do about it is for the worker's page, not for the commission."""
     limitation = application.limitation
     if limitation is None:
         return []
-    match limitation.rule:
-        case "not_limited_while_employed":
-            lines = [
-                _(
-                    "Wages and overtime pay owed while the worker is still employed are not "
-                    "limited in time; once the job ends the worker has one year to apply "
-                    "(劳动争议调解仲裁法 第二十七条第四款)."
-                )
-            ]
-        case "ran_out_before_application":
-            lines = [
-                _(
-                    "The one-year time limit for arbitration (劳动争议调解仲裁法 第二十七条), "
-                    "counted from the day the worker learnt of the problem, ended on %(date)s, "
-                    "before this application.",
-                    date=human_date(limitation.ends_on),
-                )
-            ]
-        case "interrupted":
-            lines = [
-                _(
-                    "The worker's application interrupted the one-year time limit for "
-                    "arbitration (劳动争议调解仲裁法 第二十七条). It starts again in full when "
-                    "the mediation ends, on %(date)s at the latest, when the 15 days from "
-                    "receipt run out.",
-                    date=human_date(limitation.interrupted_until),
-                )
-            ]
-        case "suspended":
-            lasting = limitation.lasting_suspension
-            lines = [
-                _(
-                    "The time limit for arbitration is suspended since %(date)s: %(cause)s "
-                    "(劳动争议调解仲裁法 第二十七条第三款).",
-                    date=human_date(limitation.suspended_since),
-                    cause=lasting.cause.title if lasting else "",
-                )
-            ]
-        case _:
-            lines = [
-                _(
-                    "The worker must apply for arbitration by %(date)s at the latest.",
-                    date=human_date(limitation.ends_on),
-                ),
-                _(
-                    "The one-year time limit (劳动争议调解仲裁法 第二十七条) was interrupted by "
-                    "the application and counted again from %(date)s, when %(because)s.",
-                    date=human_date(limitation.recount_from),
-                    because=LIMITATION_BECAUSE.get(limitation.because, ""),
-                ),
-            ]
-    if limitation.suspended_days:
-        lines.append(
-            ngettext(
-                "This includes %(num)d day on which the time limit was suspended "
-                "(第二十七条第三款): it did not run then.",
-                "This includes %(num)d days on which the time limit was suspended "
-                "(第二十七条第三款): it did not run then.",
-                limitation.suspended_days,
-            )
-        )
-    if limitation.remuneration_not_limited and limitation.rule != "not_limited_while_employed":
-        lines.append(
-            _(
-                "This is for the worker's other claims: wages and overtime pay owed while the "
-                "worker is still employed are not limited in time."
-            )
-        )
+    sentences = limitation_sentences(limitation, to_worker=False)
+    lines = [sentence.text for sentence in sentences if not sentence.advice]
     if limitation.provisional:
-        lines.append(_provisional())
+        lines.append(provisional())
     return lines
 
 

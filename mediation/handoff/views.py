@@ -6,7 +6,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mediation import policy
+from mediation import policy, uploads
 from mediation.cases import casework
 from mediation.cases.loading import load_case
 from mediation.core.schemas import parse
@@ -79,14 +79,7 @@ def pdf_response(case: Case, kind: HandoffKind) -> Response:
     if not policy.is_applicant(current_user, case):
         casework.reveal_identity(case, actor=current_user)
     body = render_pdf(documents.build(applications.application(case, kind)))
-    return Response(
-        body,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{case.number}-{PDF_NAMES[kind]}.pdf"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return uploads.pdf_response(body, f"{case.number}-{PDF_NAMES[kind]}.pdf")
 
 
 def _pdf(case_id: int, kind: HandoffKind):

@@ -113,6 +113,15 @@ def test_worker_files_and_the_case_goes_all_the_way_to_the_archive(
 
     mediator.goto(case_url)
     mediator.get_by_role("button", name="Close as settled").click()
+    # Each party opens the agreement on the platform: it is served on them (送达).
+    for party, title, link in (
+        (worker, "调解协议书", "查看并打印"),
+        (employer, "Mediation agreement", "view and print"),
+    ):
+        party.goto(case_url)
+        party.locator("li.document-entry", has_text=title).get_by_role("link", name=link).click()
+        expect(party.locator("article.document")).to_be_visible()
+    mediator.goto(case_url)
     mediator.locator("summary", has_text="Archive the file").click()
     # The file is checked from what the case holds: minutes, the agreement, the evidence.
     checklist = mediator.locator(".checklist")
