@@ -93,6 +93,7 @@ def test_admin_pages_work_on_a_desktop(app, demo, new_page, screenshot):
     assert accessibility_problems(page) == []
     screenshot(page, "accounts")
     page.get_by_role("link", name="新建工作人员账户").click()
+    page.wait_for_url("**/admin/accounts/new")  # checked on the new page, not mid-navigation
     assert accessibility_problems(page) == []
 
 
