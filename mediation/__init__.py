@@ -18,7 +18,14 @@ from mediation.core.notifications import unread_count
 from mediation.delivery.channels import install_channels
 from mediation.delivery.tasks import install_nudge
 from mediation.extensions import babel, csrf, db, login_manager, migrate
-from mediation.i18n import LANGUAGE_NAMES, days_left, human_date, human_datetime, select_locale
+from mediation.i18n import (
+    LANGUAGE_NAMES,
+    days_left,
+    display_name,
+    human_date,
+    human_datetime,
+    select_locale,
+)
 from mediation.industries import INDUSTRIES
 from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
 from mediation.security import init_security
@@ -104,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from mediation.representatives.blueprint import bp as representatives_bp
     from mediation.stats.blueprint import bp as stats_bp
     from mediation.supervision.blueprint import bp as supervision_bp
+    from mediation.team.blueprint import bp as team_bp
     from mediation.tracking.blueprint import bp as tracking_bp
 
     csrf.exempt(api_bp)  # safe: the API ignores cookies (see mediation.api.auth)
@@ -123,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
         representatives_bp,
         stats_bp,
         tracking_bp,
+        team_bp,
         api_bp,
     )
     for blueprint in blueprints:
@@ -184,6 +193,7 @@ def _register_template_helpers(app: Flask) -> None:
         datetime=lambda value: human_datetime(value) if value else "",
         yuan=lambda value: format_currency(value, "CNY") if value is not None else "",
         days_left=days_left,
+        display_name=display_name,
     )
     app.jinja_env.globals.update(
         state_title=lambda state: STATE_TITLES[CaseState(state)],

@@ -99,6 +99,9 @@ STAFF = [
 ]
 
 
+LEAD_MEDIATOR = "med_hr"  # of 凤城街道劳动人事争议调解中心
+
+
 def _one(model, **key):
     return db.session.scalar(select(model).filter_by(**key))
 
@@ -164,6 +167,8 @@ def seed_demo() -> int:
                 region=_one(Region, code=region_code) if region_code else None,
             )
             added += 1
+    # The street centre's lead mediator shares out its cases (/team, cases.assignment).
+    _one(User, username=LEAD_MEDIATOR).is_lead = True
     return added
 
 

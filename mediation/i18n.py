@@ -84,3 +84,15 @@ def human_date(value: date | datetime, *, today: date | None = None) -> str:
 def human_datetime(value: datetime) -> str:
     """The moment in words, to the minute, in Shanghai (a naive moment is UTC)."""
     return format_datetime(value, _formats()[1])
+
+
+def display_name(record) -> str:
+    """An organisation's or a routing rule's name in the reader's language: its English name
+    when the interface is English and one is entered, else its name (the ``display_name``
+    filter; the one place that decides)."""
+    if record is None:
+        return ""
+    english = getattr(record, "name_en", None)
+    if english and get_locale() is not None and get_locale().language == "en":
+        return english
+    return getattr(record, "name", None) or str(record)

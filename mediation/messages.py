@@ -28,6 +28,7 @@ GUARD_MESSAGES = {
     "respondent_signature_missing": _l("The employer has not signed the agreement yet."),
     "no_higher_tier": _l("The case is already at the highest tier."),
     "tier_not_higher": _l("A case can only be transferred to a higher tier."),
+    "to_tier_required": _l("Choose the organisation to transfer the case to."),
     "not_transferred": _l("Only a transferred case that has not been accepted can be returned."),
     "minutes_missing": _l("The minutes of the mediation sessions are not on file yet."),
     "closing_document_unserved": _l(
@@ -207,6 +208,11 @@ NOTIFICATION_MESSAGES = {
     "returned_to_queue": _l(
         "Case %(number)s is back in your organisation's queue for a mediator to take: %(reason)s"
     ),
+    "assigned_to_you": _l("%(lead)s gave you case %(number)s to mediate."),
+    "reassigned_to_you": _l(
+        "%(lead)s gave you case %(number)s, until now with %(previous)s: %(reason)s"
+    ),
+    "reassigned_away": _l("%(lead)s gave case %(number)s to %(mediator)s: %(reason)s"),
     "evidence_added": _l("The employer added evidence to case %(number)s."),
     # Never the text: a notice goes by SMS and e-mail, and says nothing of what was written.
     "new_message": _l("A new message in case %(number)s. Sign in to read it."),
@@ -385,6 +391,8 @@ EVENT_TITLES = {
     "case.apply": _l("Application filed"),
     "case.claim": _l("A mediator took the case"),
     "case.returned_to_queue": _l("The case went back to the organisation's queue"),
+    "case.assigned": _l("The lead mediator assigned the case"),
+    "case.reassigned": _l("The lead mediator gave the case to another mediator"),
     "case.session_recorded": _l("Mediation session recorded"),
     "case.session_scheduled": _l("Mediation session scheduled"),
     "case.session_rescheduled": _l("Mediation session moved"),

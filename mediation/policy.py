@@ -60,6 +60,7 @@ class Permission(StrEnum):
     read_audit_log = "read_audit_log"
     review_retention = "review_retention"  # the retention report (mediation.retention)
     decide_representatives = "decide_representatives"  # then each registration on its own
+    lead_team = "lead_team"  # then the account must be a lead (``is_team_lead``)
 
 
 ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
@@ -90,6 +91,7 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     ),
     Permission.supervise: frozenset({Role.supervisor}),
     Permission.decide_representatives: frozenset({Role.mediator, Role.admin}),
+    Permission.lead_team: frozenset({Role.mediator}),
 }
 
 PUBLIC = "public"
@@ -130,6 +132,24 @@ ENDPOINTS: dict[str, str | Permission] = {
     "admin.add_committee": Permission.manage_network,
     "admin.organization": Permission.manage_network,
     "admin.district": Permission.manage_network,
+    "admin.regions": Permission.manage_network,
+    "admin.new_region": Permission.manage_network,
+    "admin.edit_region": Permission.manage_network,
+    "admin.new_organization": Permission.manage_network,
+    "admin.deactivate_organization": Permission.manage_network,
+    "admin.reactivate_organization": Permission.manage_network,
+    "admin.delete_organization": Permission.manage_network,
+    "admin.import_files": Permission.manage_network,
+    "admin.import_template": Permission.manage_network,
+    "admin.import_workbook_template": Permission.manage_network,
+    "api.list_regions": Permission.manage_network,
+    "api.create_region": Permission.manage_network,
+    "api.update_region": Permission.manage_network,
+    "api.list_organizations": Permission.manage_network,
+    "api.create_organization": Permission.manage_network,
+    "api.update_organization": Permission.manage_network,
+    "api.delete_organization": Permission.manage_network,
+    "api.import_network": Permission.manage_network,
     "admin.organizations": Permission.view_organizations,
     "admin.calendar_years": Permission.manage_calendar,
     "admin.edit_calendar": Permission.manage_calendar,
@@ -239,6 +259,7 @@ ENDPOINTS: dict[str, str | Permission] = {
     "api.list_documents": Permission.view_cases,
     "api.document_pdf": Permission.view_cases,
     "api.case_events": Permission.view_cases,
+    "api.transfer_targets": Permission.view_cases,
     "api.fire_trigger": Permission.view_cases,
     "api.claim_case": Permission.view_cases,
     "api.hand_back": Permission.view_cases,
@@ -276,6 +297,12 @@ ENDPOINTS: dict[str, str | Permission] = {
     "api.save_payment_order_application": Permission.view_cases,
     "api.payment_order_application_pdf": Permission.view_cases,
     "api.request_legal_aid": Permission.view_cases,
+    # Work assignment (cases.assignment): the team page for lead mediators; assigning a case
+    # is then checked on the case (Act.assign).
+    "team.index": Permission.lead_team,
+    "team.assign": Permission.view_cases,
+    "api.assign_case": Permission.view_cases,
+    "supervision.network": Permission.supervise,
 }
 
 
@@ -347,9 +374,11 @@ def mediation_timed_out(case: Case) -> bool:
 
 def applicant_may_transfer(user: User, case: Case) -> bool:
     """After a failure, or when the mediation period ran out, the applicant may ask for the
-    next tier themself (DESIGN.md §3)."""
+    next tier themself; after a decline, for another organisation that could hear it, without
+    filing again (DESIGN.md §3)."""
     failed = case.state == CaseState.closed and case.outcome == Outcome.unresolved
-    return is_applicant(user, case) and (failed or mediation_timed_out(case))
+    declined = case.state == CaseState.closed and case.outcome == Outcome.declined
+    return is_applicant(user, case) and (failed or declined or mediation_timed_out(case))
 
 
 def withdraws_for_applicant(user: User, case: Case) -> bool:
@@ -365,10 +394,26 @@ def is_confirmation_court(user: User, case: Case) -> bool:
     )
 
 
+def is_team_lead(user: User | AnonymousUserMixin) -> bool:
+    """A lead mediator, still at an organisation: assigns its cases and sees its team."""
+    return (
+        bool(user.is_authenticated)
+        and user.role is Role.mediator
+        and user.is_lead
+        and user.organization_id is not None
+    )
+
+
+def is_case_lead(user: User, case: Case) -> bool:
+    """A lead mediator of the organisation that holds the case."""
+    return is_team_lead(user) and case.organization_id == user.organization_id
+
+
 class Act(StrEnum):
     """What can be done to a case besides the workflow triggers."""
 
     claim = "claim"
+    assign = "assign"  # a lead mediator gives the case to a mediator (or to another)
     hand_back = "hand_back"  # the case's mediator gives it back to the queue
     respond = "respond"  # the employer agrees or refuses to mediate
     schedule_session = "schedule_session"
@@ -482,6 +527,7 @@ CASE_ACTS: dict[Act, tuple[Callable[[User, Case], bool], Callable[..., bool]]] =
         lambda user, case: is_case_staff(user, case) and case.mediator_id == user.id,
         lambda case: case.is_open,
     ),
+    Act.assign: (is_case_lead, lambda case: case.is_open),
     Act.respond: (
         is_respondent,
         lambda case: case.state in (CaseState.applied, CaseState.accepted),

@@ -45,6 +45,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from mediation.industries import INDUSTRIES
+from mediation.tabular import UnreadableFile, decode_text, delimiter_of, header_name
 from mediation.validators import InvalidValue, normalise_amount
 
 COLUMNS = (
@@ -110,12 +111,17 @@ _INDUSTRY_BY_NAME = {
     **{title._args[0].casefold(): letter for letter, title in INDUSTRIES.items()},
 }
 
+
+def industry_letter(value: str) -> str | None:
+    """The GB/T 4754 section letter a cell names (letter, Chinese or English name), if any."""
+    return _INDUSTRY_BY_NAME.get(value.strip().casefold())
+
+
 MAX_EMPLOYER_LENGTH = 200
 MAX_TITLE_LENGTH = 100
 MAX_OPENINGS = 10000
 SKILL_SEPARATORS = re.compile(r"[,，、;；]")
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -156,31 +162,14 @@ class _FileProblem(Exception):
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ["utf-16"]
-    else:
-        encodings = ["utf-8-sig", "gb18030"]
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        # Control characters mean a binary file (an image, a .xlsx) that happened to decode.
-        if not _NOT_TEXT.search(text):
-            return text
-    raise _FileProblem(
-        "encoding",
-        _l("The file is neither UTF-8 nor GBK text; save it as CSV UTF-8 from Excel."),
-    )
+    try:
+        return decode_text(data)
+    except UnreadableFile as problem:
+        raise _FileProblem(problem.code, problem.message) from None
 
 
-def _delimiter(text: str) -> str:
-    header = next((line for line in io.StringIO(text) if line.strip()), "")
-    return "\t" if header.count("\t") > header.count(",") else ","
-
-
-def _header_name(cell: str) -> str:
-    return cell.strip().lstrip("\ufeff").strip().casefold()
+_delimiter = delimiter_of
+_header_name = header_name
 
 
 def _column_positions(header: list[str]) -> dict[str, int]:

@@ -137,6 +137,7 @@ PLAIN_VARIABLES: dict[str, Callable[..., list]] = {
     "year": lambda rule: [2027],
     "filename": lambda rule: ["css/app.css"],
     "token": lambda rule: ["not-a-real-link"],
+    "kind": lambda rule: ["regions"],
 }
 
 

@@ -13,8 +13,9 @@ read when wrapping and written only by a successful trigger, as enum members:
 ``outcome``                an :class:`Outcome` value once closed, else None
 ``tier``                   the :class:`Tier` value of the organisation handling the case
 ``extension_days``         days of the one extension of the current mediation, else None
-``transferred_from_tier``  the tier the case was escalated from to reach its current tier;
-                           None when filed there or sent back there by ``return``
+``transferred_from_tier``  the tier the case was escalated from to reach its current tier
+                           (the same tier for a street centre's case sent to its district
+                           centre); None when filed there or sent back there by ``return``
 ``respondent_consent``     (optional) the respondent's answer to the request to mediate:
 ``respondent_consent_via`` True/False, and ``"online"`` when the respondent gave it itself
 =========================  ===================================================================
@@ -39,9 +40,11 @@ extend      mediating → mediating              not yet extended; ``days`` 1–
 settle      mediating → closed(resolved)       ``has_agreement``, ``applicant_signed``,
                                                ``respondent_signed`` all True
 fail        mediating → closed(unresolved)     ``reason``
-escalate    applied, accepted, mediating,      a higher tier exists; ``reason``; optional
-            closed(unresolved)                 ``to_tier`` (default: the next tier), strictly
-            → applied at a higher tier         higher than the current tier
+escalate    applied, accepted, mediating,      a higher tier exists (or the case was
+            closed(unresolved or declined)     declined); ``reason``; optional ``to_tier``
+            → applied at the receiving         (default: the next tier) and the HR-bureau
+            organisation's tier                levels ``from_level``/``to_level``; see
+                                               :func:`transfer_problem`
 return      applied → applied at the tier it   it arrived by escalation (``transferred_from_tier``
             was escalated from                 set); ``reason``
 withdraw    applied, accepted, mediating       ``reason``
@@ -49,10 +52,25 @@ withdraw    applied, accepted, mediating       ``reason``
 archive     closed → archived                  every fact of ``ARCHIVE_CHECKLIST`` True
 ==========  =================================  ===============================================
 
+**Transfers** (``escalate``; :func:`transfer_problem` is the rule, for the guard and for the
+application's list of targets). An open or failed case goes to a higher tier, or, within the
+HR-bureau tier, from a street or town centre up to its district centre (``from_level`` street,
+``to_level`` district: the level rises, DESIGN.md §4). A declined case may go to any tier: the
+organisation that declined it has decided, and the applicant may ask another one that could hear
+it (mediation is voluntary and the parties choose the organisation, 劳动争议调解仲裁法 第十条)
+without filing again. Which organisation (not the one holding the case, serving the employer's
+district) is the application's to decide: the workflow knows tiers and levels only. Any
+transfer not yet accepted may be returned to where it came from (the district centre to the
+street centre; a case sent on after a decline to the organisation that declined it, which then
+decides again).
+
 Effects besides the state: closing triggers set ``outcome``; ``extend`` sets ``extension_days``;
 ``escalate`` sets ``tier`` and ``transferred_from_tier`` and clears ``extension_days`` (the
-receiving organisation mediates afresh, with its own extension); ``return`` puts ``tier`` back to
-``transferred_from_tier`` and clears it, so a returned case cannot be returned again.
+receiving organisation mediates afresh, with its own extension), and clears ``outcome`` (a failed
+or declined case reopens); ``return`` puts ``tier`` back to ``transferred_from_tier`` and clears it,
+so a returned case cannot be returned again. The statutory dates are the application's and are
+not the workflow's to restart: the receipt of the application, from which the 15 days of
+劳动争议调解仲裁法 第十四条 run, stays the first organisation's.
 
 **Errors** (see :mod:`workflows._machine`): ``IllegalTransition`` (HTTP 409) when the state has no
 such transition or a precondition fails, with ``code`` ``not_allowed_in_state``,
@@ -99,6 +117,7 @@ __all__ = [
     "CaseTransition",
     "CaseTrigger",
     "CaseWorkflow",
+    "CentreLevel",
     "GuardFailed",
     "IllegalTransition",
     "Outcome",
@@ -107,6 +126,7 @@ __all__ = [
     "Transition",
     "UnknownTrigger",
     "WorkflowError",
+    "transfer_problem",
 ]
 
 MAX_EXTENSION_DAYS = 15
@@ -174,6 +194,18 @@ class Tier(StrEnum):
         return self.rank >= self._other_rank(other)
 
 
+class CentreLevel(StrEnum):
+    """The level of an HR-bureau centre within its tier, lowest first: the street or town
+    centre, then the district centre that takes what its street centres hand on."""
+
+    street = "street"
+    district = "district"
+
+    @property
+    def rank(self) -> int:
+        return list(CentreLevel).index(self)
+
+
 class CaseTrigger(StrEnum):
     """Member name = machine trigger; value = public (API) name."""
 
@@ -206,7 +238,11 @@ CODES: Mapping[str, str] = types.MappingProxyType(
         "applicant_signature_missing": "The applicant has not signed the agreement.",
         "respondent_signature_missing": "The respondent has not signed the agreement.",
         "no_higher_tier": "The case is already at the highest tier.",
-        "tier_not_higher": "A case can only be transferred to a higher tier.",
+        "tier_not_higher": (
+            "A case can only be transferred to a higher tier, or from a street or town centre "
+            "to its district centre."
+        ),
+        "to_tier_required": "There is no higher tier: choose the receiving organisation.",
         "not_transferred": "Only a transferred case that has not been accepted can be returned.",
         "minutes_missing": "No minutes of a mediation session are on file.",
         "closing_document_unserved": (
@@ -247,12 +283,44 @@ def _has_higher_tier(record: Any) -> str | None:
     return None if _tier(record).next_tier() else "no_higher_tier"
 
 
+def _declined(record: Any) -> bool:
+    return record.state == CaseState.closed and record.outcome == Outcome.declined
+
+
 def _may_transfer(record: Any) -> str | None:
     """Open cases go up a tier; so does a case whose mediation failed (the applicant asks for
-    the next tier rather than starting over), but no other closed case."""
+    the next tier rather than starting over) and a declined one (to another organisation), but
+    no other closed case."""
+    if _declined(record):
+        return None
     if record.state == CaseState.closed and record.outcome != Outcome.unresolved:
         return "not_allowed_in_state"
     return _has_higher_tier(record)
+
+
+def _parse_level(value: object) -> CentreLevel | None:
+    try:
+        return CentreLevel(value)
+    except ValueError:
+        return None
+
+
+def transfer_problem(
+    record: Any, to_tier: Tier, from_level: object = None, to_level: object = None
+) -> str | None:
+    """Whether the case may go to an organisation of ``to_tier`` (and, for an HR-bureau
+    centre, of ``to_level``) from where it is (``from_level``: the level of the centre holding
+    it): None, or the code of why not. See the module docstring, "Transfers"."""
+    if _declined(record):
+        return None
+    current = _tier(record)
+    if to_tier > current:
+        return None
+    within_hr_bureau = to_tier == current == Tier.hr_bureau
+    below, above = _parse_level(from_level), _parse_level(to_level)
+    if within_hr_bureau and below is not None and above is not None and above.rank > below.rank:
+        return None
+    return "tier_not_higher"
 
 
 def _arrived_by_transfer(record: Any) -> str | None:
@@ -302,12 +370,15 @@ def _settle_problems(record: Any, facts: Facts) -> list[Problem]:
 
 def _escalate_problems(record: Any, facts: Facts) -> list[Problem]:
     problems = require_reason(facts)
-    if facts.get("to_tier") is not None:
-        target = _parse_tier(facts["to_tier"])
-        if target is None:
-            problems.append(Problem("to_tier", "invalid_tier"))
-        elif target <= _tier(record):
-            problems.append(Problem("to_tier", "tier_not_higher"))
+    if facts.get("to_tier") is None:
+        if _tier(record).next_tier() is None:  # a declined case at the court names its target
+            problems.append(Problem("to_tier", "to_tier_required"))
+        return problems
+    target = _parse_tier(facts["to_tier"])
+    if target is None:
+        problems.append(Problem("to_tier", "invalid_tier"))
+    elif code := transfer_problem(record, target, facts.get("from_level"), facts.get("to_level")):
+        problems.append(Problem("to_tier", code))
     return problems
 
 
@@ -357,7 +428,7 @@ def _escalate_effect(record: Any, facts: Facts) -> dict[str, Any]:
     current = _tier(record)
     target = Tier(facts["to_tier"]) if facts.get("to_tier") is not None else current.next_tier()
     # The receiving organisation mediates afresh, with its own period and its own extension;
-    # a failed case transferred up is open again.
+    # a failed or declined case transferred is open again.
     return {
         "tier": target,
         "transferred_from_tier": current,
@@ -431,7 +502,7 @@ RULES: tuple[Rule, ...] = (
         _T.escalate,
         sources=(*_OPEN, _S.closed.value),
         dest=_S.applied,
-        facts=("reason", "to_tier"),
+        facts=("reason", "to_tier", "from_level", "to_level"),
         precondition=_may_transfer,
         check=_escalate_problems,
         effect=_escalate_effect,

@@ -1,7 +1,7 @@
 """The audit log as administrators read it: newest first, filtered by kind, person, case and
 dates, with identifiers shown masked (the log keeps no plain phone or ID number)."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
@@ -107,9 +107,10 @@ def _filtered(query: Select, form: AuditFilterForm) -> Select:
         if case is None:
             form.case.errors.append(_l("No case has this number."))
         query = query.where(AuditEvent.case_id == case)
-    if form.start.data:
+    # The first and last days a date can name bound nothing (and have no day beyond them).
+    if form.start.data and form.start.data > date.min:
         query = query.where(AuditEvent.occurred_at >= _local_midnight(form.start.data))
-    if form.end.data:
+    if form.end.data and form.end.data < date.max:
         end = _local_midnight(form.end.data + timedelta(days=1))
         query = query.where(AuditEvent.occurred_at < end)
     return query

@@ -46,6 +46,43 @@ bp.add_url_rule(
 bp.add_url_rule(
     "/regions/<int:region_id>", "district", network_views.district, methods=["GET", "POST"]
 )
+# The regions tree, new organisations, and onboarding from files (admin.regions, admin.imports).
+bp.add_url_rule("/regions", "regions", network_views.regions)
+bp.add_url_rule("/regions/new", "new_region", network_views.new_region, methods=["GET", "POST"])
+bp.add_url_rule(
+    "/regions/<int:region_id>/edit",
+    "edit_region",
+    network_views.edit_region,
+    methods=["GET", "POST"],
+)
+bp.add_url_rule(
+    "/organizations/new",
+    "new_organization",
+    network_views.new_organization,
+    methods=["GET", "POST"],
+)
+for path, name in (
+    ("deactivate", "deactivate_organization"),
+    ("reactivate", "reactivate_organization"),
+    ("delete", "delete_organization"),
+):
+    bp.add_url_rule(
+        f"/organizations/<int:organization_id>/{path}",
+        name,
+        getattr(network_views, name),
+        methods=["POST"],
+    )
+bp.add_url_rule("/imports", "import_files", network_views.import_files, methods=["GET", "POST"])
+bp.add_url_rule(
+    "/imports/templates/<any(regions, employers, organizations, staff):kind>.csv",
+    "import_template",
+    network_views.import_template,
+)
+bp.add_url_rule(
+    "/imports/templates/network.xlsx",
+    "import_workbook_template",
+    network_views.import_workbook_template,
+)
 bp.add_url_rule("/calendar", view_func=views.calendar_years)
 bp.add_url_rule("/calendar/<int:year>", view_func=views.edit_calendar, methods=["GET", "POST"])
 bp.add_url_rule("/routing", "routing_rules", routing.rules)

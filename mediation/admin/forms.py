@@ -78,6 +78,13 @@ class AccountForm(FlaskForm):
     organization = _optional_choice(_l("Organisation (mediators, court liaisons, officers)"))
     employer = _optional_choice(_l("Employer (employer representatives)"))
     region = _optional_choice(_l("Jurisdiction (supervisors)"))
+    lead = BooleanField(
+        _l("Lead mediator of the organisation"),
+        description=_l(
+            "A lead mediator assigns the organisation's cases to its mediators, gives a case "
+            "to another mediator, and sees each mediator's load."
+        ),
+    )
 
 
 class EmployerForm(FlaskForm):
@@ -178,6 +185,11 @@ class HolidayScheduleForm(FlaskForm):
 
 class RuleForm(FlaskForm):
     name = StringField(_l("Name"), filters=[strip], validators=[REQUIRED, Length(max=100)])
+    name_en = StringField(
+        _l("Name in English (optional; shown when the interface is English)"),
+        filters=[strip],
+        validators=[Optional(), Length(max=100)],
+    )
     destination = SelectField(_l("Send the case to"))
     organization = _optional_choice(_l("Organisation (when sending to one organisation)"))
     preferred_tier = SelectField(_l("Only when the applicant chose"))

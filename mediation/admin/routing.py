@@ -153,6 +153,7 @@ def edit(rule_id: int | None = None):
             form.organization.errors.append(_("Choose the organisation the cases go to."))
         else:
             row.name = form.name.data
+            row.name_en = form.name_en.data or None
             row.destination = destination
             row.organization_id = form.organization.data or None
             row.preferred_tier = (

@@ -25,6 +25,7 @@ NEEDS_A_PHONE = _l(
     "This account has no mobile number for the code to set a new password: enter one first."
 )
 LEFT_THE_ORGANISATION = _l("The mediator's account was moved to another organisation.")
+ONLY_MEDIATORS_LEAD = _l("Only a mediator can be the lead mediator of an organisation.")
 
 
 def _snapshot(user: User) -> dict:
@@ -48,6 +49,7 @@ def update_account(
     organization: Organization | None,
     employer: Employer | None,
     region: Region | None,
+    lead: bool | None = None,
 ) -> tuple[dict[str, tuple], int]:
     """Correct or move an account; returns what changed (field → (before, after)) and how many
     cases went back to the queue.
@@ -55,7 +57,11 @@ def update_account(
     The role and place follow the rules of a new account (``accounts.create_staff``): a
     worker stays a worker (their account is their own), and nobody else becomes one. A
     mediator moved away from the organisation holding their cases gives those back.
+    ``lead`` makes a mediator the lead of their organisation, or not (None: as it was); an
+    account that stops being a mediator stops being a lead.
     """
+    if lead and role is not Role.mediator:
+        raise AccountError("lead", ONLY_MEDIATORS_LEAD)
     if (user.role is Role.worker) != (role is Role.worker):
         raise AccountError("role", _l("A worker's account stays a worker's account."))
     if role is not user.role:
@@ -64,6 +70,7 @@ def update_account(
     if accounts.holders(exclude=(user.id,), phone=phone):
         raise AccountError("phone", ALREADY_REGISTERED["phone"])
     before = _snapshot(user)
+    was_lead = user.is_lead
     leaves = user.role is Role.mediator and (
         role is not Role.mediator or (organization and organization.id) != user.organization_id
     )
@@ -79,6 +86,9 @@ def update_account(
             user.organization_id = organization.id if role in STAFF_ORG_KINDS else None
             user.employer_id = employer.id if role is Role.employer_rep else None
             user.region_id = region.id if role is Role.supervisor else None
+            # Unless told, a lead of one organisation is not the lead of the next one.
+            kept = user.is_lead and user.organization_id == before["organization_id"]
+            user.is_lead = role is Role.mediator and (kept if lead is None else lead)
             db.session.flush()
     except IntegrityError:
         raise AccountError("phone", ALREADY_REGISTERED["phone"]) from None
@@ -94,6 +104,16 @@ def update_account(
             before={field: old for field, (old, _new) in changed.items()},
             after={field: new for field, (_old, new) in changed.items()},
         )
+    if user.is_lead != was_lead:
+        # Its own event: who may share out an organisation's cases (cases.assignment).
+        audit.record(
+            "account.lead_changed",
+            actor=actor,
+            subject=user,
+            before={"is_lead": was_lead},
+            after={"is_lead": user.is_lead},
+        )
+        changed["is_lead"] = (was_lead, user.is_lead)
     if {"role", "organization_id"} & changed.keys():
         # Another role or place: what the old sessions and tokens could open has changed.
         accounts.end_sessions_and_tokens(user)

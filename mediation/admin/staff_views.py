@@ -61,6 +61,7 @@ def account(user_id: int):
             organization=db.session.get(Organization, form.organization.data),
             employer=db.session.get(Employer, form.employer.data),
             region=db.session.get(Region, form.region.data),
+            lead=form.lead.data,
         )
     except AccountError as error:
         getattr(form, error.field).errors.append(error.message)
@@ -83,6 +84,7 @@ def _account_form(user: User, *, sent: bool = False) -> AccountForm:
             "organization": user.organization_id or NONE_CHOSEN,
             "employer": user.employer_id or NONE_CHOSEN,
             "region": user.region_id or NONE_CHOSEN,
+            "lead": user.is_lead,
         },
     )
     fill_place_choices(form)

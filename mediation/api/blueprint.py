@@ -4,11 +4,13 @@ from flask import Blueprint
 
 from mediation.api import (
     accounts,
+    assignment,
     cases,
     documents,
     handoff,
     legal_aid,
     messages,
+    network,
     openapi,
     referrals,
     sessions,
@@ -65,8 +67,12 @@ bp.add_url_rule(
 bp.add_url_rule("/cases", "file_case", cases.file_case, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>", "show_case", cases.show_case)
 bp.add_url_rule("/cases/<int:case_id>/events", "case_events", cases.case_events)
+bp.add_url_rule("/cases/<int:case_id>/transfer-targets", "transfer_targets", cases.transfer_targets)
 bp.add_url_rule("/cases/<int:case_id>/claim", "claim_case", cases.claim_case, methods=["POST"])
 bp.add_url_rule("/cases/<int:case_id>/hand-back", "hand_back", cases.hand_back, methods=["POST"])
+bp.add_url_rule(
+    "/cases/<int:case_id>/assign", "assign_case", assignment.assign_case, methods=["POST"]
+)
 bp.add_url_rule("/cases/<int:case_id>/respond", "respond", cases.respond, methods=["POST"])
 bp.add_url_rule(
     "/cases/<int:case_id>/agreement", "draft_agreement", cases.draft_agreement, methods=["POST"]
@@ -189,3 +195,19 @@ bp.add_url_rule("/vacancies", "list_vacancies", referrals.list_vacancies)
 bp.add_url_rule("/vacancies", "create_vacancy", referrals.create_vacancy, methods=["POST"])
 bp.add_url_rule("/stats", "stats", stats.stats)
 bp.add_url_rule("/track", "track", track, methods=["POST"])
+# The network, for administrators (api.network).
+bp.add_url_rule("/admin/regions", "list_regions", network.list_regions)
+bp.add_url_rule("/admin/regions", "create_region", network.create_region, methods=["POST"])
+bp.add_url_rule(
+    "/admin/regions/<int:region_id>", "update_region", network.update_region, methods=["PATCH"]
+)
+bp.add_url_rule("/admin/organizations", "list_organizations", network.list_organizations)
+bp.add_url_rule(
+    "/admin/organizations", "create_organization", network.create_organization, methods=["POST"]
+)
+ORGANIZATION = "/admin/organizations/<int:organization_id>"
+bp.add_url_rule(ORGANIZATION, "update_organization", network.update_organization, methods=["PATCH"])
+bp.add_url_rule(
+    ORGANIZATION, "delete_organization", network.delete_organization, methods=["DELETE"]
+)
+bp.add_url_rule("/admin/imports/<kind>", "import_network", network.import_network, methods=["POST"])

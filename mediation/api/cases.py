@@ -27,6 +27,7 @@ from mediation.api.schemas import (
     QueueQuery,
     Respond,
     SignAgreement,
+    TransferTargetList,
 )
 from mediation.cases import agreements, assignment, casework, filing, payment, triggers
 from mediation.cases.assignment import HandBack
@@ -101,6 +102,29 @@ def case_events(case_id: int):
         query = query.where(AuditEvent.action != "case.identity_viewed")
     events = db.session.scalars(query.order_by(AuditEvent.occurred_at, AuditEvent.id))
     return serialise.answer(EventList(items=[serialise.event(item) for item in events]))
+
+
+@operation(
+    "Where the caller may transfer the case now, each organisation with why it is offered",
+    answers={200: TransferTargetList},
+    errors=(404,),
+)
+def transfer_targets(case_id: int):
+    case = load_case(case_id)
+    may_transfer = any(
+        action.name == "escalate" for action in triggers.available(current_user, case)
+    )
+    targets = triggers.transfer_targets(case) if may_transfer else []
+    items = [
+        {
+            "organization": {"id": target.organization.id, "name": target.organization.name},
+            "tier": target.organization.kind.value,
+            "basis": target.basis.value,
+            "reason": target.reason,
+        }
+        for target in targets
+    ]
+    return serialise.answer(TransferTargetList(items=items))
 
 
 def _case_triggers() -> list[Trigger]:

@@ -50,11 +50,13 @@ from mediation.models import (
     ConsentChannel,
     EvidenceParty,
     LegalAidChannel,
+    OrgKind,
     Payment,
     PriorityGroup,
     ProposalAnswer,
     ProposalStatus,
     Region,
+    RegionLevel,
     Role,
     SessionMode,
     SessionStatus,
@@ -623,6 +625,29 @@ class EventList(Answer):
     items: list[Event]
 
 
+class TransferTarget(Answer):
+    """An organisation the case may be transferred to, and why it is offered."""
+
+    organization: OrganizationRef
+    tier: Tier
+    basis: Literal[
+        "employer_committee", "district_union", "street_centre", "district_centre", "district_court"
+    ] = Field(
+        description="Why it serves the employer: its own committee, the union, the HR centre of "
+        "its street or town, the district's HR centre, the district court's pre-litigation "
+        "mediation"
+    )
+    reason: str = Field(description="The same in words, in the reader's language")
+
+
+class TransferTargetList(Answer):
+    """Where the caller may transfer the case now (``POST /cases/{case_id}/escalate`` with the
+    ``organization_id``): the organisations serving the employer's district that the transfer
+    rules let it reach, lowest tier first. Empty when the caller may not transfer it now."""
+
+    items: list[TransferTarget]
+
+
 class ReferredWorker(Answer):
     name: str
     id_number: str = Field(description="Masked")
@@ -722,3 +747,105 @@ Figures = create_model(
     ),
     **{item.name: (_FIGURE_TYPES[item.type], ...) for item in fields(compute.Figures)},
 )
+
+
+# -- The network, for administrators (mediation.api.network) -----------------------------------
+
+
+class RegionBody(Body):
+    """A new region: a district, or a street/town or community below the region one level up."""
+
+    name: Annotated[str, Field(max_length=100), FILLED, FILLED_SCHEMA]
+    code: str | None = Field(None, max_length=12, description="GB/T 2260 code, 6 to 12 digits")
+    level: RegionLevel
+    parent_id: RecordId | None = Field(None, description="None for a district")
+
+
+class RegionPatch(Body):
+    """The fields to change (those left out stay)."""
+
+    name: str | None = Field(None, max_length=100)
+    code: str | None = Field(None, max_length=12)
+    level: RegionLevel | None = None
+    parent_id: RecordId | None = None
+
+
+class RegionRecord(Answer):
+    id: int
+    name: str
+    code: str | None
+    level: RegionLevel
+    parent_id: int | None
+
+
+class RegionList(Answer):
+    items: list[RegionRecord]
+
+
+class OrganizationBody(Body):
+    """A new organisation serving a region (a district or a street/town)."""
+
+    name: Annotated[str, Field(max_length=200), FILLED, FILLED_SCHEMA]
+    name_en: str | None = Field(None, max_length=200, description="Shown in the English UI")
+    kind: OrgKind
+    region_id: RecordId
+    case_prefix: str | None = Field(
+        None, max_length=12, description="Case numbers read PREFIX-YEAR-NNNNNN"
+    )
+    employer_uscc: str | None = Field(
+        None, max_length=30, description="Enterprise committees: the employer's USCC"
+    )
+    address: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=30)
+    office_hours: str | None = Field(None, max_length=200)
+    contact: str | None = Field(None, max_length=50)
+    video_link: str | None = Field(None, max_length=500)
+
+
+class OrganizationPatch(Body):
+    """The fields to change (those left out stay); `active: false` deactivates it, refused
+    while it holds open cases."""
+
+    name: str | None = Field(None, max_length=200)
+    name_en: str | None = Field(None, max_length=200)
+    case_prefix: str | None = Field(None, max_length=12)
+    address: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=30)
+    office_hours: str | None = Field(None, max_length=200)
+    contact: str | None = Field(None, max_length=50)
+    video_link: str | None = Field(None, max_length=500)
+    active: bool | None = None
+
+
+class OrganizationRecord(Answer):
+    id: int
+    name: str
+    name_en: str | None
+    kind: OrgKind
+    region_id: int
+    employer_id: int | None
+    case_prefix: str | None
+    active: bool
+    address: str | None
+    phone: str | None
+    office_hours: str | None
+    contact: str | None
+    video_link: str | None
+
+
+class OrganizationList(Answer):
+    items: list[OrganizationRecord]
+
+
+class ImportQuery(BaseModel):
+    dry_run: Literal["true", "false"] = Field(
+        "true", description="true: only check the rows; false: check and write them all"
+    )
+
+
+class ImportReport(Answer):
+    """Every row is right: how many rows of each kind were checked (and, unless a dry run,
+    written). With a problem the answer is 422, `errors` keyed `kind.row.column`."""
+
+    dry_run: bool
+    counts: dict[str, int]

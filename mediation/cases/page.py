@@ -31,6 +31,7 @@ from mediation.legal_aid.operations import legal_aid_section
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, ConsentChannel, User
 from mediation.referrals import triggers as referral_triggers
+from mediation.team.section import assign_section
 from workflows import deadlines
 from workflows.case import OPEN_STATES, CaseState, Outcome, Tier
 
@@ -343,6 +344,7 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "respond_form": (bound or {}).get("respond") or forms.RespondForm(formdata=None),
         "hand_back_form": (bound or {}).get("hand_back")
         or forms.HandBackForm(formdata=None, prefix="hand-back"),
+        **assign_section(case, current_user, bound),  # a lead mediator's (mediation.team)
         "uscc_form": (bound or {}).get("uscc") or forms.UsccForm(formdata=None),
         "evidence_form": (bound or {}).get("evidence") or forms.EvidenceForm(formdata=None),
         "button_form": forms.ButtonForm(formdata=None),

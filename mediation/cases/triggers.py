@@ -26,9 +26,10 @@ from mediation.core import clocks
 from mediation.core.fields import one_of
 from mediation.core.notifications import notify
 from mediation.core.recipients import Recipient, applicant_of, representatives_of, staff_of
-from mediation.core.routing import DatabaseDirectory
+from mediation.core.routing import Basis, DatabaseDirectory
 from mediation.core.schemas import Body, Label
 from mediation.extensions import db
+from mediation.i18n import display_name
 from mediation.localtime import SHANGHAI, local_today
 from mediation.messages import EVENT_TITLES
 from mediation.models import (
@@ -39,10 +40,8 @@ from mediation.models import (
     DocumentKind,
     DocumentService,
     Organization,
-    OrgKind,
     User,
 )
-from mediation.models.places import region_subtree
 from mediation.models.types import utcnow
 from mediation.referrals.triggers import REFERRAL_ACTIONS
 from mediation.uploads import evidence_root
@@ -53,6 +52,7 @@ from workflows.case import (
     CaseWorkflow,
     Outcome,
     Tier,
+    transfer_problem,
 )
 
 
@@ -116,7 +116,10 @@ class EscalateBody(Body):
     reason: REASON = None
     organization_id: Annotated[
         int | None,
-        Field(description="The receiving organisation; default: the next tier's."),
+        Field(
+            description="The receiving organisation, one of GET /cases/{case_id}/transfer-targets; "
+            "default: the next tier's."
+        ),
         Label(_l("Transfer to"), widget="select"),
     ] = None
 
@@ -280,35 +283,68 @@ def _archived(case: Case, change: Change) -> None:
 
 # Transfers.
 
+# Why each organisation is offered (routing.Basis): the page's choices and the API's targets.
+TARGET_REASONS = {
+    Basis.employer_committee: _l("The employer's own enterprise mediation committee"),
+    Basis.district_union: _l(
+        "The trade union's mediation of %(district)s, the employer's district"
+    ),
+    Basis.street_centre: _l(
+        "The HR mediation centre of %(street)s, where the employer is registered"
+    ),
+    Basis.district_centre: _l(
+        "The district centre of %(district)s, which takes the cases its street and town "
+        "centres hand on"
+    ),
+    Basis.district_court: _l("The pre-litigation mediation of the court of %(district)s"),
+}
 
-def transfer_targets(case: Case) -> list[Organization]:
-    """Organisations of a higher tier that may receive the case: those serving the employer's
-    district (placed in the district or in a street or town of it)."""
-    district = DatabaseDirectory().district_of(case.employer.region_id)
-    higher = [OrgKind(tier.value) for tier in Tier if tier > Tier(case.tier)]
-    return list(
-        db.session.scalars(
-            select(Organization)
-            .where(
-                Organization.kind.in_(higher),
-                Organization.active.is_(True),
-                Organization.region_id.in_(region_subtree(district)),
-            )
-            .order_by(Organization.kind, Organization.name)
-        )
-    )
+
+@dataclass(frozen=True)
+class TransferTarget:
+    organization: Organization
+    basis: Basis
+    reason: str  # why it is offered, in the reader's language
+
+
+def transfer_targets(case: Case) -> list[TransferTarget]:
+    """Where the case may be transferred now: the organisations serving the employer's district
+    (``DatabaseDirectory.serving``) but the one holding it, that the workflow's transfer rule
+    lets it reach (``workflows.case.transfer_problem``: a higher tier, the district centre from
+    a street centre, any of them after a decline). Lowest tier first."""
+    directory = DatabaseDirectory()
+    from_level = directory.level_of(case.organization)
+    district = case.employer.region.district.name
+    targets = []
+    for serving in directory.serving(case.employer):
+        org = serving.organization
+        to_tier, to_level = Tier(org.kind.value), directory.level_of(org)
+        if org.id == case.organization_id or transfer_problem(case, to_tier, from_level, to_level):
+            continue
+        words = str(TARGET_REASONS[serving.basis])
+        reason = words % {"district": district, "street": org.region.name}
+        targets.append(TransferTarget(org, serving.basis, reason))
+    return targets
 
 
 def _transfer_choices(case: Case) -> list[tuple[str, str]]:
     return [("", str(_l("The next tier (default)")))] + [
-        (str(org.id), f"{org.name} ({org.kind.title})") for org in transfer_targets(case)
+        (str(target.organization.id), f"{display_name(target.organization)} — {target.reason}")
+        for target in transfer_targets(case)
     ]
 
 
 def _chosen_target(case: Case, body: EscalateBody) -> Organization | None:
     if body.organization_id is None:
         return None
-    return next((org for org in transfer_targets(case) if org.id == body.organization_id), None)
+    return next(
+        (
+            target.organization
+            for target in transfer_targets(case)
+            if target.organization.id == body.organization_id
+        ),
+        None,
+    )
 
 
 def _default_target(case: Case) -> Organization | None:
@@ -335,7 +371,13 @@ def _transfer_problems(case: Case, body: EscalateBody) -> dict[str, list]:
 
 def _transfer_facts(case: Case, change: Change) -> dict[str, Any]:
     target = change.target
-    return {"reason": change.body.reason, "to_tier": target.kind.value if target else None}
+    directory = DatabaseDirectory()
+    return {
+        "reason": change.body.reason,
+        "to_tier": target.kind.value if target else None,
+        "from_level": directory.level_of(change.sender),
+        "to_level": directory.level_of(target) if target else None,
+    }
 
 
 def _tell_transfer(case: Case, change: Change) -> None:
@@ -535,7 +577,7 @@ _DECLARED = (
     CaseAction(
         _T.escalate,
         title=_l("Transfer to a higher tier"),
-        event_title=_l("Transferred to a higher tier"),
+        event_title=_l("Transferred to another organisation"),
         may=lambda user, case: _staff(user, case) or policy.applicant_may_transfer(user, case),
         body=EscalateBody,
         check=_transfer_problems,

@@ -1,13 +1,23 @@
 """Routing and transfer targets, from the organisations and the rules in the database."""
 
+from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
 
 from sqlalchemy import delete, func, select
 
 from mediation.core import audit
 from mediation.extensions import db
-from mediation.models import Organization, OrgKind, Region, RegionLevel, RoutingRuleRow, User
-from workflows.case import Tier
+from mediation.models import (
+    Employer,
+    Organization,
+    OrgKind,
+    Region,
+    RegionLevel,
+    RoutingRuleRow,
+    User,
+)
+from workflows.case import CentreLevel, Tier
 from workflows.routing import DEFAULT_RULES, Filing, RoutingDecision, RoutingRule, route
 
 # Names of the built-in rules as an admin first sees them (pages explain them by key).
@@ -19,6 +29,22 @@ DEFAULT_RULE_NAMES = {
     "high_amount": "请求金额二十万元以上由区调解中心受理",
     "employer_street": "用人单位注册地街道调解中心",
 }
+
+
+class Basis(StrEnum):
+    """Why an organisation serves an employer, and so may receive its cases by transfer."""
+
+    employer_committee = "employer_committee"  # the employer's own mediation committee
+    district_union = "district_union"  # the trade union's mediation of the employer's district
+    street_centre = "street_centre"  # the HR centre of the street or town of the employer
+    district_centre = "district_centre"  # the district's HR centre
+    district_court = "district_court"  # the pre-litigation mediation of the district's court
+
+
+@dataclass(frozen=True)
+class Serving:
+    organization: Organization
+    basis: Basis
 
 
 class DatabaseDirectory:
@@ -78,6 +104,47 @@ class DatabaseDirectory:
         return next(
             (org.id for org in self._organizations if org.kind is OrgKind.hr_bureau and org.active),
             None,
+        )
+
+    def level_of(self, organization: Organization) -> CentreLevel | None:
+        """The level of an HR-bureau centre within its tier: a centre placed in a district is
+        the district centre, one placed in a street or town (or below) a street centre."""
+        if organization.kind is not OrgKind.hr_bureau:
+            return None
+        region = self._regions.get(organization.region_id)
+        if region is not None and region.level is RegionLevel.district:
+            return CentreLevel.district
+        return CentreLevel.street
+
+    def serving(self, employer: Employer) -> list[Serving]:
+        """The active mediation organisations that serve ``employer``: its own committee, the
+        union and the court of its district (placed in the district or anywhere in it), and the
+        HR centres of its street or town and of its district. Lowest tier first."""
+        chain = self.region_chain(employer.region_id)
+        district = self.district_of(employer.region_id)
+        found = []
+        for org in self._organizations:
+            if not org.active:
+                continue
+            in_district = self.district_of(org.region_id) == district
+            if org.kind is OrgKind.enterprise and org.employer_id == employer.id:
+                found.append(Serving(org, Basis.employer_committee))
+            elif org.kind is OrgKind.union and in_district:
+                found.append(Serving(org, Basis.district_union))
+            elif org.kind is OrgKind.hr_bureau and org.region_id in chain:
+                district_level = self.level_of(org) is CentreLevel.district
+                found.append(
+                    Serving(org, Basis.district_centre if district_level else Basis.street_centre)
+                )
+            elif org.kind is OrgKind.court and in_district:
+                found.append(Serving(org, Basis.district_court))
+        return sorted(
+            found,
+            key=lambda s: (
+                Tier(s.organization.kind.value).rank,
+                s.basis is Basis.district_centre,
+                s.organization.name,
+            ),
         )
 
     def default_transfer_target(self, tier: Tier, employer_region_id: int) -> int | None:

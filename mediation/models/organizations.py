@@ -66,6 +66,8 @@ class Organization(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Shown instead of the name when the interface is English (mediation.i18n.display_name).
+    name_en: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[OrgKind] = mapped_column(enum_column(OrgKind, "org_kind"))
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"), unique=True)

@@ -24,6 +24,8 @@ class RoutingRuleRow(db.Model):
     # rules an admin adds are explained by their name.
     key: Mapped[str | None] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    # Shown instead of the name when the interface is English (mediation.i18n.display_name).
+    name_en: Mapped[str | None] = mapped_column(String(100))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     destination: Mapped[Destination] = mapped_column(enum_column(Destination, "destination"))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, String, true
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
@@ -79,6 +79,9 @@ class User(UserMixin, db.Model):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A lead mediator assigns and reassigns the cases of their organisation (cases.assignment)
+    # and sees its team's load (/team). Only a mediator is a lead (admin.staff keeps it so).
+    is_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The second factor of staff (auth.two_factor): a TOTP secret, in use once a first code

@@ -16,9 +16,16 @@ branch_labels = None
 depends_on = None
 
 
+# The name in English of an organisation and of a routing rule, shown when the interface is
+# English and one is entered (mediation.i18n.display_name).
+COLUMNS = (('organizations', 200), ('routing_rules', 100))
+
+
 def upgrade():
-    pass
+    for table, length in COLUMNS:
+        op.add_column(table, sa.Column('name_en', sa.String(length=length), nullable=True))
 
 
 def downgrade():
-    pass
+    for table, _length in COLUMNS:
+        op.drop_column(table, 'name_en')

@@ -39,7 +39,7 @@ from mediation.auth import accounts
 from mediation.cases import agreements, extension, sessions, suspension
 from mediation.cases.operations import fire
 from mediation.extensions import db
-from mediation.models import ApiToken, CaseDocument, SessionMode, SuspensionCause
+from mediation.models import ApiToken, CaseDocument, Organization, SessionMode, SuspensionCause
 from mediation.models.types import utcnow
 from tests.factories import filed_case, held_session, mediating_case, user
 from tests.test_access import DEMO_ACCOUNT, EXPECTED
@@ -100,6 +100,9 @@ def build_world() -> dict[str, list[int]]:
             )
         ],
         "referral_id": [settled.referral.id],
+        "organization_id": [court],
+        "region_id": [db.session.get(Organization, court).region_id],
+        "kind": ["regions", "workbook"],
     }
 
 

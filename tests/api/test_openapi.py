@@ -21,6 +21,9 @@ SAMPLES = {
     "session_id": "7",
     "suspension_id": "7",
     "token_id": "7",
+    "region_id": "7",
+    "organization_id": "7",
+    "kind": "regions",
 }
 # The triggers people fire themselves (extend fires only from an agreed extension proposal).
 CASE_ACTIONS = {action.name: action for action in direct_actions()}
@@ -60,7 +63,9 @@ def test_every_api_route_is_in_the_document_once_per_trigger(app, served):
             continue
         path = rule.rule.removeprefix(PREFIX)
         for name in SAMPLES:
-            path = path.replace(f"<int:{name}>", "{" + name + "}")
+            path = path.replace(f"<int:{name}>", "{" + name + "}").replace(
+                f"<{name}>", "{" + name + "}"
+            )
         triggers = TRIGGERS.get(rule.endpoint)
         paths = [path.replace("<trigger>", t) for t in triggers] if triggers else [path]
         assert all("<" not in p for p in paths), rule.rule

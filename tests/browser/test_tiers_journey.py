@@ -152,7 +152,7 @@ def test_admin_changes_a_rule_and_the_next_filing_follows_it(app, demo, new_page
     admin = staff_page(new_page, "admin")
     admin.goto("/admin/routing")
     admin.get_by_role("link", name="Add a rule").click()
-    admin.get_by_label("Name").fill("Overtime disputes to the district centre")
+    admin.get_by_label("Name", exact=True).fill("Overtime disputes to the district centre")
     admin.get_by_label("Send the case to").select_option(label="One organisation, named below")
     admin.get_by_label("Organisation (when sending to one organisation)").select_option(
         label="清城区劳动人事争议调解中心 (HR bureau mediation centre)"

@@ -164,14 +164,21 @@ def test_court_officer_and_supervisor_see_their_counts_linked_to_their_lists(
 MAIN_PAGES = {
     "worker": {"/cases/mine"},
     "employer_rep": {"/company/cases"},
-    "mediator": {"/queue", "/representatives/"},
+    "mediator": {"/queue", "/representatives/", "/team"},
     "court_liaison": {"/court/", "/queue"},
     "reemployment_officer": {"/referrals/", "/referrals/vacancies"},
-    "supervisor": {"/stats/", "/stats/alerts", "/supervision/overdue", "/admin/organizations"},
+    "supervisor": {
+        "/stats/",
+        "/stats/alerts",
+        "/supervision/overdue",
+        "/supervision/network",
+        "/admin/organizations",
+    },
     "admin": {
         "/admin/accounts",
         "/admin/organizations",
         "/admin/employers",
+        "/admin/regions",
         "/admin/routing",
         "/admin/calendar",
         "/admin/outbox",

@@ -26,9 +26,11 @@ pytestmark = pytest.mark.both_databases
 
 
 def str_en(label) -> str:
-    from flask import current_app
+    # Forced, not from a request's headers: the test's app context (and its cached locale)
+    # is shared by every request context opened inside it.
+    from flask_babel import force_locale
 
-    with current_app.test_request_context(headers={"Accept-Language": "en"}):
+    with force_locale("en"):
         return str(label)
 
 

@@ -622,10 +622,60 @@ def test_ensure_allowed_judges_the_record_alone():
     CaseWorkflow(case_in("closed")).ensure_allowed("archive")  # no facts needed to know this
 
 
-@pytest.mark.parametrize("outcome", ["resolved", "withdrawn", "declined"])
-def test_only_a_failed_case_can_be_transferred_after_closing(outcome: str) -> None:
+@pytest.mark.parametrize("outcome", ["resolved", "withdrawn"])
+def test_only_a_failed_or_declined_case_can_be_transferred_after_closing(outcome: str) -> None:
     case = case_in("closed", outcome=outcome)
     before = asdict(case)
     with pytest.raises(IllegalTransition):
         CaseWorkflow(case).fire("escalate", **REASON)
     assert asdict(case) == before
+
+
+# Within the HR-bureau tier the level must rise: a street or town centre to its district centre.
+LEVELS = [
+    ("street", "district", None),
+    ("district", "street", "tier_not_higher"),
+    ("street", "street", "tier_not_higher"),
+    ("district", "district", "tier_not_higher"),
+    (None, "district", "tier_not_higher"),
+    ("street", "village", "tier_not_higher"),
+]
+
+
+@pytest.mark.parametrize(("from_level", "to_level", "code"), LEVELS)
+def test_within_the_hr_bureau_tier_a_case_goes_up_a_level_only(from_level, to_level, code):
+    case = case_in("accepted", tier="hr_bureau")
+    facts = {"reason": "集体争议", "to_tier": "hr_bureau"}
+    facts |= {"from_level": from_level, "to_level": to_level}
+    if code:
+        with pytest.raises(GuardFailed) as raised:
+            fire(case, "escalate", **facts)
+        assert raised.value.errors == {"to_tier": [code]}
+        return
+    result = fire(case, "escalate", **facts)
+    assert (case.state, case.tier, case.transferred_from_tier) == (
+        "applied",
+        "hr_bureau",
+        "hr_bureau",
+    )
+    fire(case, "return", reason="请街道中心先行调解")
+    assert (case.tier, case.transferred_from_tier) == ("hr_bureau", None)
+    assert (result.from_tier, result.to_tier) == (Tier.hr_bureau, Tier.hr_bureau)
+
+
+@pytest.mark.parametrize("tier", list(Tier))
+@pytest.mark.parametrize("to_tier", list(Tier))
+def test_a_declined_case_may_go_to_any_tier_and_reopens_there(tier: Tier, to_tier: Tier) -> None:
+    case = case_in("closed", outcome="declined", tier=tier.value)
+
+    fire(case, "escalate", reason="申请人请求工会调解", to_tier=to_tier)
+
+    assert (case.state, case.outcome, case.tier) == ("applied", None, to_tier.value)
+    assert case.transferred_from_tier == tier.value  # returnable until accepted
+
+
+def test_a_case_declined_at_the_court_names_where_it_goes() -> None:
+    case = case_in("closed", outcome="declined", tier="court")
+    with pytest.raises(GuardFailed) as raised:
+        fire(case, "escalate", **REASON)
+    assert raised.value.errors == {"to_tier": ["to_tier_required"]}

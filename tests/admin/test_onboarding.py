@@ -1,0 +1,252 @@
+"""A new district comes on board from files, on a production database with no demo data: the
+administrator checks the files (every row's problem at once, nothing written), imports the
+corrected ones, creates a mediator, and the mediator's first case reaches the new centre."""
+
+import io
+
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from mediation.extensions import db
+from mediation.models import AuditEvent, Case, Employer, Organization, Region, User
+from mediation.validators import uscc_check_character
+from tests.cases.test_pages import FILING
+
+EN = {"Accept-Language": "en"}
+
+
+def uscc(serial: str) -> str:
+    first17 = f"91441899MA{serial:0>7}"
+    return first17 + uscc_check_character(first17)
+
+
+EMPLOYER = uscc("1")
+
+REGIONS = """code,name,level,parent_code
+441899,新城区,district,
+441899001,新城街道,street,441899
+441899002,东湖镇,street,441899002
+441899101,新城社区,community,441899
+"""
+REGIONS_FIXED = REGIONS.replace("street,441899002", "street,441899").replace(
+    "community,441899\n", "community,441899001\n"
+)
+EMPLOYERS = f"""统一社会信用代码,名称,注册地区划代码,行业
+{EMPLOYER},新城某某制造有限公司,441899001,C
+"""
+ORGANIZATIONS = """name,name_en,kind,region_code,case_prefix,video_link
+新城区劳动人事争议调解中心,Xincheng District Mediation Centre,hr_bureau,441899,XCDC,
+新城街道劳动人事争议调解中心,Xincheng Street Mediation Centre,hr_bureau,441899001,XCJD,https://meet.example.cn/xcjd
+"""
+STAFF = """username,name,role,phone,organization
+xc_med2,李调解,mediator,13900139002,新城街道劳动人事争议调解中心
+"""
+
+
+def create_admin(app) -> None:
+    """As production does it: ``flask create-staff`` on the server."""
+    result = app.test_cli_runner().invoke(
+        args=[
+            *("create-staff", "root", "--name", "管理员", "--role", "admin"),
+            *("--password", "sturdy-pass-2027"),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def upload(browser, files: dict[str, str], action: str):
+    data = {kind: (io.BytesIO(text.encode("utf-8")), f"{kind}.csv") for kind, text in files.items()}
+    return browser.submit(
+        "/admin/imports",
+        {**data, "action": action},
+        content_type="multipart/form-data",
+        headers=EN,
+    )
+
+
+def test_an_admin_onboards_a_district_whose_mediator_gets_the_first_case(app, make_browser):
+    assert db.session.scalar(select(func.count(Organization.id))) == 0  # no demo data
+    create_admin(app)
+    admin = make_browser()
+    admin.login("root", "sturdy-pass-2027")
+    files = {
+        "regions": REGIONS,
+        "employers": EMPLOYERS,
+        "organizations": ORGANIZATIONS,
+        "staff": STAFF.replace("新城街道劳动", "新城镇劳动"),
+    }
+
+    checked = upload(admin, files, "check")
+    page = checked.get_data(as_text=True)
+    assert checked.status_code == 422 and "Nothing was imported" in page
+    assert "Row 4 · parent_code: The parent codes go round in a circle" in page
+    assert "Row 5 · parent_code: The parent of a Community must be a Street / town" in page
+    assert "Row 2 · organization: No organisation is called 新城镇劳动人事争议调解中心" in page
+    assert db.session.scalar(select(func.count(Region.id))) == 0
+
+    files |= {"regions": REGIONS_FIXED, "staff": STAFF}
+    page = upload(admin, files, "check").get_data(as_text=True)
+    assert "Every row is right" in page, page[page.find("import-errors") :][:1500]
+    assert db.session.scalar(select(func.count(Region.id))) == 0  # a dry run writes nothing
+    assert upload(admin, files, "import").status_code == 302
+    street_centre = db.session.scalar(
+        select(Organization).where(Organization.case_prefix == "XCJD")
+    )
+    assert street_centre.region.parent.name == "新城区"
+    imported = db.session.scalar(select(User).where(User.username == "xc_med2"))
+    assert imported.organization == street_centre
+    events = {e.action for e in db.session.scalars(select(AuditEvent))}
+    assert {"region.created", "organization.created", "network.imported"} <= events
+    assert "account.password_reset_forced" in events  # sets a password at first sign-in
+
+    response = admin.submit(
+        "/admin/accounts/new",
+        {
+            "username": "xc_med1",
+            "name": "王调解",
+            "role": "mediator",
+            "organization": str(street_centre.id),
+            "employer": "0",
+            "region": "0",
+            "password": "mediate-well-2027",
+            "confirm": "mediate-well-2027",
+        },
+    )
+    assert response.status_code == 302
+    mediator = make_browser()
+    mediator.login("xc_med1", "mediate-well-2027")
+    response = mediator.submit(
+        "/cases/new/visitor",
+        {
+            **FILING,
+            "employer_name": "新城某某制造有限公司",
+            "employer_uscc": EMPLOYER,
+            "applicant_name": "赵六",
+            "applicant_id_number": "11010519491231002X",
+            "applicant_phone": "13700137000",
+            "channel": "window",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    case = db.session.scalar(select(Case))
+    assert case.organization == street_centre and case.number.startswith("XCJD-")
+    page = mediator.get(f"/cases/{case.id}", headers=EN).get_data(as_text=True)
+    assert "Xincheng Street Mediation Centre" in page
+
+    # The same through the API: a workbook for the next district, checked, then written.
+    token = admin.client.post(
+        "/api/v1/tokens", json={"username": "root", "password": "sturdy-pass-2027"}
+    ).json["token"]
+    auth = {"Authorization": f"Bearer {token}", **EN}
+    workbook = Workbook()
+    regions = workbook.active
+    regions.title = "regions"
+    regions.append(["code", "name", "level", "parent_code"])
+    regions.append([441898, "旧城区", "district", None])
+    regions.append([441898001, "旧城街道", "street", 441898])
+    organizations = workbook.create_sheet("organizations")
+    organizations.append(["name", "kind", "region_code", "case_prefix"])
+    organizations.append(["旧城街道劳动人事争议调解中心", "hr_bureau", 441898001, "XCJD"])
+    data = io.BytesIO()
+    workbook.save(data)
+
+    def send(dry_run: str, content: bytes):
+        return admin.client.post(
+            f"/api/v1/admin/imports/workbook?dry_run={dry_run}",
+            data={"file": (io.BytesIO(content), "network.xlsx")},
+            content_type="multipart/form-data",
+            headers=auth,
+        )
+
+    refused = send("false", data.getvalue())
+    assert refused.status_code == 422
+    assert refused.json["errors"] == {
+        "organizations.2.case_prefix": ["Another organisation numbers its cases with XCJD."]
+    }
+    organizations["D2"] = "JCJD"
+    data = io.BytesIO()
+    workbook.save(data)
+    assert send("true", data.getvalue()).json == {
+        "dry_run": True,
+        "counts": {"regions": 2, "organizations": 1},
+    }
+    assert send("false", data.getvalue()).json["counts"]["regions"] == 2
+    assert db.session.scalar(select(Organization).where(Organization.case_prefix == "JCJD"))
+    listed = admin.client.get("/api/v1/admin/regions", headers=auth).json["items"]
+    assert [r["code"] for r in listed if r["level"] == "district"] == ["441898", "441899"]
+
+
+def test_bad_files_are_refused_whole_with_every_problem_named(app, make_browser):
+    create_admin(app)
+    admin = make_browser()
+    admin.login("root", "sturdy-pass-2027")
+    db.session.add(
+        Employer(
+            name="老企业",
+            uscc=uscc("9"),
+            region=Region(name="老区", level="district", code="441800"),
+            industry="C",
+        )
+    )
+    db.session.commit()
+    mixed = ("code,name,level,parent_code\n441899,新城区,district,\n").encode() + (
+        "441899001,新城街道,street,441899\n".encode("gbk")
+    )
+    regions_cycle = """code,name,level,parent_code
+441897001,甲街道,street,441897002
+441897002,乙街道,street,441897001
+"""
+    employers = f"""uscc,name,region_code,industry
+{uscc("9")},老企业二,441800,C
+{uscc("2")},甲公司,441800,C
+{uscc("2")},乙公司,441800,C
+"""
+    staff = """username,name,role,phone,organization
+xc_boss,某某,boss,13900139005,
+"""
+    response = admin.submit(
+        "/admin/imports",
+        {
+            "regions": (io.BytesIO(regions_cycle.encode()), "regions.csv"),
+            "employers": (io.BytesIO(employers.encode("gbk")), "employers.csv"),
+            "staff": (io.BytesIO(staff.encode()), "staff.csv"),
+            "action": "import",
+        },
+        content_type="multipart/form-data",
+        headers=EN,
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert page.count("go round in a circle") == 2
+    assert f"Row 2 · uscc: An employer with the code {uscc('9')} is already in the system" in page
+    assert f"Row 4 · uscc: {uscc('2')} is also on row 3 of this file." in page
+    assert "Row 2 · role: “boss” is no role an import creates" in page
+    response = admin.submit(
+        "/admin/imports",
+        {"regions": (io.BytesIO(mixed), "regions.csv"), "action": "import"},
+        content_type="multipart/form-data",
+        headers=EN,
+    )
+    assert "Row 3 is not UTF-8 text like the rest of the file" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Region.id))) == 1
+    assert db.session.scalar(select(func.count(Employer.id))) == 1
+
+
+def test_an_organisation_holding_open_cases_is_neither_deactivated_nor_deleted(app, demo, browser):
+    from tests.factories import filed_case
+
+    case = filed_case()
+    centre = case.organization
+    browser.login("admin")
+    for action in ("deactivate", "delete"):
+        response = browser.submit(
+            f"/admin/organizations/{centre.id}/{action}",
+            {},
+            page=f"/admin/organizations/{centre.id}",
+            headers=EN,
+            follow_redirects=True,
+        )
+        page = response.get_data(as_text=True)
+        assert "holds 1 open case: transfer it to another organisation first" in page
+    db.session.expire_all()
+    assert db.session.get(Organization, centre.id).active
