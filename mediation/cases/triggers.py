@@ -576,7 +576,8 @@ _DECLARED = (
     ),
     CaseAction(
         _T.escalate,
-        title=_l("Transfer to a higher tier"),
+        # Up a tier, to the district centre, or after a decline to any that serves the employer.
+        title=_l("Transfer to another organisation"),
         event_title=_l("Transferred to another organisation"),
         may=lambda user, case: _staff(user, case) or policy.applicant_may_transfer(user, case),
         body=EscalateBody,

@@ -125,8 +125,10 @@ def _decline(case: Case, document: CaseDocument, issuer: Organization) -> list[S
             heading=_("What you can do"),
             paragraphs=(
                 _(
-                    "You may apply to a mediation organisation of another tier, or apply for "
-                    "labour arbitration to the labour and personnel dispute arbitration "
+                    "You may ask, on the case page or at the window, that the case go to "
+                    "another mediation organisation serving your employer's district: it keeps "
+                    "its number, history and dates, without a new application. Or you may apply "
+                    "for labour arbitration to the labour and personnel dispute arbitration "
                     "commission."
                 ),
             ),

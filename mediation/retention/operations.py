@@ -5,7 +5,7 @@ What is erased, field by field, and why the rest stays:
 ==========================  ===================================================================
 the case                    applicant's name → "申请人" (one pseudonym for every case: the
                             case number already tells cases apart); ID number and phone
-                            emptied; the link to the applicant's account removed (the case
+                            emptied; the progress-lookup code forgotten; the link to the applicant's account removed (the case
                             leaves the worker's own list; staff still open it); job, facts,
                             desired outcome, the elected representatives (collective
                             disputes), the employer's written answer and proposal, the reason
@@ -162,6 +162,8 @@ def _take(case: Case, now: datetime) -> bool:
             respondent_statement=None,
             respondent_proposal=None,
             close_reason=None,
+            # Nothing is left to follow: /track answers as for a case it does not know.
+            track_code_hash=None,
             # The row changed: an edit loaded before this must not overwrite it.
             version=Case.version + 1,
         )

@@ -69,8 +69,8 @@ def test_a_case_climbs_all_four_tiers(app, demo, new_page, screenshot):
         act(page, "Start mediation")
         act(page, "Close as failed", Reason=f"{organization}调解不成：双方差距较大")
         expect(page.locator(".badge--unresolved")).to_be_visible()
-        act(page, "Transfer to a higher tier", Reason="申请人要求上一层级调解")
-        expect(page.get_by_text("Done: Transfer to a higher tier.")).to_be_visible()
+        act(page, "Transfer to another organisation", Reason="申请人要求上一层级调解")
+        expect(page.get_by_text("Done: Transfer to another organisation.")).to_be_visible()
         page.context.close()
 
     court = staff_page(new_page, "court1")

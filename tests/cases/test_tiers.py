@@ -256,7 +256,7 @@ def test_the_applicant_may_ask_for_the_next_tier_after_a_failure(app, demo, make
     worker = make_browser()
     worker.login("worker1")
     page = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Labour arbitration" in page and "Transfer to a higher tier" in page
+    assert "Labour arbitration" in page and "Transfer to another organisation" in page
     response = worker.act(case.id, "escalate", {"reason": "希望工会调解", "organization_id": ""})
     assert response.status_code == 302
     db.session.expire_all()

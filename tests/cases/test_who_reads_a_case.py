@@ -178,7 +178,7 @@ def test_the_committee_that_transfers_the_case_lands_on_its_worklist(app, demo, 
     )
     assert response.status_code == 302 and response.headers["Location"].endswith("/queue")
     html = committee.get("/queue").get_data(as_text=True)
-    assert "Done: Transfer to a higher tier." in html and case.number not in html
+    assert "Done: Transfer to another organisation." in html and case.number not in html
 
 
 def test_the_committee_transferring_through_the_api_is_not_answered_with_the_case(

@@ -79,6 +79,7 @@ def test_a_case_past_its_period_is_anonymised_once_and_the_figures_do_not_move(
         "",
     )
     assert erased.facts == "" and erased.close_reason is None and erased.anonymised_at
+    assert erased.track_code_hash is None and kept.track_code_hash  # /track forgets it
     assert not evidence_file.exists()
     assert db.session.scalar(select(func.count(Evidence.id)).where(Evidence.case_id == old.id)) == 0
     assert _anonymised_events(old) == 1
