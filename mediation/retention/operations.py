@@ -5,8 +5,9 @@ What is erased, field by field, and why the rest stays:
 ==========================  ===================================================================
 the case                    applicant's name → "申请人" (one pseudonym for every case: the
                             case number already tells cases apart); ID number and phone
-                            emptied; the progress-lookup code forgotten; the link to the applicant's account removed (the case
-                            leaves the worker's own list; staff still open it); job, facts,
+                            emptied; the progress-lookup code forgotten; the link to the
+                            applicant's account removed (the case leaves the worker's own
+                            list; staff still open it); job, facts,
                             desired outcome, the elected representatives (collective
                             disputes), the employer's written answer and proposal, the reason
                             for closing: emptied
