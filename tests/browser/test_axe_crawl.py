@@ -1,4 +1,5 @@
-"""axe-core on every page each role reaches, at phone width and at desktop width.
+"""axe-core on every page each role reaches, at phone width (390 px) and at desktop width
+(1280 px).
 
 The pages are the crawler's (tests/test_crawl.py): one URL per route (and two case pages in
 different states), walked with the test client in the world the browser then opens.
@@ -15,7 +16,7 @@ as a screenshot at both widths.
 
 import pytest
 
-from tests.browser.conftest import PHONE, axe_violations
+from tests.browser.conftest import axe_violations
 from tests.browser.test_case_journey import sign_in
 from tests.test_access import DEMO_ACCOUNT
 from tests.test_crawl import crawl_world, signed_in_crawler
@@ -23,6 +24,8 @@ from tests.test_crawl import crawl_world, signed_in_crawler
 # A journey is about the pages: it runs on one database (the journeys share them out).
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
+# The widths the issue names: a common phone (390 px) and a desktop.
+PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 CASE_PAGES = 2  # the case pages differ most by state: a filed case and one in mediation
 SHARED_PAGES = {"/account/password", "/account/preferences", "/notifications"}
