@@ -4,10 +4,11 @@ After the load it rebuilds the statistics rollup (`flask figures rebuild`), time
 measures, with the load generator in a second process (bench/hammer.py) against gunicorn:
 the supervisor dashboard (its default page, the last whole month, the calendar year so far and
 the last 365 days), the mediator worklist (the waiting view and the mediator's own) and a
-worker's case page. Baselines: for each period, the same figures recounted from the raw cases
-(stats.compute.recompute, what the rollups replace, timed once) and a raw SQL aggregate of
-six of its counts (a lower bound of that); and a bare one-row Flask page. Periods are Shanghai
-days, as the app counts them. Prints JSON.
+worker's case page. Then each of those pages once more inside the app (bench/profile.py):
+its SQL statements, their time and the request's. Baselines: for each period, the same
+figures recounted from the raw cases (stats.compute.recompute, what the rollups replace,
+timed once) and a raw SQL aggregate of six of its counts (a lower bound of that); and a bare
+one-row Flask page. Periods are Shanghai days, as the app counts them. Prints JSON.
 
     python -m bench.run --n 100000 [--database postgresql://…/mediation_bench] [--seconds 10]
     python -m bench.run --reuse     # measure again what the last run loaded
@@ -153,6 +154,21 @@ def _hammer(url: str, cookie: str, seconds: float) -> dict:
     return json.loads(output)
 
 
+def _profile(env: dict, pages: dict) -> dict:
+    """Each page's SQL statements, their time and the request's, in the app's own process
+    (bench/profile.py): where a page's time goes."""
+    output = subprocess.run(
+        [PYTHON, "-m", "bench.profile", json.dumps(pages)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if output.returncode:
+        raise SystemExit(f"bench.profile failed:\n{output.stderr[-3000:]}")
+    return json.loads(output.stdout)
+
+
 def _raw_aggregate(url: str, first: date, last: date, runs: int = 30) -> dict:
     """The core counts straight from the cases received on the Shanghai days ``first`` to
     ``last`` (received_at is stored as naive UTC)."""
@@ -270,6 +286,17 @@ def main() -> None:
             "bare_flask_page": _hammer("http://127.0.0.1:5602/", "", args.seconds),
             "password_check": _password_check(),
         }
+        worker = _session_cookie(base, "worker1")
+        profiled = _profile(
+            env,
+            {
+                "dashboard_this_month": {"path": "/stats/", "cookie": supervisor},
+                "worklist": {"path": "/queue", "cookie": mediator},
+                "worklist_mine": {"path": "/queue?view=mine", "cookie": mediator},
+                "case_page": {"path": f"/cases/{case_id}", "cookie": worker},
+                "case_page_for_staff": {"path": f"/cases/{case_id}", "cookie": mediator},
+            },
+        )
     finally:
         app_server.terminate()
         baseline_server.terminate()
@@ -283,6 +310,8 @@ def main() -> None:
         "load_seconds": round(load_seconds, 1),
         "rebuild_seconds": round(rebuild_seconds, 1),
         **results,
+        # Per request, unloaded: statements, their time, the whole request (bench/profile.py).
+        "profile": profiled,
         "ratios": {
             **{
                 f"dashboard_{name}_p95_over_raw_figures": ratio(
