@@ -353,6 +353,12 @@ def is_party(user: User, case: Case) -> bool:
     return is_applicant(user, case) or is_respondent(user, case)
 
 
+def sees_the_workers_private_facts(user: User, case: Case) -> bool:
+    """The worker and staff, not the employer: what tells of the worker's health or means (a
+    suspension's reason, a legal-aid request)."""
+    return user.is_staff or is_applicant(user, case)
+
+
 def is_case_staff(user: User, case: Case) -> bool:
     """Staff of the organisation that holds the case now."""
     return user.role in CASE_STAFF_ROLES and case.organization_id == user.organization_id

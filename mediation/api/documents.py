@@ -14,8 +14,9 @@ from mediation.api.schemas import DocumentList, DocumentRecord, DocumentServiceR
 from mediation.cases.loading import load_case
 from mediation.documents import records, service
 from mediation.documents.issuers import document_title, issuers
+from mediation.documents.views import load_document
 from mediation.extensions import db
-from mediation.models import CaseDocument, DocumentService
+from mediation.models import CaseDocument
 from mediation.uploads import pdf_response
 
 
@@ -29,14 +30,7 @@ def list_documents(case_id: int):
     documents = db.session.scalars(
         select(CaseDocument).where(CaseDocument.case_id == case.id).order_by(CaseDocument.id)
     ).all()
-    services: dict[int, list[DocumentService]] = {}
-    for row in db.session.scalars(
-        select(DocumentService)
-        .join(CaseDocument)
-        .where(CaseDocument.case_id == case.id)
-        .order_by(DocumentService.document_id, DocumentService.party)
-    ):
-        services.setdefault(row.document_id, []).append(row)
+    services = service.case_services(case)
     issued_by = issuers(case, documents)
     items = [
         DocumentRecord(
@@ -72,12 +66,7 @@ def list_documents(case_id: int):
     errors=(404, 410),
 )
 def document_pdf(case_id: int, document_id: int):
-    case = load_case(case_id)
-    document = db.session.scalar(
-        select(CaseDocument).where(CaseDocument.id == document_id, CaseDocument.case_id == case.id)
-    )
-    if document is None:
-        abort(404)
+    case, document = load_document(case_id, document_id)
     if records.erased(case, document):
         abort(410)
     service.record_opening(case, document, current_user)

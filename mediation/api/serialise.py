@@ -138,7 +138,7 @@ def case_detail(case: Case, user: User) -> schemas.Case:
 
 def _legal_aid(case: Case, user: User) -> schemas.LegalAidRecord | None:
     """As on the page: the worker and staff see the request, the employer does not."""
-    if not (user.is_staff or policy.is_applicant(user, case)):
+    if not policy.sees_the_workers_private_facts(user, case):
         return None
     request = legal_aid.request_of(case)
     if request is None:
@@ -155,7 +155,7 @@ def _legal_aid(case: Case, user: User) -> schemas.LegalAidRecord | None:
 def _limitation(case: Case, limitation: clocks.Limitation, user: User) -> dict:
     """The limitation with its suspensions; their reasons (which may tell of the worker's
     health) for staff and the worker, as on the page."""
-    reasons = user.is_staff or policy.is_applicant(user, case)
+    reasons = policy.sees_the_workers_private_facts(user, case)
     return vars(limitation) | {
         "suspensions": [
             {

@@ -185,5 +185,5 @@ def suspension_section(case: Case, user: User, bound: dict | None = None) -> dic
         )
         if ending
         else None,
-        "suspension_reasons_shown": user.is_staff or policy.is_applicant(user, case),
+        "suspension_reasons_shown": policy.sees_the_workers_private_facts(user, case),
     }

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from mediation import policy
 from mediation.documents.forms import CorrectionForm, OtherServiceForm
 from mediation.documents.issuers import document_title, issuers
-from mediation.documents.service import unserved_parties
+from mediation.documents.service import case_services, unserved_parties
 from mediation.extensions import db
 from mediation.models import (
     Case,
@@ -48,15 +48,7 @@ def documents_section(case: Case, user: User, bound: dict | None = None) -> list
     documents = db.session.scalars(
         select(CaseDocument).where(CaseDocument.case_id == case.id).order_by(CaseDocument.id)
     ).all()
-    services: dict[int, list[DocumentService]] = {}
-    for service in db.session.scalars(
-        select(DocumentService)
-        .options(joinedload(DocumentService.served_to), joinedload(DocumentService.recorded_by))
-        .join(CaseDocument)
-        .where(CaseDocument.case_id == case.id)
-        .order_by(DocumentService.document_id, DocumentService.party)
-    ):
-        services.setdefault(service.document_id, []).append(service)
+    services = case_services(case)
     may_record = policy.may_act(user, case, policy.Act.record_service)
     may_correct = policy.may_act(user, case, policy.Act.correct_document)
     issued_by = issuers(case, documents)

@@ -78,6 +78,20 @@ def serve_on_issue(document: CaseDocument) -> list[DocumentService]:
     return services
 
 
+def case_services(case: Case) -> dict[int, list[DocumentService]]:
+    """Document id → its services, for every document of ``case``: one query."""
+    services: dict[int, list[DocumentService]] = {}
+    for service in db.session.scalars(
+        select(DocumentService)
+        .options(joinedload(DocumentService.served_to), joinedload(DocumentService.recorded_by))
+        .join(CaseDocument)
+        .where(CaseDocument.case_id == case.id)
+        .order_by(DocumentService.document_id, DocumentService.party)
+    ):
+        services.setdefault(service.document_id, []).append(service)
+    return services
+
+
 def party_of(user: User, case: Case) -> ServiceParty | None:
     """The party a signed-in user receives documents for: the applicant's own account, or a
     representative of the case's employer. Staff are no party."""

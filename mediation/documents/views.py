@@ -16,12 +16,14 @@ from mediation.documents.issuing import correct_document, find_by_code
 from mediation.documents.pdf import render_pdf
 from mediation.extensions import db
 from mediation.i18n import human_date
-from mediation.models import CaseDocument
+from mediation.models import Case, CaseDocument
 from mediation.policy import Act
 from mediation.uploads import MEBIBYTE, pdf_response
 
 
-def _document(case_id: int, document_id: int):
+def load_document(case_id: int, document_id: int) -> tuple[Case, CaseDocument]:
+    """The case (404 unless visible) and its document (404 when it is another case's): the
+    pages' and the API's one loader."""
     case = load_case(case_id)
     document = db.session.scalar(
         select(CaseDocument).where(CaseDocument.id == document_id, CaseDocument.case_id == case.id)
@@ -37,7 +39,7 @@ def back_to_case() -> str:
 
 
 def printable(case_id: int, document_id: int):
-    case, document = _document(case_id, document_id)
+    case, document = load_document(case_id, document_id)
     service.record_opening(case, document, current_user)
     return render_template(
         "documents/printable.html",
@@ -49,7 +51,7 @@ def printable(case_id: int, document_id: int):
 
 
 def pdf(case_id: int, document_id: int):
-    case, document = _document(case_id, document_id)
+    case, document = load_document(case_id, document_id)
     if records.erased(case, document):
         abort(410)
     service.record_opening(case, document, current_user)
@@ -59,7 +61,7 @@ def pdf(case_id: int, document_id: int):
 
 
 def correct(case_id: int, document_id: int):
-    case, document = _document(case_id, document_id)
+    case, document = load_document(case_id, document_id)
     policy.require_act(current_user, case, Act.correct_document)
     form = CorrectionForm.for_document(document.id)
     if not form.validate_on_submit():
@@ -74,7 +76,7 @@ def correct(case_id: int, document_id: int):
 
 
 def record_service(case_id: int, document_id: int):
-    case, document = _document(case_id, document_id)
+    case, document = load_document(case_id, document_id)
     policy.require_act(current_user, case, Act.record_service)
     waiting = service.unserved_parties(service.services_of(document))
     if not waiting:
@@ -97,7 +99,7 @@ def record_service(case_id: int, document_id: int):
 
 
 def _proof(case_id: int, document_id: int):
-    case, document = _document(case_id, document_id)
+    case, document = load_document(case_id, document_id)
     return case, document, build_proof_of_service(case, document, service.services_of(document))
 
 

@@ -121,8 +121,7 @@ def legal_aid_section(case: Case, user: User, bound: dict | None = None) -> dict
     once made, to the applicant and to staff (a request tells of the worker's means, so not
     to the employer); before it, the offer to the applicant. ``bound`` is unused: the form is
     a button."""
-    to_worker = policy.is_applicant(user, case)
-    if not (to_worker or user.is_staff):
+    if not policy.sees_the_workers_private_facts(user, case):
         return {"legal_aid_panel": False}
     request = request_of(case)
     offered = request is None and policy.may_act(user, case, Act.request_legal_aid)
@@ -132,5 +131,5 @@ def legal_aid_section(case: Case, user: User, bound: dict | None = None) -> dict
         "legal_aid_offered": offered,
         "legal_aid_district": district_of(case) if offered else None,
         "legal_aid_explanation": EXPLANATION,
-        "legal_aid_to_worker": to_worker,
+        "legal_aid_to_worker": policy.is_applicant(user, case),
     }
