@@ -24,11 +24,15 @@ DESKTOP = {"width": 1280, "height": 900}
 def act(page, title: str, **fields) -> None:
     """Open the action ``title`` on the case page, fill its fields, press its button."""
     action = page.locator("details.action", has=page.locator("summary", has_text=title))
+    button_only = page.locator("div.action", has=page.get_by_role("button", name=title))
+    # The previous action's redirect may still be loading: wait for this action to be on the
+    # page before choosing how it is shown.
+    expect(action.or_(button_only).first).to_be_visible()
     if action.count():
         action.locator("summary").click()
         scope = action
     else:
-        scope = page.locator("div.action", has=page.get_by_role("button", name=title))
+        scope = button_only
     for label, value in fields.items():
         field = scope.get_by_label(label)
         if value is True:
