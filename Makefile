@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test translations translations-update lint worker beat bench
+.PHONY: run test translations translations-update lint worker beat bench cluster
 
 # Reinstall only when a requirements file changes, so a second `make run` starts at once.
 $(VENV)/.installed: requirements.txt
@@ -71,3 +71,13 @@ beat: $(VENV)/.installed
 N ?= 100000
 bench: $(VENV)/.installed translations
 	$(BIN)/python -m bench.run --n $(N)
+
+# Several processes, one truth (bench/cluster.py): two gunicorn instances, two Celery workers
+# and beat on one PostgreSQL and one Redis database, CLUSTER_SECONDS of mixed load through both
+# instances, then the checks; again with an instance and a worker killed mid-load. The
+# database (CLUSTER_DATABASE_URL, default mediation_cluster) is made afresh and the Redis
+# database (CLUSTER_REDIS_URL, default db 12) emptied. Exits 1 if a check fails.
+CLUSTER_SECONDS ?= 60
+cluster: $(VENV)/.installed translations
+	$(BIN)/python -m bench.cluster --seconds $(CLUSTER_SECONDS)
+	$(BIN)/python -m bench.cluster --seconds $(CLUSTER_SECONDS) --kill

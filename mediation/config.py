@@ -104,6 +104,11 @@ class Config:
     # default is a SQLite file next to the database, so `make run` needs nothing else.
     REDIS_URL = os.environ.get("REDIS_URL")
     CELERY_BROKER_URL = f"sqla+sqlite:///{INSTANCE_DIR / 'queue.sqlite'}"
+    # How long a deliverer holds the messages it claimed (mediation.delivery.outbox): long
+    # enough for a slow gateway (10 s timeout) times a batch, short enough that the messages
+    # of a deliverer that died go again soon. bench/cluster.py, which kills deliverers on
+    # purpose, shortens it so the survivors take over within its run.
+    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 
     # E-mail through SMTP, for users who verified an address.
     SMTP_HOST = os.environ.get("SMTP_HOST")

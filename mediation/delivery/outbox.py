@@ -6,9 +6,12 @@ Never twice: a deliverer claims due rows with a lease in one short transaction (
 skips rows another deliverer is claiming; the lease condition, checked again by the UPDATE,
 settles the race on either database), then sends each and records the answer at once. A
 deliverer that dies mid-send leaves a lease that runs out, and the message goes again with the
-same ``message_id``, which the gateway can recognise.
+same ``message_id``, which the gateway can recognise. A deliverer that is merely slow stops
+sending once half its lease is spent and gives the rest back, so a message whose lease ran out
+(and that another deliverer may hold by then) never leaves twice.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,9 +31,6 @@ RETRY_DELAYS = tuple(
     timedelta(seconds=seconds) for seconds in (30, 60, 120, 240, 480, 960, 1920, 3600, 3600)
 )
 MAX_TRIES = len(RETRY_DELAYS) + 1
-# Long enough for a slow gateway (10 s timeout) times a batch; short enough to resend soon
-# after a deliverer dies.
-LEASE = timedelta(minutes=5)
 SMS_LIMIT = 500
 
 
@@ -84,7 +84,15 @@ def deliver_due(*, limit: int = 100, now: datetime | None = None) -> Report:
     this is a background job, never part of a request's transaction."""
     now = now or utcnow()
     report = Report()
-    for message_id in claim(limit, now):
+    lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    # Half the lease, so that a send begun just before it (up to the channel's timeout, 10 or
+    # 20 s against the default 5 min) ends while the message is still this deliverer's.
+    send_until = time.monotonic() + lease.total_seconds() / 2
+    claimed = claim(limit, now, lease)
+    for position, message_id in enumerate(claimed):
+        if time.monotonic() >= send_until:
+            _give_back(claimed[position:], now + lease)
+            break
         message = db.session.get(OutboxMessage, message_id)
         sender = current_app.extensions["delivery_channels"][message.channel]
         try:
@@ -102,7 +110,7 @@ def deliver_due(*, limit: int = 100, now: datetime | None = None) -> Report:
     return report
 
 
-def claim(limit: int, now: datetime) -> list[int]:
+def claim(limit: int, now: datetime, lease: timedelta) -> list[int]:
     """Lease up to ``limit`` due messages to this deliverer and commit the lease."""
     free = or_(OutboxMessage.leased_until.is_(None), OutboxMessage.leased_until < now)
     due = (
@@ -123,12 +131,24 @@ def claim(limit: int, now: datetime) -> list[int]:
     claimed = db.session.scalars(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(candidates), *due)
-        .values(leased_until=now + LEASE)
+        .values(leased_until=now + lease)
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
     ).all()
     db.session.commit()
     return sorted(claimed)
+
+
+def _give_back(message_ids: list[int], leased_until: datetime) -> None:
+    """Release the leases this deliverer still holds (the same ``leased_until``), so the next
+    round sends those messages at once."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.leased_until == leased_until)
+        .values(leased_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def _record_failure(message: OutboxMessage, error: str, now: datetime, report: Report) -> None:

@@ -284,3 +284,21 @@ def test_the_code_in_a_sent_text_is_blanked_once_it_cannot_be_used(app, demo):
     assert cleanup() >= 1
     db.session.refresh(message)
     assert code not in message.body and "••••••" in message.body
+
+
+def test_a_deliverer_past_half_its_lease_sends_nothing_more_and_gives_the_rest_back(
+    app, demo, gateway
+):
+    """A slow gateway must not make a message go twice: once half the lease is spent, another
+    deliverer may soon claim what this one still holds."""
+    for index in range(3):
+        notify([_walk_in(f"1390000001{index}")], "withdrawn", number="LD-2026-000005")
+    db.session.commit()
+    app.config["OUTBOX_LEASE_SECONDS"] = 0  # spent before the first send
+    try:
+        assert deliver_due().sent == 0
+    finally:
+        app.config["OUTBOX_LEASE_SECONDS"] = 300
+    assert not gateway.received
+    assert [row.leased_until for row in sms_rows()] == [None] * 3
+    assert deliver_due().sent == 3 and len(gateway.received) == 3
