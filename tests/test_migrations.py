@@ -10,6 +10,8 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from mediation.extensions import db
+from mediation.models.types import built_on
+from mediation.stats import figures
 from tests.conftest import TEST_DATABASE_URL, make_app, skip_or_fail
 
 
@@ -40,7 +42,14 @@ def test_upgrade_to_head_matches_the_models_and_downgrade_undoes_it(empty_databa
         upgrade()
         with db.engine.connect() as connection:
             drift = compare_metadata(
-                MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata
+                MigrationContext.configure(
+                    connection,
+                    opts={
+                        "compare_type": True,
+                        "include_object": built_on(connection.dialect.name),
+                    },
+                ),
+                db.metadata,
             )
         assert drift == [], f"models and migrations disagree: {drift}"
 
@@ -310,4 +319,37 @@ def test_the_latest_revisions_come_and_go_on_a_populated_database(empty_database
                 connection.scalar(text("SELECT arbitration_commission FROM regions WHERE id = 1"))
                 is None
             )
+        # 0032 counts whether the agreements already settled were paid into the rollups.
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("UPDATE cases SET state = 'closed', outcome = 'resolved' WHERE id = 1")
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO agreements (id, case_id, terms, amount, due_date, drafted_by_id,"
+                    " drafted_at, signed_on_paper, version) VALUES (1, 1, '支付', 100.50,"
+                    " '2026-03-10', 1, '2026-03-04 00:00:00', true, 1)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO payment_reports (id, case_id, payment, amount_paid,"
+                    " reported_by_id, reporter_role, reported_at) VALUES (1, 1, 'paid', 100.50,"
+                    " 1, 'mediator', '2026-03-11 00:00:00')"
+                )
+            )
+        figures.rebuild()
+        db.session.commit()
+        downgrade(revision="0031")
+        upgrade()
+        assert set(figures.verify().values()) == {0}
+        with db.engine.connect() as connection:
+            counted = connection.execute(
+                text(
+                    "SELECT agreements_dated, agreements_paid_in_full, amount_paid_fen,"
+                    " agreement_due_on FROM case_figures"
+                )
+            ).one()
+        assert tuple(counted[:3]) == (1, 1, 10050) and str(counted[3]) == "2026-03-10"
+        db.session.remove()
         db.engine.dispose()

@@ -96,6 +96,12 @@ class _Measures:
     # Added later (migration 0024): existing rows start at 0, which is what they count.
     legal_aid_requests: Mapped[int] = mapped_column(Integer, server_default="0")
     handed_to_arbitration: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Whether settled agreements were paid (履行), added by migration 0032: the settled
+    # agreements with money to pay by a due date, those of them the newest payment report says
+    # were paid in full, and what the newest reports say was paid.
+    agreements_dated: Mapped[int] = mapped_column(Integer, server_default="0")
+    agreements_paid_in_full: Mapped[int] = mapped_column(Integer, server_default="0")
+    amount_paid_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 PLACE_COLUMNS = ("organization_id", "tier")
@@ -121,6 +127,9 @@ class CaseFigures(_Place, _Detail, _Measures, db.Model):
     # The legal deadline of an open case (acceptance, then mediation): "overdue now" depends
     # on today, so it is counted when asked, from this indexed column.
     open_deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    # The due date of a dated agreement (``agreements_dated``): it counts as "due" once the
+    # date has passed, so the few not yet due are taken out when asked, from this column.
+    agreement_due_on: Mapped[date | None] = mapped_column(Date, index=True)
 
     # Drill-down lists read the newest cases first.
     __table_args__ = (db.Index("ix_case_figures_received_on", "received_on"),)

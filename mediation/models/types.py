@@ -57,3 +57,15 @@ class TitledEnum(StrEnum):
     @property
     def title(self):
         return type(self).TITLES[self]
+
+
+def built_on(dialect: str):
+    """Alembic's ``include_object`` for a database of ``dialect``: the schema items the models
+    build only on another database (``.ddl_if(dialect=...)``, such as PostgreSQL's search
+    indexes) are not expected on this one, so comparing models and database skips them."""
+
+    def include_object(item, name, type_, reflected, compare_to) -> bool:
+        only_on = getattr(item, "_ddl_if", None)
+        return reflected or only_on is None or only_on.dialect in (None, dialect)
+
+    return include_object

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 
@@ -124,13 +125,20 @@ def _yuan(fen: int) -> Decimal:
 
 
 def _assemble(
-    by_tier: dict[Tier, dict[str, int]], histograms: dict[Distribution, dict[int, int]], overdue
+    by_tier: dict[Tier, dict[str, int]],
+    histograms: dict[Distribution, dict[int, int]],
+    *,
+    overdue: int,
+    not_yet_due: int = 0,
+    not_yet_due_paid_in_full: int = 0,
 ) -> Figures:
     total = Counter()
     for sums in by_tier.values():
         total.update({name: sums[name] or 0 for name in SUMS})
     close = histograms[Distribution.days_to_close]
     placement = histograms[Distribution.days_to_placement]
+    due = total["agreements_dated"] - not_yet_due
+    paid_in_full = total["agreements_paid_in_full"] - not_yet_due_paid_in_full
     return Figures(
         received=total["received"],
         accepted=total["accepted"],
@@ -151,6 +159,10 @@ def _assemble(
         priority_cases=total["priority_cases"],
         amount_claimed=_yuan(total["amount_claimed_fen"]),
         amount_agreed=_yuan(total["amount_agreed_fen"]),
+        amount_paid=_yuan(total["amount_paid_fen"]),
+        agreements_due=due,
+        agreements_paid_in_full=paid_in_full,
+        performance_rate=_rate(paid_in_full, due),
         referrals=total["referrals"],
         first_contact_on_time=total["first_contact_on_time"],
         placements=total["placements"],
@@ -197,10 +209,15 @@ def level_for(filters: Filters) -> Level:
 
 
 def counted_organization_ids(filters: Filters, user: User) -> list[int]:
-    """The ids of ``organizations_counted``, looked up once per request: as a list of
-    values they become part of the rollup index's search (a subquery would be a join
-    applied after scanning every organisation's rows)."""
-    return list(db.session.scalars(organizations_counted(filters, user)))
+    """The ids of ``organizations_counted``, looked up once per request (the figures and the
+    charts of a page each need them): as a list of values they become part of the rollup
+    index's search (a subquery would be a join applied after scanning every organisation's
+    rows)."""
+    looked_up = g.setdefault("counted_organization_ids", {})
+    key = (filters, user.id)
+    if key not in looked_up:
+        looked_up[key] = list(db.session.scalars(organizations_counted(filters, user)))
+    return looked_up[key]
 
 
 def key_conditions(model, filters: Filters, organization_ids: list[int]) -> list:
@@ -272,24 +289,32 @@ def compute(filters: Filters, user: User) -> Figures:
         .group_by(distribution.measure, distribution.days)
     ):
         histograms[measure][days] = cases
-    overdue = db.session.scalar(
-        select(func.count()).where(
-            CaseFigures.open_deadline < local_today(),
+    return _assemble(by_tier, histograms, **_as_of_today(filters, organizations))
+
+
+def _as_of_today(filters: Filters, organizations: list[int]) -> dict[str, int]:
+    """What depends on today, counted when asked from two indexed columns of the cohort's
+    rows: the open cases past their deadline, and the dated agreements not yet due (taken out
+    of those the rollups count as dated)."""
+    today = local_today()
+    not_yet_due = CaseFigures.agreement_due_on >= today
+    row = db.session.execute(
+        select(
+            func.count().filter(CaseFigures.open_deadline < today),
+            func.count().filter(not_yet_due),
+            func.coalesce(func.sum(CaseFigures.agreements_paid_in_full).filter(not_yet_due), 0),
+        ).where(
+            or_(CaseFigures.open_deadline < today, not_yet_due),
             CaseFigures.received_on.between(filters.start, filters.end),
             *key_conditions(CaseFigures, filters, organizations),
         )
-    )
-    counted = select(CaseFigures.case_id).where(
-        CaseFigures.received_on.between(filters.start, filters.end),
-        *key_conditions(CaseFigures, filters, organizations),
-    )
-    return _with_performance(_assemble(by_tier, histograms, overdue), counted)
+    ).one()
+    return {"overdue": row[0], "not_yet_due": row[1], "not_yet_due_paid_in_full": row[2]}
 
 
-# --- Whether agreements were paid (履行) ------------------------------------------------------
-# Not in the rollups: payment reports come long after a case's figures settle, and only
-# settled agreements with money to pay count. One query over the cohort's agreements (by
-# their unique case_id) and the newest report of each (payment_reports.case_id's index).
+# --- Whether agreements were paid (履行), straight from the agreements -----------------------
+# What the rollups' agreement measures replace, for the recount: one query over the cohort's
+# agreements (by their unique case_id) and the newest report of each.
 
 
 def performance(case_ids) -> tuple[Decimal, int, int]:
@@ -387,7 +412,7 @@ def recompute(filters: Filters, user: User) -> Figures:
         select(func.count()).where(per_case.c.open_deadline < local_today())
     )
     counted = select(Case.id).where(*cohort_conditions(filters, user))
-    return _with_performance(_assemble(by_tier, histograms, overdue), counted)
+    return _with_performance(_assemble(by_tier, histograms, overdue=overdue), counted)
 
 
 # --- The cases behind a figure -------------------------------------------------------------

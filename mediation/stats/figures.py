@@ -10,9 +10,10 @@ What a case counts towards is defined once, here, as SQL over that one case
   checked against the raw data (``flask figures verify`` and the tests).
 
 Why a session hook rather than a call in each service: a figure depends on the case, its
-claims, agreement, ratings, referral, legal-aid request and audit events, written by a dozen
-services. Noting every flushed row of those kinds and recounting before the commit keeps the
-rollups right whichever service wrote, in the same transaction as the change itself.
+claims, agreement and its payment reports, ratings, referral, legal-aid request and audit
+events, written by a dozen services. Noting every flushed row of those kinds and recounting
+before the commit keeps the rollups right whichever service wrote, in the same transaction as
+the change itself.
 """
 
 from collections import Counter, defaultdict
@@ -54,6 +55,8 @@ from mediation.models import (
     LegalAidRequest,
     Organization,
     OrgKind,
+    Payment,
+    PaymentReport,
     PriorityGroup,
     Rating,
     Referral,
@@ -83,6 +86,7 @@ SNAPSHOT_COLUMNS = (
     *MEASURES,
     *(distribution.value for distribution in Distribution),
     "open_deadline",
+    "agreement_due_on",
 )
 
 
@@ -117,6 +121,17 @@ def _transfers(low, high) -> ColumnElement[int]:
     )
 
 
+def _newest_report(column) -> ColumnElement:
+    """What the case's newest payment report says: the agreement's standing."""
+    return (
+        select(column)
+        .where(PaymentReport.case_id == Case.id)
+        .order_by(PaymentReport.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 @cache  # the expressions are immutable; building them once saves work on every commit
 def case_measures() -> dict[str, ColumnElement]:
     """Every column of a case's ``case_figures`` row, as SQL correlated to ``Case``."""
@@ -124,6 +139,14 @@ def case_measures() -> dict[str, ColumnElement]:
     resolved = Case.outcome == Outcome.resolved
     referral = Referral.case_id == Case.id
     rated = Rating.case_id == Case.id
+    # A settled agreement with money to pay by a date: once the date has passed it counts
+    # among the agreements due, and as performed if the newest report says paid in full.
+    dated = and_(
+        resolved,
+        exists().where(
+            Agreement.case_id == Case.id, Agreement.amount > 0, Agreement.due_date.is_not(None)
+        ),
+    )
     return {
         "received_on": local_date(Case.received_at),
         "employer_id": Case.employer_id,
@@ -203,11 +226,38 @@ def case_measures() -> dict[str, ColumnElement]:
         "legal_aid_requests": _flag(exists().where(LegalAidRequest.case_id == Case.id)),
         # Handed to the arbitration commission: cases with such an event, however many.
         "handed_to_arbitration": _flag(_happened("case.handed_to_arbitration")),
+        "agreements_dated": _flag(dated),
+        "agreements_paid_in_full": _flag(
+            and_(dated, _newest_report(PaymentReport.payment) == Payment.paid)
+        ),
+        "amount_paid_fen": case(
+            (
+                and_(resolved, exists().where(Agreement.case_id == Case.id)),
+                _fen(_newest_report(PaymentReport.amount_paid)),
+            ),
+            else_=0,
+        ),
+        "agreement_due_on": case(
+            (
+                dated,
+                _per_case(Agreement.due_date, Agreement.case_id == Case.id, aggregate=func.max),
+            ),
+            else_=None,
+        ),
     }
 
 
 # Which rows of which tables a case's figures depend on, found by their ``case_id``.
-_CASE_PARTS = (Claim, CaseCategory, Agreement, Rating, Referral, AuditEvent, LegalAidRequest)
+_CASE_PARTS = (
+    Claim,
+    CaseCategory,
+    Agreement,
+    PaymentReport,
+    Rating,
+    Referral,
+    AuditEvent,
+    LegalAidRequest,
+)
 _PENDING = "figures_pending_cases"
 
 

@@ -2,9 +2,9 @@
 
 Cases are filed on random days over four months (around the Shanghai day boundary too),
 then a random sequence of everything people do to cases (accept, decline, mediate, extend,
-agree and sign, settle, fail, transfer, return, withdraw, archive, rate, re-employment
-steps) runs through the services, each step committed like a request. Refused steps roll
-back. At checkpoints the figures read from the rollups must equal the figures summed
+agree and sign, settle, fail, transfer, return, withdraw, archive, rate, report a payment,
+re-employment steps) runs through the services, each step committed like a request. Refused
+steps roll back. At checkpoints the figures read from the rollups must equal the figures summed
 straight over the cases, for many filters, and ``flask figures verify`` must find nothing.
 """
 
@@ -18,15 +18,25 @@ from sqlalchemy import select
 from mediation.cases import agreements, ratings
 from mediation.cases.filing import ApplicationInvalid, ClaimInput, Party
 from mediation.cases.operations import claim, fire
+from mediation.cases.payment import report_payment
 from mediation.core.errors import Invalid, NotPermitted, Refused
 from mediation.extensions import db
 from mediation.localtime import local_today
-from mediation.models import Case, Category, Channel, Organization, PriorityGroup, Role, User
+from mediation.models import (
+    Case,
+    Category,
+    Channel,
+    Organization,
+    Payment,
+    PriorityGroup,
+    Role,
+    User,
+)
 from mediation.referrals import operations as referrals
 from mediation.stats import figures
 from mediation.stats.compute import compute, recompute
 from mediation.stats.filters import Filters, period_bounds
-from tests.factories import application, paper_scan, user
+from tests.factories import application, filed_case, paper_scan, user
 from workflows._machine import GuardFailed, IllegalTransition
 from workflows.case import Tier
 
@@ -96,7 +106,10 @@ def _applicant_or_counter(case: Case) -> User:
 def _agree(case: Case, rng: random.Random) -> None:
     mediator = case.mediator or staff(case)
     amount = Decimal(rng.randint(100, 5_000_000)) / 100
-    agreements.draft_agreement(case, actor=mediator, terms="付款", amount=amount, due_date=None)
+    # No date, or one either side of today: the figures count an agreement as due once its
+    # date has passed.
+    due = rng.choice([None, local_today() + timedelta(days=rng.randint(-20, 20))])
+    agreements.draft_agreement(case, actor=mediator, terms="付款", amount=amount, due_date=due)
     if case.applicant is None:
         agreements.record_paper_signatures(case, actor=mediator, scan=paper_scan())
     else:
@@ -168,6 +181,17 @@ def _rate(case: Case, rng: random.Random) -> None:
     ratings.rate(case, actor=party, score=rng.randint(1, 5))
 
 
+def _report_payment(case: Case, rng: random.Random) -> None:
+    payment = rng.choice(list(Payment))
+    part = case.agreement.amount / 2 if case.agreement else None
+    report_payment(
+        case,
+        actor=rng.choice([_applicant_or_counter(case), case.mediator or staff(case)]),
+        payment=payment,
+        amount_paid=part if payment is Payment.partly_paid else None,
+    )
+
+
 def _withdraw(case: Case, rng: random.Random) -> None:
     fire(case, "withdraw", actor=_applicant_or_counter(case), reason="已和解")
 
@@ -190,8 +214,8 @@ ACTIONS = {
     "applied": {_accept: 6, _decline: 1, _transfer: 2, _return: 1, _withdraw: 1, _claim: 2},
     "accepted": {_mediate: 6, _transfer: 1, _withdraw: 1},
     "mediating": {_agree: 5, _settle: 5, _fail: 2, _extend: 1, _transfer: 1, _withdraw: 1},
-    "closed": {_archive: 2, _rate: 3, _referral_step: 4, _transfer: 1},
-    "archived": {_rate: 2, _referral_step: 3},
+    "closed": {_archive: 2, _rate: 3, _referral_step: 4, _transfer: 1, _report_payment: 3},
+    "archived": {_rate: 2, _referral_step: 3, _report_payment: 2},
 }
 ANYTHING = list(dict.fromkeys(action for actions in ACTIONS.values() for action in actions))
 
@@ -271,3 +295,41 @@ def test_rollups_equal_a_recount_after_random_work(app, demo, monkeypatch, seed)
     # The random work reached what the figures count, so the comparison was not of zeros.
     assert everything.received == CASES and everything.closed and everything.resolved
     assert everything.transfers and everything.ratings and everything.referrals
+
+
+def test_a_dated_agreement_counts_as_due_once_its_date_has_passed(app, demo, monkeypatch):
+    """The rollups count dated agreements whenever they were settled; the page takes out
+    those not yet due on the day it is read, so tomorrow's figures change without a write."""
+    today = local_today()
+    supervisor = user("supervisor1")
+    whole_year = Filters(start=today - timedelta(days=365), end=today)
+    with app.test_request_context():
+        for due, payment in (
+            (today - timedelta(days=1), Payment.paid),
+            (today + timedelta(days=1), Payment.paid),
+            (today - timedelta(days=1), Payment.not_paid),
+            (today + timedelta(days=5), None),
+        ):
+            case = filed_case()
+            mediator = user("med_hr")
+            fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
+            fire(case, "mediate", actor=mediator)
+            agreements.draft_agreement(
+                case, actor=mediator, terms="付款", amount=Decimal(1000), due_date=due
+            )
+            agreements.record_paper_signatures(case, actor=mediator, scan=paper_scan())
+            fire(case, "settle", actor=mediator)
+            if payment:
+                report_payment(case, actor=mediator, payment=payment)
+            db.session.commit()
+        counted = compute(whole_year, supervisor)
+        assert counted == recompute(whole_year, supervisor)
+        assert (counted.agreements_due, counted.agreements_paid_in_full) == (2, 1)
+        assert counted.amount_paid == Decimal("2000.00")
+
+        in_a_week = today + timedelta(days=7)
+        monkeypatch.setattr("mediation.stats.compute.local_today", lambda: in_a_week)
+        later = compute(whole_year, supervisor)
+        assert later == recompute(whole_year, supervisor)
+        assert (later.agreements_due, later.agreements_paid_in_full) == (4, 2)
+        assert later.performance_rate == Decimal("50.0")
