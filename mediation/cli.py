@@ -99,8 +99,7 @@ def sweep_command(today) -> None:
     Idempotent: run it every few minutes; each reminder is sent once.
     """
 
-    report = sweep(today.date() if today else local_today())
-    db.session.commit()
+    report = sweep(today.date() if today else local_today(), end_batch=db.session.commit)
     click.echo(
         f"Deadlines: {report.reminders} reminders, {report.overdue} newly overdue, "
         f"{report.arbitration_notices} arbitration notices, {report.unserved_documents} "

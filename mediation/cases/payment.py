@@ -1,6 +1,6 @@
 """Whether the agreement was paid (履行), and what the worker can do if it was not.
 
-After the agreed due date the worker is asked, once, whether the money came (``ask_workers``,
+After the agreed due date the worker is asked, once, whether the money came (``ask_worker``,
 from the deadline sweep). The worker answers paid, partly paid (how much) or not paid; the
 employer's representative records a payment with its proof; the mediator may record one too
 (e.g. from a phone call). Each answer is a :class:`PaymentReport` and an audit event; the
@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
@@ -31,7 +31,15 @@ from mediation.core.errors import Invalid
 from mediation.core.notifications import notify
 from mediation.core.recipients import applicant_of, representatives_of, staff_of
 from mediation.extensions import db
-from mediation.models import Agreement, Case, Category, Payment, PaymentReport, User
+from mediation.models import (
+    Agreement,
+    Case,
+    Category,
+    DeadlineReminder,
+    Payment,
+    PaymentReport,
+    User,
+)
 from mediation.policy import Act
 from mediation.uploads import StoredFile as Upload
 from workflows.case import CaseState, Outcome
@@ -117,6 +125,7 @@ def report_payment(
     )
     db.session.add(report)
     db.session.flush()
+    db.session.expire(case, ["payment_reports"])
     audit.record_case_event(
         case,
         "payment_reported",
@@ -135,14 +144,7 @@ def report_payment(
 
 def reports(case: Case) -> list[PaymentReport]:
     """Every report on the payment, the newest first."""
-    return list(
-        db.session.scalars(
-            select(PaymentReport)
-            .options(joinedload(PaymentReport.reported_by), joinedload(PaymentReport.proof))
-            .where(PaymentReport.case_id == case.id)
-            .order_by(PaymentReport.id.desc())
-        )
-    )
+    return list(case.payment_reports)
 
 
 def load_report(case: Case, report_id: int) -> PaymentReport | None:
@@ -202,14 +204,14 @@ def standing(case: Case, today: date) -> Standing | None:
 # --- The question after the due date (called by the deadline sweep) ---------------------------
 
 
-def ask_workers(today: date, first_time: Callable[[Case, str, date], bool]) -> int:
-    """Ask each worker whose agreed payment fell due whether it was paid: once per agreement
-    and due date, unless someone already reported it paid in full. Returns how many."""
+def payment_questions_due(today: date) -> Select:
+    """The ids of the settled cases whose worker is to be asked whether the agreed payment
+    came: due before today (within ``ASK_WITHIN``), not reported paid in full, not asked yet
+    about this due date."""
     settled = [CaseState.closed, CaseState.archived]
-    cases = db.session.scalars(
-        select(Case)
+    return (
+        select(Case.id)
         .join(Agreement, Agreement.case_id == Case.id)
-        .options(joinedload(Case.agreement), joinedload(Case.applicant))
         .where(
             Case.state.in_(settled),
             Case.outcome == Outcome.resolved,
@@ -220,13 +222,25 @@ def ask_workers(today: date, first_time: Callable[[Case, str, date], bool]) -> i
             ~select(PaymentReport.id)
             .where(PaymentReport.case_id == Case.id, PaymentReport.payment == Payment.paid)
             .exists(),
+            ~exists().where(
+                DeadlineReminder.case_id == Case.id,
+                DeadlineReminder.kind == "payment_question",
+                DeadlineReminder.due == Agreement.due_date,
+            ),
         )
-    ).all()
-    asked = 0
-    for case in cases:
-        due = case.agreement.due_date
-        if not first_time(case, "payment_question", due):
-            continue
-        notify([applicant_of(case)], "payment_question", case, due=due.isoformat())
-        asked += 1
-    return asked
+    )
+
+
+def cases_to_ask() -> Select:
+    """The cases as ``ask_worker`` reads them: with the agreement and the applicant."""
+    return select(Case).options(joinedload(Case.agreement), joinedload(Case.applicant))
+
+
+def ask_worker(case: Case, first_time: Callable[[Case, str, date], bool]) -> bool:
+    """Ask the worker whether the agreed payment came, once per agreement and due date (a
+    case of ``payment_questions_due``); True when asked."""
+    due = case.agreement.due_date
+    if not first_time(case, "payment_question", due):
+        return False
+    notify([applicant_of(case)], "payment_question", case, due=due.isoformat())
+    return True

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from pydantic import Field
-from sqlalchemy import select, update
+from sqlalchemy import Select, and_, or_, select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 
 from mediation import policy
@@ -390,39 +391,61 @@ def _claim(session_id: int, column, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def remind_sessions(now: datetime) -> int:
-    """Remind the parties of sessions starting within a day, then within the hour; each
-    reminder once (a rescheduled session is reminded afresh)."""
-    due = db.session.scalars(
-        select(MediationSession)
+def sessions_to_remind(now: datetime) -> Select:
+    """The ids of the sessions whose parties are to be reminded now: starting within a day
+    and not reminded of that yet, or within the hour and not reminded of that yet."""
+    within_hour = MediationSession.starts_at <= now + HOUR_BEFORE
+    return (
+        select(MediationSession.id)
         .join(Case)
         .where(
             MediationSession.status == SessionStatus.scheduled,
             MediationSession.starts_at > now,
             MediationSession.starts_at <= now + DAY_BEFORE,
             Case.state == CaseState.mediating,
+            or_(
+                and_(within_hour, MediationSession.reminded_hour_before_at.is_(None)),
+                and_(~within_hour, MediationSession.reminded_day_before_at.is_(None)),
+            ),
         )
+    )
+
+
+def sessions_with_cases() -> Select:
+    """The sessions as ``remind_session`` reads them: with their case."""
+    return select(MediationSession).options(joinedload(MediationSession.case))
+
+
+def remind_session(session: MediationSession, now: datetime) -> bool:
+    """Remind the parties of a session starting within a day, then within the hour (one of
+    ``sessions_to_remind``); each reminder once, a rescheduled session afresh. True when
+    this call reminded them (another run may have first)."""
+    within_hour = session.starts_at <= now + HOUR_BEFORE
+    column = (
+        MediationSession.reminded_hour_before_at
+        if within_hour
+        else MediationSession.reminded_day_before_at
+    )
+    if not _claim(session.id, column, now):
+        return False
+    if within_hour:
+        # Scheduled at short notice: the hour's reminder stands for the day's.
+        _claim(session.id, MediationSession.reminded_day_before_at, now)
+    notify(
+        _parties(session.case),
+        "session_reminder",
+        session.case,
+        when=_when(session),
+        mode=session.mode.value,
+        where=_where(session),
+    )
+    return True
+
+
+def remind_sessions(now: datetime) -> int:
+    """Every reminder due now, in one go; returns how many were sent (the deadline sweep
+    works through ``sessions_to_remind`` in batches instead)."""
+    due = db.session.scalars(
+        sessions_with_cases().where(MediationSession.id.in_(sessions_to_remind(now)))
     ).all()
-    sent = 0
-    for session in due:
-        within_hour = session.starts_at <= now + HOUR_BEFORE
-        column = (
-            MediationSession.reminded_hour_before_at
-            if within_hour
-            else MediationSession.reminded_day_before_at
-        )
-        if not _claim(session.id, column, now):
-            continue
-        if within_hour:
-            # Scheduled at short notice: the hour's reminder stands for the day's.
-            _claim(session.id, MediationSession.reminded_day_before_at, now)
-        notify(
-            _parties(session.case),
-            "session_reminder",
-            session.case,
-            when=_when(session),
-            mode=session.mode.value,
-            where=_where(session),
-        )
-        sent += 1
-    return sent
+    return sum(remind_session(session, now) for session in due)

@@ -51,9 +51,8 @@ def deliver(limit: int = 100) -> dict:
 
 
 def sweep_deadlines() -> dict:
-    report = sweep(local_today())
-    db.session.commit()
-    return vars(report)
+    """One deadline sweep, committed batch by batch (``cases.sweep.sweep``)."""
+    return vars(sweep(local_today(), end_batch=db.session.commit))
 
 
 def cleanup(now: datetime | None = None) -> int:

@@ -12,7 +12,7 @@ Operations here flush but never commit: the request (or the sweep's command) com
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
@@ -212,42 +212,46 @@ def waiting_ends(notified_at: datetime, calendar: WorkCalendar) -> date:
     return deadlines.add_working_days(notified_on, WAITING_WORKING_DAYS, calendar=calendar)
 
 
-def flag_unserved(today: date, calendar: WorkCalendar) -> list[DocumentService]:
-    """Flag, once, each service still not done after its working days ran out; returns those
-    flagged by this call (another sweep running at once flags the others)."""
+def unserved_services(today: date) -> Select:
+    """The ids of the services whose working days may have run out with the document still
+    not served and staff not yet told: ``flag_unserved`` decides for each."""
     # The working days are at least as many calendar days: only older rows can be due.
     cutoff = datetime.combine(
         today - timedelta(days=WAITING_WORKING_DAYS), time.min, tzinfo=SHANGHAI
     )
-    candidates = db.session.scalars(
-        select(DocumentService)
-        .options(joinedload(DocumentService.document).joinedload(CaseDocument.case))
-        .where(
-            DocumentService.served_at.is_(None),
-            DocumentService.flagged_at.is_(None),
-            DocumentService.notified_at < cutoff,
-        )
-        .order_by(DocumentService.id)
-    ).all()
-    flagged = []
-    for service in candidates:
-        if today <= waiting_ends(service.notified_at, calendar):
-            continue
-        result = db.session.execute(
-            update(DocumentService)
-            .where(DocumentService.id == service.id, DocumentService.flagged_at.is_(None))
-            .values(flagged_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
-            continue
-        db.session.refresh(service)
-        document = service.document
-        audit.record_case_event(
-            document.case,
-            "service_overdue",
-            actor=None,
-            **_details(document, service.party),
-        )
-        flagged.append(service)
-    return flagged
+    return select(DocumentService.id).where(
+        DocumentService.served_at.is_(None),
+        DocumentService.flagged_at.is_(None),
+        DocumentService.notified_at < cutoff,
+    )
+
+
+def services_to_flag() -> Select:
+    """The services as ``flag_unserved`` reads them: with their document and its case."""
+    return select(DocumentService).options(
+        joinedload(DocumentService.document).joinedload(CaseDocument.case)
+    )
+
+
+def flag_unserved(service: DocumentService, today: date, calendar: WorkCalendar) -> bool:
+    """Flag the service, once, if it is still not done after its working days ran out; True
+    when this call flagged it (another sweep running at once may have first)."""
+    if today <= waiting_ends(service.notified_at, calendar):
+        return False
+    result = db.session.execute(
+        update(DocumentService)
+        .where(DocumentService.id == service.id, DocumentService.flagged_at.is_(None))
+        .values(flagged_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    db.session.refresh(service)
+    document = service.document
+    audit.record_case_event(
+        document.case,
+        "service_overdue",
+        actor=None,
+        **_details(document, service.party),
+    )
+    return True

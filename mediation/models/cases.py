@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
-from mediation.models.mediation import SessionStatus
+from mediation.models.mediation import PaymentReport, SessionStatus
 from mediation.models.organizations import ORG_KIND_TITLES, Employer, Organization, OrgKind
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 from mediation.models.users import User
@@ -193,6 +193,21 @@ class Case(db.Model):
             postgresql_where=text(ANONYMISED_SQL),
             sqlite_where=text(ANONYMISED_SQL),
         ),
+        # The worklist's search (migration 0030), on PostgreSQL only: trigrams of the number
+        # and the applicant's name, and each character and pair of them for one or two typed
+        # (mediation.queue.worklist._indexed); then the cases of the employers found.
+        Index(
+            "ix_cases_search",
+            "organization_id",
+            "number",
+            "applicant_name",
+            text("search_grams(number, applicant_name)"),
+            postgresql_using="gin",
+            postgresql_ops={"number": "gin_trgm_ops", "applicant_name": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        Index("ix_cases_organization_employer", "organization_id", "employer_id").ddl_if(
+            dialect="postgresql"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -219,7 +234,8 @@ class Case(db.Model):
     employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
 
     employment_start: Mapped[date] = mapped_column(Date)
-    employment_end: Mapped[date | None] = mapped_column(Date)
+    # Indexed for the sweep, which looks for claims about to reach their limitation date.
+    employment_end: Mapped[date | None] = mapped_column(Date, index=True)
     # The day the worker knew or should have known of the infringement, as they gave it: the
     # one-year limitation runs from it (劳动争议调解仲裁法 第二十七条第一款).
     rights_known_on: Mapped[date | None] = mapped_column(Date)
@@ -298,6 +314,11 @@ class Case(db.Model):
         back_populates="case", order_by="MediationSession.starts_at"
     )
     agreement: Mapped["Agreement | None"] = relationship(back_populates="case")
+    # What was said about paying the agreement, newest first: read by several parts of one
+    # page, loaded once. Written only by cases.payment.report_payment, which expires it.
+    payment_reports: Mapped[list[PaymentReport]] = relationship(
+        order_by="PaymentReport.id.desc()", viewonly=True
+    )
     evidence: Mapped[list["Evidence"]] = relationship(back_populates="case", order_by="Evidence.id")
     confirmation = relationship("JudicialConfirmation", back_populates="case", uselist=False)
     referral = relationship("Referral", back_populates="case", uselist=False)
@@ -385,6 +406,15 @@ SessionMode.TITLES = SESSION_MODE_TITLES
 
 class MediationSession(db.Model):
     __tablename__ = "mediation_sessions"
+    # The sweep reminds the parties of the sessions still to be held: a few days' worth.
+    __table_args__ = (
+        Index(
+            "ix_mediation_sessions_scheduled",
+            "starts_at",
+            postgresql_where=text("status = 'scheduled'"),
+            sqlite_where=text("status = 'scheduled'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -420,7 +450,8 @@ class Agreement(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
     terms: Mapped[str] = mapped_column(Text)
     amount: Mapped[Decimal] = mapped_column(Money)
-    due_date: Mapped[date | None] = mapped_column(Date)
+    # Indexed for the sweep, which asks about payment once the date has passed.
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
     drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     drafted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     applicant_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,7 +9,7 @@ case never change it; a correction issues a new version that supersedes it.
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
@@ -120,7 +120,16 @@ class DocumentService(db.Model):
     """
 
     __tablename__ = "document_services"
-    __table_args__ = (UniqueConstraint("document_id", "party"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "party"),
+        # The sweep flags services still waiting after the legal period: only those rows.
+        Index(
+            "ix_document_services_waiting",
+            "notified_at",
+            postgresql_where=text("served_at IS NULL AND flagged_at IS NULL"),
+            sqlite_where=text("served_at IS NULL AND flagged_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(

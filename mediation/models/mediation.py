@@ -242,5 +242,6 @@ class PaymentReport(db.Model):
     proof_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    reported_by = relationship("User")
-    proof: Mapped[StoredFile | None] = relationship()
+    # Shown with every report: loaded with it.
+    reported_by = relationship("User", lazy="joined")
+    proof: Mapped[StoredFile | None] = relationship(lazy="joined")

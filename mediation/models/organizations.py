@@ -1,7 +1,7 @@
 """Employers and the organisations that mediate disputes or serve workers."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
@@ -35,6 +35,15 @@ OrgKind.TITLES = ORG_KIND_TITLES
 
 class Employer(db.Model):
     __tablename__ = "employers"
+    # The worklist's search finds employers by a part of their name (migration 0030).
+    __table_args__ = (
+        Index(
+            "ix_employers_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

@@ -315,6 +315,9 @@ def test_an_unpaid_agreement_recounts_the_limitation_from_its_payment_date(
         standing = payment.standing(case, clock.today)
     assert (limitation.because, limitation.recount_from) == ("payment_due", date(2025, 9, 30))
     assert limitation.ends_on == standing.arbitration_by == date(2026, 9, 30)
+    with app.test_request_context():  # the sweep tells the worker a month before
+        assert sweep(date(2026, 8, 30)).limitation_reminders == 0
+        assert sweep(date(2026, 8, 31)).limitation_reminders == 1
     worker = make_browser()
     worker.login("worker1")
     html = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)

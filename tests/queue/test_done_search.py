@@ -1,0 +1,74 @@
+"""The done view's search finds a closed case by its number, a piece of the applicant's name
+however short, the employer's name or its USCC: on PostgreSQL from indexes (trigrams from
+three characters, single characters and pairs below that), on SQLite by a scan."""
+
+import pytest
+
+from mediation.cases.filing import EmployerInput, Party
+from mediation.cases.operations import fire
+from mediation.extensions import db
+from mediation.models import Channel
+from tests.factories import filed_case, user
+
+pytestmark = pytest.mark.both_databases
+RESTAURANT = EmployerInput("清远某某餐饮管理有限公司", "91441802MA53P8QW2J")
+
+
+@pytest.fixture
+def closed(app, demo):
+    """Two cases the street centre declined: 欧阳明华's against the demo employer, 王芳's
+    against the restaurant company."""
+    with app.test_request_context():
+        cases = [
+            filed_case(
+                by="med_hr",
+                applicant=Party(name, "11010519491231002X", "13700137000"),
+                channel=Channel.window,
+                **changes,
+            )
+            for name, changes in (
+                ("欧阳明华", {}),
+                ("王芳", {"employer": RESTAURANT}),
+            )
+        ]
+        for case in cases:
+            fire(case, "decline", actor=user("med_hr"), reason="不属于受理范围")
+        db.session.commit()
+        return [case.number for case in cases]
+
+
+def test_the_done_view_finds_a_case_by_number_name_employer_and_uscc(closed, make_browser):
+    ouyang, wang = closed
+    mediator = make_browser()
+    mediator.login("med_hr")
+    searches = {
+        ouyang: [ouyang],
+        ouyang[-3:]: [ouyang],  # a piece of the number
+        "欧阳明华": [ouyang],
+        "阳明": [ouyang],  # two characters inside a name: no trigram
+        "华": [ouyang],
+        "王芳": [wang],
+        "餐饮": [wang],  # the employer's name
+        "91441802ma53p8qw2j": [wang],  # its USCC, typed in lower case
+        "明王": [],
+    }
+    for typed, expected in searches.items():
+        html = mediator.get("/queue", query_string={"view": "done", "q": typed}).get_data(
+            as_text=True
+        )
+        assert [number for number in closed if number in html] == expected, typed
+
+
+def test_a_search_pages_through_what_it_found_latest_closed_first(
+    closed, make_browser, monkeypatch
+):
+    monkeypatch.setattr("mediation.queue.worklist.PAGE_SIZE", 1)
+    ouyang, wang = closed
+    mediator = make_browser()
+    mediator.login("med_hr")
+    pages = [
+        mediator.get("/queue", query_string={"view": "done", "q": "某某", "page": page})
+        for page in (1, 2, 3)
+    ]
+    listed = [[n for n in closed if n in page.get_data(as_text=True)] for page in pages]
+    assert listed == [[wang], [ouyang], []]
