@@ -38,6 +38,17 @@ class Notification(db.Model):
     user = relationship("User")
     case = relationship("Case")
 
+    # The header's badge counts a user's unread notices on every page, and opening a case
+    # marks them read: both read only the unread rows, however many were read before.
+    __table_args__ = (
+        Index(
+            "ix_notifications_unread",
+            "user_id",
+            postgresql_where=read_at.is_(None),
+            sqlite_where=read_at.is_(None),
+        ),
+    )
+
 
 class DeliveryChannel(TitledEnum):
     sms = "sms"

@@ -66,11 +66,14 @@ def check_new_case(case: Case) -> None:
     if case.workers_involved >= COLLECTIVE_DISPUTE_WORKERS:
         _raise(AlertKind.collective, f"collective:{case.id}", case, [case.id])
     threshold = current_app.config["ALERT_REPEAT_THRESHOLD"]
+    # Only whether this case is the threshold-th matters: one more row says "past it" (a
+    # large employer has thousands of cases in the window, read on every filing otherwise).
     recent = list(
         db.session.scalars(
             select(Case.id)
             .where(Case.employer_id == case.employer_id, Case.received_at >= utcnow() - WINDOW)
             .order_by(Case.id)
+            .limit(threshold + 1)
         )
     )
     if len(recent) == threshold:
