@@ -1,37 +1,77 @@
-"""A small load generator, run as its own process: GET one URL from several threads for a
-while and print latency percentiles and throughput as JSON."""
+"""A small load generator, run as its own process: send requests from several client threads
+for a while (or for a number of requests) and print latency percentiles and throughput as
+JSON. GET one URL with a cookie, or POST a JSON body with a Bearer token per client:
+
+    python -m bench.hammer http://127.0.0.1:5601/queue --cookie "session=…" --seconds 10
+    python -m bench.hammer http://127.0.0.1:5601/api/v1/cases --json @body.json \
+        --bearer TOKEN1 --bearer TOKEN2 --concurrency 8 --expect 201
+"""
 
 import argparse
 import http.client
+import itertools
 import json
 import statistics
 import threading
 import time
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 
-def hammer(url: str, cookie: str, seconds: float, concurrency: int) -> dict:
-    parts = urlsplit(url)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
+@dataclass(frozen=True)
+class Target:
+    """One request a client sends: a path (with its query) of the server, its headers, and
+    for a POST its body."""
 
-    def worker():
-        nonlocal errors
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        while time.perf_counter() < deadline:
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    method: str = "GET"
+    body: bytes | None = None
+
+
+def drive(
+    base: str,
+    clients: list[list[Target]],
+    *,
+    seconds: float | None = None,
+    requests: int | None = None,
+    expect: int = 200,
+) -> dict:
+    """One thread per client, each sending its targets in turn over one kept-alive
+    connection, until ``seconds`` have passed or ``requests`` were sent by all together.
+    A request answered with another status than ``expect``, or not answered, is an error."""
+    parts = urlsplit(base)
+    latencies: list[float] = []
+    failures: dict[str, int] = {}
+    first_failure: list[str] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds if seconds is not None else float("inf")
+    issued = itertools.count(1)  # next() is atomic under the GIL: a shared ticket counter
+
+    def send(targets: list[Target]):
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        for target in itertools.cycle(targets):
+            if time.perf_counter() >= deadline or (requests and next(issued) > requests):
+                break
             started = time.perf_counter()
-            connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-            response = connection.getresponse()
-            response.read()
+            try:
+                connection.request(target.method, target.path, target.body, target.headers)
+                response = connection.getresponse()
+                answer = response.read()
+                status = str(response.status)
+            except (OSError, http.client.HTTPException) as error:
+                connection.close()  # reconnects at the next request
+                answer, status = str(error).encode(), type(error).__name__
             elapsed = time.perf_counter() - started
             with lock:
                 latencies.append(elapsed)
-                errors += response.status != 200
+                if status != str(expect):
+                    failures[status] = failures.get(status, 0) + 1
+                    if not first_failure:
+                        first_failure.append(f"{status} {answer[:300].decode(errors='replace')}")
+        connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    threads = [threading.Thread(target=send, args=(targets,)) for targets in clients]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -39,23 +79,75 @@ def hammer(url: str, cookie: str, seconds: float, concurrency: int) -> dict:
         thread.join()
     wall = time.perf_counter() - began
     ordered = sorted(latencies)
-    return {
+    found = {
         "requests": len(ordered),
-        "errors": errors,
+        "errors": sum(failures.values()),
         "p50_ms": round(statistics.median(ordered) * 1000, 1) if ordered else None,
         "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 1) if ordered else None,
         "rps": round(len(ordered) / wall, 1),
     }
+    if failures:  # what went wrong, to read without rerunning
+        found |= {"error_statuses": failures, "first_error": first_failure[0]}
+    return found
+
+
+def hammer(url: str, cookie: str, seconds: float, concurrency: int) -> dict:
+    """GET one URL with one session cookie from ``concurrency`` clients."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    target = Target(path, {"Cookie": cookie} if cookie else {})
+    return drive(url, [[target]] * concurrency, seconds=seconds)
+
+
+def post_json(
+    url: str, bodies: list[bytes], tokens: list[str | None], seconds: float, expect: int
+) -> dict:
+    """POST JSON from one client per Bearer token (None: a client without one), client ``i``
+    sending ``bodies[i % len(bodies)]``."""
+    path = urlsplit(url).path
+    clients = []
+    for i, token in enumerate(tokens):
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        clients.append([Target(path, headers, "POST", bodies[i % len(bodies)])])
+    return drive(url, clients, seconds=seconds, expect=expect)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url")
     parser.add_argument("--cookie", default="")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--json",
+        action="append",
+        default=[],
+        help="POST this JSON body (@file reads a file); repeat: the clients take them in turn",
+    )
+    parser.add_argument(
+        "--bearer",
+        action="append",
+        default=[],
+        help="a client's API token (repeat: one client each, or --concurrency clients share)",
+    )
+    parser.add_argument("--expect", type=int, default=200, help="the status that is no error")
     args = parser.parse_args()
-    print(json.dumps(hammer(args.url, args.cookie, args.seconds, args.concurrency)))
+    if not args.json:
+        print(json.dumps(hammer(args.url, args.cookie, args.seconds, args.concurrency)))
+        return
+    bodies = []
+    for body in args.json:
+        if body.startswith("@"):
+            with open(body[1:], "rb") as source:
+                bodies.append(source.read())
+        else:
+            bodies.append(body.encode())
+    tokens = args.bearer or [None]
+    if len(tokens) < args.concurrency:
+        tokens = [tokens[i % len(tokens)] for i in range(args.concurrency)]
+    print(json.dumps(post_json(args.url, bodies, tokens, args.seconds, args.expect)))
 
 
 if __name__ == "__main__":

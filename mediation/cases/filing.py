@@ -289,9 +289,13 @@ def file_case(application: Application, *, actor: User) -> Case:
         )
     )
     organization = db.session.get(Organization, decision.organization_id)
+    # The number is taken last, just before the case is written: its counter row stays locked
+    # until the commit, so concurrent filings to one organisation queue there, and whatever
+    # needs no number (who is told, the draft, the deadline) is done before.
+    staff, representatives = staff_of(organization), representatives_of(employer)
+    discard_draft(actor)
     received_at = utcnow()
     case = Case(
-        number=next_case_number(organization, received_at.astimezone(SHANGHAI).year),
         organization=organization,
         routing_reason=reason_of(decision),
         applicant=actor if actor.role is Role.worker else None,
@@ -323,6 +327,7 @@ def file_case(application: Application, *, actor: User) -> Case:
         for claim in application.claims
     ]
     transition = CaseWorkflow(case).fire("apply", tier=organization.kind.value)
+    case.number = next_case_number(organization, received_at.astimezone(SHANGHAI).year)
     db.session.add(case)
     db.session.flush()
     audit.record_case_event(case, "apply", actor=actor, transition=transition)
@@ -330,9 +335,8 @@ def file_case(application: Application, *, actor: User) -> Case:
     notify([applicant_of(case)], "case_filed", case, organization=organization.name)
     # The code to follow the case without an account, shown once to whoever filed it.
     case.issued_track_code = track_codes.assign_at_filing(case)
-    notify(staff_of(organization), "new_case", case)
-    notify(representatives_of(employer), "against_company", case)
-    discard_draft(actor)
+    notify(staff, "new_case", case)
+    notify(representatives, "against_company", case)
     alerts.check_new_case(case)
     if application.legal_aid:
         request_at_filing(case, actor=actor)
