@@ -3,7 +3,7 @@
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from mediation import policy
 from mediation.core import audit
@@ -15,7 +15,15 @@ def load_case(case_id: int) -> Case:
     """The case, if this user may see it; otherwise 404, whether or not it exists."""
     case = db.session.scalar(
         select(Case)
-        .options(selectinload(Case.claims), selectinload(Case.category_rows))
+        .options(
+            selectinload(Case.claims),
+            selectinload(Case.category_rows),
+            # Read by nearly every page and action of a case: in the case's own query.
+            joinedload(Case.employer),
+            joinedload(Case.agreement),
+            joinedload(Case.confirmation),
+            joinedload(Case.referral),
+        )
         .where(Case.id == case_id, policy.visible_cases(current_user))
     )
     if case is None:

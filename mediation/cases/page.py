@@ -298,23 +298,25 @@ def routing_reason(case: Case, to_worker: bool) -> str:
 
 
 def page_context(case: Case, bound: dict | None = None, sent: tuple | None = None) -> dict:
-    events = timeline(case, current_user)
+    # The signed-in user, once: each use of the proxy looks it up again (about 120 a page).
+    user = current_user._get_current_object()
+    events = timeline(case, user)
     path = tier_path(events)
     confirmation_due = confirmation_deadline(case)
     # Texts about the worker's rights say "you" to the worker and "the worker" to anyone else.
-    to_worker = policy.is_applicant(current_user, case)
+    to_worker = policy.is_applicant(user, case)
     return {
         "case": case,
         # What the person may do besides the triggers; a misspelt act fails loudly.
-        "may": lambda act: policy.may_act(current_user, case, act),
+        "may": lambda act: policy.may_act(user, case, act),
         "to_worker": to_worker,
-        "waiting": waiting_for(current_user, case),
+        "waiting": waiting_for(user, case),
         "steps": tracker(case),
         "stages": tier_stages(path),
         "deadline": current_deadline(case),
         "next_step": next_step(case),
         "routing_reason": routing_reason(case, to_worker),
-        "actions": action_forms(case, current_user, sent),
+        "actions": action_forms(case, user, sent),
         "events": events,
         "path": path,
         "arbitration": arbitration_advice(case),
@@ -325,37 +327,37 @@ def page_context(case: Case, bound: dict | None = None, sent: tuple | None = Non
         "confirmation_due": confirmation_due,
         "confirmation_provisional": confirmation_provisional(case, confirmation_due),
         "referral_may": lambda act: (
-            bool(case.referral) and policy.may_referral_act(current_user, case.referral, act)
+            bool(case.referral) and policy.may_referral_act(user, case.referral, act)
         ),
-        "referral_actions": referral_triggers.forms_for(current_user, case.referral)
+        "referral_actions": referral_triggers.forms_for(user, case.referral)
         if case.referral
         else [],
         # Each document with its service per party (and a form to record it otherwise).
-        "documents": documents_section(case, current_user, bound),
-        "deliveries": deliveries(case, current_user),
+        "documents": documents_section(case, user, bound),
+        "deliveries": deliveries(case, user),
         "evidence": case_evidence(case),
-        "conversation": conversation_panels(case, current_user, bound),
-        **sessions_section(case, current_user, bound),
-        **extension_section(case, current_user, bound),
-        **suspension_section(case, current_user, bound),
-        **legal_aid_section(case, current_user, bound),
+        "conversation": conversation_panels(case, user, bound),
+        **sessions_section(case, user, bound),
+        **extension_section(case, user, bound),
+        **suspension_section(case, user, bound),
+        **legal_aid_section(case, user, bound),
         "consent_titles": {channel.value: channel.title for channel in ConsentChannel},
         "agreement_form": (bound or {}).get("agreement") or _agreement_form(case),
         "respond_form": (bound or {}).get("respond") or forms.RespondForm(formdata=None),
         "hand_back_form": (bound or {}).get("hand_back")
         or forms.HandBackForm(formdata=None, prefix="hand-back"),
-        **assign_section(case, current_user, bound),  # a lead mediator's (mediation.team)
+        **assign_section(case, user, bound),  # a lead mediator's (mediation.team)
         "uscc_form": (bound or {}).get("uscc") or forms.UsccForm(formdata=None),
         "evidence_form": (bound or {}).get("evidence") or forms.EvidenceForm(formdata=None),
         "button_form": forms.ButtonForm(formdata=None),
         "rating_form": (bound or {}).get("rating") or forms.RatingForm(formdata=None),
-        "my_party": ratings.party_of(current_user, case),
-        "my_rating": _my_rating(case),
+        "my_party": ratings.party_of(user, case),
+        "my_rating": _my_rating(case, user),
         "rating_offered_from": ratings.offered_from(case),
         "rating_offered": ratings.offered(case),
-        **agreement_section(case, current_user, bound or {}),
+        **agreement_section(case, user, bound or {}),
         # The applications for arbitration and a payment order (mediation.handoff).
-        **handoff_section(case, current_user, bound),
+        **handoff_section(case, user, bound),
         "decision_form": (bound or {}).get("decision")
         or forms.ConfirmationDecisionForm(formdata=None),
     }
@@ -373,8 +375,8 @@ def limitation_shown(case: Case) -> clocks.Limitation | None:
     return None
 
 
-def _my_rating(case: Case):
-    party = ratings.party_of(current_user, case)
+def _my_rating(case: Case, user: User):
+    party = ratings.party_of(user, case)
     return ratings.rating_of(case, party) if party else None
 
 

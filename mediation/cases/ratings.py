@@ -2,8 +2,6 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
 from mediation import policy
 from mediation.core import audit
 from mediation.core.errors import Refused
@@ -27,7 +25,7 @@ def party_of(actor: User, case: Case) -> EvidenceParty | None:
 
 
 def rating_of(case: Case, party: EvidenceParty) -> Rating | None:
-    return db.session.scalar(select(Rating).where(Rating.case_id == case.id, Rating.party == party))
+    return next((rating for rating in case.ratings if rating.party == party), None)
 
 
 def offered_from(case: Case) -> date | None:
@@ -71,5 +69,6 @@ def rate(case: Case, *, actor: User, score: int, comment: str = "") -> Rating:
         case_id=case.id, party=party, score=score, comment=comment, rated_by_id=actor.id
     )
     db.session.add(rating)
+    db.session.expire(case, ["ratings"])
     audit.record_case_event(case, "rated", actor=actor, score=score)
     return rating

@@ -161,13 +161,22 @@ def court_of(case: Case) -> Addressee:
 
 
 def saved(case: Case, kind: HandoffKind) -> HandoffApplication | None:
-    return db.session.scalar(
-        select(HandoffApplication)
-        .options(
-            joinedload(HandoffApplication.updated_by), joinedload(HandoffApplication.handed_by)
+    return saved_by_kind(case).get(kind)
+
+
+def saved_by_kind(case: Case) -> dict[HandoffKind, HandoffApplication]:
+    """The case's saved applications (one of each kind at most), read at once."""
+    return {
+        record.kind: record
+        for record in db.session.scalars(
+            select(HandoffApplication)
+            .options(
+                joinedload(HandoffApplication.updated_by),
+                joinedload(HandoffApplication.handed_by),
+            )
+            .where(HandoffApplication.case_id == case.id)
         )
-        .where(HandoffApplication.case_id == case.id, HandoffApplication.kind == kind)
-    )
+    }
 
 
 def _applicant_evidence(case: Case) -> list[str]:

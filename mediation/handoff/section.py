@@ -32,12 +32,13 @@ def handoff_section(case: Case, user: User, bound: dict | None = None) -> dict:
     if not policy.may_act(user, case, Act.prepare_handoff):
         return {"handoff": [], "handoff_may_hand": False}
     today = local_today()
+    records = applications.saved_by_kind(case)
     entries = []
     for kind, addressee_of in (
         (HandoffKind.arbitration, applications.commission_of),
         (HandoffKind.payment_order, applications.court_of),
     ):
-        record = applications.saved(case, kind)
+        record = records.get(kind)
         handed = record is not None and record.handed_at is not None
         if not handed and not applications.OPEN[kind](case, today):
             continue

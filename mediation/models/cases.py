@@ -322,6 +322,9 @@ class Case(db.Model):
     evidence: Mapped[list["Evidence"]] = relationship(back_populates="case", order_by="Evidence.id")
     confirmation = relationship("JudicialConfirmation", back_populates="case", uselist=False)
     referral = relationship("Referral", back_populates="case", uselist=False)
+    # Both parties' ratings (at most two): the page asks for each party's more than once.
+    # Written only by cases.ratings.rate, which expires it.
+    ratings: Mapped[list["Rating"]] = relationship(viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}
 
