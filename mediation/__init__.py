@@ -205,8 +205,9 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def helpers() -> dict:
+        user = current_user._get_current_object()  # once a page, not at every can()
         return {
-            "can": lambda permission: policy.can(current_user, permission),
+            "can": lambda permission: policy.can(user, permission),
             "unread_notifications": _unread_notifications,
             "language_names": LANGUAGE_NAMES,
             "current_locale": select_locale(),

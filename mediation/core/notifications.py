@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -109,6 +109,7 @@ def notify(
         seen.add(key)
         if isinstance(recipient, User):
             db.session.add(Notification(user=recipient, case=case, kind=kind, params=params))
+            g.get("unread_notices", {}).pop(recipient.id, None)  # counted again when asked
         _send_outside(recipient, kind, case, params)
 
 
@@ -164,20 +165,30 @@ def _link_for(user: User | None, case: Case | None) -> str | None:
 
 
 def unread_count(user: User) -> int:
-    """The header's badge: the user's notices not read yet."""
-    return db.session.scalar(
-        select(db.func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None)
+    """The header's badge: the user's notices not read yet. Counted once per request and kept
+    in step with what the request marks read or adds (opening a case counts first, to mark
+    its notices read only when there are any; the header then reuses the count)."""
+    counted = g.setdefault("unread_notices", {})
+    if user.id not in counted:
+        counted[user.id] = db.session.scalar(
+            select(db.func.count(Notification.id)).where(
+                Notification.user_id == user.id, Notification.read_at.is_(None)
+            )
         )
-    )
+    return counted[user.id]
 
 
 def _mark_read(user: User, *where) -> None:
-    db.session.execute(
+    counted = g.setdefault("unread_notices", {})
+    if counted.get(user.id) == 0:
+        return  # nothing unread: no UPDATE to send
+    marked = db.session.execute(
         Notification.__table__.update()
         .where(Notification.user_id == user.id, Notification.read_at.is_(None), *where)
         .values(read_at=utcnow())
-    )
+    ).rowcount
+    if user.id in counted:
+        counted[user.id] -= marked
 
 
 def mark_all_read(user: User) -> None:
@@ -193,4 +204,5 @@ def mark_shown_read(user: User, ids: Iterable[int]) -> None:
 
 def mark_case_read(user: User, case_id: int) -> None:
     """Opening a case reads the user's notices about it."""
+    unread_count(user)
     _mark_read(user, Notification.case_id == case_id)
