@@ -24,13 +24,24 @@ CLOSING_EVENT = {
 }
 
 
+INDEXES = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+
+
 @pytest.fixture
 def loaded(app, demo):
+    """The loaded database, and the indexes it had before the load (the loader drops the
+    secondary ones while it copies and builds them again after)."""
     from bench.load import load
 
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
+    indexes = set(rows(INDEXES))
     db.session.commit()
     load(url.render_as_string(hide_password=False), CASES, batch=400)
+    return indexes
+
+
+def test_every_index_is_back_after_the_load(loaded):
+    assert set(rows(INDEXES)) == loaded
 
 
 def rows(sql: str, **params) -> list:
