@@ -1,20 +1,30 @@
-"""The numbers behind the dashboard's charts; templates/stats/_charts.html draws them as SVG.
+"""The numbers behind the dashboard's charts, and where each mark of their SVG goes;
+templates/stats/_charts.html writes them down.
 
 Each chart is also printed as a table beside it, so nothing depends on seeing the picture.
 The outcome mix, the durations and the transfers come with the figures; only the trend needs
 a query of its own, over the same rollups.
+
+The drawing is worked out here rather than in the template: the same sums in Jinja, per bar
+and per segment, cost more than the page's queries. The titles of tiers and outcomes are
+translated once per page, not once per mark.
 """
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
+from math import ceil
+from typing import ClassVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from mediation.extensions import db
 from mediation.models import User
+from mediation.models.cases import OUTCOME_TITLES, TIER_TITLES
 from mediation.stats.compute import (
+    OUTCOMES,
     Figures,
     counted_organization_ids,
     key_conditions,
@@ -22,10 +32,23 @@ from mediation.stats.compute import (
     period_rows,
 )
 from mediation.stats.filters import Filters
-from workflows.case import Tier
+from workflows.case import Outcome, Tier
 
 DURATION_BUCKETS = ((0, 7), (8, 15), (16, 30), (31, 60), (61, None))
 DAILY_UP_TO = 62  # days; longer periods are charted per month
+CHART_WIDTH = 640  # every chart's width, in SVG units
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int | None  # None: nothing to show, so no bar (only its label)
+    x: float  # left edge
+    y: float  # top edge
+    width: float
+    height: float
+    middle: float  # where its label and its value are centred
+    labelled: bool  # whether its label and value are written under and above it
 
 
 @dataclass(frozen=True)
@@ -33,9 +56,98 @@ class Series:
     labels: list[str]
     values: list[int | None]
 
+    # Its bar chart: bars stand on an axis ``bottom`` units above the foot (their labels go
+    # below it), from ``left`` on, and the tallest leaves ``headroom`` for its value.
+    width: ClassVar[int] = CHART_WIDTH
+    height: ClassVar[int] = 220
+    left: ClassVar[int] = 40
+    bottom: ClassVar[int] = 40
+    headroom: ClassVar[int] = 20
+
     @property
     def top(self) -> int:
         return max((value for value in self.values if value is not None), default=0) or 1
+
+    @property
+    def axis(self) -> int:
+        return self.height - self.bottom
+
+    @property
+    def label_y(self) -> int:
+        return self.axis + 16
+
+    @cached_property
+    def bars(self) -> list[Bar]:
+        count = len(self.labels) or 1
+        slot = (self.width - self.left) / count
+        # Label every few bars when the labels would not fit side by side (about 7.5 units a
+        # character at this size).
+        needed = count * (max(map(len, self.labels)) if self.labels else 1) * 7.5
+        every = ceil(needed / (self.width - self.left)) or 1
+        top = self.top
+        bars = []
+        for index, (label, value) in enumerate(zip(self.labels, self.values, strict=True)):
+            height = 0 if value is None else (self.axis - self.headroom) * value / top
+            bars.append(
+                Bar(
+                    label=label,
+                    value=value,
+                    x=self.left + slot * index + slot * 0.15,
+                    y=self.axis - height,
+                    width=slot * 0.7,
+                    height=height,
+                    middle=self.left + slot * index + slot / 2,
+                    labelled=index % every == 0,
+                )
+            )
+        return bars
+
+
+@dataclass(frozen=True)
+class Segment:
+    outcome: str
+    cases: int
+    x: float
+    width: float
+
+
+@dataclass(frozen=True)
+class TierOutcomes:
+    tier: str
+    title: str
+    counts: dict[str, int]  # outcome → cases, in the order of OUTCOMES
+    y: float
+    segments: list[Segment]  # the outcomes with cases, left to right
+
+
+@dataclass(frozen=True)
+class OutcomeMix:
+    """A bar per tier, split by how its closed cases ended."""
+
+    titles: dict[str, str]  # outcome → its title, in the order of OUTCOMES
+    tiers: list[TierOutcomes]
+    width: ClassVar[int] = CHART_WIDTH
+    row: ClassVar[int] = 46  # each tier's height: its title, then its bar
+
+    @property
+    def height(self) -> int:
+        return self.row * len(self.tiers) + 20
+
+
+def _outcome_mix(outcomes_by_tier: dict[str, dict[str, int]], tier_titles) -> OutcomeMix:
+    tiers = []
+    for index, (tier, counts) in enumerate(outcomes_by_tier.items()):
+        total = sum(counts.values())
+        segments, x = [], 0
+        for outcome in OUTCOMES:
+            share = ((OutcomeMix.width - 10) * counts[outcome] / total) if total else 0
+            if share:
+                segments.append(Segment(outcome, counts[outcome], x, share))
+            x = x + share
+        y = 10 + OutcomeMix.row * index
+        tiers.append(TierOutcomes(tier, tier_titles[tier], counts, y, segments))
+    titles = {outcome: str(OUTCOME_TITLES[Outcome(outcome)]) for outcome in OUTCOMES}
+    return OutcomeMix(titles, tiers)
 
 
 @dataclass(frozen=True)
@@ -43,6 +155,71 @@ class Transfer:
     low: Tier
     high: Tier
     cases: int
+
+
+@dataclass(frozen=True)
+class Arc:
+    """A transfer drawn from the sending tier's node to the receiving one's."""
+
+    transfer: Transfer
+    low_title: str
+    high_title: str
+    y1: int
+    y2: int
+    reach: int  # how far right the curve bends: further the more tiers it skips
+    thickness: float
+    label_x: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class Node:
+    tier: str
+    title: str
+    y: int
+
+
+@dataclass(frozen=True)
+class Flow:
+    """The four tiers from the bottom of the ladder to the top, and an arc for each path of
+    transfers, as thick as its number of transfers."""
+
+    nodes: list[Node]
+    arcs: list[Arc]
+    width: ClassVar[int] = CHART_WIDTH
+    x: ClassVar[int] = 300  # where the nodes stand
+    top: ClassVar[int] = 30
+    row: ClassVar[int] = 56
+    height: ClassVar[int] = top * 2 + row * 3
+
+
+def _flow(transfers: list[Transfer], tier_titles) -> Flow:
+    ladder = [tier.value for tier in Tier]
+    most = max(move.cases for move in transfers) if transfers else 1
+    arcs = []
+    for move in transfers:
+        low, high = ladder.index(move.low.value), ladder.index(move.high.value)
+        y1, y2 = Flow.top + Flow.row * low, Flow.top + Flow.row * high
+        bulge = 95 * (high - low)
+        thickness = 2 + 16 * move.cases / most
+        arcs.append(
+            Arc(
+                transfer=move,
+                low_title=tier_titles[move.low.value],
+                high_title=tier_titles[move.high.value],
+                y1=y1,
+                y2=y2,
+                reach=Flow.x + bulge,
+                thickness=thickness,
+                label_x=Flow.x + bulge * 0.75 + thickness / 2 + 6,
+                label_y=(y1 + y2) / 2 + 4,
+            )
+        )
+    nodes = [
+        Node(tier, tier_titles[tier], Flow.top + Flow.row * index)
+        for index, tier in enumerate(ladder)
+    ]
+    return Flow(nodes, arcs)
 
 
 def _steps(filters: Filters, daily: bool) -> list[date]:
@@ -109,16 +286,19 @@ def _durations(days_to_close: dict[int, int]) -> Series:
 
 def build(filters: Filters, user: User, figures: Figures) -> dict:
     received, success = _trend(filters, user)
+    transfers = [
+        Transfer(Tier(low), Tier(high), cases)
+        for low, high, cases in (
+            (*path.split(">"), cases) for path, cases in figures.transfers.items()
+        )
+    ]
+    tier_titles = {tier.value: str(TIER_TITLES[tier]) for tier in Tier}
     return {
         "daily": filters.days <= DAILY_UP_TO,
         "received": received,
         "success": success,
-        "outcomes": figures.outcomes_by_tier,
+        "outcomes": _outcome_mix(figures.outcomes_by_tier, tier_titles),
         "durations": _durations(figures.days_to_close),
-        "transfers": [
-            Transfer(Tier(low), Tier(high), cases)
-            for low, high, cases in (
-                (*path.split(">"), cases) for path, cases in figures.transfers.items()
-            )
-        ],
+        "transfers": transfers,
+        "flow": _flow(transfers, tier_titles),
     }

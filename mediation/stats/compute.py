@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 from flask import g
 from flask_babel import lazy_gettext as _l
@@ -45,7 +46,7 @@ from mediation.models.figures import (
 )
 from mediation.models.places import region_subtree
 from mediation.stats.figures import CATEGORY_BITS, PRIORITY_BITS, case_measures
-from mediation.stats.filters import Filters
+from mediation.stats.filters import Filters, places_in_view
 from workflows.case import Outcome, Tier
 
 SUMS = ("received", *MEASURES)
@@ -216,7 +217,11 @@ def counted_organization_ids(filters: Filters, user: User) -> list[int]:
     looked_up = g.setdefault("counted_organization_ids", {})
     key = (filters, user.id)
     if key not in looked_up:
-        looked_up[key] = list(db.session.scalars(organizations_counted(filters, user)))
+        if filters.region_id is None and filters.organization_id is None:
+            # Nothing narrows them: all the overseen ones, which the filter form lists too.
+            looked_up[key] = [id_ for id_, _name in places_in_view(user).organizations]
+        else:
+            looked_up[key] = list(db.session.scalars(organizations_counted(filters, user)))
     return looked_up[key]
 
 
@@ -260,8 +265,11 @@ def period_rows(model, start: date, end: date, *, months: bool = True) -> Column
     )
 
 
-def _sums(model):
-    return [func.sum(getattr(model, name)).label(name) for name in SUMS]
+@cache
+def _sums(model) -> tuple:
+    """The sum of every measure of a rollup, as SELECT columns: the same for every request
+    (forty columns are worth building once)."""
+    return tuple(func.sum(getattr(model, name)).label(name) for name in SUMS)
 
 
 def compute(filters: Filters, user: User) -> Figures:

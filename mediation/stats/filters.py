@@ -8,8 +8,9 @@ import calendar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from flask import g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, literal, select, union_all
 
 from mediation import policy
 from mediation.core.errors import Invalid
@@ -215,23 +216,44 @@ def parse_filters(args, user: User) -> Filters:
     return filters
 
 
+@dataclass(frozen=True)
+class Places:
+    """What a supervisor's figures may be filtered by, id and name each: the regions of the
+    jurisdiction above community level (by code) and the organisations whose figures they
+    read (by name)."""
+
+    regions: list[tuple[int, str]]
+    organizations: list[tuple[int, str]]
+
+
+def places_in_view(user: User) -> Places:
+    """Looked up once per request, in one statement: the filter form lists both, and unless
+    a filter narrows them these organisations are the ones the figures count."""
+    looked_up = g.setdefault("places_in_view", {})
+    if user.id not in looked_up:
+        regions = select(
+            literal("region").label("kind"), Region.id, Region.name, Region.code.label("sort")
+        ).where(Region.id.in_(regions_in_view(user)), Region.level != RegionLevel.community)
+        organizations = select(
+            literal("organization"), Organization.id, Organization.name, Organization.name
+        ).where(Organization.id.in_(policy.overseen_organizations(user)))
+        places = {"region": [], "organization": []}
+        for kind, id_, name, _sort in db.session.execute(
+            union_all(regions, organizations).order_by("kind", "sort")
+        ):
+            places[kind].append((id_, name))
+        looked_up[user.id] = Places(places["region"], places["organization"])
+    return looked_up[user.id]
+
+
 def filter_options(user: User) -> dict[str, list[tuple[str, str]]]:
     """The filter form's choices, value → text, limited to what the supervisor oversees."""
-    regions = (
-        select(Region)
-        .where(Region.id.in_(regions_in_view(user)), Region.level != RegionLevel.community)
-        .order_by(Region.code)
-    )
-    organizations = (
-        select(Organization)
-        .where(Organization.id.in_(policy.overseen_organizations(user)))
-        .order_by(Organization.name)
-    )
+    places = places_in_view(user)
     return {
         "period": [(value, str(title)) for value, title in PERIODS.items()],
-        "region": [(str(r.id), r.name) for r in db.session.scalars(regions)],
+        "region": [(str(id_), name) for id_, name in places.regions],
         "tier": [(tier.value, title) for tier, title in TIER_TITLES.items()],
-        "organization": [(str(o.id), o.name) for o in db.session.scalars(organizations)],
+        "organization": [(str(id_), name) for id_, name in places.organizations],
         "category": [(c.value, c.title) for c in Category],
         "channel": [(c.value, c.title) for c in Channel],
         "priority": [(p.value, p.title) for p in PriorityGroup],

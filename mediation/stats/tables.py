@@ -1,8 +1,13 @@
-"""The statistics pages' tables as rows, for the downloads (exports.py writes them).
+"""The statistics pages' tables as rows, for the downloads (exports.py writes them), and the
+dashboard's table of figures as the page writes it.
 
 Each table is what a page shows, in the reader's language; numbers stay numbers.
 """
 
+from dataclasses import dataclass
+
+from babel.numbers import parse_pattern
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -11,7 +16,7 @@ from mediation.models import Category, Channel, Organization, PriorityGroup, Reg
 from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
 from mediation.privacy import mask_name, mask_phone
 from mediation.stats.alerts import EmployerRisk
-from mediation.stats.compute import DEFINITIONS, OUTCOMES, Figures, cases_behind
+from mediation.stats.compute import DEFINITIONS, DRILL_DOWN, OUTCOMES, Figures, cases_behind
 from mediation.stats.exports import Table
 from mediation.stats.filters import PERIODS, Filters
 
@@ -47,6 +52,46 @@ def described(filters: Filters, **more: str) -> list[tuple[str, str]]:
     values |= {key: lookups[key](value) for key, value in filters.dimensions().items()}
     values |= more
     return [(str(FILTER_NAMES[key]), value) for key, value in values.items()]
+
+
+AMOUNT = parse_pattern("#,##0.00")  # yuan to the fen
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    key: str
+    label: str
+    shown: str  # the value as the page writes it
+    formula: str
+    counted: bool  # whether it links to the list of its cases
+
+
+def figure_rows(figures: Figures) -> list[FigureRow]:
+    """The dashboard's figures as the reader's language writes numbers: digits grouped,
+    amounts to the fen, "—" where there is nothing to divide. The locale and its number
+    pattern are looked up once for the table (Babel's format functions parse them again for
+    every number); the output is what ``format_decimal`` gives."""
+    locale = get_locale()
+    whole = locale.decimal_formats[None]
+
+    def shown(key: str, value) -> str:
+        if value is None:
+            return "—"
+        if key.startswith("amount_"):
+            return AMOUNT.apply(value, locale)
+        if isinstance(value, int):
+            return whole.apply(value, locale)
+        return str(value)
+
+    rows = []
+    for key, label, formula in DEFINITIONS:
+        value = getattr(figures, key)
+        rows.append(
+            FigureRow(
+                key, str(label), shown(key, value), str(formula), bool(key in DRILL_DOWN and value)
+            )
+        )
+    return rows
 
 
 RISK_LEVELS = {"high": _l("High risk"), "watch": _l("Watch"), "normal": _l("Normal")}

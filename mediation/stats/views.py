@@ -30,13 +30,7 @@ from mediation.paging import Page
 from mediation.stats import alerts as alert_service
 from mediation.stats import charts
 from mediation.stats import figures as figure_service
-from mediation.stats.compute import (
-    DEFINITIONS,
-    DRILL_DOWN,
-    DRILL_DOWN_PAGE,
-    LABELS,
-    compute,
-)
+from mediation.stats.compute import DRILL_DOWN, DRILL_DOWN_PAGE, LABELS, compute
 from mediation.stats.exports import FORMATS, about, download
 from mediation.stats.filters import Filters, FiltersInvalid, filter_options, parse_filters
 from mediation.stats.tables import (
@@ -45,6 +39,7 @@ from mediation.stats.tables import (
     case_table,
     described,
     employer_table,
+    figure_rows,
     figure_tables,
 )
 
@@ -91,12 +86,11 @@ def dashboard():
         "stats/dashboard.html",
         errors={},
         figures=figures,
+        figure_rows=figure_rows(figures),
         charts=charts.build(filters, current_user, figures),
         filters=filters,
         previous=filters.adjacent(later=False),
         following=filters.adjacent(later=True),
-        definitions=DEFINITIONS,
-        drill_down=DRILL_DOWN,
         options=filter_options(current_user),
         values=_form_values(filters),
     )
