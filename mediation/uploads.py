@@ -67,6 +67,7 @@ only as far as its shape (it must look like one this module made).
 """
 
 import contextlib
+import functools
 import hashlib
 import logging
 import math
@@ -85,10 +86,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 from urllib.parse import quote
 
-import pikepdf
 from flask import Response, current_app, has_app_context, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -103,6 +103,9 @@ from mediation.extensions import db
 from mediation.models import Case, Evidence, Role, User
 from mediation.models import StoredFile as CaseFile
 from mediation.validators import InvalidValue
+
+if TYPE_CHECKING:
+    import pikepdf
 
 log = logging.getLogger(__name__)
 
@@ -746,19 +749,30 @@ def _move_into_place(moves: list[tuple[Path, Path]]) -> None:
 
 # --- PDFs -------------------------------------------------------------------------------------
 
-# qpdf decodes the compressed object and cross-reference streams it reads; these cap the
-# memory one such stream may inflate to, so that a bomb fails rather than fills the memory.
-# Process-wide settings: nothing else in the application decodes PDF streams. qpdf has no
-# such limit for LZW, and decodes what the page tree needs while opening the file, before
-# anything could look at its filters: hence the check runs in a child process whose memory
-# and time are capped (``_verdict_apart``).
 _DECODE_MEMORY = 64 * MEBIBYTE
-pikepdf.settings.set_qpdf_limits(
-    flate_max_memory=_DECODE_MEMORY,
-    png_max_memory=_DECODE_MEMORY,
-    run_length_max_memory=_DECODE_MEMORY,
-    tiff_max_memory=_DECODE_MEMORY,
-)
+
+
+@functools.cache
+def _pikepdf():
+    """pikepdf with qpdf's decoding limits set. Loaded by the forked child that checks a PDF
+    (``_verdict_apart``), so a web worker never holds its 5 MB."""
+    import pikepdf
+
+    # qpdf decodes the compressed object and cross-reference streams it reads; these cap the
+    # memory one such stream may inflate to, so that a bomb fails rather than fills the memory.
+    # Process-wide settings: nothing else in the application decodes PDF streams. qpdf has no
+    # such limit for LZW, and decodes what the page tree needs while opening the file, before
+    # anything could look at its filters: hence the check runs in a child process whose memory
+    # and time are capped (``_verdict_apart``).
+    pikepdf.settings.set_qpdf_limits(
+        flate_max_memory=_DECODE_MEMORY,
+        png_max_memory=_DECODE_MEMORY,
+        run_length_max_memory=_DECODE_MEMORY,
+        tiff_max_memory=_DECODE_MEMORY,
+    )
+    return pikepdf
+
+
 # What the child may take beyond what it shares with its parent.
 _CHECK_MEMORY = 512 * MEBIBYTE
 PDF_CHECK_SECONDS = 2.0
@@ -807,8 +821,6 @@ _REFUSED_VALUES = {
     },
     "/Type": {"/EmbeddedFile": _EMBEDDING},
 }
-# Object streams qpdf may inflate while we walk: only Flate has a memory limit (above).
-_OBJECT_STREAM_FILTERS = (None, pikepdf.Name.FlateDecode)
 # qpdf's warnings that say part of the file could not be read (so it was not checked).
 _UNREAD = re.compile(r"limit|decod|unfilterable|object stream", re.IGNORECASE)
 
@@ -838,6 +850,7 @@ def _verdict_apart(path: Path, seconds: float, max_objects: int) -> str | None:
         try:
             os.close(read_end)
             _cap_this_process(seconds)
+            _pikepdf()  # before the walk's deadline starts
             verdict = _verdict(path, time.monotonic() + seconds, max_objects)
             os.write(write_end, (verdict or "accepted").encode())
         finally:
@@ -845,7 +858,8 @@ def _verdict_apart(path: Path, seconds: float, max_objects: int) -> str | None:
     os.close(write_end)
     answer = b""
     try:
-        # A second more than the walk's own deadline: the fork and qpdf's opening.
+        # A second more than the walk's own deadline: the fork, loading pikepdf and qpdf's
+        # opening.
         if io_select.select([read_end], [], [], seconds + 1)[0]:
             answer = os.read(read_end, 64)
     finally:
@@ -871,6 +885,7 @@ def _cap_this_process(seconds: float) -> None:
 
 def _verdict(path: Path, deadline: float, max_objects: int) -> str | None:
     """Why the PDF at ``path`` is refused (a key of ``_PDF_REFUSALS``), or None."""
+    pikepdf = _pikepdf()
     try:
         with pikepdf.open(path) as pdf:
             verdict = _pdf_problem(pdf, deadline, max_objects)
@@ -883,10 +898,13 @@ def _verdict(path: Path, deadline: float, max_objects: int) -> str | None:
     return verdict
 
 
-def _pdf_problem(pdf: pikepdf.Pdf, deadline: float, max_objects: int) -> str | None:
+def _pdf_problem(pdf: "pikepdf.Pdf", deadline: float, max_objects: int) -> str | None:
     """The first reason to refuse ``pdf``, walking every object: those reachable from the
     trailer and those in the cross-reference table that nothing points to (a viewer that
     repairs the file differently might find them)."""
+    pikepdf = _pikepdf()
+    # Object streams qpdf may inflate while we walk: only Flate has a memory limit (_pikepdf).
+    inflatable = (None, pikepdf.Name.FlateDecode)
     declared = pdf.trailer.get("/Size")
     if isinstance(declared, int) and declared > max_objects:
         raise _OverBudget()
@@ -895,7 +913,7 @@ def _pdf_problem(pdf: pikepdf.Pdf, deadline: float, max_objects: int) -> str | N
         raise _OverBudget()
     packed = Counter(entry.obj_stream_number for entry in xref.values() if entry.type == 2)
     for number in packed:
-        if pdf.get_object(number, 0).get("/Filter") not in _OBJECT_STREAM_FILTERS:
+        if pdf.get_object(number, 0).get("/Filter") not in inflatable:
             raise _OverBudget()  # its decoding would have no memory limit
     seen: set[tuple[int, int]] = set()
     # Objects, or the (number, generation) of objects not resolved yet.

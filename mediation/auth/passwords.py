@@ -23,7 +23,6 @@ from functools import cache
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from zxcvbn import matching, zxcvbn
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
@@ -162,6 +161,10 @@ def refusal(password: str, personal: Iterable[str | None] = ()):
     # surrounds them: zxcvbn would let a long enough tail make up for them.
     if any(_number_like(word) and word in folded for word in personal):
         return PERSONAL
+    # zxcvbn's word lists take 13 MB in each web worker: loaded by the first new password,
+    # not at start-up, since most workers only ever check passwords against their hashes.
+    from zxcvbn import zxcvbn
+
     with _zxcvbn_lock:
         estimate = zxcvbn(password, user_inputs=[*personal, *CONTEXT_WORDS], max_length=MAX_LENGTH)
     if estimate["score"] >= MIN_SCORE:
@@ -196,6 +199,8 @@ def _weakness(sequence: list[dict], personal: set[str]):
 
 def _keyboard_walk(token: str) -> bool:
     """Whether ``token`` is made of walks on a QWERTY keyboard, 3 keys or more each."""
+    from zxcvbn import matching  # loaded by refusal() already
+
     keys: set[int] = set()
     for walk in matching.spatial_match(token.lower()):
         if walk["graph"] == "qwerty" and walk["j"] - walk["i"] >= 2:

@@ -14,8 +14,6 @@ from decimal import Decimal
 
 from flask import Response
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from mediation.i18n import human_datetime
 from mediation.models.types import utcnow
@@ -95,6 +93,11 @@ def _sheet_title(title: str, taken: set[str]) -> str:
 
 
 def _xlsx(tables: list[Table], preamble: list[list]) -> bytes:
+    # Here, not at the top: openpyxl takes 12 MB that a web worker keeps only once someone
+    # exports a workbook.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     taken: set[str] = set()

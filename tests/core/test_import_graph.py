@@ -49,6 +49,8 @@ ALLOWED_FUNCTION_LEVEL_IMPORTS = {
     ("mediation/__init__.py", "mediation.*.blueprint"): "the app factory registers blueprints",
     # Likewise the flask commands, registered by create_app.
     ("mediation/__init__.py", "mediation.cli"): "the app factory registers the CLI commands",
+    # reportlab takes 8 MB in each web worker; it loads with the first PDF rendered.
+    ("mediation/documents/pdf.py", "mediation.documents.pdf_layout"): "reportlab on first use",
 }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mediation.documents import pdf
+from mediation.documents import pdf_layout
 from mediation.documents.pdf import Document, Labels, Section, Signature, render_pdf
 from tests.conftest import skip_or_fail
 
@@ -119,9 +119,9 @@ def poppler():
 @pytest.fixture
 def font_choice(monkeypatch):
     """A test may move the fonts; the font is chosen afresh before and after it."""
-    pdf._resolve_body_font.cache_clear()
+    pdf_layout._resolve_body_font.cache_clear()
     yield monkeypatch
-    pdf._resolve_body_font.cache_clear()
+    pdf_layout._resolve_body_font.cache_clear()
 
 
 def write(document_bytes: bytes, tmp_path: Path, name: str = "document.pdf") -> Path:
@@ -276,7 +276,7 @@ def test_row_value_longer_than_a_page_continues_on_the_next(poppler, tmp_path):
 def test_truetype_cjk_font_is_embedded(poppler, font_choice, tmp_path):
     if not Path(WQY_ZENHEI).is_file():
         skip_or_fail("cjk-font", f"no WenQuanYi Zen Hei at {WQY_ZENHEI}")
-    font_choice.delenv(pdf.FONT_ENV_VAR, raising=False)
+    font_choice.delenv(pdf_layout.FONT_ENV_VAR, raising=False)
 
     rows = font_rows(write(render_pdf(agreement()), tmp_path))
 
@@ -291,7 +291,7 @@ def test_font_from_the_environment_is_tried_first(poppler, font_choice, tmp_path
     if not Path(WQY_ZENHEI).is_file():
         skip_or_fail("cjk-font", f"no WenQuanYi Zen Hei at {WQY_ZENHEI}")
     # Face 1 of the collection is the monospaced WenQuanYi Zen Hei Mono.
-    font_choice.setenv(pdf.FONT_ENV_VAR, f"{WQY_ZENHEI}#1")
+    font_choice.setenv(pdf_layout.FONT_ENV_VAR, f"{WQY_ZENHEI}#1")
 
     rows = font_rows(write(render_pdf(agreement()), tmp_path))
 
@@ -299,8 +299,8 @@ def test_font_from_the_environment_is_tried_first(poppler, font_choice, tmp_path
 
 
 def test_without_a_truetype_font_falls_back_to_stsong(poppler, font_choice, tmp_path):
-    font_choice.setattr(pdf, "FONT_CANDIDATES", ())
-    font_choice.delenv(pdf.FONT_ENV_VAR, raising=False)
+    font_choice.setattr(pdf_layout, "FONT_CANDIDATES", ())
+    font_choice.delenv(pdf_layout.FONT_ENV_VAR, raising=False)
 
     path = write(render_pdf(agreement()), tmp_path)
 
@@ -319,11 +319,11 @@ def test_unusable_font_from_the_environment_is_skipped_with_a_warning(
     named_font = tmp_path / "named.ttf"
     if content is not None:
         named_font.write_bytes(content)
-    font_choice.setattr(pdf, "FONT_CANDIDATES", ())
-    font_choice.setenv(pdf.FONT_ENV_VAR, str(named_font))
+    font_choice.setattr(pdf_layout, "FONT_CANDIDATES", ())
+    font_choice.setenv(pdf_layout.FONT_ENV_VAR, str(named_font))
 
-    with caplog.at_level(logging.WARNING, logger=pdf.__name__):
-        assert pdf.body_font() == pdf.FALLBACK_FONT
+    with caplog.at_level(logging.WARNING, logger=pdf_layout.__name__):
+        assert pdf_layout.body_font() == pdf_layout.FALLBACK_FONT
 
     assert str(named_font) in caplog.text
     assert render_pdf(agreement()).startswith(b"%PDF-")
@@ -334,11 +334,11 @@ def test_font_with_postscript_outlines_is_refused_and_the_next_one_used(font_cho
     noto = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
     if not (Path(noto).is_file() and Path(WQY_ZENHEI).is_file()):
         skip_or_fail("cjk-font", "needs both Noto Sans CJK and WenQuanYi Zen Hei installed")
-    font_choice.setattr(pdf, "FONT_CANDIDATES", (noto, WQY_ZENHEI))
-    font_choice.delenv(pdf.FONT_ENV_VAR, raising=False)
+    font_choice.setattr(pdf_layout, "FONT_CANDIDATES", (noto, WQY_ZENHEI))
+    font_choice.delenv(pdf_layout.FONT_ENV_VAR, raising=False)
 
-    with caplog.at_level(logging.WARNING, logger=pdf.__name__):
-        assert pdf.body_font() == "MediationCJK-wqy-zenhei-0"
+    with caplog.at_level(logging.WARNING, logger=pdf_layout.__name__):
+        assert pdf_layout.body_font() == "MediationCJK-wqy-zenhei-0"
 
     assert "postscript outlines are not supported" in caplog.text
 
@@ -398,16 +398,16 @@ def test_threads_starting_together_load_the_font_once_and_render_alike(font_choi
     # A font file this process has never registered, so it really is loaded here.
     fresh_font = tmp_path / f"font-{uuid.uuid4().hex}.ttc"
     fresh_font.symlink_to(WQY_ZENHEI)
-    font_choice.setattr(pdf, "FONT_CANDIDATES", (str(fresh_font),))
-    font_choice.delenv(pdf.FONT_ENV_VAR, raising=False)
+    font_choice.setattr(pdf_layout, "FONT_CANDIDATES", (str(fresh_font),))
+    font_choice.delenv(pdf_layout.FONT_ENV_VAR, raising=False)
     loaded = []
 
-    class CountingTTFont(pdf.TTFont):
+    class CountingTTFont(pdf_layout.TTFont):
         def __init__(self, *args, **kwargs):
             loaded.append(args[1])
             super().__init__(*args, **kwargs)
 
-    font_choice.setattr(pdf, "TTFont", CountingTTFont)
+    font_choice.setattr(pdf_layout, "TTFont", CountingTTFont)
     threads = 4
     start = threading.Barrier(threads)
 
