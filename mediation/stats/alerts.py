@@ -68,11 +68,12 @@ def check_new_case(case: Case) -> None:
     threshold = current_app.config["ALERT_REPEAT_THRESHOLD"]
     # Only whether this case is the threshold-th matters: one more row says "past it" (a
     # large employer has thousands of cases in the window, read on every filing otherwise).
-    recent = list(
+    # Sorted here, not by the query: ordered by id, PostgreSQL walked the whole table's ids
+    # for a large employer's few rows of the window (0.3 s at a million cases).
+    recent = sorted(
         db.session.scalars(
             select(Case.id)
             .where(Case.employer_id == case.employer_id, Case.received_at >= utcnow() - WINDOW)
-            .order_by(Case.id)
             .limit(threshold + 1)
         )
     )
