@@ -12,12 +12,10 @@ minute per address): eight sign-ins stay under it, and filing itself has no limi
 is switched off. Every filing must be answered 201; the others are counted as errors, and the
 cases are counted in the database afterwards (each 201 is a case).
 
-    python -m bench.filing --database postgresql://postgres@127.0.0.1:5432/bench_filing
+    python -m bench.filing --database postgresql://postgres@127.0.0.1:5432/mediation_bench
 """
 
-import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -28,6 +26,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import event
 
+from bench import options
 from mediation import create_app
 from mediation.extensions import db
 
@@ -168,8 +167,8 @@ def one_filing(database: str, runs: int = 20) -> dict:
         (db.session, "before_commit", rollups_end, {}),
         (db.session, "after_commit", committed, {"insert": True}),  # before the outbox's nudge
     ]
-    for target, name, hook, options in hooks:
-        event.listen(target, name, hook, **options)
+    for target, name, hook, listen_options in hooks:
+        event.listen(target, name, hook, **listen_options)
     found: dict[str, list[float]] = {
         key: []
         for key in ("request_ms", "queries", "sql_ms", "rollup_ms", "rollup_queries", "locked_ms")
@@ -242,26 +241,14 @@ def main() -> None:
     # bench.run imports this module for measure(); its server helpers are needed only here.
     from bench import run
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--database",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/mediation_bench"
-        ),
-        help="a database loaded as bench.run loads it",
-    )
+    parser = options.parser(__doc__)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument(
         "--port", type=int, default=5611, help="the app's; the bare endpoint's is the next"
     )
     parser.add_argument("--spread", action="store_true", help="also file to four organisations")
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database,
-        "BENCH_DATABASE_URL": args.database,
-        "MEDIATION_ENV": "development",
-    }
+    env = options.app_env(args.database)
     app_server = run._serve(env, "wsgi:app", args.port)
     bare_server = run._serve(env, "bench.baseline:app", args.port + 1)
     try:

@@ -5,18 +5,17 @@ from /proc before the mix and after each checkpoint (by default 5,000 and 10,000
 the mix, sent by 4 clients): a worker that keeps growing between the checkpoints is holding
 on to something per request.
 
-    python -m bench.memory --database postgresql://postgres@127.0.0.1:5432/bench_filing
+    python -m bench.memory --database postgresql://postgres@127.0.0.1:5432/mediation_bench
 
 Sizes are MB of 2^20 bytes, as ps and top count them.
 """
 
-import argparse
 import json
-import os
 from pathlib import Path
 
 import psycopg
 
+from bench import options
 from bench.hammer import Target, drive
 
 CHECKPOINTS = (5_000, 10_000)
@@ -87,22 +86,10 @@ def main() -> None:
     # bench.run imports this module for measure(); its server helpers are needed only here.
     from bench import run
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--database",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/mediation_bench"
-        ),
-        help="a database loaded as bench.run loads it",
-    )
+    parser = options.parser(__doc__)
     parser.add_argument("--port", type=int, default=5621)
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database,
-        "BENCH_DATABASE_URL": args.database,
-        "MEDIATION_ENV": "development",
-    }
+    env = options.app_env(args.database)
     run._forget_second_factors(args.database)
     with psycopg.connect(args.database) as connection:
         case_id = connection.execute(

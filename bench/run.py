@@ -20,9 +20,7 @@ steady (bench/sweep.py; last, as it writes tens of thousands of reminders). Prin
     python -m bench.run --reuse     # measure again what the last run loaded
 """
 
-import argparse
 import json
-import os
 import re
 import socket
 import statistics
@@ -39,7 +37,7 @@ import psycopg
 import pyotp
 from argon2 import PasswordHasher
 
-from bench import filing, memory, search, sweep
+from bench import filing, memory, options, search, sweep
 from bench.load import SHANGHAI_OFFSET, load
 from mediation.config import Config
 from mediation.localtime import local_today
@@ -241,14 +239,8 @@ def _dashboard_periods(today: date) -> list[tuple[str, str, tuple[date, date]]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = options.parser(__doc__)
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument(
-        "--database",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/mediation_bench"
-        ),
-    )
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument(
         "--reuse",
@@ -257,12 +249,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database,
-        "BENCH_DATABASE_URL": args.database,
-        "MEDIATION_ENV": "development",
-    }
+    env = options.app_env(args.database)
     if args.reuse:
         _flask(env, "db", "upgrade")
         with psycopg.connect(args.database) as connection:

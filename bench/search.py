@@ -8,7 +8,7 @@ The cases are taken from the middle of the loaded history, so that a scan in ord
 pass half of it. The filters are the dashboard's default page (this month) narrowed to a
 category, a channel and a priority group that the loaded cases have.
 
-    python -m bench.search [--database postgresql://postgres@127.0.0.1:5432/bench_search]
+    python -m bench.search [--database postgresql://postgres@127.0.0.1:5432/mediation_bench]
 
 starts its own servers on a database the bench already loaded (bench/run.py) and prints the
 figures, each page's in-process profile (bench/profile.py) and its ratio to the bare page
@@ -16,13 +16,12 @@ measured right after it (the box is shared, its load moves); bench/run.py calls
 :func:`measure`.
 """
 
-import argparse
 import json
-import os
 from urllib.parse import urlencode
 
 import psycopg
 
+from bench import options
 from bench.hammer import hammer
 
 CONCURRENCY = 4  # bench/run.py's pages: bench.hammer's default
@@ -83,22 +82,11 @@ def main() -> None:
     # Here, not at the top: bench/run.py imports measure() from this module.
     from bench import run
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--database",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_search"
-        ),
-    )
+    parser = options.parser(__doc__)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--port", type=int, default=5631, help="the app's; the bare page's +1")
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database,
-        "BENCH_DATABASE_URL": args.database,
-        "MEDIATION_ENV": "development",
-    }
+    env = options.app_env(args.database)
     run._forget_second_factors(args.database)
     app_server = run._serve(env, "wsgi:app", args.port)
     bare_server = run._serve(env, "bench.baseline:app", args.port + 1)

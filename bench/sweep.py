@@ -14,7 +14,6 @@ after the page measurements: the first sweep adds tens of thousands of notices.
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import event, func, select
 
+from bench import options
 from mediation import create_app
 from mediation.delivery.tasks import sweep_deadlines
 from mediation.extensions import db
@@ -68,11 +68,10 @@ def _sweep_once() -> dict:
 
 
 def _in_own_process(database: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": database, "MEDIATION_ENV": "development"}
     done = subprocess.run(
         [sys.executable, "-m", "bench.sweep", "--in-process"],
         cwd=ROOT,
-        env=env,
+        env=options.app_env(database),
         capture_output=True,
         text=True,
     )
@@ -93,13 +92,7 @@ def measure(database: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--database",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/mediation_bench"
-        ),
-    )
+    parser = options.parser(__doc__)
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     result = _sweep_once() if args.in_process else measure(args.database)
