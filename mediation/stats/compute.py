@@ -305,19 +305,26 @@ def _as_of_today(filters: Filters, organizations: list[int]) -> dict[str, int]:
     rows: the open cases past their deadline, and the dated agreements not yet due (taken out
     of those the rollups count as dated)."""
     today = local_today()
-    not_yet_due = CaseFigures.agreement_due_on >= today
-    row = db.session.execute(
-        select(
-            func.count().filter(CaseFigures.open_deadline < today),
-            func.count().filter(not_yet_due),
-            func.coalesce(func.sum(CaseFigures.agreements_paid_in_full).filter(not_yet_due), 0),
-        ).where(
-            or_(CaseFigures.open_deadline < today, not_yet_due),
-            CaseFigures.received_on.between(filters.start, filters.end),
-            *key_conditions(CaseFigures, filters, organizations),
+    cohort = (
+        CaseFigures.received_on.between(filters.start, filters.end),
+        *key_conditions(CaseFigures, filters, organizations),
+    )
+    # Two statements, each read from its own index: asked as one (an OR of the two), the
+    # planner walked the period's rows instead (45 ms for a month at a million cases, 8 ms
+    # apart, the agreements' count from its covering index alone).
+    overdue = db.session.scalar(
+        select(func.count()).where(CaseFigures.open_deadline < today, *cohort)
+    )
+    not_yet_due, paid_in_full = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(CaseFigures.agreements_paid_in_full), 0)).where(
+            CaseFigures.agreement_due_on >= today, *cohort
         )
     ).one()
-    return {"overdue": row[0], "not_yet_due": row[1], "not_yet_due_paid_in_full": row[2]}
+    return {
+        "overdue": overdue,
+        "not_yet_due": not_yet_due,
+        "not_yet_due_paid_in_full": paid_in_full,
+    }
 
 
 # --- Whether agreements were paid (履行), straight from the agreements -----------------------
