@@ -34,14 +34,18 @@ asks for it, and the tables are emptied and the reference rows put back afterwar
 browser into a failure instead of a skip.
 
 Under pytest-xdist each worker has databases of its own: SQLite files in its temporary
-folder, and PostgreSQL databases named after ``TEST_DATABASE_URL``'s and the worker, created
-when missing.
+folder, and PostgreSQL databases named after ``TEST_DATABASE_URL``'s and the worker. Each is a
+copy of the run's template of its kind and world, which the first worker to need it builds
+while the others wait: the migrations (about 6 s on SQLite, whose ALTERs rebuild tables) and
+the demo seed run once per run, not once per worker.
 """
 
 import contextvars
+import fcntl
 import logging
 import os
 import re
+import shutil
 import weakref
 from contextlib import contextmanager
 
@@ -153,25 +157,27 @@ def vars_of(config_class) -> dict:
     return {key: getattr(config_class, key) for key in dir(config_class) if key.isupper()}
 
 
-def postgresql_database(suffix: str | None) -> tuple[str, bool]:
-    """The URL of this process's PostgreSQL database for ``suffix``, and whether it was made
-    here (then it is dropped after the run). Without a suffix or worker it is
-    ``TEST_DATABASE_URL``'s own database; the others are created next to it."""
+def postgresql_database(name: str, *, template: str | None = None) -> str:
+    """The URL of a new PostgreSQL database ``name`` next to ``TEST_DATABASE_URL``'s, a copy of
+    ``template`` if given; one of that name left by an earlier run is dropped first."""
     if not TEST_DATABASE_URL:
         skip_or_fail("postgresql", "TEST_DATABASE_URL is not set")
     url = make_url(TEST_DATABASE_URL)
-    name = "_".join(part for part in (url.database, XDIST_WORKER, suffix) if part)
-    if name == url.database:
-        return TEST_DATABASE_URL, False
     admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        found = connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-        )
-        if not found:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        copy = f' TEMPLATE "{template}"' if template else ""
+        connection.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False), True
+    return postgresql_url(name)
+
+
+def postgresql_name(*parts: str | None) -> str:
+    return "_".join(part for part in (make_url(TEST_DATABASE_URL).database, *parts) if part)
+
+
+def postgresql_url(name: str) -> str:
+    return make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def drop_postgresql_database(uri: str) -> None:
@@ -185,33 +191,69 @@ def drop_postgresql_database(uri: str) -> None:
     admin.dispose()
 
 
-def reset_postgresql_schema() -> None:
-    """The test databases are throwaway: start from an empty public schema."""
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+@contextmanager
+def run_lock(name: str, tmp_path_factory):
+    """Held by one process of the run at a time: under xdist the workers share the folder
+    above their own temporary ones."""
+    shared = tmp_path_factory.getbasetemp()
+    if XDIST_WORKER:
+        shared = shared.parent
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield shared
+
+
+def template(kind: str, world: str, tmp_path_factory) -> str:
+    """The run's template of ``kind`` for ``world`` (a SQLite file, or a PostgreSQL database's
+    name), built when first asked for: the migrations build the empty one's schema, and the
+    demo one is a copy of it with the demo seeded."""
+    with run_lock(f"{kind}-{world}", tmp_path_factory) as shared:
+        built = shared / f"{kind}-{world}.built"
+        if built.exists():
+            return built.read_text()
+        source = template(kind, "empty", tmp_path_factory) if world == "demo" else None
+        if kind == "sqlite":
+            name = str(shared / f"template-{world}.sqlite")
+            if source:
+                shutil.copyfile(source, name)
+            uri = f"sqlite:///{name}"
+        else:
+            name = postgresql_name("template", world)
+            uri = postgresql_database(name, template=source)
+        app = make_app(uri)
+        with app.app_context():
+            if world == "demo":
+                from mediation.demo import seed_demo
+
+                seed_demo()
+                db.session.commit()
+            else:
+                upgrade()
+            db.engine.dispose()  # PostgreSQL copies a template only while nobody is connected
+        built.write_text(name)
+        return name
 
 
 def migrated_app(kind: str, world: str, tmp_path_factory):
-    """An app on a new database of ``kind``, its schema built by the migrations."""
-    made_here = False
+    """An app on a new database of ``kind``: a copy of the run's template for ``world``."""
+    source = template(kind, world, tmp_path_factory)
     if kind == "sqlite":
-        uri = f"sqlite:///{tmp_path_factory.mktemp(world) / 'test.sqlite'}"
+        path = tmp_path_factory.mktemp(world) / "test.sqlite"
+        shutil.copyfile(source, path)
+        uri = f"sqlite:///{path}"
     else:
-        uri, made_here = postgresql_database(None if world == "empty" else world)
+        uri = postgresql_database(postgresql_name(XDIST_WORKER, world), template=source)
     app = make_app(uri)
     app.config["DATABASE_KIND"] = kind
-    app.config["DATABASE_MADE_HERE"] = made_here
-    with app.app_context():
-        if kind == "postgresql":
-            reset_postgresql_schema()
-        upgrade()
-        if world == "demo":
-            from mediation.demo import seed_demo
-
-            seed_demo()
-            db.session.commit()
     return app
+
+
+def pytest_sessionfinish(session) -> None:
+    """The run's PostgreSQL templates go with it (under xdist, when the last worker is done)."""
+    if XDIST_WORKER or not TEST_DATABASE_URL:
+        return
+    for world in ("empty", "demo"):
+        drop_postgresql_database(postgresql_url(postgresql_name("template", world)))
 
 
 class Worlds:
@@ -231,7 +273,7 @@ class Worlds:
         for app in self.apps.values():
             with app.app_context():
                 db.engine.dispose()
-            if app.config["DATABASE_MADE_HERE"]:
+            if app.config["DATABASE_KIND"] == "postgresql":
                 drop_postgresql_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
