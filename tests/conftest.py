@@ -160,8 +160,6 @@ def vars_of(config_class) -> dict:
 def postgresql_database(name: str, *, template: str | None = None) -> str:
     """The URL of a new PostgreSQL database ``name`` next to ``TEST_DATABASE_URL``'s, a copy of
     ``template`` if given; one of that name left by an earlier run is dropped first."""
-    if not TEST_DATABASE_URL:
-        skip_or_fail("postgresql", "TEST_DATABASE_URL is not set")
     url = make_url(TEST_DATABASE_URL)
     admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -173,6 +171,8 @@ def postgresql_database(name: str, *, template: str | None = None) -> str:
 
 
 def postgresql_name(*parts: str | None) -> str:
+    if not TEST_DATABASE_URL:
+        skip_or_fail("postgresql", "TEST_DATABASE_URL is not set")
     return "_".join(part for part in (make_url(TEST_DATABASE_URL).database, *parts) if part)
 
 
