@@ -44,7 +44,7 @@ def _region(region: Region) -> RegionRecord:
     )
 
 
-def _organization(record: Organization) -> OrganizationRecord:
+def organization_record(record: Organization) -> OrganizationRecord:
     return OrganizationRecord(
         **{
             name: getattr(record, name)
@@ -109,7 +109,7 @@ def update_region(region_id: int):
 @operation("The organisations", answers={200: OrganizationList})
 def list_organizations():
     records = db.session.scalars(select(Organization).order_by(Organization.id))
-    return serialise.answer(OrganizationList(items=[_organization(r) for r in records]))
+    return serialise.answer(OrganizationList(items=[organization_record(r) for r in records]))
 
 
 @operation(
@@ -134,7 +134,7 @@ def create_organization():
         actor=current_user, kind=body.kind, region=region, employer=employer, **values
     )
     db.session.flush()
-    return serialise.answer(_organization(record), 201)
+    return serialise.answer(organization_record(record), 201)
 
 
 def _in_use(error: network.OrganizationInUse):
@@ -160,7 +160,7 @@ def update_organization(organization_id: int):
             network.set_organization_active(record, body.active, actor=current_user)
         except network.OrganizationInUse as error:
             return _in_use(error)
-    return serialise.answer(_organization(record))
+    return serialise.answer(organization_record(record))
 
 
 @operation(
