@@ -782,7 +782,7 @@ class RegionBody(DistrictContacts):
 
     name: Annotated[str, Field(max_length=100), FILLED, FILLED_SCHEMA]
     code: str | None = Field(None, max_length=12, description="GB/T 2260 code, 6 to 12 digits")
-    level: RegionLevel
+    level: Annotated[RegionLevel, one_of(RegionLevel)]
     parent_id: RecordId | None = Field(None, description="None for a district")
 
 
@@ -791,7 +791,7 @@ class RegionPatch(DistrictContacts):
 
     name: str | None = Field(None, max_length=100)
     code: str | None = Field(None, max_length=12)
-    level: RegionLevel | None = None
+    level: Annotated[RegionLevel, one_of(RegionLevel)] | None = None
     parent_id: RecordId | None = None
 
 
@@ -818,7 +818,7 @@ class OrganizationBody(Body):
 
     name: Annotated[str, Field(max_length=200), FILLED, FILLED_SCHEMA]
     name_en: str | None = Field(None, max_length=200, description="Shown in the English UI")
-    kind: OrgKind
+    kind: Annotated[OrgKind, one_of(OrgKind)]
     region_id: RecordId
     case_prefix: str | None = Field(
         None, max_length=12, description="Case numbers read PREFIX-YEAR-NNNNNN"

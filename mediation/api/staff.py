@@ -29,7 +29,7 @@ from mediation.auth.forms import normalise_email
 from mediation.cases.assignment import open_cases_of
 from mediation.core.answers import error_response, mark_failed
 from mediation.core.errors import Invalid
-from mediation.core.fields import FILLED, FILLED_SCHEMA, Mobile, clearable, problem
+from mediation.core.fields import FILLED, FILLED_SCHEMA, Mobile, clearable, one_of, problem
 from mediation.core.schemas import Body, RecordId, parse
 from mediation.extensions import db
 from mediation.forms import USERNAME_MESSAGE, USERNAME_RULE
@@ -111,7 +111,7 @@ class AccountPatch(_Places):
     name: Annotated[str, Field(max_length=50), FILLED, FILLED_SCHEMA] | None = None
     phone: ClearableMobile | None = None
     email: ClearableEmail | None = None
-    role: Role | None = None
+    role: Annotated[Role, one_of(Role)] | None = None
     is_lead: bool | None = Field(
         None,
         description="The lead mediator of the organisation: assigns its cases, sees the load",
@@ -128,7 +128,7 @@ class DeactivateBody(Body):
 
 
 class UsersQuery(Body):
-    role: Role | None = None
+    role: Annotated[Role, one_of(Role)] | None = None
     page: int = Field(1, ge=1, description="50 accounts a page")
 
 

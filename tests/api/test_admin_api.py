@@ -3,9 +3,11 @@ pages' rules and audit (``admin.staff``, ``admin.employers``)."""
 
 from sqlalchemy import select
 
-from mediation.cases.operations import claim
+from mediation.cases.filing import EmployerInput
+from mediation.cases.operations import claim, fire
+from mediation.core.recipients import staff_of
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case, Employer, Organization, OutboxMessage
+from mediation.models import AuditEvent, Case, Employer, Organization, OutboxMessage, Region
 from tests.admin.test_employer_admin import COMPANY_USCC, company, filed_without_code
 from tests.factories import filed_case, user
 
@@ -232,3 +234,170 @@ def test_a_committee_is_recorded_once_and_two_committees_do_not_merge(api):
     assert refused.status_code == 409
     assert refused.json["message"].startswith("Both employers have a mediation committee")
     assert db.session.get(Employer, other.id) is not None
+
+
+def test_a_new_district_with_its_commission_and_re_employment_centre_gets_its_referrals(api):
+    contacts = {
+        "arbitration_commission": "清远市清新区劳动人事争议仲裁委员会",
+        "arbitration_phone": "0763-5800000",
+        "legal_aid_station": "清新区法律援助处",
+    }
+    created = api(
+        "POST",
+        "/admin/regions",
+        "admin",
+        json={"name": "清新区", "code": "441803", "level": "district", **contacts},
+    )
+    assert created.status_code == 201, created.json
+    assert {key: created.json[key] for key in contacts} == contacts
+    qingxin = created.json["id"]
+    street = api(
+        "POST",
+        "/admin/regions",
+        "admin",
+        json={"name": "太和镇", "code": "441803001", "level": "street", "parent_id": qingxin},
+    ).json["id"]
+    refused = api(
+        "PATCH",
+        f"/admin/regions/{street}",
+        "admin",
+        json={"legal_aid_station": "某站", "legal_aid_phone": "call us"},
+    )
+    assert refused.status_code == 422
+    assert refused.json["errors"] == {
+        "legal_aid_phone": ["Digits, spaces, brackets and dashes only."]
+    }
+    refused = api("PATCH", f"/admin/regions/{street}", "admin", json={"legal_aid_station": "某站"})
+    assert refused.json["errors"] == {
+        "legal_aid_station": [
+            "Only a district has an arbitration commission and a legal-aid station."
+        ]
+    }
+    cycle = api("PATCH", f"/admin/regions/{qingxin}", "admin", json={"parent_id": street})
+    assert cycle.status_code == 422
+    assert "cycle" in cycle.json["errors"]["parent_id"][0]
+    patched = api("PATCH", f"/admin/regions/{qingxin}", "admin", json={"legal_aid_phone": "12348"})
+    assert patched.json["legal_aid_phone"] == "12348"
+    assert patched.json["arbitration_phone"] == "0763-5800000"  # left out: kept
+
+    centre = {"name": "清新区再就业服务中心", "kind": "reemployment"}
+    on_street = api("POST", "/admin/organizations", "admin", json={**centre, "region_id": street})
+    assert on_street.json["errors"] == {
+        "region_id": ["A Re-employment service centre serves a whole district."]
+    }
+    created = api("POST", "/admin/organizations", "admin", json={**centre, "region_id": qingxin})
+    assert created.status_code == 201, created.json
+    jobs = created.json["id"]
+
+    # A worker of a company in the new district lost the job: the referral reaches its centre.
+    case = filed_case(
+        lost_job=True,
+        reemployment_consent=True,
+        employer=EmployerInput(
+            name="清新某某制衣有限公司", address="太和镇某某路1号", region_id=street, industry="C"
+        ),
+    )
+    fire(case, "decline", actor=staff_of(case.organization)[0], reason="不属于调解范围")
+    db.session.flush()
+    assert case.referral.centre_id == jobs
+
+    # The district's centre cannot move there too: one centre a district, routing takes one.
+    old_jobs = user("reemploy1").organization_id
+    moved = api("PATCH", f"/admin/organizations/{old_jobs}", "admin", json={"region_id": qingxin})
+    assert moved.status_code == 422
+    assert moved.json["errors"]["region_id"][0].startswith("清新区 already has one")
+
+
+def test_organisations_are_added_corrected_moved_and_deleted_with_the_reason_when_refused(api):
+    street = db.session.scalar(select(Region.id).where(Region.code == "441802002"))
+    added = api(
+        "POST",
+        "/admin/organizations",
+        "admin",
+        json={"name": "东城街道工会调解小组", "kind": "union", "region_id": street},
+    )
+    assert added.json["errors"] == {
+        "region_id": ["A Trade union mediation organisation serves a whole district."]
+    }
+    district = db.session.scalar(select(Region.id).where(Region.code == "441802"))
+    added = api(
+        "POST",
+        "/admin/organizations",
+        "admin",
+        json={"name": "凤城街道人民调解委员会", "kind": "enterprise", "region_id": district},
+    )
+    assert added.json["errors"] == {
+        "employer_uscc": ["An enterprise mediation committee belongs to an employer: name it."]
+    }
+    added = api(
+        "POST",
+        "/admin/organizations",
+        "admin",
+        json={
+            "name": "某某新材料调解委员会",
+            "kind": "enterprise",
+            "region_id": district,
+            "employer_uscc": "91441802MA52K3L7X4",
+        },
+    )
+    assert added.status_code == 201, added.json
+    path = f"/admin/organizations/{added.json['id']}"
+    renamed = api("PATCH", path, "admin", json={"name_en": "Construction company committee"})
+    assert renamed.json["name_en"] == "Construction company committee"
+
+    # An account works there: deleting would lose what refers to it, so it is refused.
+    api(
+        "POST",
+        "/admin/users",
+        "admin",
+        json={**NEW_MEDIATOR, "organization_id": added.json["id"]},
+    )
+    refused = api("DELETE", path, "admin")
+    assert refused.status_code == 409
+    assert refused.json["message"].startswith("Records refer to 某某新材料调解委员会")
+    assert db.session.get(Organization, added.json["id"]) is not None
+
+    new_street = api(
+        "POST",
+        "/admin/regions",
+        "admin",
+        json={"name": "新街道", "code": "441802009", "level": "street", "parent_id": district},
+    ).json["id"]
+    # The street centre holds an open case: it neither moves nor goes.
+    case = filed_case()
+    centre = f"/admin/organizations/{case.organization_id}"
+    moved = api("PATCH", centre, "admin", json={"region_id": new_street, "name": "改名"})
+    assert moved.status_code == 409
+    assert "holds 1 open case: the region it serves changes once it is" in moved.json["message"]
+    assert (
+        api("DELETE", centre, "admin")
+        .json["message"]
+        .startswith("凤城街道劳动人事争议调解中心 holds 1 open case: transfer it")
+    )
+    db.session.expire_all()
+    assert db.session.get(Organization, case.organization_id).name == "凤城街道劳动人事争议调解中心"
+
+    spare = api(
+        "POST",
+        "/admin/organizations",
+        "admin",
+        json={"name": "临时录错的机构", "kind": "hr_bureau", "region_id": street},
+    )
+    assert spare.json["errors"]["region_id"][0].startswith("东城街道 already has one")
+    community = db.session.scalar(select(Region.id).where(Region.code == "441802002001"))
+    spare = api(
+        "POST",
+        "/admin/organizations",
+        "admin",
+        json={"name": "临时录错的机构", "kind": "hr_bureau", "region_id": community},
+    )
+    assert spare.status_code == 422
+    spare = api(
+        "POST",
+        "/admin/organizations",
+        "admin",
+        json={"name": "临时录错的机构", "kind": "hr_bureau", "region_id": new_street},
+    )
+    assert spare.status_code == 201
+    assert api("DELETE", f"/admin/organizations/{spare.json['id']}", "admin").status_code == 204
+    assert events("organization.deleted", spare.json["id"])
