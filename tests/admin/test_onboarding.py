@@ -301,13 +301,27 @@ xc_boss,某某,boss,13900139005,
     assert f"Row 2 · uscc: An employer with the code {uscc('9')} is already in the system" in page
     assert f"Row 4 · uscc: {uscc('2')} is also on row 3 of this file." in page
     assert "Row 2 · role: “boss” is no role an import creates" in page
+    # One file cannot be read: the others' problems are listed with its own, all but the
+    # references to its rows (unknown, not wrong).
+    organizations = """name,kind,region_code,case_prefix
+新城区劳动人事争议调解中心,hr_bureau,441899,x
+"""
     response = admin.submit(
         "/admin/imports",
-        {"regions": (io.BytesIO(mixed), "regions.csv"), "action": "import"},
+        {
+            "regions": (io.BytesIO(mixed), "regions.csv"),
+            "organizations": (io.BytesIO(organizations.encode()), "organizations.csv"),
+            "staff": (io.BytesIO(staff.encode()), "staff.csv"),
+            "action": "import",
+        },
         content_type="multipart/form-data",
         headers=EN,
     )
-    assert "Row 3 is not UTF-8 text like the rest of the file" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Row 3 is not UTF-8 text like the rest of the file" in page
+    assert "Row 2 · case_prefix: 2 to 12 capital letters or digits" in page
+    assert "Row 2 · role: “boss” is no role an import creates" in page
+    assert "No region has the code 441899" not in page
     assert db.session.scalar(select(func.count(Region.id))) == 1
     assert db.session.scalar(select(func.count(Employer.id))) == 1
 
