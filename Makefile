@@ -50,7 +50,7 @@ test: $(VENV)/.installed-dev translations
 
 # After adding or changing user-visible strings: extract them, then translate the new entries.
 translations-update: $(VENV)/.installed
-	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext --no-location \
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location \
 		--sort-output -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(BIN)/python translations/fill_english.py

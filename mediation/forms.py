@@ -26,10 +26,9 @@ def person_name_field(label=None) -> StringField:
     )
 
 
-USERNAME_PATTERN = Regexp(
-    r"^[A-Za-z0-9_.\-]{3,50}$",
-    message=_l("3 to 50 letters, digits, dots, dashes or underscores."),
-)
+USERNAME_RULE = r"^[A-Za-z0-9_.\-]{3,50}$"
+USERNAME_MESSAGE = _l("3 to 50 letters, digits, dots, dashes or underscores.")
+USERNAME_PATTERN = Regexp(USERNAME_RULE, message=USERNAME_MESSAGE)
 
 
 class CheckboxesField(SelectMultipleField):

@@ -24,6 +24,7 @@ from mediation.models import (
     Organization,
     OrgKind,
     Region,
+    RegionLevel,
     RepresentativeRequest,
     User,
 )
@@ -32,6 +33,8 @@ from mediation.validators import InvalidValue, normalise_uscc
 USCC_TAKEN = _l("Another employer already has this code: merge the two records instead.")
 SAME_RECORD = _l("Choose another employer: a record cannot be merged into itself.")
 NO_SUCH_EMPLOYER = _l("No employer has this code.")
+CHOOSE_AN_INDUSTRY = _l("Choose an industry.")
+REGISTERED_IN = _l("An employer is registered in a district or a street/town.")
 TWO_COMMITTEES = _l(
     "Both employers have a mediation committee: a record with its own committee cannot be "
     "merged into another that has one."
@@ -41,7 +44,8 @@ TWO_COMMITTEES = _l(
 def search(text: str | None):
     """The employers whose name contains ``text`` or whose USCC starts with it, by name."""
     query = select(Employer).order_by(Employer.name, Employer.id)
-    text = (text or "").strip()
+    # No name holds U+0000, and PostgreSQL cannot compare text with it (the API's query string).
+    text = (text or "").replace("\x00", "").strip()
     if text:
         query = query.where(
             or_(
@@ -62,9 +66,20 @@ def _as_recorded(employer: Employer) -> dict:
     }
 
 
-def problems(employer: Employer, *, uscc: str | None, industry: str | None) -> dict[str, list]:
+class TwoCommittees(Invalid):
+    """Both records have a committee: a conflict between the records, not a mistyped code."""
+
+    def __init__(self) -> None:
+        super().__init__({"into": [TWO_COMMITTEES]})
+
+
+def problems(
+    employer: Employer, *, uscc: str | None, industry: str | None, region: Region | None = None
+) -> dict[str, list]:
     """What is wrong with these values for ``employer``, by field."""
     found: dict[str, list] = {}
+    if region is not None and region.level is RegionLevel.community:
+        found["region"] = [REGISTERED_IN]
     if uscc:
         try:
             code = normalise_uscc(uscc)
@@ -75,7 +90,7 @@ def problems(employer: Employer, *, uscc: str | None, industry: str | None) -> d
             if db.session.scalar(taken):
                 found["uscc"] = [USCC_TAKEN]
     if industry not in INDUSTRIES:
-        found["industry"] = [_l("Choose an industry.")]
+        found["industry"] = [CHOOSE_AN_INDUSTRY]
     return found
 
 
@@ -91,7 +106,7 @@ def update_employer(
 ) -> dict:
     """Correct the record; returns what changed (field → (before, after)). ``Invalid`` with
     every problem at once (:func:`problems`)."""
-    if found := problems(employer, uscc=uscc, industry=industry):
+    if found := problems(employer, uscc=uscc, industry=industry, region=region):
         raise Invalid(found)
     code = normalise_uscc(uscc) if uscc else None
     before = _as_recorded(employer)
@@ -133,7 +148,7 @@ def merge(duplicate: Employer, into: Employer, *, actor: User) -> int:
         raise Invalid({"into": [SAME_RECORD]})
     committee = duplicate.mediation_committee
     if committee is not None and into.mediation_committee is not None:
-        raise Invalid({"into": [TWO_COMMITTEES]})
+        raise TwoCommittees()
     cases = db.session.scalars(select(Case).where(Case.employer_id == duplicate.id)).all()
     for case in cases:  # through the ORM: each case's figures are recounted at the commit
         case.employer_id = into.id

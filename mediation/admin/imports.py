@@ -769,6 +769,14 @@ def _write(tables: dict[str, list[_Row]], actor: User) -> None:
         staff_admin.force_password_reset(user, actor=actor)
 
 
+# The problem of a row naming a row of another kind that is nowhere: that kind.
+REFERENCES = {
+    "unknown_region": "regions",
+    "unknown_employer": "employers",
+    "unknown_organization": "organizations",
+}
+
+
 def run_import(files: Mapping[str, bytes], *, actor: User, dry_run: bool) -> Report:
     """Check the files (kind or ``workbook`` → bytes) and, unless ``dry_run`` or a row has a
     problem, write every row. The report lists the problems, or the rows of each kind."""
@@ -779,9 +787,15 @@ def run_import(files: Mapping[str, bytes], *, actor: User, dry_run: bool) -> Rep
         )
         return report
     tables = read_files(files, report)
-    if report.problems:
-        return report
+    # A file that could not be read does not hide the others' problems: their rows are checked
+    # too, all but their references to rows of the unread file, which are unknown rather than
+    # wrong (the workbook's problem, kind None, leaves every kind unread).
+    unread = {problem.kind for problem in report.problems}
+    unread = set(KINDS) if None in unread else unread
     _Checker(tables, report).run()
+    report.problems = [
+        problem for problem in report.problems if REFERENCES.get(problem.code) not in unread
+    ]
     if not report.ok or dry_run:
         return report
     try:

@@ -3,9 +3,12 @@ phone, office hours and contact person, and each district's labour-dispute arbit
 commission and legal-aid station, which the arbitration advice names to the worker
 (``cases.advice``). Each change is audited with the values before and after."""
 
+from flask_babel import lazy_gettext as _l
+
 from mediation.core import audit
+from mediation.core.errors import Invalid
 from mediation.extensions import db
-from mediation.models import Organization, Region, User
+from mediation.models import Organization, Region, RegionLevel, User
 
 DISTRICT_FIELDS = (
     "arbitration_commission",
@@ -15,6 +18,7 @@ DISTRICT_FIELDS = (
     "legal_aid_address",
     "legal_aid_phone",
 )
+ONLY_A_DISTRICT = _l("Only a district has an arbitration commission and a legal-aid station.")
 ORGANIZATION_FIELDS = ("address", "phone", "office_hours", "contact", "video_link")
 
 
@@ -39,7 +43,12 @@ def _record(record: db.Model, fields: tuple[str, ...], values: dict, *, action: 
 
 
 def update_district(region: Region, *, actor: User, **values: str | None) -> dict:
-    """The district's commission and legal-aid station; returns what changed."""
+    """The district's commission and legal-aid station; returns what changed. Only a district
+    has them (劳动争议调解仲裁法 第十七条: commissions are set up for a county or district)."""
+    if region.level is not RegionLevel.district:
+        if given := [field for field in DISTRICT_FIELDS if (values.get(field) or "").strip()]:
+            raise Invalid({field: [ONLY_A_DISTRICT] for field in given})
+        return {}
     return _record(region, DISTRICT_FIELDS, values, action="region.updated", actor=actor)
 
 

@@ -54,14 +54,22 @@ def organization(organization_id: int):
     if record is None:
         abort(404)
     fields = ("name", "name_en", "case_prefix", *network.ORGANIZATION_FIELDS)
-    form = OrganizationEditForm(data={field: getattr(record, field) for field in fields})
+    form = OrganizationEditForm(
+        data={field: getattr(record, field) for field in fields} | {"region": record.region_id}
+    )
+    _region_choices(form, "region", communities=False)
     if form.validate_on_submit():
         try:
             changed = network_regions.update_organization(
-                record, actor=current_user, **{field: form[field].data for field in fields}
+                record,
+                actor=current_user,
+                region=db.session.get(Region, form.region.data),
+                **{field: form[field].data for field in fields},
             )
         except Invalid as invalid:
             _put_errors(form, invalid)
+        except network_regions.OrganizationInUse as error:
+            form.region.errors = [*form.region.errors, error.message]
         else:
             flash(_("Saved.") if changed else _("Nothing was changed."), "success")
             return redirect(url_for("admin.organization", organization_id=record.id))
@@ -112,7 +120,17 @@ class OrganizationIdentityFields:
 
 
 class OrganizationEditForm(OrganizationIdentityFields, OrganizationForm):
-    """The organisation's names, case prefix and where its parties find it."""
+    """The organisation's names, case prefix, the region it serves and where its parties
+    find it."""
+
+    region = SelectField(
+        _l("Region served"),
+        coerce=int,
+        description=_l(
+            "Which cases routing sends it, and in the HR-bureau tier whether it is a street/town "
+            "or the district centre. It changes only while the organisation holds no open case."
+        ),
+    )
 
 
 class NewOrganizationForm(OrganizationIdentityFields, OrganizationForm):

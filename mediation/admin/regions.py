@@ -323,19 +323,55 @@ def create_organization(
 _EDITABLE = (*IDENTITY_FIELDS, *ORGANIZATION_FIELDS)
 
 
-def update_organization(organization: Organization, *, actor: User, **values: str | None) -> dict:
-    """Correct the name, English name, case prefix or contact fields (only those given);
-    returns what changed (field → (before, after)). Cases keep the numbers they have."""
+def update_organization(
+    organization: Organization,
+    *,
+    actor: User,
+    region: Region | None = None,
+    **values: str | None,
+) -> dict:
+    """Correct the name, English name, case prefix or contact fields, or move the
+    organisation to another region (only those given); returns what changed (field →
+    (before, after)). Cases keep the numbers they have.
+
+    The region served decides which cases routing sends it and, in the HR-bureau tier,
+    whether it is a street/town or the district centre; a re-employment centre serves its
+    district's referrals. So it moves only while it holds no open case
+    (:class:`OrganizationInUse`): their deadlines, transfers and referrals were decided for
+    the region they came from.
+    """
     values = {key: _text(value) for key, value in values.items() if key in _EDITABLE}
     if values.get("case_prefix"):
         values["case_prefix"] = values["case_prefix"].upper()
     errors: dict[str, list] = {}
     _check_organization(organization, values, errors)
+    moves = region is not None and region.id != organization.region_id
+    if moves:
+        problem = served_problem(organization.kind, region.level)
+        holder = holder_of(organization.kind, region, besides=organization)
+        if problem is not None:
+            errors.setdefault("region", []).append(problem)
+        elif holder is not None and organization.active:
+            errors.setdefault("region", []).append(region_has_one(region.name, holder.name))
     if errors:
         raise Invalid(errors)
+    if moves and (count := open_cases_at(organization)):
+        raise OrganizationInUse(
+            lazy_ngettext(
+                "%(name)s holds %(num)d open case: the region it serves changes once it is "
+                "transferred or closed.",
+                "%(name)s holds %(num)d open cases: the region it serves changes once they "
+                "are transferred or closed.",
+                count,
+                name=organization.name,
+            )
+        )
     before = _organization_values(organization)
+    if moves:
+        organization.region = region
     for key, value in values.items():
         setattr(organization, key, value)
+    db.session.flush()  # the region's id, as the audit writes it
     after = _organization_values(organization)
     changed = {key: (before[key], after[key]) for key in before if before[key] != after[key]}
     if changed:

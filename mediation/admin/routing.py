@@ -152,21 +152,22 @@ def edit(rule_id: int | None = None):
         if destination is Destination.organization and not form.organization.data:
             form.organization.errors.append(_("Choose the organisation the cases go to."))
         else:
-            row.name = form.name.data
-            row.name_en = form.name_en.data or None
-            row.destination = destination
-            row.organization_id = form.organization.data or None
-            row.preferred_tier = (
-                Tier(form.preferred_tier.data) if form.preferred_tier.data else None
+            routing.save_rule(
+                row,
+                actor=current_user,
+                name=form.name.data,
+                name_en=form.name_en.data or None,
+                destination=destination,
+                organization_id=form.organization.data or None,
+                preferred_tier=Tier(form.preferred_tier.data) if form.preferred_tier.data else None,
+                min_workers=form.min_workers.data,
+                min_amount=form.min_amount.amount,
+                categories=list(form.categories.data),
+                region_ids=list(form.region_ids.data),
+                industries=list(form.industries.data),
+                channels=list(form.channels.data),
+                active=form.active.data,
             )
-            row.min_workers = form.min_workers.data
-            row.min_amount = form.min_amount.amount
-            row.categories = list(form.categories.data)
-            row.region_ids = list(form.region_ids.data)
-            row.industries = list(form.industries.data)
-            row.channels = list(form.channels.data)
-            row.active = form.active.data
-            routing.save_rule(row, actor=current_user)
             flash(_("The rule is saved. New filings follow it at once."), "success")
             return redirect(url_for("admin.routing_rules"))
     return render_template("admin/routing_rule.html", form=form, row=row)

@@ -7,6 +7,7 @@ from mediation.api import (
     assignment,
     cases,
     documents,
+    employers,
     handoff,
     legal_aid,
     messages,
@@ -14,6 +15,7 @@ from mediation.api import (
     openapi,
     referrals,
     sessions,
+    staff,
     stats,
     suspensions,
     tokens,
@@ -211,3 +213,21 @@ bp.add_url_rule(
     ORGANIZATION, "delete_organization", network.delete_organization, methods=["DELETE"]
 )
 bp.add_url_rule("/admin/imports/<kind>", "import_network", network.import_network, methods=["POST"])
+# The people and the employers, for administrators (api.staff, api.employers).
+bp.add_url_rule("/admin/users", "list_users", staff.list_users)
+bp.add_url_rule("/admin/users", "create_user", staff.create_user, methods=["POST"])
+USER = "/admin/users/<int:user_id>"
+bp.add_url_rule(USER, "show_user", staff.show_user)
+bp.add_url_rule(USER, "update_user", staff.update_user, methods=["PATCH"])
+for path, name in (
+    ("deactivate", "deactivate_user"),
+    ("reactivate", "reactivate_user"),
+    ("password-reset", "force_password_reset"),
+):
+    bp.add_url_rule(f"{USER}/{path}", name, getattr(staff, name), methods=["POST"])
+bp.add_url_rule("/admin/employers", "list_employers", employers.list_employers)
+EMPLOYER = "/admin/employers/<int:employer_id>"
+bp.add_url_rule(EMPLOYER, "show_employer", employers.show_employer)
+bp.add_url_rule(EMPLOYER, "update_employer", employers.update_employer, methods=["PATCH"])
+bp.add_url_rule(f"{EMPLOYER}/merge", "merge_employer", employers.merge_employer, methods=["POST"])
+bp.add_url_rule(f"{EMPLOYER}/committee", "add_committee", employers.add_committee, methods=["POST"])

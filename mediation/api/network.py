@@ -1,12 +1,15 @@
 """API v1 for administrators: the regions tree, the organisations, and onboarding a district
 from files (``admin.regions``, ``admin.imports``), with the pages' rules and audit."""
 
+from contextlib import contextmanager
+
 from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from mediation.admin import imports
+from mediation.admin import network as contacts
 from mediation.admin import regions as network
 from mediation.admin.network_views import MAX_FILE_BYTES, TOO_LARGE, uploaded_files
 from mediation.api import serialise
@@ -41,10 +44,25 @@ def _region(region: Region) -> RegionRecord:
         code=region.code,
         level=region.level,
         parent_id=region.parent_id,
+        **{field: getattr(region, field) for field in contacts.DISTRICT_FIELDS},
     )
 
 
-def _organization(record: Organization) -> OrganizationRecord:
+def _district_contacts(region: Region, body: RegionBody | RegionPatch) -> None:
+    """The contacts the body sends, over those the region has (a PATCH leaves the rest)."""
+    sent = body.model_fields_set & set(contacts.DISTRICT_FIELDS)
+    if sent:
+        contacts.update_district(
+            region,
+            actor=current_user,
+            **{
+                field: getattr(body, field) if field in sent else getattr(region, field)
+                for field in contacts.DISTRICT_FIELDS
+            },
+        )
+
+
+def organization_record(record: Organization) -> OrganizationRecord:
     return OrganizationRecord(
         **{
             name: getattr(record, name)
@@ -73,14 +91,16 @@ def list_regions():
 @operation("Add a region", body=RegionBody, answers={201: RegionRecord}, errors=(422,))
 def create_region():
     body = parse(RegionBody, json_body())
-    region = network.create_region(
-        actor=current_user,
-        name=body.name,
-        code=body.code,
-        level=body.level,
-        parent=_parent(body.parent_id),
-    )
-    db.session.flush()
+    with body_fields():
+        region = network.create_region(
+            actor=current_user,
+            name=body.name,
+            code=body.code,
+            level=body.level,
+            parent=_parent(body.parent_id),
+        )
+        db.session.flush()
+        _district_contacts(region, body)
     return serialise.answer(_region(region), 201)
 
 
@@ -95,21 +115,23 @@ def update_region(region_id: int):
     if region is None:
         abort(404)
     body = parse(RegionPatch, json_body())
-    network.update_region(
-        region,
-        actor=current_user,
-        name=body.name if body.name is not None else region.name,
-        code=body.code if body.code is not None else region.code,
-        level=body.level or region.level,
-        parent=_parent(body.parent_id) if body.parent_id is not None else region.parent,
-    )
+    with body_fields():
+        network.update_region(
+            region,
+            actor=current_user,
+            name=body.name if body.name is not None else region.name,
+            code=body.code if body.code is not None else region.code,
+            level=body.level or region.level,
+            parent=_parent(body.parent_id) if body.parent_id is not None else region.parent,
+        )
+        _district_contacts(region, body)
     return serialise.answer(_region(region))
 
 
 @operation("The organisations", answers={200: OrganizationList})
 def list_organizations():
     records = db.session.scalars(select(Organization).order_by(Organization.id))
-    return serialise.answer(OrganizationList(items=[_organization(r) for r in records]))
+    return serialise.answer(OrganizationList(items=[organization_record(r) for r in records]))
 
 
 @operation(
@@ -130,11 +152,26 @@ def create_organization():
     if region is None:
         raise Invalid({"region_id": [NO_SUCH_REGION]})
     values = body.model_dump(exclude={"kind", "region_id", "employer_uscc"})
-    record = network.create_organization(
-        actor=current_user, kind=body.kind, region=region, employer=employer, **values
-    )
+    with body_fields():
+        record = network.create_organization(
+            actor=current_user, kind=body.kind, region=region, employer=employer, **values
+        )
     db.session.flush()
-    return serialise.answer(_organization(record), 201)
+    return serialise.answer(organization_record(record), 201)
+
+
+# The operations name the pages' fields; the bodies name records by id or code.
+BODY_FIELDS = {"region": "region_id", "parent": "parent_id", "employer": "employer_uscc"}
+
+
+@contextmanager
+def body_fields():
+    """An operation's :class:`Invalid` with its problems under the body's field names."""
+    try:
+        yield
+    except Invalid as invalid:
+        errors = {BODY_FIELDS.get(key, key): value for key, value in invalid.errors.items()}
+        raise Invalid(errors) from None
 
 
 def _in_use(error: network.OrganizationInUse):
@@ -143,7 +180,8 @@ def _in_use(error: network.OrganizationInUse):
 
 
 @operation(
-    "Correct an organisation, or deactivate (`active: false`) or reactivate it",
+    "Correct an organisation, move it to another region (409 while it holds open cases), or "
+    "deactivate (`active: false`, 409 while it holds open cases) or reactivate it",
     body=OrganizationPatch,
     answers={200: OrganizationRecord},
     errors=(404, 409, 422),
@@ -153,14 +191,18 @@ def update_organization(organization_id: int):
     if record is None:
         abort(404)
     body = parse(OrganizationPatch, json_body())
-    values = body.model_dump(exclude={"active"}, exclude_unset=True)
-    network.update_organization(record, actor=current_user, **values)
-    if body.active is not None:
-        try:
-            network.set_organization_active(record, body.active, actor=current_user)
-        except network.OrganizationInUse as error:
-            return _in_use(error)
-    return serialise.answer(_organization(record))
+    values = body.model_dump(exclude={"active", "region_id"}, exclude_unset=True)
+    region = None
+    if body.region_id is not None and (region := db.session.get(Region, body.region_id)) is None:
+        raise Invalid({"region_id": [NO_SUCH_REGION]})
+    try:
+        with body_fields():
+            network.update_organization(record, actor=current_user, region=region, **values)
+            if body.active is not None:
+                network.set_organization_active(record, body.active, actor=current_user)
+    except network.OrganizationInUse as error:
+        return _in_use(error)
+    return serialise.answer(organization_record(record))
 
 
 @operation(

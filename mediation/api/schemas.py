@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from flask_babel import lazy_gettext as _l
 from pydantic import (
+    AfterValidator,
     AliasChoices,
     BaseModel,
     ConfigDict,
@@ -27,6 +28,8 @@ from pydantic import (
     field_validator,
 )
 
+from mediation.admin.regions import BAD_PHONE as BAD_TELEPHONE
+from mediation.admin.regions import PHONE as TELEPHONE
 from mediation.cases.triggers import CASE_ACTIONS
 from mediation.core.fields import (
     FILLED,
@@ -752,21 +755,43 @@ Figures = create_model(
 # -- The network, for administrators (mediation.api.network) -----------------------------------
 
 
-class RegionBody(Body):
+def _telephone(value: str | None) -> str | None:
+    if value and not TELEPHONE.match(value):
+        raise problem("phone", BAD_TELEPHONE)
+    return value
+
+
+Telephone = Annotated[str, Field(max_length=30), AfterValidator(_telephone)]
+
+
+class DistrictContacts(Body):
+    """A district's labour-dispute arbitration commission and legal-aid station, which the
+    arbitration advice and the documents name to the worker (only a district has them; `""`
+    removes one)."""
+
+    arbitration_commission: str | None = Field(None, max_length=200)
+    arbitration_address: str | None = Field(None, max_length=200)
+    arbitration_phone: Telephone | None = None
+    legal_aid_station: str | None = Field(None, max_length=200)
+    legal_aid_address: str | None = Field(None, max_length=200)
+    legal_aid_phone: Telephone | None = None
+
+
+class RegionBody(DistrictContacts):
     """A new region: a district, or a street/town or community below the region one level up."""
 
     name: Annotated[str, Field(max_length=100), FILLED, FILLED_SCHEMA]
     code: str | None = Field(None, max_length=12, description="GB/T 2260 code, 6 to 12 digits")
-    level: RegionLevel
+    level: Annotated[RegionLevel, one_of(RegionLevel)]
     parent_id: RecordId | None = Field(None, description="None for a district")
 
 
-class RegionPatch(Body):
+class RegionPatch(DistrictContacts):
     """The fields to change (those left out stay)."""
 
     name: str | None = Field(None, max_length=100)
     code: str | None = Field(None, max_length=12)
-    level: RegionLevel | None = None
+    level: Annotated[RegionLevel, one_of(RegionLevel)] | None = None
     parent_id: RecordId | None = None
 
 
@@ -776,6 +801,12 @@ class RegionRecord(Answer):
     code: str | None
     level: RegionLevel
     parent_id: int | None
+    arbitration_commission: str | None
+    arbitration_address: str | None
+    arbitration_phone: str | None
+    legal_aid_station: str | None
+    legal_aid_address: str | None
+    legal_aid_phone: str | None
 
 
 class RegionList(Answer):
@@ -787,7 +818,7 @@ class OrganizationBody(Body):
 
     name: Annotated[str, Field(max_length=200), FILLED, FILLED_SCHEMA]
     name_en: str | None = Field(None, max_length=200, description="Shown in the English UI")
-    kind: OrgKind
+    kind: Annotated[OrgKind, one_of(OrgKind)]
     region_id: RecordId
     case_prefix: str | None = Field(
         None, max_length=12, description="Case numbers read PREFIX-YEAR-NNNNNN"
@@ -814,6 +845,11 @@ class OrganizationPatch(Body):
     office_hours: str | None = Field(None, max_length=200)
     contact: str | None = Field(None, max_length=50)
     video_link: str | None = Field(None, max_length=500)
+    region_id: RecordId | None = Field(
+        None,
+        description="The region served: which cases routing sends it, and in the HR-bureau tier "
+        "whether it is a street/town or the district centre",
+    )
     active: bool | None = None
 
 

@@ -53,6 +53,21 @@ def _checked(normalise: Callable[[str], str]) -> AfterValidator:
     return AfterValidator(check)
 
 
+def clearable(normalise: Callable[[str], str]) -> AfterValidator:
+    """An optional text a body may empty: "" clears it, anything else is checked by
+    ``normalise``."""
+
+    def check(value: str) -> str:
+        if not value:
+            return ""
+        try:
+            return normalise(value)
+        except InvalidValue as error:
+            raise problem("invalid_value", error.message) from None
+
+    return AfterValidator(check)
+
+
 ResidentId = Annotated[
     str,
     FILLED,

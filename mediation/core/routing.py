@@ -221,12 +221,56 @@ def reset_rules_to_defaults(actor: User | None = None) -> None:
         audit.record("routing.reset", actor=actor)
 
 
-def save_rule(row: RoutingRuleRow, *, actor: User) -> RoutingRuleRow:
+# What an administrator sets on a rule, as its audit writes it down.
+RULE_FIELDS = (
+    "name",
+    "name_en",
+    "active",
+    "destination",
+    "organization_id",
+    "preferred_tier",
+    "min_workers",
+    "min_amount",
+    "categories",
+    "region_ids",
+    "industries",
+    "channels",
+)
+
+
+def _rule_values(row: RoutingRuleRow) -> dict:
+    values = {field: getattr(row, field) for field in RULE_FIELDS}
+    for field in ("destination", "preferred_tier"):
+        values[field] = values[field].value if values[field] is not None else None
+    if values["min_amount"] is not None:
+        values["min_amount"] = str(values["min_amount"])
+    return values | {field: list(values[field] or ()) for field in RULE_FIELDS[-4:]}
+
+
+def _audit_change(action: str, row: RoutingRuleRow, before: dict, *, actor: User, **details):
+    """The rule's event with the values that changed, before and after."""
+    after = _rule_values(row)
+    changed = [key for key in after if before.get(key) != after[key]]
+    audit.record(
+        action,
+        actor=actor,
+        subject=row,
+        before={key: before.get(key) for key in changed},
+        after={key: after[key] for key in changed},
+        **details,
+    )
+
+
+def save_rule(row: RoutingRuleRow, *, actor: User, **values) -> RoutingRuleRow:
+    """Add the rule (at the end of the table) or change it to ``values`` (``RULE_FIELDS``)."""
+    before = _rule_values(row) if row.id is not None else {}
+    for field, value in values.items():
+        setattr(row, field, value)
     if row.position is None:
         row.position = (db.session.scalar(select(func.max(RoutingRuleRow.position))) or 0) + 1
     db.session.add(row)
     db.session.flush()
-    audit.record("routing.rule_saved", actor=actor, subject=row, name=row.name)
+    _audit_change("routing.rule_saved", row, before, actor=actor, name=row.name)
     return row
 
 
@@ -237,14 +281,26 @@ def move_rule(row: RoutingRuleRow, offset: int, *, actor: User) -> None:
     other = index + offset
     if not 0 <= other < len(rows):
         return
+    before = row.position
     rows[index], rows[other] = rows[other], rows[index]
     for position, each in enumerate(rows, start=1):
         each.position = position
-    audit.record("routing.rule_moved", actor=actor, subject=row, position=row.position)
+    audit.record(
+        "routing.rule_moved",
+        actor=actor,
+        subject=row,
+        before={"position": before},
+        after={"position": row.position},
+    )
 
 
 def set_rule_active(row: RoutingRuleRow, active: bool, *, actor: User) -> None:
+    before = row.active
     row.active = active
     audit.record(
-        "routing.rule_enabled" if active else "routing.rule_disabled", actor=actor, subject=row
+        "routing.rule_enabled" if active else "routing.rule_disabled",
+        actor=actor,
+        subject=row,
+        before={"active": before},
+        after={"active": active},
     )

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from mediation.cases.operations import fire
 from mediation.extensions import db
 from mediation.models import AuditEvent, Organization, Region
-from tests.factories import mediating_case, user
+from tests.factories import filed_case, mediating_case, user
 
 EN = {"Accept-Language": "en"}
 
@@ -80,3 +80,47 @@ def test_only_a_district_has_a_commission_page(app, demo, browser):
     assert browser.get(f"/admin/regions/{street.id}").status_code == 404
     listed = browser.get("/admin/organizations", headers=EN).get_data(as_text=True)
     assert f'href="/admin/regions/{district().id}"' in listed
+
+
+def test_an_organisation_moves_to_another_region_only_once_its_cases_are_closed(app, demo, browser):
+    case = filed_case()
+    centre = case.organization
+    served = centre.region_id
+    browser.login("admin")
+    added = browser.submit(
+        "/admin/regions/new",
+        {"name": "新街道", "code": "441802009", "level": "street", "parent": str(district().id)},
+        headers=EN,
+    )
+    assert added.status_code == 302
+    street = db.session.scalar(select(Region).where(Region.code == "441802009"))
+    cycle = browser.submit(
+        f"/admin/regions/{district().id}/edit",
+        {"name": "清城区", "code": "441802", "level": "district", "parent": str(street.id)},
+        headers=EN,
+    )
+    assert cycle.status_code == 422
+    assert "新街道 is below 清城区: a region cannot sit below itself" in cycle.get_data(
+        as_text=True
+    )
+
+    form = {"name": "改名中心", "case_prefix": centre.case_prefix, "region": str(street.id)}
+    refused = browser.submit(f"/admin/organizations/{centre.id}", form, headers=EN)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="region-error"' in text
+    assert "holds 1 open case: the region it serves changes once it is transferred" in text
+    db.session.expire_all()
+    assert (centre.name, centre.region_id) == ("凤城街道劳动人事争议调解中心", served)
+
+    with app.test_request_context():
+        fire(case, "decline", actor=user("med_hr"), reason="不属于调解范围")
+    db.session.commit()
+    assert browser.submit(f"/admin/organizations/{centre.id}", form).status_code == 302
+    db.session.expire_all()
+    assert centre.region_id == street.id
+    event = db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.action == "organization.updated", AuditEvent.subject_id == centre.id
+        )
+    )
+    assert event.details["after"] == {"name": "改名中心", "region_id": street.id}

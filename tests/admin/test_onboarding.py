@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, Employer, Organization, Region, User
 from mediation.validators import uscc_check_character
+from tests.api.bodies import body as filing_body
 from tests.cases.test_pages import FILING
+from tests.factories import sms_code
 
 EN = {"Accept-Language": "en"}
 
@@ -176,6 +178,84 @@ def test_an_admin_onboards_a_district_whose_mediator_gets_the_first_case(app, ma
     assert [r["code"] for r in listed if r["level"] == "district"] == ["441898", "441899"]
 
 
+def test_a_district_comes_on_board_through_the_api_only(app):
+    """The same afternoon as a mobile or integration client sees it: files checked and
+    imported, a mediator created, a worker registered, and the worker's case on the new
+    mediator's queue, without a page."""
+    assert db.session.scalar(select(func.count(Organization.id))) == 0  # no demo data
+    create_admin(app)
+    client = app.test_client()
+
+    def call(method, path, token=None, **kwargs):
+        headers = {**EN, **({"Authorization": f"Bearer {token}"} if token else {})}
+        return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+    def token_of(username, password):
+        answer = call("POST", "/tokens", json={"username": username, "password": password})
+        assert answer.status_code == 201, answer.json
+        return answer.json["token"]
+
+    admin = token_of("root", "sturdy-pass-2027")
+
+    def send(kind: str, text: str, *, dry_run: bool):
+        return call(
+            "POST",
+            f"/admin/imports/{kind}?dry_run={str(dry_run).lower()}",
+            admin,
+            data={"file": (io.BytesIO(text.encode("utf-8")), f"{kind}.csv")},
+            content_type="multipart/form-data",
+        )
+
+    checked = send("regions", REGIONS, dry_run=True)
+    assert checked.status_code == 422
+    assert set(checked.json["errors"]) == {"regions.4.parent_code", "regions.5.parent_code"}
+    assert db.session.scalar(select(func.count(Region.id))) == 0
+    for kind, text in (
+        ("regions", REGIONS_FIXED),
+        ("employers", EMPLOYERS),
+        ("organizations", ORGANIZATIONS),
+    ):
+        assert send(kind, text, dry_run=True).json["dry_run"] is True, kind
+        assert send(kind, text, dry_run=False).json["counts"] == {kind: text.count("\n") - 1}
+    centres = call("GET", "/admin/organizations", admin).json["items"]
+    [street_centre] = [centre["id"] for centre in centres if centre["case_prefix"] == "XCJD"]
+
+    created = call(
+        "POST",
+        "/admin/users",
+        admin,
+        json={
+            "username": "xc_med1",
+            "name": "王调解",
+            "role": "mediator",
+            "password": "mediate-well-2027",
+            "organization_id": street_centre,
+        },
+    )
+    assert created.status_code == 201, created.json
+
+    worker = {"name": "赵六", "phone": "13700137000", "id_number": "11010519491231002X"}
+    registered = call("POST", "/accounts", json={**worker, "password": "my-own-pass-2027"})
+    assert registered.status_code == 202
+    verified = call(
+        "POST",
+        "/accounts/verify",
+        json={"phone": worker["phone"], "code": sms_code(worker["phone"])},
+    )
+    assert verified.status_code == 200
+    filed = call(
+        "POST",
+        "/cases",
+        token_of(worker["phone"], "my-own-pass-2027"),
+        json=filing_body(employer={"name": "新城某某制造有限公司", "uscc": EMPLOYER}),
+    )
+    assert filed.status_code == 201, filed.json
+    assert filed.json["organization"]["id"] == street_centre
+    assert filed.json["number"].startswith("XCJD-")
+    queue = call("GET", "/queue", token_of("xc_med1", "mediate-well-2027")).json["items"]
+    assert [item["number"] for item in queue] == [filed.json["number"]]
+
+
 def test_bad_files_are_refused_whole_with_every_problem_named(app, make_browser):
     create_admin(app)
     admin = make_browser()
@@ -221,13 +301,27 @@ xc_boss,某某,boss,13900139005,
     assert f"Row 2 · uscc: An employer with the code {uscc('9')} is already in the system" in page
     assert f"Row 4 · uscc: {uscc('2')} is also on row 3 of this file." in page
     assert "Row 2 · role: “boss” is no role an import creates" in page
+    # One file cannot be read: the others' problems are listed with its own, all but the
+    # references to its rows (unknown, not wrong).
+    organizations = """name,kind,region_code,case_prefix
+新城区劳动人事争议调解中心,hr_bureau,441899,x
+"""
     response = admin.submit(
         "/admin/imports",
-        {"regions": (io.BytesIO(mixed), "regions.csv"), "action": "import"},
+        {
+            "regions": (io.BytesIO(mixed), "regions.csv"),
+            "organizations": (io.BytesIO(organizations.encode()), "organizations.csv"),
+            "staff": (io.BytesIO(staff.encode()), "staff.csv"),
+            "action": "import",
+        },
         content_type="multipart/form-data",
         headers=EN,
     )
-    assert "Row 3 is not UTF-8 text like the rest of the file" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Row 3 is not UTF-8 text like the rest of the file" in page
+    assert "Row 2 · case_prefix: 2 to 12 capital letters or digits" in page
+    assert "Row 2 · role: “boss” is no role an import creates" in page
+    assert "No region has the code 441899" not in page
     assert db.session.scalar(select(func.count(Region.id))) == 1
     assert db.session.scalar(select(func.count(Employer.id))) == 1
 

@@ -1,6 +1,8 @@
 """An administrator corrects, moves, deactivates and reactivates accounts and forces a new
 password; a mediator who leaves does not take their cases with them."""
 
+import re
+
 from sqlalchemy import select
 
 from mediation.auth import accounts
@@ -268,3 +270,70 @@ def test_a_mediator_hands_a_case_back_to_the_queue_with_a_reason(app, demo, brow
         headers={"Authorization": f"Bearer {token.json['token']}"},
     )
     assert again.status_code == 403
+
+
+def test_the_lead_checkbox_makes_a_mediator_the_lead_and_unticked_ends_it(app, demo, browser):
+    account = user("med_district")
+    browser.login("admin")
+    page = f"/admin/accounts/{account.id}"
+    assert "Lead mediator of the organisation" in browser.get(page, headers=EN).get_data(
+        as_text=True
+    )
+    assert browser.submit(page, account_form(account, lead="y")).status_code == 302
+    db.session.expire_all()
+    assert user("med_district").is_lead
+    assert re.search(
+        r'<input[^>]*checked[^>]*name="lead"|<input[^>]*name="lead"[^>]*checked',
+        browser.get(page).get_data(as_text=True),
+    )
+    assert browser.submit(page, account_form(account)).status_code == 302  # unticked
+    db.session.expire_all()
+    assert not user("med_district").is_lead
+    changes = [
+        (event.details["before"], event.details["after"])
+        for event in db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "account.lead_changed", AuditEvent.subject_id == account.id)
+            .order_by(AuditEvent.id)
+        )
+    ]
+    assert changes == [
+        ({"is_lead": False}, {"is_lead": True}),
+        ({"is_lead": True}, {"is_lead": False}),
+    ]
+
+
+def test_a_mediator_moved_to_another_district_gives_the_open_cases_back_or_nothing_moves(
+    app, demo, browser
+):
+    """What an administrator expects when someone is posted to another district: the cases stay
+    in the district that holds them (in its queue, the staff told), never half-moved."""
+    from mediation.models import Region
+
+    far_district = Region(name="清新区", code="441803", level="district")
+    far = Organization(name="清新区劳动人事争议调解中心", kind="hr_bureau", region=far_district)
+    db.session.add(far)
+    db.session.commit()
+    case = claimed_case()
+    account = user("med_hr")
+    browser.login("admin")
+    bad = browser.submit(
+        f"/admin/accounts/{account.id}",
+        account_form(account, organization=str(far.id), phone="12345"),
+        headers=EN,
+    )
+    assert bad.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).mediator_id == account.id  # nothing half-written
+    assert user("med_hr").organization_id != far.id
+
+    moved = browser.submit(
+        f"/admin/accounts/{account.id}",
+        account_form(account, organization=str(far.id)),
+        follow_redirects=True,
+        headers=EN,
+    )
+    assert "1 open case went back" in moved.get_data(as_text=True)
+    db.session.expire_all()
+    back = db.session.get(Case, case.id)
+    assert back.mediator_id is None and back.organization_id != far.id

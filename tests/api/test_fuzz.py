@@ -37,9 +37,17 @@ from sqlalchemy import select
 
 from mediation.auth import accounts
 from mediation.cases import agreements, extension, sessions, suspension
+from mediation.cases.filing import EmployerInput
 from mediation.cases.operations import fire
 from mediation.extensions import db
-from mediation.models import ApiToken, CaseDocument, Organization, SessionMode, SuspensionCause
+from mediation.models import (
+    ApiToken,
+    CaseDocument,
+    Organization,
+    Role,
+    SessionMode,
+    SuspensionCause,
+)
 from mediation.models.types import utcnow
 from tests.factories import filed_case, held_session, mediating_case, user
 from tests.test_access import DEMO_ACCOUNT, EXPECTED
@@ -88,8 +96,26 @@ def build_world() -> dict[str, list[int]]:
         starts_on=date(2025, 1, 6),
         reason="台风停航",
     )
+    # Accounts and employers of their own for the administration's acts (deactivate, force a
+    # new password, merge), so that the demo accounts' tokens keep working.
+    spare = accounts.create_staff(
+        actor=None,
+        username="fuzz_spare",
+        name="备用",
+        role=Role.mediator,
+        password="demo-2026",
+        phone="13900139099",
+        organization=med_hr.organization,
+    )
+    duplicate = filed_case(
+        employer=EmployerInput(
+            name="某某公司", address="某某路1号", region_id=applied.employer.region_id, industry="C"
+        )
+    )
     db.session.commit()
     return {
+        "user_id": [spare.id],
+        "employer_id": [duplicate.employer_id],
         "case_id": [applied.id, mediating.id, settled.id, transferred.id],
         "session_id": [scheduled.id, held.id],
         "suspension_id": [lasting.id],

@@ -23,6 +23,8 @@ SAMPLES = {
     "token_id": "7",
     "region_id": "7",
     "organization_id": "7",
+    "user_id": "7",
+    "employer_id": "7",
     "kind": "regions",
 }
 # The triggers people fire themselves (extend fires only from an agreed extension proposal).

@@ -42,6 +42,7 @@ def test_admin_adds_a_rule_and_the_next_filing_follows_it(app, demo, make_browse
         "/admin/routing/new",
         {
             "name": "欠薪案件由区中心办理",
+            "name_en": "Wage arrears go to the district centre",
             "destination": "organization",
             "organization": str(org_id(DISTRICT_CENTRE)),
             "preferred_tier": "",
@@ -53,6 +54,17 @@ def test_admin_adds_a_rule_and_the_next_filing_follows_it(app, demo, make_browse
     )
     assert response.status_code == 302
     rule = db.session.scalar(select(RoutingRuleRow).where(RoutingRuleRow.key.is_(None)))
+    listed = admin.get("/admin/routing", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Wage arrears go to the district centre" in listed
+    assert "欠薪案件由区中心办理" in admin.get("/admin/routing").get_data(as_text=True)
+    [saved] = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "routing.rule_saved", AuditEvent.subject_id == rule.id
+        )
+    )
+    assert saved.details["before"]["categories"] is None
+    assert saved.details["after"]["categories"] == ["wage_arrears"]
+    assert saved.details["after"]["organization_id"] == org_id(DISTRICT_CENTRE)
     for _ in range(6):  # to the top of the list
         admin.submit(f"/admin/routing/{rule.id}/move/up", {}, page="/admin/routing")
     with app.test_request_context():
@@ -67,6 +79,15 @@ def test_admin_adds_a_rule_and_the_next_filing_follows_it(app, demo, make_browse
     admin.submit(f"/admin/routing/{rule.id}/toggle", {}, page="/admin/routing")
     with app.test_request_context():
         assert filed_case().organization.name == STREET_CENTRE
+    changes = {
+        event.action: (event.details["before"], event.details["after"])
+        for event in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.subject_id == rule.id).order_by(AuditEvent.id)
+        )
+        if event.action.startswith("routing.rule_")
+    }
+    assert changes["routing.rule_disabled"] == ({"active": True}, {"active": False})
+    assert changes["routing.rule_moved"] == ({"position": 2}, {"position": 1})
 
 
 def test_try_it_shows_the_rule_a_sample_case_hits(app, demo, browser):
