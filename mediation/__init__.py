@@ -2,7 +2,6 @@
 
 from flask import Flask, Response, render_template, request, session
 from flask_babel import format_currency
-from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -31,6 +30,8 @@ from mediation.models.cases import OUTCOME_TITLES, STATE_TITLES, TIER_TITLES
 from mediation.security import init_security
 from mediation.stats import figures
 from mediation.tracking.throttle import install as tracking_throttle
+from mediation.translation import catalogue
+from mediation.translation import gettext as _
 from mediation.uploads import FILES_PER_SUBMISSION, MAX_BYTES
 from workflows.case import CaseState, Outcome, Tier
 
@@ -53,6 +54,12 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     babel.init_app(app, locale_selector=select_locale)
+    # Templates look their messages up as the Python code does (mediation.translation).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: catalogue().ugettext(string),
+        ngettext=lambda singular, plural, n: catalogue().ungettext(singular, plural, n),
+        newstyle=True,
+    )
     _init_login(app)
     # The API knows its caller from the Bearer token only; then access is decided, before the
     # CSRF check, so a forbidden POST is a 403 whatever it carries.

@@ -1,10 +1,10 @@
 """Pieces shared by the forms of every area."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from mediation.translation import lazy_gettext as _l
 from mediation.validators import InvalidValue, normalise_amount
 
 REQUIRED = DataRequired(message=_l("Please fill this in."))

@@ -4,18 +4,12 @@ and writing days and moments in it for people."""
 from datetime import date, datetime, timedelta
 
 from flask import current_app, has_request_context, request
-from flask_babel import (
-    format_date,
-    format_datetime,
-    get_locale,
-    gettext,
-    ngettext,
-    to_user_timezone,
-)
+from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
 from flask_login import current_user
 from markupsafe import Markup
 
 from mediation.localtime import local_today
+from mediation.translation import gettext, ngettext
 
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"zh_CN": "中文", "en": "English"}

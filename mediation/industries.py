@@ -1,6 +1,6 @@
 """Industry sections of GB/T 4754-2017 (国民经济行业分类门类), stored by their letter."""
 
-from flask_babel import lazy_gettext as _l
+from mediation.translation import lazy_gettext as _l
 
 INDUSTRIES = {
     "A": _l("Agriculture, forestry, animal husbandry and fishery"),

@@ -4,8 +4,7 @@ The workflows speak in stable codes (see ``workflows.case.CODES``); this is wher
 becomes a sentence in the reader's language, for the pages and the API alike.
 """
 
-from flask_babel import lazy_gettext as _l
-
+from mediation.translation import lazy_gettext as _l
 from workflows.case import MAX_EXTENSION_DAYS
 
 GUARD_MESSAGES = {

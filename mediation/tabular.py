@@ -14,7 +14,7 @@ import io
 import re
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
+from mediation.translation import lazy_gettext as _l
 
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XLSX_SIGNATURE = b"PK\x03\x04"  # a zip archive: an XLSX workbook (or another Office file)

@@ -90,7 +90,6 @@ from typing import TYPE_CHECKING, BinaryIO, Protocol
 from urllib.parse import quote
 
 from flask import Response, current_app, has_app_context, has_request_context, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import event, func, select
@@ -102,6 +101,7 @@ from mediation import policy
 from mediation.extensions import db
 from mediation.models import Case, Evidence, Role, User
 from mediation.models import StoredFile as CaseFile
+from mediation.translation import lazy_gettext as _l
 from mediation.validators import InvalidValue
 
 if TYPE_CHECKING:

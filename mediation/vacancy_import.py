@@ -41,11 +41,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from mediation.industries import INDUSTRIES
 from mediation.tabular import UnreadableFile, decode_text, delimiter_of, header_name
+from mediation.translation import lazy_gettext as _l
 from mediation.validators import InvalidValue, normalise_amount
 
 COLUMNS = (

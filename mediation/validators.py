@@ -9,9 +9,10 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
 from wtforms import Field, Form
 from wtforms.validators import ValidationError
+
+from mediation.translation import lazy_gettext as _l
 
 # GB 11643-1999: weights 2^(17-i) mod 11, check characters indexed by the weighted sum mod 11.
 _ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]

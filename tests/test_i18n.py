@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from flask import render_template_string
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from mediation.extensions import db
 from mediation.models import User
+from mediation.translation import gettext, ngettext
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,6 +48,20 @@ def test_signed_in_users_language_follows_them_to_another_device(app, demo, make
     desktop = make_browser()
     desktop.login("worker1")
     assert heading(desktop.get("/")) == "Hello, 李明"
+
+
+def test_a_message_follows_the_locale_in_force_and_back(app):
+    """The request's catalogue is kept for the locale it was chosen for: a notice written
+    in its recipient's language (``force_locale``) and the page after it each get theirs."""
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert gettext("Sign in") == "登录"
+        with force_locale("en"):
+            assert gettext("Sign in") == "Sign in"
+            assert render_template_string("{{ _('Sign in') }}") == "Sign in"
+        assert gettext("Sign in") == render_template_string("{{ _('Sign in') }}") == "登录"
+        assert ngettext("%(num)d day left", "%(num)d days left", 3) == "还剩 3 天"
+        with force_locale("en"):
+            assert ngettext("%(num)d day left", "%(num)d days left", 1) == "1 day left"
 
 
 def test_unknown_language_is_ignored(browser):

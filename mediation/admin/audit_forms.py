@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from mediation.forms import strip
+from mediation.translation import lazy_gettext as _l
 
 # What an administrator looks for first: refused and failed attempts, and reads of personal
 # data (the audit actions' prefixes; see core.audit).

@@ -4,7 +4,6 @@ dates, with identifiers shown masked (the log keeps no plain phone or ID number)
 from datetime import date, datetime, time, timedelta
 
 from flask import render_template, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +14,7 @@ from mediation.extensions import db
 from mediation.localtime import SHANGHAI
 from mediation.models import AuditEvent, Case, User
 from mediation.paging import page_number
+from mediation.translation import lazy_gettext as _l
 
 PAGE_SIZE = 50
 

@@ -2,8 +2,6 @@
 an enterprise mediation committee (``admin.employers``)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -15,6 +13,8 @@ from mediation.core.errors import Invalid
 from mediation.extensions import db
 from mediation.models import Case, Employer, Region, RegionLevel
 from mediation.paging import page_number
+from mediation.translation import gettext as _
+from mediation.translation import ngettext
 
 PAGE_SIZE = 50
 

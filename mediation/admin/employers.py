@@ -9,7 +9,6 @@ both records as they were, and removes the duplicate. The cases' figures follow 
 recounted for every case that changed, ``stats.figures``).
 """
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -28,6 +27,7 @@ from mediation.models import (
     RepresentativeRequest,
     User,
 )
+from mediation.translation import lazy_gettext as _l
 from mediation.validators import InvalidValue, normalise_uscc
 
 USCC_TAKEN = _l("Another employer already has this code: merge the two records instead.")

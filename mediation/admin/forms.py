@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from mediation.forms import (
 )
 from mediation.industries import INDUSTRIES
 from mediation.models import Role
+from mediation.translation import lazy_gettext as _l
 from mediation.validators import Normalised, normalise_mobile
 
 NONE_CHOSEN = 0

@@ -26,7 +26,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from mediation.admin import regions as network
@@ -47,6 +46,7 @@ from mediation.tabular import (
     mixed_encoding_lines,
     xlsx_sheets,
 )
+from mediation.translation import lazy_gettext as _l
 from mediation.vacancy_import import industry_letter
 from mediation.validators import InvalidValue, normalise_mobile, normalise_uscc
 

@@ -1,7 +1,6 @@
 """Words for routing destinations, shared by the rule pages."""
 
-from flask_babel import lazy_gettext as _l
-
+from mediation.translation import lazy_gettext as _l
 from workflows.routing import Destination
 
 DESTINATION_LABELS = {

@@ -3,12 +3,11 @@ phone, office hours and contact person, and each district's labour-dispute arbit
 commission and legal-aid station, which the arbitration advice names to the worker
 (``cases.advice``). Each change is audited with the values before and after."""
 
-from flask_babel import lazy_gettext as _l
-
 from mediation.core import audit
 from mediation.core.errors import Invalid
 from mediation.extensions import db
 from mediation.models import Organization, Region, RegionLevel, User
+from mediation.translation import lazy_gettext as _l
 
 DISTRICT_FIELDS = (
     "arbitration_commission",

@@ -5,8 +5,6 @@ import csv
 import io
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -22,6 +20,8 @@ from mediation.core.errors import Invalid
 from mediation.extensions import db
 from mediation.forms import REQUIRED, strip
 from mediation.models import Employer, Organization, OrgKind, Region, RegionLevel
+from mediation.translation import gettext as _
+from mediation.translation import lazy_gettext as _l
 
 
 def _edit(record, form_class, fields, save, template: str, back: str, **context):

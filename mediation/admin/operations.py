@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask import g
-from flask_babel import lazy_gettext as _l
 
 from mediation.core import audit
 from mediation.core.calendar import parse_days
@@ -11,6 +10,7 @@ from mediation.core.clocks import recompute_open_deadlines
 from mediation.core.errors import Invalid
 from mediation.extensions import db
 from mediation.models import HolidaySchedule, User
+from mediation.translation import lazy_gettext as _l
 
 
 def save_schedule(

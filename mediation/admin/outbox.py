@@ -5,7 +5,6 @@ and this page shows exactly what each phone and mailbox would have received.
 """
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,6 +13,7 @@ from mediation.delivery.channels import uses_development_outbox
 from mediation.extensions import db
 from mediation.models import DeliveryChannel, DeliveryStatus, OutboxMessage
 from mediation.paging import page_number
+from mediation.translation import gettext as _
 
 PAGE_SIZE = 50
 

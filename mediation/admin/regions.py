@@ -14,8 +14,6 @@ cases is neither deactivated nor deleted: its cases would wait where nobody look
 
 import re
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from mediation.admin.network import ORGANIZATION_FIELDS
@@ -23,6 +21,8 @@ from mediation.core import audit
 from mediation.core.errors import Invalid
 from mediation.extensions import db
 from mediation.models import Case, Employer, Organization, OrgKind, Region, RegionLevel, User
+from mediation.translation import lazy_gettext as _l
+from mediation.translation import lazy_ngettext
 from workflows.case import OPEN_STATES
 
 # The level above each level; a district is the top of the tree.

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_currency
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -24,6 +23,7 @@ from mediation.models import (
     RoutingRuleRow,
 )
 from mediation.models.cases import CHANNEL_TITLES, TIER_TITLES
+from mediation.translation import gettext as _
 from workflows.case import Tier
 from workflows.routing import Destination, Filing, route
 

@@ -7,7 +7,6 @@ cases — deactivated, or moved away from the organisation that holds them — g
 that organisation's queue (``cases.assignment``), so no case waits for someone who is gone.
 """
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from mediation.auth import accounts, codes
@@ -17,6 +16,7 @@ from mediation.core import audit
 from mediation.extensions import db
 from mediation.models import CodePurpose, Employer, Organization, Region, Role, User
 from mediation.models.users import STAFF_ORG_KINDS
+from mediation.translation import lazy_gettext as _l
 
 # What an administrator may correct, as audited: field → how its value is written down.
 EDITABLE = ("name", "phone", "email", "role", "organization_id", "employer_id", "region_id")

@@ -2,8 +2,6 @@
 reactivate it, force a new password (``admin.staff``)."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -14,6 +12,8 @@ from mediation.auth.accounts import AccountError
 from mediation.cases.assignment import open_cases_of
 from mediation.extensions import db
 from mediation.models import Employer, Organization, Region, Role, User
+from mediation.translation import gettext as _
+from mediation.translation import ngettext
 
 
 def _account_or_404(user_id: int) -> User:

@@ -1,5 +1,4 @@
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -15,6 +14,7 @@ from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import Employer, Organization, Region, RegionLevel, Role, User
 from mediation.paging import page_number
+from mediation.translation import gettext as _
 
 PAGE_SIZE = 50
 

@@ -10,8 +10,6 @@ from contextlib import suppress
 from typing import Annotated
 
 from flask import request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, Field, ValidationInfo
 
 from mediation.api import serialise
@@ -23,6 +21,8 @@ from mediation.core.answers import error_response, mark_failed
 from mediation.core.errors import Invalid
 from mediation.core.fields import FILLED, FILLED_SCHEMA, Mobile, ResidentId, Uscc, problem
 from mediation.core.schemas import Body, parse
+from mediation.translation import gettext as _
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import StoredFile, UploadRejected, delete_stored
 
 # The fields of a body whose values the password must not be made of.

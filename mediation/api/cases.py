@@ -7,7 +7,6 @@ Refusals and input problems raised on the way are answered by the blueprint's ha
 """
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -44,6 +43,7 @@ from mediation.models import Case as CaseRecord
 from mediation.paging import page_number
 from mediation.policy import Act
 from mediation.queue.worklist import Filters, worklist_query
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import evidence_root, store_upload
 
 PAGE_SIZE = 50

@@ -9,7 +9,6 @@ a channel that is not theirs, 409 once the case is closed, 422 for bad input.
 from typing import Annotated
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from pydantic import BaseModel, Field
 
@@ -25,6 +24,7 @@ from mediation.core.errors import Invalid, NotPermitted, Refused
 from mediation.core.fields import FILLED, FILLED_SCHEMA, one_of
 from mediation.core.schemas import Body, parse
 from mediation.models import CaseMessage, MessageChannel
+from mediation.translation import lazy_gettext as _l
 
 CHANNEL_DESCRIPTION = (
     "joint: everyone; applicant: the mediator and the worker only; respondent: the mediator "

@@ -4,7 +4,6 @@ from files (``admin.regions``, ``admin.imports``), with the pages' rules and aud
 from contextlib import contextmanager
 
 from flask import abort, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -32,6 +31,7 @@ from mediation.core.errors import Invalid
 from mediation.core.schemas import parse
 from mediation.extensions import db
 from mediation.models import Employer, Organization, Region
+from mediation.translation import lazy_gettext as _l
 from mediation.validators import InvalidValue, normalise_uscc
 
 NO_SUCH_REGION = _l("No region has this id.")

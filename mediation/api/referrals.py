@@ -1,7 +1,6 @@
 """API v1 for re-employment: referrals and vacancies, with the case API's conventions."""
 
 from flask import abort
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -24,6 +23,7 @@ from mediation.models import Vacancy as VacancyRecord
 from mediation.policy import ReferralAct
 from mediation.referrals import operations as referrals
 from mediation.referrals import triggers as referral_triggers
+from mediation.translation import lazy_gettext as _l
 from mediation.vacancy_import import VacancyRow
 
 

@@ -5,9 +5,9 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 
 from mediation.core.errors import Invalid
+from mediation.translation import lazy_gettext as _l
 
 NOT_AN_OBJECT = _l("Send a JSON object.")
 

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from flask_babel import lazy_gettext as _l
 from pydantic import (
     AfterValidator,
     AliasChoices,
@@ -66,6 +65,7 @@ from mediation.models import (
     SuspensionCause,
 )
 from mediation.stats import compute
+from mediation.translation import lazy_gettext as _l
 from workflows.case import CaseState, Outcome, Tier
 from workflows.referral import ReferralState
 

@@ -4,7 +4,6 @@ mediation period with the parties' consent (DESIGN.md §6: ``/extension``,
 before it reads the body (422), and calls one operation; the answer is the case."""
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from mediation import policy
@@ -27,6 +26,7 @@ from mediation.core.errors import Invalid
 from mediation.core.schemas import parse
 from mediation.models import Case as CaseRecord
 from mediation.policy import Act
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import evidence_root, store_upload
 
 CASE_ERRORS = (404, 409, 422)

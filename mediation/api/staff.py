@@ -12,7 +12,6 @@ import re
 from typing import Annotated
 
 from flask import abort, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from pydantic import AfterValidator, Field, field_validator
 from sqlalchemy import select
@@ -36,6 +35,7 @@ from mediation.forms import USERNAME_MESSAGE, USERNAME_RULE
 from mediation.models import Employer, Organization, Region, Role, User
 from mediation.paging import page_number
 from mediation.privacy import mask_phone
+from mediation.translation import lazy_gettext as _l
 from mediation.validators import normalise_mobile
 
 PAGE_SIZE = 50

@@ -1,7 +1,6 @@
 """API v1 for supervisors: the figures of their jurisdiction, as the dashboard shows them."""
 
 from flask import request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation.api import serialise
@@ -11,6 +10,7 @@ from mediation.core.answers import error_response
 from mediation.stats import figures
 from mediation.stats.compute import as_json, compute
 from mediation.stats.filters import parse_filters
+from mediation.translation import gettext as _
 
 
 @operation(

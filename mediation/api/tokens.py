@@ -2,7 +2,6 @@
 caller's own tokens, listed and revoked."""
 
 from flask import abort
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation.api import serialise
@@ -12,6 +11,7 @@ from mediation.api.schemas import Credentials, Token, TokenInfo, TokenList
 from mediation.auth import accounts, representatives, two_factor
 from mediation.core.answers import error_response
 from mediation.core.schemas import parse
+from mediation.translation import gettext as _
 
 
 @operation(

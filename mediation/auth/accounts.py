@@ -9,7 +9,6 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -34,6 +33,7 @@ from mediation.models.notifications import CodePurpose, VerificationCode
 from mediation.models.types import utcnow
 from mediation.models.users import STAFF_ORG_KINDS
 from mediation.privacy import traceable
+from mediation.translation import lazy_gettext as _l
 
 
 def init_password_hashing(app: Flask) -> None:

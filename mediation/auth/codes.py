@@ -19,8 +19,6 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from mediation.delivery.outbox import queue
@@ -28,6 +26,8 @@ from mediation.extensions import db
 from mediation.models import DeliveryChannel, DeliveryStatus, OutboxMessage, User
 from mediation.models.notifications import CodePurpose, VerificationCode
 from mediation.models.types import utcnow
+from mediation.translation import gettext as _
+from mediation.translation import lazy_gettext as _l
 
 CODE_DIGITS = 6
 # Long enough for a slow SMS and for typing it on a phone; short enough that a code seen over

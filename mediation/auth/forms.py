@@ -1,7 +1,6 @@
 import re
 from collections.abc import Callable
 
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 
 from mediation.auth import passwords
 from mediation.forms import REQUIRED, person_name_field, strip
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import FILE_INPUT
 from mediation.validators import (
     InvalidValue,

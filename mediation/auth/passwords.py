@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
+from mediation.translation import lazy_gettext as _l
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128

@@ -15,7 +15,6 @@ No commit here: the request commits once, or rolls everything back.
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -28,6 +27,7 @@ from mediation.extensions import db
 from mediation.models import Employer, RepresentativeRequest, RequestStatus, Role, User
 from mediation.models.notifications import CodePurpose
 from mediation.models.types import utcnow
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import StoredFile, delete_stored, delete_when_committed, store_upload
 
 UNKNOWN_EMPLOYER = _l(

@@ -22,8 +22,6 @@ import time
 import pyotp
 import segno
 from flask import current_app, g, session
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import delete, select
 
@@ -32,6 +30,8 @@ from mediation.extensions import db
 from mediation.models import RecoveryCode, User
 from mediation.models.types import utcnow
 from mediation.privacy import traceable
+from mediation.translation import gettext as _
+from mediation.translation import lazy_gettext as _l
 
 STEP_SECONDS = 30
 # Ten codes: enough for a lost phone and a few sign-ins until an administrator resets it.

@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
 from mediation.forms import REQUIRED, strip
+from mediation.translation import lazy_gettext as _l
 
 
 def _code_field(label, description, *, digits_only: bool) -> StringField:

@@ -1,13 +1,13 @@
 """The sign-in step after the password, for staff: the code, or setting up the app first."""
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation.auth import two_factor
 from mediation.auth.two_factor_forms import EnrolForm, SecondFactorForm
 from mediation.auth.views import next_page, sign_in
 from mediation.core.answers import mark_failed
+from mediation.translation import gettext as _
 
 # The secret being set up, kept in the signed cookie until a code proves the app holds it: a
 # page that is only looked at writes nothing.

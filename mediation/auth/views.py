@@ -1,6 +1,4 @@
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from mediation.auth import accounts, codes, representatives, two_factor
@@ -18,6 +16,8 @@ from mediation.core.answers import mark_failed
 from mediation.models import User
 from mediation.privacy import mask_phone
 from mediation.security import is_safe_redirect
+from mediation.translation import gettext as _
+from mediation.translation import ngettext
 from mediation.uploads import StoredFile, UploadRejected, delete_stored
 
 # The mobile number of the registration made, or of the account signed in to, in this browser

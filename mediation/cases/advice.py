@@ -4,13 +4,12 @@ time limit in words, for pages, notices and the application to the commission)."
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
 from mediation.core import clocks
 from mediation.i18n import human_date
 from mediation.localtime import SHANGHAI, local_today
 from mediation.models import Case, Region
+from mediation.translation import gettext as _
+from mediation.translation import ngettext
 from workflows.case import OPEN_STATES, CaseState, Outcome
 
 

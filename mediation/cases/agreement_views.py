@@ -4,7 +4,6 @@ and the proofs. Each view: load (404 unless visible), check the policy (403), va
 one operation, redirect; refusals are answered by the blueprint's handlers."""
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation import policy
@@ -14,6 +13,7 @@ from mediation.cases.page import page_context
 from mediation.core import audit
 from mediation.models import Case, Payment
 from mediation.policy import Act
+from mediation.translation import gettext as _
 from mediation.uploads import UploadRejected, attachment_response, evidence_root, store_upload
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from mediation import policy
@@ -25,6 +24,7 @@ from mediation.extensions import db
 from mediation.models import Agreement, AgreementVersion, Case, StoredFile, User
 from mediation.models.types import utcnow
 from mediation.policy import Act
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import StoredFile as Upload
 from workflows.case import CaseState
 

@@ -15,7 +15,6 @@ every assignment with who it went from and to.
 
 from typing import Annotated
 
-from flask_babel import lazy_gettext as _l
 from pydantic import Field
 from sqlalchemy import select, update
 
@@ -29,6 +28,7 @@ from mediation.core.schemas import Body, Label, RecordId
 from mediation.extensions import db
 from mediation.models import Case, Role, User
 from mediation.policy import Act
+from mediation.translation import lazy_gettext as _l
 from workflows.case import OPEN_STATES
 
 REASON_NEEDED = _l("Write why the case goes back to the queue.")

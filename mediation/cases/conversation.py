@@ -11,7 +11,6 @@ both parties read) and announced to the other participants of its channel withou
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
@@ -32,6 +31,7 @@ from mediation.models import (
     User,
 )
 from mediation.models.types import utcnow
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import StoredFile as CheckedFile
 
 # Long enough for a careful account of a dispute, short enough to read on a phone; longer

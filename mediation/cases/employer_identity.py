@@ -8,7 +8,6 @@ that names it. Routing happened at filing, by the street chosen then: the case s
 is.
 """
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +19,7 @@ from mediation.core.recipients import representatives_of
 from mediation.extensions import db
 from mediation.models import Case, Employer, User
 from mediation.policy import Act
+from mediation.translation import lazy_gettext as _l
 from mediation.validators import InvalidValue, normalise_uscc
 
 USCC_MISSING = _l(

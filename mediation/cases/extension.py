@@ -8,7 +8,6 @@ so the period, the clocks and the audit take the one path of every trigger.
 
 from typing import Annotated
 
-from flask_babel import lazy_gettext as _l
 from pydantic import Field
 from sqlalchemy import select
 
@@ -31,6 +30,7 @@ from mediation.models import (
 )
 from mediation.models.types import utcnow
 from mediation.policy import Act
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import StoredFile as CheckedFile
 from workflows.case import MAX_EXTENSION_DAYS
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from mediation import uploads
@@ -41,6 +40,7 @@ from mediation.models.cases import COLLECTIVE_DISPUTE_WORKERS
 from mediation.models.types import utcnow
 from mediation.stats import alerts
 from mediation.tracking import codes as track_codes
+from mediation.translation import lazy_gettext as _l
 from workflows.case import CaseWorkflow, Tier
 from workflows.routing import Filing
 

@@ -1,6 +1,5 @@
 """Forms of the case pages: the intake form and one small form per action."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
@@ -33,6 +32,7 @@ from mediation.industries import INDUSTRIES
 from mediation.legal_aid.operations import EXPLANATION as LEGAL_AID_EXPLANATION
 from mediation.models import Category, Channel, Payment, PriorityGroup
 from mediation.models.cases import TIER_TITLES
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import FILE_INPUT
 from mediation.validators import (
     InvalidValue,

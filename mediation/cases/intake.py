@@ -3,8 +3,6 @@
 import json
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -23,6 +21,8 @@ from mediation.core import audit
 from mediation.extensions import db
 from mediation.messages import refusal_message
 from mediation.models import Category, Channel, PriorityGroup, Region, RegionLevel
+from mediation.translation import gettext as _
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import StoredFile, UploadRejected
 from workflows.case import Tier
 

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -32,6 +31,7 @@ from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, ConsentChannel, User
 from mediation.referrals import triggers as referral_triggers
 from mediation.team.section import assign_section
+from mediation.translation import lazy_gettext as _l
 from workflows import deadlines
 from workflows.case import OPEN_STATES, CaseState, Outcome, Tier
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import joinedload
 
@@ -41,6 +40,7 @@ from mediation.models import (
     User,
 )
 from mediation.policy import Act
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import StoredFile as Upload
 from workflows.case import CaseState, Outcome
 

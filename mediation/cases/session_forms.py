@@ -3,7 +3,6 @@ suspension of the limitation for arbitration. Their rules beyond the shape of a 
 operations' own (``cases.sessions.problems``, ``cases.suspension.problems``), so a page and the
 API refuse the same things with the same words."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from flask_wtf.file import FileField, FileRequired
@@ -21,6 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from mediation.forms import REQUIRED, strip
 from mediation.models import Attendance, SessionMode, SuspensionCause
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import FILE_INPUT
 from workflows.case import MAX_EXTENSION_DAYS
 

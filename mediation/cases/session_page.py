@@ -5,8 +5,6 @@ _extension.html and _suspensions.html)."""
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
-
 from mediation import policy
 from mediation.cases import extension, sessions
 from mediation.cases.session_forms import (
@@ -27,6 +25,7 @@ from mediation.localtime import SHANGHAI
 from mediation.models import Case, MediationSession, SessionAnswer, User
 from mediation.models.types import utcnow
 from mediation.policy import Act
+from mediation.translation import gettext as _
 
 
 @dataclass

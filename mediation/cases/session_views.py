@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation import policy
@@ -32,6 +31,7 @@ from mediation.cases.session_page import form_prefix
 from mediation.localtime import SHANGHAI
 from mediation.models import Attendance, Case, SessionMode, SuspensionCause
 from mediation.policy import Act
+from mediation.translation import gettext as _
 from mediation.uploads import UploadRejected, evidence_root, store_upload
 
 # -- Handlers ----------------------------------------------------------------------------------

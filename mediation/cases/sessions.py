@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
 from pydantic import Field
 from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import joinedload
@@ -33,6 +32,7 @@ from mediation.models import (
 )
 from mediation.models.types import utcnow
 from mediation.policy import Act
+from mediation.translation import lazy_gettext as _l
 from workflows.case import CaseState
 
 PARTIES = ("applicant", "respondent")

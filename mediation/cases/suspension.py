@@ -13,7 +13,6 @@ most one lasts at a time. The worker is told each time, with the new last day wh
 from datetime import date
 from typing import Annotated
 
-from flask_babel import lazy_gettext as _l
 from pydantic import Field
 from werkzeug.exceptions import NotFound
 
@@ -31,6 +30,7 @@ from mediation.localtime import local_today
 from mediation.models import Case, LimitationSuspension, SuspensionCause, User
 from mediation.models.types import utcnow
 from mediation.policy import Act
+from mediation.translation import lazy_gettext as _l
 
 REASON_NEEDED = _l("Write what kept the worker from applying.")
 IN_THE_FUTURE = _l("This day cannot be in the future.")

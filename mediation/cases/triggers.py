@@ -15,7 +15,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any
 
-from flask_babel import lazy_gettext as _l
 from pydantic import Field
 from sqlalchemy import exists, select
 
@@ -44,6 +43,7 @@ from mediation.models import (
 )
 from mediation.models.types import utcnow
 from mediation.referrals.triggers import REFERRAL_ACTIONS
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import evidence_root
 from workflows.case import (
     ARCHIVE_CHECKLIST,

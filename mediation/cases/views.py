@@ -3,7 +3,6 @@ policy (403), validate, call one operation, redirect. Refusals and input problem
 operations are answered by the blueprint's handlers (``mediation.core.answers``)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -28,6 +27,7 @@ from mediation.extensions import db
 from mediation.messages import refusal_message
 from mediation.models import Case, ConfirmationStatus, MessageChannel
 from mediation.policy import Act
+from mediation.translation import gettext as _
 from mediation.uploads import (
     UploadRejected,
     attachment_response,

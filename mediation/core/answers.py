@@ -11,13 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, flash, g, jsonify, redirect, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound
 
 from mediation.core import audit
 from mediation.core.errors import Invalid, NotPermitted, Refused
 from mediation.messages import guard_message, refusal_message
+from mediation.translation import gettext as _
 from workflows.case import GuardFailed, IllegalTransition, UnknownTrigger
 
 ERROR_CODES = {

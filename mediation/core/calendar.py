@@ -4,11 +4,11 @@ import re
 from datetime import date, timedelta
 
 from flask import g
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from mediation.extensions import db
 from mediation.models import HolidaySchedule
+from mediation.translation import lazy_gettext as _l
 from workflows.deadlines import WorkCalendar, YearSchedule
 
 _ENTRY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s*(?:\.\.|~|至|到)\s*(\d{4}-\d{2}-\d{2}))?$")

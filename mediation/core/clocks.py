@@ -16,13 +16,13 @@ alone and is *provisional* (``workflows.deadlines``); :func:`is_provisional` say
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from mediation.core.calendar import work_calendar
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI, local_today
 from mediation.models import Case, Category, LimitationSuspension
+from mediation.translation import lazy_gettext as _l
 from workflows import deadlines
 from workflows.case import CaseState, Outcome, Tier
 

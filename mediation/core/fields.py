@@ -11,12 +11,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from mediation.core.schemas import REQUIRED
 from mediation.localtime import SHANGHAI
+from mediation.translation import lazy_gettext as _l
 from mediation.validators import (
     InvalidValue,
     normalise_amount,

@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import current_app, g
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from mediation.core.recipients import Contact, Recipient
@@ -36,6 +35,7 @@ from mediation.models import (
 )
 from mediation.models.types import utcnow
 from mediation.privacy import redact
+from mediation.translation import gettext as _
 
 # Parameters that hold an enum value, shown by its title in the reader's language.
 _TITLED = {

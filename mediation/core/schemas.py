@@ -20,7 +20,6 @@ from enum import StrEnum
 from types import UnionType
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from flask_babel import lazy_gettext as _l
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -33,6 +32,7 @@ from pydantic_core import PydanticCustomError
 from werkzeug.datastructures import MultiDict
 
 from mediation.core.errors import Invalid
+from mediation.translation import lazy_gettext as _l
 
 REQUIRED = _l("Please fill this in.")
 

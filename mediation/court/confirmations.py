@@ -1,8 +1,6 @@
 """Judicial confirmation: both parties ask the district court to confirm their agreement
 within 30 days of it taking effect (人民调解法 第三十三条); a court liaison decides."""
 
-from flask_babel import lazy_gettext as _l
-
 from mediation import policy
 from mediation.core import audit
 from mediation.core.errors import Invalid, Refused
@@ -23,6 +21,7 @@ from mediation.models import (
 )
 from mediation.models.types import utcnow
 from mediation.policy import Act
+from mediation.translation import lazy_gettext as _l
 from workflows.case import CaseState
 
 

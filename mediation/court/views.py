@@ -2,7 +2,6 @@
 agreements both parties asked the court to confirm."""
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
@@ -15,6 +14,7 @@ from mediation.court import confirmations, dates
 from mediation.extensions import db
 from mediation.models import Case, ConfirmationStatus, JudicialConfirmation, User
 from mediation.policy import Act
+from mediation.translation import gettext as _
 from workflows.case import CaseState
 
 

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from flask import current_app
 from flask_babel import format_currency, get_locale
-from flask_babel import gettext as _
 
 from mediation.cases.advice import limitation_sentences
 from mediation.cases.payment import payment_order_applies
@@ -28,6 +27,7 @@ from mediation.models import (
     ServiceParty,
 )
 from mediation.privacy import mask_id_number, mask_phone
+from mediation.translation import gettext as _
 
 
 def verification_url(code: str) -> str:

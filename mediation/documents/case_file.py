@@ -12,8 +12,6 @@ are there; this module puts together whatever the case holds.
 
 from collections.abc import Callable
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from mediation.cases.triggers import event_title
@@ -26,6 +24,8 @@ from mediation.i18n import human_date, human_datetime
 from mediation.models import AuditEvent, Case, CaseDocument, DocumentKind, Organization
 from mediation.models.cases import OUTCOME_TITLES
 from mediation.privacy import mask_id_number, mask_name, mask_phone
+from mediation.translation import gettext as _
+from mediation.translation import ngettext
 from workflows.case import Outcome
 
 # The order of the documents in the file: how a case runs.

@@ -1,7 +1,6 @@
 """The forms of documents: staff record service by another way or issue a corrected version;
 anyone checks a PDF against the one issued."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectChoice, TextAreaField
@@ -10,6 +9,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from mediation.documents.records import LARGEST_CHECKED_PDF
 from mediation.forms import REQUIRED, strip
 from mediation.models import ServiceMethod, ServiceParty
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import MEBIBYTE
 
 CHOOSE = _l("Choose one.")

@@ -8,11 +8,11 @@ holding the case when the document was issued.
 from collections.abc import Iterable
 
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, CaseDocument, DocumentKind, Organization
+from mediation.translation import gettext as _
 
 
 def issuers(case: Case, documents: Iterable[CaseDocument]) -> dict[int, Organization]:

@@ -3,7 +3,6 @@ party, and (to staff) how the case's SMS and e-mail notices fared."""
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -21,6 +20,7 @@ from mediation.models import (
     User,
 )
 from mediation.privacy import mask_phone
+from mediation.translation import lazy_gettext as _l
 
 # The case's delivery table is compact: the latest notices are what staff chase.
 DELIVERIES_SHOWN = 200

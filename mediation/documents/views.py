@@ -2,7 +2,6 @@
 check of a code."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -18,6 +17,7 @@ from mediation.extensions import db
 from mediation.i18n import human_date
 from mediation.models import Case, CaseDocument
 from mediation.policy import Act
+from mediation.translation import gettext as _
 from mediation.uploads import MEBIBYTE, pdf_response
 
 

@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import format_currency
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -41,6 +40,7 @@ from mediation.models import (
     Organization,
     Payment,
 )
+from mediation.translation import gettext as _
 from workflows.case import OPEN_STATES
 
 

@@ -5,11 +5,11 @@ the addresses. Everything else is printed from the case as it stands."""
 from decimal import Decimal
 from typing import Annotated, Any
 
-from flask_babel import lazy_gettext as _l
 from pydantic import Field, field_validator
 
 from mediation.core.fields import FILLED, FILLED_SCHEMA, Amount, problem
 from mediation.core.schemas import Body
+from mediation.translation import lazy_gettext as _l
 
 MAX_CLAIMS = 20
 MAX_EVIDENCE_LINES = 50

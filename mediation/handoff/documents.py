@@ -3,8 +3,6 @@ arbitration application (the parties, the claims with the facts and reasons, the
 and what 民事诉讼法 第二百二十五条 asks of a payment-order application (the amount asked for and
 the facts and evidence it rests on), with a line for the applicant's signature."""
 
-from flask_babel import gettext as _
-
 from mediation.cases.advice import limitation_sentences
 
 # The labels and the provisional-date sentence every document prints, in the same words.
@@ -15,6 +13,7 @@ from mediation.i18n import human_date
 from mediation.localtime import local_today
 from mediation.models import HandoffKind
 from mediation.privacy import mask_id_number
+from mediation.translation import gettext as _
 
 
 def limitation_lines(application: Application) -> list[str]:

@@ -1,6 +1,5 @@
 """The edit form of an application: the same fields as ``content.Content``, typed by a person."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form, FormField, StringField, TextAreaField, ValidationError
 from wtforms.fields import FieldList
@@ -14,6 +13,7 @@ from mediation.handoff.content import (
     NO_CLAIM,
     Content,
 )
+from mediation.translation import lazy_gettext as _l
 
 BLANK_ROWS = 2  # empty claim rows offered for new claims
 

@@ -3,7 +3,6 @@ Each view: load the case (404 unless visible), ask the policy (403), check the r
 (a refusal goes back to the case page with the reason), validate, call one operation."""
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation import policy, uploads
@@ -16,6 +15,7 @@ from mediation.handoff.content import Content
 from mediation.handoff.forms import ApplicationForm
 from mediation.models import Case, HandoffKind
 from mediation.policy import Act
+from mediation.translation import gettext as _
 
 EDIT_ENDPOINTS = {
     HandoffKind.arbitration: "handoff.arbitration_application",

@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
 from mediation.models import Role
+from mediation.translation import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

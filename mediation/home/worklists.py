@@ -11,7 +11,6 @@ costs the same few queries for one case or a thousand.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy import case as when
 from sqlalchemy.orm import joinedload, selectinload
@@ -46,6 +45,7 @@ from mediation.stats.compute import Figures, compute
 from mediation.stats.filters import Filters as FigureFilters
 from mediation.stats.filters import period_bounds
 from mediation.supervision.views import overdue_cases
+from mediation.translation import lazy_gettext as _l
 from workflows.case import CaseState
 from workflows.referral import ReferralState
 

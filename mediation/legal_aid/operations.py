@@ -14,7 +14,6 @@ keeps the station's name, address and phone as they were; when the district has 
 it is recorded all the same and the case's staff are asked to pass it on.
 """
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from mediation import policy
@@ -27,6 +26,7 @@ from mediation.extensions import db
 from mediation.models import Case, LegalAidChannel, LegalAidRequest, Region, User
 from mediation.models.types import utcnow
 from mediation.policy import Act
+from mediation.translation import lazy_gettext as _l
 
 # What the worker reads beside the box on the filing form and above the button on the case
 # page: "may apply", as the station decides (法律援助法 第三十一条).

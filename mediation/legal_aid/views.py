@@ -3,11 +3,11 @@ policy: 403 for anyone but the applicant, 409 once archived or already asked), b
 case."""
 
 from flask import flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation.cases.loading import load_case
 from mediation.legal_aid import operations
+from mediation.translation import gettext as _
 
 
 def request_legal_aid(case_id: int):

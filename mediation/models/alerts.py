@@ -2,13 +2,13 @@
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.organizations import Employer
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
+from mediation.translation import lazy_gettext as _l
 
 
 class AlertKind(TitledEnum):

@@ -9,7 +9,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -32,6 +31,7 @@ from mediation.models.mediation import PaymentReport, SessionStatus
 from mediation.models.organizations import ORG_KIND_TITLES, Employer, Organization, OrgKind
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 from mediation.models.users import User
+from mediation.translation import lazy_gettext as _l
 from workflows.case import OPEN_STATES, CaseState, Outcome, Tier
 
 Money = Numeric(14, 2)

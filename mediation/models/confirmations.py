@@ -2,13 +2,13 @@
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.organizations import Organization
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column
+from mediation.translation import lazy_gettext as _l
 
 
 class ConfirmationStatus(TitledEnum):

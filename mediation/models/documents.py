@@ -8,12 +8,12 @@ case never change it; a correction issues a new version that supersedes it.
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
+from mediation.translation import lazy_gettext as _l
 
 
 class DocumentKind(TitledEnum):

@@ -6,13 +6,13 @@ worker or staff edited; until then the application is drawn from the case as it 
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 from mediation.models.users import User
+from mediation.translation import lazy_gettext as _l
 
 
 class HandoffKind(TitledEnum):

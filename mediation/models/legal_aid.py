@@ -5,13 +5,13 @@ was passed on to."""
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 from mediation.models.users import User
+from mediation.translation import lazy_gettext as _l
 
 
 class LegalAidChannel(TitledEnum):

@@ -4,13 +4,13 @@ majeure or another legitimate reason kept the worker from applying (劳动争议
 
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 from mediation.models.users import User
+from mediation.translation import lazy_gettext as _l
 
 
 class SuspensionCause(TitledEnum):

@@ -5,7 +5,6 @@ whether the agreement was paid, and the files these carry."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
+from mediation.translation import lazy_gettext as _l
 
 Money = Numeric(14, 2)
 

@@ -12,12 +12,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
+from mediation.translation import lazy_gettext as _l
 
 
 def new_message_id() -> str:

@@ -1,12 +1,12 @@
 """Employers and the organisations that mediate disputes or serve workers."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.places import Region
 from mediation.models.types import TitledEnum, enum_column
+from mediation.translation import lazy_gettext as _l
 
 
 class OrgKind(TitledEnum):

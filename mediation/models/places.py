@@ -2,12 +2,12 @@
 
 from functools import lru_cache
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Select, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.types import TitledEnum, enum_column
+from mediation.translation import lazy_gettext as _l
 
 
 class RegionLevel(TitledEnum):

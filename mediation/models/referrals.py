@@ -9,7 +9,6 @@ from decimal import Decimal
 from enum import StrEnum
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -29,6 +28,7 @@ from mediation.models.organizations import Organization
 from mediation.models.places import Region
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 from mediation.models.users import User
+from mediation.translation import lazy_gettext as _l
 from workflows.referral import ReferralState
 
 Money = Numeric(12, 2)

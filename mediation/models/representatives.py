@@ -3,7 +3,6 @@ and the staff decision that makes the account usable."""
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,6 +10,7 @@ from mediation.extensions import db
 from mediation.models.organizations import Employer
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 from mediation.models.users import User
+from mediation.translation import lazy_gettext as _l
 
 
 class RequestStatus(TitledEnum):

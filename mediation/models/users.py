@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +10,7 @@ from mediation.extensions import db
 from mediation.models.organizations import Employer, Organization
 from mediation.models.places import Region
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
+from mediation.translation import lazy_gettext as _l
 
 
 class Role(TitledEnum):

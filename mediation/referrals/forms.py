@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from mediation.forms import REQUIRED, AmountField, CheckboxesField, strip
+from mediation.translation import lazy_gettext as _l
 
 
 def _date(label, required=True) -> DateField:

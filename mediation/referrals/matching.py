@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import format_currency
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from mediation.extensions import db
 from mediation.industries import INDUSTRIES
 from mediation.models import Referral, Vacancy
+from mediation.translation import gettext as _
 from workflows.matching import Opening, Seeker, rank
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Annotated, Any
 
-from flask_babel import lazy_gettext as _l
 from pydantic import Field
 
 from mediation import policy
@@ -21,6 +20,7 @@ from mediation.core.schemas import Body, Label
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import ContactChannel, Referral, ReferralContact, User
+from mediation.translation import lazy_gettext as _l
 from workflows.referral import ReferralTrigger, ReferralWorkflow
 
 

@@ -7,7 +7,6 @@ import base64
 import zlib
 
 from flask import current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from mediation.industries import INDUSTRIES
 from mediation.models import Region, RegionLevel, Vacancy
 from mediation.referrals import operations as referrals
 from mediation.referrals.forms import ImportForm, VacancyForm
+from mediation.translation import gettext as _
 from mediation.vacancy_import import ImportResult, VacancyRow, read_vacancies
 
 MAX_FILE_BYTES = 2 * 1024 * 1024

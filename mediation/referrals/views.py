@@ -3,7 +3,6 @@
 Each view: load (404 unless visible), check the policy (403), validate, call one service."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
@@ -19,6 +18,7 @@ from mediation.policy import ReferralAct
 from mediation.referrals import forms, triggers
 from mediation.referrals import operations as referrals
 from mediation.referrals.matching import matches_for
+from mediation.translation import gettext as _
 from workflows.referral import ReferralState
 
 VIEWS = ("queue", "mine", "done")

@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from mediation.auth.representatives import REASON_LENGTH, REASON_REQUIRED
 from mediation.forms import strip
+from mediation.translation import lazy_gettext as _l
 
 
 class RejectForm(FlaskForm):

@@ -2,13 +2,13 @@
 operation of ``mediation.auth.representatives``."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation.auth import representatives
 from mediation.core.answers import mark_failed
 from mediation.models import RepresentativeRequest
 from mediation.representatives.forms import RejectForm
+from mediation.translation import gettext as _
 from mediation.uploads import attachment_response
 
 

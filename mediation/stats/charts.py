@@ -17,7 +17,6 @@ from functools import cached_property
 from math import ceil
 from typing import ClassVar
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from mediation.extensions import db
@@ -32,6 +31,7 @@ from mediation.stats.compute import (
     period_rows,
 )
 from mediation.stats.filters import Filters
+from mediation.translation import lazy_gettext as _l
 from workflows.case import Outcome, Tier
 
 DURATION_BUCKETS = ((0, 7), (8, 15), (16, 30), (31, 60), (61, None))

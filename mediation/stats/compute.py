@@ -17,7 +17,6 @@ from decimal import Decimal
 from functools import cache
 
 from flask import g
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 
 from mediation import policy
@@ -47,6 +46,7 @@ from mediation.models.figures import (
 from mediation.models.places import region_subtree
 from mediation.stats.figures import CATEGORY_BITS, PRIORITY_BITS, case_measures
 from mediation.stats.filters import Filters, places_in_view
+from mediation.translation import lazy_gettext as _l
 from workflows.case import Outcome, Tier
 
 SUMS = ("received", *MEASURES)

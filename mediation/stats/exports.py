@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import Response
-from flask_babel import gettext as _
 
 from mediation.i18n import human_datetime
 from mediation.models.types import utcnow
+from mediation.translation import gettext as _
 
 FORMATS = ("csv", "xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from flask import g
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, literal, select, union_all
 
 from mediation import policy
@@ -28,6 +27,7 @@ from mediation.models import (
 )
 from mediation.models.cases import TIER_TITLES
 from mediation.models.places import region_subtree
+from mediation.translation import lazy_gettext as _l
 from workflows.case import Tier
 
 PERIODS = {

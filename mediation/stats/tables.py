@@ -8,8 +8,6 @@ from dataclasses import dataclass
 
 from babel.numbers import parse_pattern
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from mediation.extensions import db
 from mediation.models import Category, Channel, Organization, PriorityGroup, Region, User
@@ -19,6 +17,8 @@ from mediation.stats.alerts import EmployerRisk
 from mediation.stats.compute import DEFINITIONS, DRILL_DOWN, OUTCOMES, Figures, cases_behind
 from mediation.stats.exports import Table
 from mediation.stats.filters import PERIODS, Filters
+from mediation.translation import gettext as _
+from mediation.translation import lazy_gettext as _l
 
 FILTER_NAMES = {
     "period": _l("Period"),

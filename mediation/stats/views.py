@@ -12,8 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -42,6 +40,8 @@ from mediation.stats.tables import (
     figure_rows,
     figure_tables,
 )
+from mediation.translation import gettext as _
+from mediation.translation import lazy_gettext as _l
 
 EXPORT_ROWS = 10_000  # cases in one download of a drill-down list
 

@@ -1,6 +1,5 @@
 """The form a lead mediator assigns a case with (``cases.assignment.Assign``)."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from mediation.cases.assignment import REASSIGN_REASON_NEEDED, assignable_mediators
 from mediation.forms import strip
 from mediation.models import Case
+from mediation.translation import lazy_gettext as _l
 
 NOBODY = 0
 

@@ -3,7 +3,6 @@
 the operation's input problems are answered by the blueprint's handlers."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from mediation import policy
@@ -17,6 +16,7 @@ from mediation.policy import Act
 from mediation.queue.worklist import Filters, worklist_page
 from mediation.team.forms import AssignForm
 from mediation.team.loads import team_loads
+from mediation.translation import gettext as _
 
 WAITING_SHOWN = 50  # the rest are in the queue, nearest deadline first as here
 

@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
 from mediation.forms import REQUIRED, strip
+from mediation.translation import lazy_gettext as _l
 
 # Case numbers are at most 40 characters (models.Case.number); a code is 8, with room for the
 # spaces and dashes people type. Anything longer names nothing: a message, not a lookup.

@@ -2,13 +2,13 @@
 the applicant a new code."""
 
 from flask import render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from mediation.cases.loading import load_case
 from mediation.tracking import codes
 from mediation.tracking.forms import TrackForm
 from mediation.tracking.progress import progress_of
+from mediation.translation import lazy_gettext as _l
 
 # The one answer to a wrong code and to an unknown number alike: it must not tell which.
 NO_MATCH = _l(
