@@ -55,7 +55,14 @@ def organization(organization_id: int):
         abort(404)
     fields = ("name", "name_en", "case_prefix", *network.ORGANIZATION_FIELDS)
     form = OrganizationEditForm(data={field: getattr(record, field) for field in fields})
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted():
+        # The register's rules too, on whatever could be read: every problem at once.
+        found = network_regions.organization_problems(
+            record, **{field: form[field].data for field in fields if not form[field].errors}
+        )
+        valid = _show(form, found) and valid
+    if valid:
         try:
             changed = network_regions.update_organization(
                 record, actor=current_user, **{field: form[field].data for field in fields}
@@ -146,6 +153,16 @@ def _region_choices(form: RegionForm | NewOrganizationForm, field: str, *, commu
     ]
 
 
+def _show(form: FlaskForm, problems: dict[str, list]) -> bool:
+    """Put ``problems`` beside their fields, except where a field has its own problem (one
+    message for one problem); False when there are any."""
+    for name, messages in problems.items():
+        target = getattr(form, name, None) or form.name
+        if not target.errors:
+            target.errors = list(messages)
+    return not problems
+
+
 def _put_errors(form: FlaskForm, invalid: Invalid) -> None:
     for name, messages in invalid.errors.items():
         target = getattr(form, name, None) or form.name
@@ -169,7 +186,21 @@ def _region_page(region: Region | None):
             }
         )
     _region_choices(form, "parent", communities=False)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted():
+        level = None if form.level.errors else RegionLevel(form.level.data)
+        parent = None if form.parent.errors else db.session.get(Region, form.parent.data or 0)
+        found = network_regions.region_problems(
+            region,
+            name=form.name.data,
+            code=None if form.code.errors else form.code.data,
+            level=level,
+            parent=parent,
+        )
+        if form.parent.errors:
+            found.pop("parent", None)  # its value is not known
+        valid = _show(form, found) and valid
+    if valid:
         values = {
             "name": form.name.data,
             "code": form.code.data,
@@ -205,28 +236,37 @@ def edit_region(region_id: int):
 def new_organization():
     form = NewOrganizationForm()
     _region_choices(form, "region", communities=False)
-    if form.validate_on_submit():
-        employer = None
-        if form.employer.data:
+    valid = form.validate_on_submit()
+    employer = None
+    if form.is_submitted():
+        # The register's rules too, on whatever could be read: every problem at once.
+        if form.employer.data and not form.employer.errors:
             employer = db.session.scalar(
                 select(Employer).where(Employer.uscc == form.employer.data.upper())
             )
             if employer is None:
-                form.employer.errors.append(_("No employer has this code."))
-        if not form.employer.errors:
-            try:
-                record = network_regions.create_organization(
-                    actor=current_user,
-                    kind=OrgKind(form.kind.data),
-                    region=db.session.get(Region, form.region.data),
-                    employer=employer,
-                    **{name: form[name].data for name in NEW_ORGANIZATION_FIELDS},
-                )
-            except Invalid as invalid:
-                _put_errors(form, invalid)
-            else:
-                flash(_("Organisation %(name)s added.", name=record.name), "success")
-                return redirect(url_for("admin.organization", organization_id=record.id))
+                form.employer.errors = [_("No employer has this code.")]
+        kind = None if form.kind.errors else OrgKind(form.kind.data)
+        region = None if form.region.errors else db.session.get(Region, form.region.data or 0)
+        found = network_regions.organization_problems(
+            None,
+            **{name: form[name].data for name in NEW_ORGANIZATION_FIELDS if not form[name].errors},
+        ) | network_regions.placement_problems(kind, region, employer)
+        valid = _show(form, found) and valid and not form.employer.errors
+    if valid:
+        try:
+            record = network_regions.create_organization(
+                actor=current_user,
+                kind=OrgKind(form.kind.data),
+                region=db.session.get(Region, form.region.data),
+                employer=employer,
+                **{name: form[name].data for name in NEW_ORGANIZATION_FIELDS},
+            )
+        except Invalid as invalid:
+            _put_errors(form, invalid)
+        else:
+            flash(_("Organisation %(name)s added.", name=record.name), "success")
+            return redirect(url_for("admin.organization", organization_id=record.id))
     status = 422 if form.errors else 200
     return render_template("admin/new_organization.html", form=form), status
 

@@ -114,6 +114,26 @@ def test_bad_filing_input_gets_a_field_message_and_keeps_the_rest(
     assert db.session.scalar(select(func.count(Case.id))) == 0
 
 
+def test_field_and_filing_rule_problems_come_in_one_answer(app, worker):
+    """An empty job (a field rule) and dates the filing rules refuse (a future start, an end
+    before it) are all reported on the first submit, beside their fields and in the summary."""
+    start = local_today() + timedelta(days=30)
+    response = file(
+        worker,
+        job="",
+        employment_start=start.isoformat(),
+        employment_end=(start - timedelta(days=5)).isoformat(),
+    )
+    assert response.status_code == 422
+    found = errors(response)
+    assert "Please fill this in" in found["job"]
+    assert "cannot be in the future" in found["employment_start"]
+    assert "cannot be before the start date" in found["employment_end"]
+    summary = response.get_data(as_text=True).split('class="error-summary"')[1].split("</div>")[0]
+    for field in ("job", "employment_start", "employment_end"):
+        assert f'href="#{field}"' in summary
+
+
 def test_chosen_evidence_survives_an_error_elsewhere(app, worker):
     upload = (io.BytesIO(PDF), "劳动合同.pdf")
     response = worker.submit(

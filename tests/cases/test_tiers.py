@@ -101,6 +101,33 @@ def test_a_rule_for_one_organisation_needs_the_organisation(app, demo, browser):
     assert db.session.scalar(select(func.count(RoutingRuleRow.id))) == 6
 
 
+def test_a_rule_without_name_nor_organisation_hears_both_at_once(app, demo, browser):
+    browser.login("admin")
+    response = browser.submit(
+        "/admin/routing/new",
+        {"name": "", "destination": "organization", "organization": "0", "min_workers": "x"},
+        headers={"Accept-Language": "en"},
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field in ("name", "organization", "min_workers"):
+        assert f'href="#{field}"' in text.split('class="error-summary"')[1], field
+    assert "Choose the organisation" in text
+
+
+def test_try_it_with_bad_input_names_the_problems(app, demo, browser):
+    browser.login("admin")
+    html = browser.get(
+        "/admin/routing?employer=0&amount=lots&workers=0&preferred_tier=&channel=web",
+        headers={"Accept-Language": "en"},
+    ).get_data(as_text=True)
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    for field in ("employer", "amount", "workers"):
+        assert f'href="#{field}"' in summary and f'id="{field}-error"' in html, field
+    assert 'value="lots"' in html  # what was typed is kept
+    assert "It would go to" not in html
+
+
 def test_transferred_case_leaves_the_sender_queue_but_stays_readable(app, demo, make_browser):
     with app.test_request_context():
         case = filed_case()
