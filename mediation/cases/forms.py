@@ -172,7 +172,9 @@ class IntakeForm(FlaskForm):
         choices=[SelectChoice(c.value, c.title) for c in Category],
         validate_choice=True,
     )
-    claims = FieldList(FormField(ClaimRow), min_entries=3, max_entries=20)
+    claims = FieldList(
+        FormField(ClaimRow), label=_l("What you claim"), min_entries=3, max_entries=20
+    )
     facts = TextAreaField(
         _l("What happened"),
         filters=[strip],

@@ -24,7 +24,6 @@ from mediation.court.views import confirmation_requests, transfers_to_review
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI, local_today
 from mediation.models import (
-    Alert,
     Case,
     CaseMessage,
     EvidenceParty,
@@ -365,9 +364,7 @@ def supervisor_home(user: User) -> SupervisorHome:
         figures=compute(month, user) if figure_service.is_built() else None,
         overdue=db.session.scalar(select(func.count()).where(overdue_cases(user, today))),
         open_alerts=db.session.scalar(
-            select(func.count()).where(
-                alert_service.visible_alerts(user), Alert.acknowledged_at.is_(None)
-            )
+            select(func.count()).where(alert_service.waiting_alerts(user))
         ),
     )
 

@@ -134,6 +134,15 @@ def test_field_and_filing_rule_problems_come_in_one_answer(app, worker):
         assert f'href="#{field}"' in summary
 
 
+def test_the_summary_names_each_claim_lines_field(app, worker):
+    response = file(worker, **{"claims-1-amount": "一万", "claims-2-description": "补偿"})
+    summary = response.get_data(as_text=True).split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#claims-1-amount">What you claim, line 2, Amount (yuan): Enter an' in summary
+    assert 'href="#claims-2-category">What you claim, line 3, Kind: Choose what' in summary
+    assert 'href="#claims-2-amount">What you claim, line 3, Amount (yuan): Enter the' in summary
+    assert "please check the lines" not in summary
+
+
 def test_chosen_evidence_survives_an_error_elsewhere(app, worker):
     upload = (io.BytesIO(PDF), "劳动合同.pdf")
     response = worker.submit(

@@ -156,7 +156,7 @@ def test_court_officer_and_supervisor_see_their_counts_linked_to_their_lists(
     number, href = counts["received"][:2]
     assert number == "2" and href.startswith("/stats/cases?figure=received&period=month&on=")
     assert counts["overdue"][:2] == ("0", "/supervision/overdue")
-    assert counts["alerts"][1] == "/stats/alerts"
+    assert counts["alerts"][1] == "/stats/alerts?waiting=1"
     for page in (court_page, officer_page, supervisor_page):
         assert "How mediation works" not in page
 
