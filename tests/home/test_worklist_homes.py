@@ -102,6 +102,12 @@ def test_worker_sees_the_agreement_to_sign_first_with_a_link_to_the_case(app, de
     assert "The organisation decides whether to accept the case by" in second  # its next step
     assert "1 thing is waiting for you." in page
     assert "How mediation works" in page
+    # "My cases" marks the same case, with the same link.
+    mine = browser.get("/cases/mine", headers=EN).get_data(as_text=True)
+    marked = mine.split(f"<strong>{agreed.number}</strong>")[1].split("</li>\n")[0]
+    assert "Waiting for you" in marked
+    assert f'href="/cases/{agreed.id}#agreement-sign">Sign the agreement</a>' in mine
+    assert mine.count("Waiting for you") == 1
 
 
 def test_employer_sees_the_cases_to_answer_and_the_agreement_to_sign(app, demo, browser):
@@ -119,8 +125,20 @@ def test_employer_sees_the_cases_to_answer_and_the_agreement_to_sign(app, demo, 
 
     page = home(browser, "employer1")
     counts = tallies(page)
-    assert counts["to-answer"][:2] == ("1", "/company/cases")
-    assert counts["to-sign"][0] == "1" and counts["sessions"][0] == "0"
+    assert counts["to-answer"][:2] == ("1", "/company/cases?waiting=respond")
+    assert counts["to-sign"][:2] == ("1", "/company/cases?waiting=sign")
+    assert counts["sessions"][:2] == ("0", "/company/cases?waiting=sessions")
+    # Each count is its list's: the list behind the link shows as many, and says so.
+    listed = browser.get("/company/cases?waiting=respond", headers=EN).get_data(as_text=True)
+    assert "1 case waits for the company's answer." in listed
+    assert listed.count('<li class="case-card">') == 1 and to_answer.number in listed
+    listed = browser.get("/company/cases?waiting=sign", headers=EN).get_data(as_text=True)
+    assert "1 agreement waits for the company's signature." in listed
+    assert f'href="/cases/{agreed.id}#agreement-sign"' in listed and to_answer.number not in listed
+    listed = browser.get("/company/cases?waiting=sessions", headers=EN).get_data(as_text=True)
+    assert "0 sessions are coming up." in listed
+    every = browser.get("/company/cases", headers=EN).get_data(as_text=True)
+    assert "2 cases." in every and every.count('<p class="waiting-mark">Waiting for you</p>') == 2
     assert f'href="/cases/{to_answer.id}#response">{to_answer.number}</a>' in page
     assert "days left" in page.split("<h3>Cases to answer</h3>", 1)[1]
     assert f'href="/cases/{agreed.id}#agreement-sign">Sign the agreement</a>' in page
