@@ -20,6 +20,7 @@ from mediation import policy
 from mediation.cases.page import DEADLINE_LABELS, next_step
 from mediation.cases.waiting import Waiting as CaseWaiting
 from mediation.cases.waiting import waiting_for
+from mediation.court import dates as court_dates
 from mediation.court.views import confirmation_requests, transfers_to_review
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI, local_today
@@ -279,6 +280,11 @@ class CourtHome:
     transfers_total: int
     requests: list[JudicialConfirmation]
     requests_total: int
+
+    @staticmethod
+    def decide_by(request: JudicialConfirmation) -> date | None:
+        """The court's last day to decide (as the confirmation screen says it)."""
+        return court_dates.decision_due(request)
 
 
 def _count(query) -> int:

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from mediation.cases import agreements
 from mediation.cases.operations import fire
+from mediation.court import dates as court_dates
 from mediation.extensions import db
+from mediation.i18n import human_date
 from mediation.models import (
     AuditEvent,
     Case,
@@ -320,7 +322,18 @@ def test_judicial_confirmation_needs_both_parties_and_the_court(app, demo, make_
     worker.submit(f"/cases/{case.id}/confirmation", {}, page=f"/cases/{case.id}")
     assert case.number not in court.get("/court/").get_data(as_text=True)  # one party only
     employer.submit(f"/cases/{case.id}/confirmation", {}, page=f"/cases/{case.id}")
-    assert case.number in court.get("/court/").get_data(as_text=True)
+    # The desk and the home page say by when the court decides (as its screen does).
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        decide_by = court_dates.decision_due(db.session.get(Case, case.id).confirmation)
+        written = human_date(decide_by)
+    en = {"Accept-Language": "en"}
+    desk = court.get("/court/", headers=en).get_data(as_text=True)
+    row = desk.split('id="confirmations"')[1].split(case.number)[1].split("</tr>")[0]
+    assert written in row and "days left" in row
+    home = court.get("/", headers=en).get_data(as_text=True)
+    assert f"{case.number}</a> · decide by {written}" in home
+    screen = court.get(f"/court/cases/{case.id}", headers=en).get_data(as_text=True)
+    assert f"Decide by {written}" in screen
     refused = court.submit(
         f"/court/cases/{case.id}/confirmation",
         {"decision": "refuse", "reason": ""},

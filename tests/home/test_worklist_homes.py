@@ -41,7 +41,7 @@ def home(browser, username: str) -> str:
 
 @pytest.mark.parametrize(
     ("days", "words"),
-    [(3, "3 days left"), (1, "1 day left"), (0, "due today"), (-2, "2 days overdue")],
+    [(3, "3 days left"), (1, "due tomorrow"), (0, "due today"), (-2, "2 days overdue")],
 )
 def test_days_left_counts_calendar_days_from_today_in_shanghai(in_request, days, words):
     assert f">{words}</span>" in days_left(local_today() + timedelta(days=days))
@@ -78,7 +78,7 @@ def test_mediator_sees_new_applications_due_tomorrow_own_cases_and_unread_messag
     # The count is the list's: the worklist behind the link says the same.
     listed = browser.get(href, headers=EN).get_data(as_text=True)
     assert "2 cases" in listed and soon.number in listed and later.number in listed
-    assert "1 day left" in listed and "4 days left" in listed  # beside each deadline
+    assert "due tomorrow" in listed and "4 days left" in listed  # beside each deadline
 
 
 def test_worker_sees_the_agreement_to_sign_first_with_a_link_to_the_case(app, demo, browser):
