@@ -14,6 +14,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from mediation import uploads
 from mediation.admin import imports, network
 from mediation.admin import regions as network_regions
 from mediation.admin.forms import NONE_CHOSEN, DistrictForm, OrganizationForm
@@ -22,6 +23,7 @@ from mediation.core.errors import Invalid
 from mediation.extensions import db
 from mediation.forms import REQUIRED, strip
 from mediation.models import Employer, Organization, OrgKind, Region, RegionLevel
+from mediation.uploads import MEBIBYTE
 
 
 def _edit(record, form_class, fields, save, template: str, back: str, **context):
@@ -135,12 +137,27 @@ class NewOrganizationForm(OrganizationIdentityFields, OrganizationForm):
     )
 
 
+MAX_FILE_BYTES = 5 * 1024 * 1024
+TOO_LARGE = _l("The file is larger than 5 MB.")
+_TABLE = {
+    "description": _l("At most %(limit)d MB.", limit=MAX_FILE_BYTES // MEBIBYTE),
+    "render_kw": uploads.table_input(MAX_FILE_BYTES, files=len(imports.KINDS) + 1),
+}
+
+
 class ImportForm(FlaskForm):
-    regions = FileField(_l("Regions (CSV or XLSX)"))
-    employers = FileField(_l("Employers (CSV or XLSX)"))
-    organizations = FileField(_l("Organisations (CSV or XLSX)"))
-    staff = FileField(_l("Staff (CSV or XLSX)"))
-    workbook = FileField(_l("Or one workbook (XLSX) with a sheet for each"))
+    regions = FileField(_l("Regions (CSV or XLSX)"), **_TABLE)
+    employers = FileField(_l("Employers (CSV or XLSX)"), **_TABLE)
+    organizations = FileField(_l("Organisations (CSV or XLSX)"), **_TABLE)
+    staff = FileField(_l("Staff (CSV or XLSX)"), **_TABLE)
+    workbook = FileField(
+        _l("Or one workbook (XLSX) with a sheet for each"),
+        description=_TABLE["description"],
+        render_kw=uploads.table_input(
+            MAX_FILE_BYTES,
+            accept=uploads.XLSX_ACCEPT,
+        ),
+    )
 
 
 def _region_choices(form: RegionForm | NewOrganizationForm, field: str, *, communities: bool):
@@ -339,10 +356,6 @@ def uploaded_files(files) -> dict[str, bytes]:
     return chosen
 
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-TOO_LARGE = _l("The file is larger than 5 MB.")
-
-
 def import_files():
     form = ImportForm()
     report = None
@@ -353,10 +366,7 @@ def import_files():
         if too_large:
             report = imports.Report(
                 problems=[
-                    imports.Problem(
-                        key, None, None, _l("The file is larger than 5 MB."), "too_large"
-                    )
-                    for key in too_large
+                    imports.Problem(key, None, None, TOO_LARGE, "too_large") for key in too_large
                 ]
             )
         else:
