@@ -243,7 +243,7 @@ def acknowledge(alert_id: int):
     form = AcknowledgeForm()
     if not form.validate_on_submit():
         # The page again, the note's problem beside it and in the summary, the text kept.
-        form.note.id = f"note-{alert.id}"
+        form.note.id = form.note.label.field_id = f"note-{alert.id}"
         return _alerts_page(failed=alert, form=form)
     alert_service.acknowledge(alert, actor=current_user, note=form.note.data)
     flash(_("The alert is acknowledged."), "success")

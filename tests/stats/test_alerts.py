@@ -70,6 +70,7 @@ def test_a_note_with_a_problem_is_told_beside_it_and_kept(app, demo, browser, no
     assert answer.status_code == 422
     assert message in html.split(f'id="note-{alert.id}-error"')[1].split("</p>")[0]
     assert f'href="#note-{alert.id}"' in html.split('class="error-summary"')[1]
+    assert f'<label for="note-{alert.id}">' in html
     assert f"{note}</textarea>" in html  # the text typed is kept
     db.session.expire_all()
     assert db.session.get(Alert, alert.id).acknowledged_at is None
