@@ -143,6 +143,15 @@ def test_the_summary_names_each_claim_lines_field(app, worker):
     assert "please check the lines" not in summary
 
 
+def test_the_lost_job_box_is_its_own_question_not_under_the_job(app, worker):
+    html = worker.get("/cases/new", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    employment = html.split('id="section-employment"')[1].split("</fieldset>")[0]
+    assert 'id="job"' in employment and "lost_job" not in employment
+    box = html.split('<fieldset class="lost-job"')[1].split("</fieldset>")[0]
+    assert "<legend>Did you lose your job because of this dispute?</legend>" in box
+    assert 'id="lost_job"' in box and 'id="reemployment_consent"' in box
+
+
 def test_chosen_evidence_survives_an_error_elsewhere(app, worker):
     upload = (io.BytesIO(PDF), "劳动合同.pdf")
     response = worker.submit(
