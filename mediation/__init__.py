@@ -171,11 +171,15 @@ def _register_error_pages(app: Flask) -> None:
         403: lambda: _("You do not have permission to do this."),
         404: lambda: _("This page does not exist, or you cannot see it."),
         405: lambda: _("This page cannot be used that way."),
+        # The body of such a request is not read, so what was typed cannot come back from
+        # here: the browser's Back button keeps it (file_limits.js says why this is rare).
         413: lambda: _(
             "What you sent is larger than one form takes: at most %(files)d files of %(limit)d "
-            "MB each. Go back to the form and choose fewer or smaller files.",
+            "MB each, %(total)d MB in all. Use your browser's Back button to return to the form "
+            "with what you typed, and choose fewer or smaller files.",
             files=FILES_PER_SUBMISSION,
             limit=MAX_BYTES // (1024 * 1024),
+            total=FILES_PER_SUBMISSION * MAX_BYTES // (1024 * 1024),
         ),
         429: lambda: _("Too many attempts. Please wait a little and try again."),
         500: lambda: _(

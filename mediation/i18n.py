@@ -33,13 +33,16 @@ def select_locale() -> str:
 
 
 def days_left(due: date | None, today: date | None = None) -> Markup:
-    """How far a deadline is, in calendar days of Shanghai: "3 days left", "due today",
-    "2 days overdue"; shown beside the date in every list (the ``days_left`` filter)."""
+    """How far a deadline is, in calendar days of Shanghai: "3 days left", "due tomorrow",
+    "due today", "2 days overdue"; shown beside the date in every list (the ``days_left``
+    filter)."""
     if due is None:
         return Markup("")
     days = (due - (today or local_today())).days
-    if days > 0:
+    if days > 1:
         kind, text = "days-left", ngettext("%(num)d day left", "%(num)d days left", days)
+    elif days == 1:
+        kind, text = "days-left", gettext("due tomorrow")
     elif days == 0:
         kind, text = "flag flag--today", gettext("due today")
     else:

@@ -126,24 +126,64 @@ ACCEPT = ",".join(
 # The most files one form takes at once (a party's evidence, a filing's): config's
 # MAX_CONTENT_LENGTH lets that many of MAX_BYTES through, with the form's other fields.
 FILES_PER_SUBMISSION = 10
-# A file input's attributes: the picker's filter, and the limits file_limits.js checks before
-# anything is sent (what it says, in the reader's language).
-FILE_INPUT = {
-    "accept": ACCEPT,
-    "data-max-bytes": str(MAX_BYTES),
-    "data-max-total": str(FILES_PER_SUBMISSION * MAX_BYTES),
-    # {name}: the file's name, put in by the script.
-    "data-too-large": _l(
-        "“{name}” is larger than %(limit)d MB and was not added. Please choose a smaller photo "
-        "or scan.",
-        limit=MAX_BYTES // MEBIBYTE,
-    ),
-    "data-too-much": _l(
-        "These files add up to more than %(limit)d MB, more than one form can send. Please "
-        "send fewer or smaller files.",
-        limit=FILES_PER_SUBMISSION * MAX_BYTES // MEBIBYTE,
-    ),
-}
+
+
+def file_input(
+    *,
+    accept: str = ACCEPT,
+    most: int = MAX_BYTES,
+    files: int = FILES_PER_SUBMISSION,
+    too_large=None,
+) -> dict:
+    """A file input's attributes: the picker's filter, and the limits file_limits.js checks
+    before anything is sent (what it says, in the reader's language): ``most`` bytes a file,
+    ``files`` of them in one submission."""
+    return {
+        "accept": accept,
+        "data-max-bytes": str(most),
+        "data-max-total": str(files * most),
+        # {name}: the file's name, put in by the script.
+        "data-too-large": too_large
+        or _l(
+            "“{name}” is larger than %(limit)d MB and was not added. Please choose a smaller "
+            "photo or scan.",
+            limit=most // MEBIBYTE,
+        ),
+        "data-too-much": _l(
+            "These files add up to more than %(limit)d MB, more than one form can send. Please "
+            "send fewer or smaller files.",
+            limit=files * most // MEBIBYTE,
+        ),
+    }
+
+
+# Evidence and every other file a person gives as a document.
+FILE_INPUT = file_input()
+# What the evidence inputs say of a submission's limits (the per-file one is in their label).
+SUBMISSION_LIMITS = _l(
+    "At most %(files)d files, %(total)d MB in all, each time you send the form.",
+    files=FILES_PER_SUBMISSION,
+    total=FILES_PER_SUBMISSION * MAX_BYTES // MEBIBYTE,
+)
+# The tables staff import (CSV or XLSX).
+XLSX_ACCEPT = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TABLE_ACCEPT = f".csv,text/csv,{XLSX_ACCEPT}"
+
+
+def table_input(most: int, *, accept: str = TABLE_ACCEPT, files: int = 1) -> dict:
+    """A file input of an import: its tables only, of at most ``most`` bytes."""
+    return file_input(
+        accept=accept,
+        most=most,
+        files=files,
+        too_large=_l(
+            "“{name}” is larger than %(limit)d MB and was not added. Please split it into "
+            "smaller files.",
+            limit=most // MEBIBYTE,
+        ),
+    )
+
+
 # 80 characters stay within the 255-byte file-name limit of every file system even when
 # every one of them is Chinese (3 bytes in UTF-8).
 MAX_NAME_LENGTH = 80

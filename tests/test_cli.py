@@ -86,3 +86,33 @@ def test_create_staff_command_refuses_a_mediator_of_a_reemployment_centre(app, d
     )
     assert result.exit_code != 0
     assert db.session.scalar(select(User).where(User.username == "med_bad")) is None
+
+
+def test_make_run_seeds_a_year_of_about_three_thousand_cases():
+    """`make run` asks for the history without a size: the command's default is a year of
+    3,000 cases (how long that takes is measured by hand, not here)."""
+    import inspect
+    import re
+    from pathlib import Path
+
+    from mediation.cli import seed_demo_command
+    from mediation.demo_history import seed_history
+
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert re.search(r"flask seed-demo --history\s*$", run, re.MULTILINE)
+    defaults = {param.name: param.default for param in seed_demo_command.params}
+    assert defaults["history_cases"] == 3000
+    signature = inspect.signature(seed_history).parameters
+    assert signature["cases"].default == 3000 and signature["days"].default == 365
+
+
+def test_a_second_seed_with_history_adds_nothing(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo", "--history", "--history-cases", "40"])
+    assert first.exit_code == 0 and "Demo history: 40 cases" in first.output
+    cases = db.session.scalar(select(func.count(Case.id)))
+    second = runner.invoke(args=["seed-demo", "--history", "--history-cases", "40"])
+    assert second.exit_code == 0 and "already present" in second.output
+    assert "Demo history" not in second.output
+    assert db.session.scalar(select(func.count(Case.id))) == cases == 40 + 2

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from mediation import uploads
 from mediation.admin import imports, network
 from mediation.admin import regions as network_regions
 from mediation.admin.forms import NONE_CHOSEN, DistrictForm, OrganizationForm
@@ -22,6 +23,7 @@ from mediation.forms import REQUIRED, strip
 from mediation.models import Employer, Organization, OrgKind, Region, RegionLevel
 from mediation.translation import gettext as _
 from mediation.translation import lazy_gettext as _l
+from mediation.uploads import MEBIBYTE
 
 
 def _edit(record, form_class, fields, save, template: str, back: str, **context):
@@ -58,7 +60,16 @@ def organization(organization_id: int):
         data={field: getattr(record, field) for field in fields} | {"region": record.region_id}
     )
     _region_choices(form, "region", communities=False)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted():
+        # The register's rules too, on whatever could be read: every problem at once.
+        found = network_regions.organization_problems(
+            record,
+            region=None if form.region.errors else db.session.get(Region, form.region.data),
+            **{field: form[field].data for field in fields if not form[field].errors},
+        )
+        valid = _show(form, found) and valid
+    if valid:
         try:
             changed = network_regions.update_organization(
                 record,
@@ -146,12 +157,27 @@ class NewOrganizationForm(OrganizationIdentityFields, OrganizationForm):
     )
 
 
+MAX_FILE_BYTES = 5 * 1024 * 1024
+TOO_LARGE = _l("The file is larger than 5 MB.")
+_TABLE = {
+    "description": _l("At most %(limit)d MB.", limit=MAX_FILE_BYTES // MEBIBYTE),
+    "render_kw": uploads.table_input(MAX_FILE_BYTES, files=len(imports.KINDS) + 1),
+}
+
+
 class ImportForm(FlaskForm):
-    regions = FileField(_l("Regions (CSV or XLSX)"))
-    employers = FileField(_l("Employers (CSV or XLSX)"))
-    organizations = FileField(_l("Organisations (CSV or XLSX)"))
-    staff = FileField(_l("Staff (CSV or XLSX)"))
-    workbook = FileField(_l("Or one workbook (XLSX) with a sheet for each"))
+    regions = FileField(_l("Regions (CSV or XLSX)"), **_TABLE)
+    employers = FileField(_l("Employers (CSV or XLSX)"), **_TABLE)
+    organizations = FileField(_l("Organisations (CSV or XLSX)"), **_TABLE)
+    staff = FileField(_l("Staff (CSV or XLSX)"), **_TABLE)
+    workbook = FileField(
+        _l("Or one workbook (XLSX) with a sheet for each"),
+        description=_TABLE["description"],
+        render_kw=uploads.table_input(
+            MAX_FILE_BYTES,
+            accept=uploads.XLSX_ACCEPT,
+        ),
+    )
 
 
 def _region_choices(form: RegionForm | NewOrganizationForm, field: str, *, communities: bool):
@@ -162,6 +188,16 @@ def _region_choices(form: RegionForm | NewOrganizationForm, field: str, *, commu
         SelectChoice(region.id, f"{region.name} ({region.level.title})")
         for region in db.session.scalars(query)
     ]
+
+
+def _show(form: FlaskForm, problems: dict[str, list]) -> bool:
+    """Put ``problems`` beside their fields, except where a field has its own problem (one
+    message for one problem); False when there are any."""
+    for name, messages in problems.items():
+        target = getattr(form, name, None) or form.name
+        if not target.errors:
+            target.errors = list(messages)
+    return not problems
 
 
 def _put_errors(form: FlaskForm, invalid: Invalid) -> None:
@@ -187,7 +223,21 @@ def _region_page(region: Region | None):
             }
         )
     _region_choices(form, "parent", communities=False)
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted():
+        level = None if form.level.errors else RegionLevel(form.level.data)
+        parent = None if form.parent.errors else db.session.get(Region, form.parent.data or 0)
+        found = network_regions.region_problems(
+            region,
+            name=form.name.data,
+            code=None if form.code.errors else form.code.data,
+            level=level,
+            parent=parent,
+        )
+        if form.parent.errors:
+            found.pop("parent", None)  # its value is not known
+        valid = _show(form, found) and valid
+    if valid:
         values = {
             "name": form.name.data,
             "code": form.code.data,
@@ -223,28 +273,37 @@ def edit_region(region_id: int):
 def new_organization():
     form = NewOrganizationForm()
     _region_choices(form, "region", communities=False)
-    if form.validate_on_submit():
-        employer = None
-        if form.employer.data:
+    valid = form.validate_on_submit()
+    employer = None
+    if form.is_submitted():
+        # The register's rules too, on whatever could be read: every problem at once.
+        if form.employer.data and not form.employer.errors:
             employer = db.session.scalar(
                 select(Employer).where(Employer.uscc == form.employer.data.upper())
             )
             if employer is None:
-                form.employer.errors.append(_("No employer has this code."))
-        if not form.employer.errors:
-            try:
-                record = network_regions.create_organization(
-                    actor=current_user,
-                    kind=OrgKind(form.kind.data),
-                    region=db.session.get(Region, form.region.data),
-                    employer=employer,
-                    **{name: form[name].data for name in NEW_ORGANIZATION_FIELDS},
-                )
-            except Invalid as invalid:
-                _put_errors(form, invalid)
-            else:
-                flash(_("Organisation %(name)s added.", name=record.name), "success")
-                return redirect(url_for("admin.organization", organization_id=record.id))
+                form.employer.errors = [_("No employer has this code.")]
+        kind = None if form.kind.errors else OrgKind(form.kind.data)
+        region = None if form.region.errors else db.session.get(Region, form.region.data or 0)
+        found = network_regions.organization_problems(
+            None,
+            **{name: form[name].data for name in NEW_ORGANIZATION_FIELDS if not form[name].errors},
+        ) | network_regions.placement_problems(kind, region, employer)
+        valid = _show(form, found) and valid and not form.employer.errors
+    if valid:
+        try:
+            record = network_regions.create_organization(
+                actor=current_user,
+                kind=OrgKind(form.kind.data),
+                region=db.session.get(Region, form.region.data),
+                employer=employer,
+                **{name: form[name].data for name in NEW_ORGANIZATION_FIELDS},
+            )
+        except Invalid as invalid:
+            _put_errors(form, invalid)
+        else:
+            flash(_("Organisation %(name)s added.", name=record.name), "success")
+            return redirect(url_for("admin.organization", organization_id=record.id))
     status = 422 if form.errors else 200
     return render_template("admin/new_organization.html", form=form), status
 
@@ -317,10 +376,6 @@ def uploaded_files(files) -> dict[str, bytes]:
     return chosen
 
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-TOO_LARGE = _l("The file is larger than 5 MB.")
-
-
 def import_files():
     form = ImportForm()
     report = None
@@ -331,10 +386,7 @@ def import_files():
         if too_large:
             report = imports.Report(
                 problems=[
-                    imports.Problem(
-                        key, None, None, _l("The file is larger than 5 MB."), "too_large"
-                    )
-                    for key in too_large
+                    imports.Problem(key, None, None, TOO_LARGE, "too_large") for key in too_large
                 ]
             )
         else:

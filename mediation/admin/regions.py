@@ -117,14 +117,22 @@ def _text(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-def _check_region(
+def _check_region(region: Region | None, **values) -> None:
+    if errors := region_problems(region, **values):
+        raise Invalid(errors)
+
+
+def region_problems(
     region: Region | None,
     *,
     name: str,
     code: str | None,
-    level: RegionLevel,
+    level: RegionLevel | None,
     parent: Region | None,
-) -> None:
+) -> dict[str, list]:
+    """Every reason a region (new: None) cannot have these values. The page asks it on what it
+    could read; ``level`` None is not known and not checked."""
+    name, code = (name or "").strip(), _text(code)
     errors: dict[str, list] = {}
     if not name:
         errors.setdefault("name", []).append(_l("Please fill this in."))
@@ -149,15 +157,16 @@ def _check_region(
             break
         ancestor = ancestor.parent
     else:
-        problem = parent_problem(level, parent.level if parent else None, parent and parent.name)
+        problem = level and parent_problem(
+            level, parent.level if parent else None, parent and parent.name
+        )
         if problem is not None:
             errors.setdefault("parent", []).append(problem)
-    if region is not None and level is not region.level and region.children:
+    if region is not None and level and level is not region.level and region.children:
         errors.setdefault("level", []).append(
             _l("Regions sit below %(name)s: its level cannot change.", name=region.name)
         )
-    if errors:
-        raise Invalid(errors)
+    return errors
 
 
 def _region_values(region: Region) -> dict:
@@ -222,6 +231,53 @@ class OrganizationInUse(Exception):
 IDENTITY_FIELDS = ("name", "name_en", "case_prefix")
 
 
+def _normalised(values: dict) -> dict:
+    values = {key: _text(value) for key, value in values.items() if key in _EDITABLE}
+    if values.get("case_prefix"):
+        values["case_prefix"] = values["case_prefix"].upper()
+    return values
+
+
+def organization_problems(
+    organization: Organization | None, *, region: Region | None = None, **values: str | None
+) -> dict:
+    """Every reason the organisation (new: None) cannot have these names, prefix and contact
+    values (only those given), or move to serve ``region``. The page asks it on what it
+    could read."""
+    errors: dict[str, list] = {}
+    _check_organization(organization, _normalised(values), errors)
+    if organization is not None and region is not None and region.id != organization.region_id:
+        problem = served_problem(organization.kind, region.level)
+        holder = holder_of(organization.kind, region, besides=organization)
+        if problem is not None:
+            errors.setdefault("region", []).append(problem)
+        elif holder is not None and organization.active:
+            errors.setdefault("region", []).append(region_has_one(region.name, holder.name))
+    return errors
+
+
+def placement_problems(
+    kind: OrgKind | None, region: Region | None, employer: Employer | None
+) -> dict[str, list]:
+    """Why a new organisation of ``kind`` (None: not known) cannot serve ``region`` or be
+    ``employer``'s committee."""
+    errors: dict[str, list] = {}
+    if region is None:
+        errors["region"] = [_l("Choose the region it serves.")]
+    elif kind is not None:
+        problem = served_problem(kind, region.level)
+        holder = holder_of(kind, region)
+        if problem is not None:
+            errors["region"] = [problem]
+        elif holder is not None:
+            errors["region"] = [region_has_one(region.name, holder.name)]
+    if kind is OrgKind.enterprise and employer is None:
+        errors["employer"] = [NEEDS_EMPLOYER]
+    elif kind is OrgKind.enterprise and employer.mediation_committee is not None:
+        errors["employer"] = [has_committee(employer.name)]
+    return errors
+
+
 def _check_organization(
     organization: Organization | None, values: dict, errors: dict[str, list]
 ) -> None:
@@ -283,24 +339,8 @@ def create_organization(
 ) -> Organization:
     """A new organisation of ``kind`` serving ``region``; ``values`` are its name, English
     name, case prefix and contact fields (``admin.network.ORGANIZATION_FIELDS``)."""
-    values = {key: _text(value) for key, value in values.items()}
-    values["case_prefix"] = values.get("case_prefix") and values["case_prefix"].upper()
-    values.setdefault("name", None)
-    errors: dict[str, list] = {}
-    _check_organization(None, values, errors)
-    if region is None:
-        errors.setdefault("region", []).append(_l("Choose the region it serves."))
-    else:
-        problem = served_problem(kind, region.level)
-        holder = holder_of(kind, region)
-        if problem is not None:
-            errors.setdefault("region", []).append(problem)
-        elif holder is not None:
-            errors.setdefault("region", []).append(region_has_one(region.name, holder.name))
-    if kind is OrgKind.enterprise and employer is None:
-        errors.setdefault("employer", []).append(NEEDS_EMPLOYER)
-    elif kind is OrgKind.enterprise and employer.mediation_committee is not None:
-        errors.setdefault("employer", []).append(has_committee(employer.name))
+    values = {"name": None, **_normalised(values)}
+    errors = organization_problems(None, **values) | placement_problems(kind, region, employer)
     if errors:
         raise Invalid(errors)
     organization = Organization(
@@ -340,21 +380,10 @@ def update_organization(
     (:class:`OrganizationInUse`): their deadlines, transfers and referrals were decided for
     the region they came from.
     """
-    values = {key: _text(value) for key, value in values.items() if key in _EDITABLE}
-    if values.get("case_prefix"):
-        values["case_prefix"] = values["case_prefix"].upper()
-    errors: dict[str, list] = {}
-    _check_organization(organization, values, errors)
-    moves = region is not None and region.id != organization.region_id
-    if moves:
-        problem = served_problem(organization.kind, region.level)
-        holder = holder_of(organization.kind, region, besides=organization)
-        if problem is not None:
-            errors.setdefault("region", []).append(problem)
-        elif holder is not None and organization.active:
-            errors.setdefault("region", []).append(region_has_one(region.name, holder.name))
-    if errors:
+    values = _normalised(values)
+    if errors := organization_problems(organization, region=region, **values):
         raise Invalid(errors)
+    moves = region is not None and region.id != organization.region_id
     if moves and (count := open_cases_at(organization)):
         raise OrganizationInUse(
             lazy_ngettext(

@@ -85,11 +85,12 @@ def _destination(row: RoutingRuleRow) -> str:
 
 
 def rules():
+    try_form = _try_form()
     return render_template(
         "admin/routing.html",
         rules=routing.rule_rows(),
-        try_form=_try_form(),
-        result=_try_result(),
+        try_form=try_form,
+        result=_try_result(try_form),
         rule_conditions=_conditions,
         destination_label=_destination,
     )
@@ -107,12 +108,10 @@ def _try_form() -> TryRoutingForm:
     return form
 
 
-def _try_result():
-    """Which rule a sample case would hit, or None when no sample was given."""
-    if "employer" not in request.args:
-        return None
-    form = _try_form()
-    if not form.validate():
+def _try_result(form: TryRoutingForm):
+    """Which rule a sample case would hit, or None when no sample was given or ``form`` (now
+    validated: the page shows its problems) has problems."""
+    if "employer" not in request.args or not form.validate():
         return None
     employer = db.session.get(Employer, form.employer.data)
     filing = Filing(
@@ -147,30 +146,35 @@ def edit(rule_id: int | None = None):
         form.preferred_tier.data = row.preferred_tier.value if row.preferred_tier else ""
         form.min_amount.data = str(row.min_amount) if row.min_amount is not None else ""
         form.destination.data = row.destination.value
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted() and not form.destination.errors and not form.organization.errors:
+        # The rule's own check too, whatever else is wrong: every problem at once.
         destination = Destination(form.destination.data)
         if destination is Destination.organization and not form.organization.data:
-            form.organization.errors.append(_("Choose the organisation the cases go to."))
-        else:
-            routing.save_rule(
-                row,
-                actor=current_user,
-                name=form.name.data,
-                name_en=form.name_en.data or None,
-                destination=destination,
-                organization_id=form.organization.data or None,
-                preferred_tier=Tier(form.preferred_tier.data) if form.preferred_tier.data else None,
-                min_workers=form.min_workers.data,
-                min_amount=form.min_amount.amount,
-                categories=list(form.categories.data),
-                region_ids=list(form.region_ids.data),
-                industries=list(form.industries.data),
-                channels=list(form.channels.data),
-                active=form.active.data,
-            )
-            flash(_("The rule is saved. New filings follow it at once."), "success")
-            return redirect(url_for("admin.routing_rules"))
-    return render_template("admin/routing_rule.html", form=form, row=row)
+            form.organization.errors = [_("Choose the organisation the cases go to.")]
+            valid = False
+    if valid:
+        routing.save_rule(
+            row,
+            actor=current_user,
+            name=form.name.data,
+            name_en=form.name_en.data or None,
+            destination=Destination(form.destination.data),
+            organization_id=form.organization.data or None,
+            preferred_tier=Tier(form.preferred_tier.data) if form.preferred_tier.data else None,
+            min_workers=form.min_workers.data,
+            min_amount=form.min_amount.amount,
+            categories=list(form.categories.data),
+            region_ids=list(form.region_ids.data),
+            industries=list(form.industries.data),
+            channels=list(form.channels.data),
+            active=form.active.data,
+        )
+        flash(_("The rule is saved. New filings follow it at once."), "success")
+        return redirect(url_for("admin.routing_rules"))
+    return render_template("admin/routing_rule.html", form=form, row=row), (
+        422 if form.errors else 200
+    )
 
 
 def _rule_or_404(rule_id: int) -> RoutingRuleRow:

@@ -38,6 +38,37 @@ def _refuse_self(user: User, actor: User, field: str) -> None:
         raise AccountError(field, NOT_YOURSELF)
 
 
+def account_problems(
+    user: User,
+    *,
+    actor: User,
+    phone: str | None,
+    role: Role | None,
+    organization: Organization | None,
+    employer: Employer | None,
+    region: Region | None,
+    lead: bool | None = None,
+) -> dict[str, list]:
+    """Every reason ``update_account`` would refuse these values (field → messages); the page
+    asks it on whatever it could read, so that all problems come at once. ``role`` or
+    ``phone`` None: not known, not checked."""
+    found: dict[str, list] = {}
+    if lead and role is not None and role is not Role.mediator:
+        found["lead"] = [ONLY_MEDIATORS_LEAD]
+    if role is not None:
+        if (user.role is Role.worker) != (role is Role.worker):
+            found["role"] = [_l("A worker's account stays a worker's account.")]
+        elif role is not user.role and user.id == actor.id:
+            found["role"] = [NOT_YOURSELF]
+        try:
+            accounts.check_place(role, organization=organization, employer=employer, region=region)
+        except AccountError as error:
+            found.setdefault(error.field, []).append(error.message)
+    if phone and accounts.holders(exclude=(user.id,), phone=phone):
+        found["phone"] = [ALREADY_REGISTERED["phone"]]
+    return found
+
+
 def update_account(
     user: User,
     *,
@@ -60,15 +91,18 @@ def update_account(
     ``lead`` makes a mediator the lead of their organisation, or not (None: as it was); an
     account that stops being a mediator stops being a lead.
     """
-    if lead and role is not Role.mediator:
-        raise AccountError("lead", ONLY_MEDIATORS_LEAD)
-    if (user.role is Role.worker) != (role is Role.worker):
-        raise AccountError("role", _l("A worker's account stays a worker's account."))
-    if role is not user.role:
-        _refuse_self(user, actor, "role")
-    accounts.check_place(role, organization=organization, employer=employer, region=region)
-    if accounts.holders(exclude=(user.id,), phone=phone):
-        raise AccountError("phone", ALREADY_REGISTERED["phone"])
+    found = account_problems(
+        user,
+        actor=actor,
+        phone=phone,
+        role=role,
+        organization=organization,
+        employer=employer,
+        region=region,
+        lead=lead,
+    )
+    for field, messages in found.items():
+        raise AccountError(field, messages[0])
     before = _snapshot(user)
     was_lead = user.is_lead
     leaves = user.role is Role.mediator and (

@@ -48,7 +48,11 @@ def _cases_returned(count: int) -> str:
 def account(user_id: int):
     user = _account_or_404(user_id)
     form = _account_form(user, sent=True)
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted():
+        # The account rules too, on whatever could be read: every problem at once.
+        valid = _show(form, _problems(user, form)) and valid
+    if not valid:
         return _page(user, form, DeactivateForm(formdata=None), 422 if form.errors else 200)
     try:
         changed, returned = staff.update_account(
@@ -70,6 +74,32 @@ def account(user_id: int):
     if returned:
         flash(_cases_returned(returned), "success")
     return redirect(url_for("admin.account", user_id=user.id))
+
+
+def _problems(user: User, form: AccountForm) -> dict[str, list]:
+    def read(field):  # a field with its own problem says nothing more
+        return None if field.errors else field.data
+
+    role = read(form.role)
+    return staff.account_problems(
+        user,
+        actor=current_user,
+        phone=read(form.phone),
+        role=Role(role) if role in Role._value2member_map_ else None,
+        organization=db.session.get(Organization, read(form.organization) or 0),
+        employer=db.session.get(Employer, read(form.employer) or 0),
+        region=db.session.get(Region, read(form.region) or 0),
+        lead=form.lead.data,
+    )
+
+
+def _show(form: FlaskForm, problems: dict[str, list]) -> bool:
+    """Put ``problems`` beside their fields, except where a field has its own; False if any."""
+    for name, messages in problems.items():
+        field = getattr(form, name)
+        if not field.errors:
+            field.errors = list(messages)
+    return not problems
 
 
 def _account_form(user: User, *, sent: bool = False) -> AccountForm:

@@ -100,12 +100,15 @@ class ApplicationInvalid(Invalid):
 
 
 def problems_of(application: Application) -> dict[str, list[Any]]:
+    """The filing rules. A form checks them on what it could read, so a date it could not
+    read (None) is left out."""
     errors: dict[str, list[Any]] = {}
+    start, end = application.employment_start, application.employment_end
     if not application.categories:
         errors["categories"] = [_l("Choose at least one kind of dispute.")]
-    if application.employment_end and application.employment_end < application.employment_start:
+    if start and end and end < start:
         errors["employment_end"] = [_l("The end date cannot be before the start date.")]
-    if application.employment_start > local_today():
+    if start and start > local_today():
         errors["employment_start"] = [_l("The start date cannot be in the future.")]
     if application.rights_known_on and application.rights_known_on > local_today():
         errors["rights_known_on"] = [_l("This day cannot be in the future.")]

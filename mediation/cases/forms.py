@@ -33,7 +33,13 @@ from mediation.legal_aid.operations import EXPLANATION as LEGAL_AID_EXPLANATION
 from mediation.models import Category, Channel, Payment, PriorityGroup
 from mediation.models.cases import TIER_TITLES
 from mediation.translation import lazy_gettext as _l
-from mediation.uploads import FILE_INPUT
+from mediation.uploads import (
+    FILE_INPUT,
+    FILES_PER_SUBMISSION,
+    MAX_BYTES,
+    MEBIBYTE,
+    SUBMISSION_LIMITS,
+)
 from mediation.validators import (
     InvalidValue,
     Normalised,
@@ -172,7 +178,9 @@ class IntakeForm(FlaskForm):
         choices=[SelectChoice(c.value, c.title) for c in Category],
         validate_choice=True,
     )
-    claims = FieldList(FormField(ClaimRow), min_entries=3, max_entries=20)
+    claims = FieldList(
+        FormField(ClaimRow), label=_l("What you claim"), min_entries=3, max_entries=20
+    )
     facts = TextAreaField(
         _l("What happened"),
         filters=[strip],
@@ -185,7 +193,12 @@ class IntakeForm(FlaskForm):
     # 5. Evidence
     evidence = MultipleFileField(
         _l("Evidence (PDF, JPEG or PNG, at most 10 MB each)"),
-        description=_l("Labour contract, pay slips, chat records, attendance records..."),
+        description=_l(
+            "Labour contract, pay slips, chat records, attendance records... At most "
+            "%(files)d files, %(total)d MB in all, each time you send the form.",
+            files=FILES_PER_SUBMISSION,
+            total=FILES_PER_SUBMISSION * MAX_BYTES // MEBIBYTE,
+        ),
         render_kw=FILE_INPUT,
     )
     attached = HiddenField()
@@ -310,7 +323,9 @@ class RespondForm(FlaskForm):
 
 class EvidenceForm(FlaskForm):
     file = MultipleFileField(
-        _l("Add evidence (PDF, JPEG or PNG, at most 10 MB each)"), render_kw=FILE_INPUT
+        _l("Add evidence (PDF, JPEG or PNG, at most 10 MB each)"),
+        description=SUBMISSION_LIMITS,
+        render_kw=FILE_INPUT,
     )
 
 

@@ -108,6 +108,48 @@ def _application(form: IntakeForm, channel: Channel) -> Application:
 _FORM_FIELDS = {"applicant": "applicant_name"}
 
 
+def _read(field):
+    """What ``field`` holds, or None when it has a problem of its own (its value is unknown)."""
+    return None if field.errors else field.data
+
+
+def _show_rule_problems(form: IntakeForm, for_visitor: bool) -> bool:
+    """Put the filing rules' problems with what could be read beside their fields, leaving
+    out a field that already has its own (one message for one problem). False when any."""
+    readable = Application(
+        applicant=Party("", "", ""),
+        employer=EmployerInput(
+            name=form.employer_name.data or "",
+            uscc=_read(form.employer_uscc) or None,
+            region_id=int(form.employer_region.data)
+            if _read(form.employer_region) and form.employer_region.data.isdigit()
+            else None,
+            industry=_read(form.employer_industry) or None,
+            address=form.employer_address.data or None,
+        ),
+        employment_start=_read(form.employment_start),
+        employment_end=_read(form.employment_end),
+        rights_known_on=_read(form.rights_known_on),
+        job="",
+        monthly_wage=None,
+        categories=tuple(Category(value) for value in (_read(form.categories) or ())),
+        claims=(),
+        facts=_read(form.facts) or "",
+        workers_involved=_read(form.workers_involved) or 1,
+        representatives=tuple(getattr(form, "representative_list", [])),
+        channel=Channel.window if for_visitor else Channel.web,
+    )
+    # (Who the applicant is needs no check here: a worker's comes from the account.)
+    found = filing.problems_of(readable)
+    if not form.employer_uscc.errors:  # a code that is wrong says nothing about the employer
+        found |= filing.employer_problems(readable.employer)
+    for name, messages in found.items():
+        target = getattr(form, _FORM_FIELDS.get(name, name))
+        if not target.errors:
+            target.errors = list(messages)
+    return not found
+
+
 def _intake(*, for_visitor: bool):
     draft = None if request.method == "POST" else filing.load_draft(current_user)
     formdata = MultiDict(draft.data) if draft else None
@@ -137,6 +179,9 @@ def _intake(*, for_visitor: bool):
             flash(problem, "error")
         return redirect(request.path)
     valid = form.validate_on_submit()
+    if request.method == "POST":
+        # The filing rules too, on whatever could be read: every problem at once.
+        valid = _show_rule_problems(form, for_visitor) and valid
     kept = _keep_uploads(form)  # after validating, which would clear the field's errors
     if valid and not form.evidence.errors:
         channel = Channel(form.channel.data) if for_visitor else Channel.web

@@ -24,10 +24,12 @@ from mediation.core.errors import Refused
 from mediation.core.schemas import form_data
 from mediation.court import confirmations
 from mediation.extensions import db
+from mediation.home.worklists import party_home
 from mediation.messages import refusal_message
 from mediation.models import Case, ConfirmationStatus, MessageChannel
 from mediation.policy import Act
 from mediation.translation import gettext as _
+from mediation.translation import lazy_gettext as _l
 from mediation.uploads import (
     UploadRejected,
     attachment_response,
@@ -64,22 +66,46 @@ def show(case_id: int):
     return _page(case)
 
 
-def _list(where, title: str):
+def _list(where, title: str, **context):
+    """The reader's cases, newest first, each with what waits for the reader on it (the
+    worklist of the home page, so that both say the same)."""
     cases = db.session.scalars(
         select(Case)
         .options(joinedload(Case.organization), joinedload(Case.employer))
         .where(where)
         .order_by(Case.received_at.desc())
     ).all()
-    return render_template("cases/list.html", cases=cases, title=title)
+    home = party_home(current_user)
+    waiting = {item.case.id: item.waiting for item in home.cases if item.waiting}
+    return render_template("cases/list.html", cases=cases, title=title, waiting=waiting, **context)
 
 
 def mine():
     return _list(Case.applicant_id == current_user.id, _("My cases"))
 
 
+# The lists behind the counts of the representative's home page: one row for each thing
+# counted there (``home.worklists.PartyHome``).
+COMPANY_LISTS = {
+    "respond": _l("Cases to answer"),
+    "sign": _l("Agreements to sign"),
+    "sessions": _l("Sessions coming up"),
+}
+
+
 def company():
-    return _list(Case.employer_id == current_user.employer_id, _("Disputes against the company"))
+    shown = request.args.get("waiting")
+    if shown not in COMPANY_LISTS:
+        return _list(
+            Case.employer_id == current_user.employer_id, _("Disputes against the company")
+        )
+    home = party_home(current_user)
+    return render_template(
+        "cases/company_list.html",
+        title=COMPANY_LISTS[shown],
+        shown=shown,
+        rows=home.sessions if shown == "sessions" else home.waiting_for(shown),
+    )
 
 
 def act(case_id: int, trigger: str):

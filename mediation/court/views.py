@@ -3,7 +3,7 @@ agreements both parties asked the court to confirm."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
@@ -33,14 +33,18 @@ def transfers_to_review(user: User) -> Select:
 
 
 def confirmation_requests(user: User) -> Select:
-    """Agreements both parties asked this court to confirm, not yet decided."""
+    """Agreements both parties asked this court to confirm, not yet decided, the nearest
+    decision first: it is due a fixed time after the second party asked (``dates``)."""
+    applicant = JudicialConfirmation.applicant_requested_at
+    respondent = JudicialConfirmation.respondent_requested_at
+    second_asked = case((applicant >= respondent, applicant), else_=respondent)
     return (
         select(JudicialConfirmation)
         .where(
             JudicialConfirmation.court_id == user.organization_id,
             JudicialConfirmation.status == ConfirmationStatus.requested,
         )
-        .order_by(JudicialConfirmation.id)
+        .order_by(second_asked, JudicialConfirmation.id)
     )
 
 
@@ -55,7 +59,12 @@ def queue():
             joinedload(JudicialConfirmation.case).joinedload(Case.organization)
         )
     ).all()
-    return render_template("court/queue.html", transfers=transfers, requests=requests)
+    return render_template(
+        "court/queue.html",
+        transfers=transfers,
+        requests=requests,
+        decide_by=dates.decision_due,
+    )
 
 
 def _court_page(case: Case, bound: dict | None = None):

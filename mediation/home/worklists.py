@@ -19,11 +19,11 @@ from mediation import policy
 from mediation.cases.page import DEADLINE_LABELS, next_step
 from mediation.cases.waiting import Waiting as CaseWaiting
 from mediation.cases.waiting import waiting_for
+from mediation.court import dates as court_dates
 from mediation.court.views import confirmation_requests, transfers_to_review
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI, local_today
 from mediation.models import (
-    Alert,
     Case,
     CaseMessage,
     EvidenceParty,
@@ -281,6 +281,11 @@ class CourtHome:
     requests: list[JudicialConfirmation]
     requests_total: int
 
+    @staticmethod
+    def decide_by(request: JudicialConfirmation) -> date | None:
+        """The court's last day to decide (as the confirmation screen says it)."""
+        return court_dates.decision_due(request)
+
 
 def _count(query) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
@@ -365,9 +370,7 @@ def supervisor_home(user: User) -> SupervisorHome:
         figures=compute(month, user) if figure_service.is_built() else None,
         overdue=db.session.scalar(select(func.count()).where(overdue_cases(user, today))),
         open_alerts=db.session.scalar(
-            select(func.count()).where(
-                alert_service.visible_alerts(user), Alert.acknowledged_at.is_(None)
-            )
+            select(func.count()).where(alert_service.waiting_alerts(user))
         ),
     )
 

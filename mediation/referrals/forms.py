@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from mediation.forms import REQUIRED, AmountField, CheckboxesField, strip
 from mediation.translation import lazy_gettext as _l
+from mediation.uploads import MEBIBYTE, table_input
 
 
 def _date(label, required=True) -> DateField:
@@ -65,7 +66,14 @@ class VacancyForm(FlaskForm):
             raise ValidationError(_l("The highest wage cannot be below the lowest."))
 
 
+MAX_FILE_BYTES = 2 * MEBIBYTE
+
+
 class ImportForm(FlaskForm):
-    file = FileField(_l("Vacancies file (CSV, UTF-8 or GBK)"))
+    file = FileField(
+        _l("Vacancies file (CSV, UTF-8 or GBK)"),
+        description=_l("At most %(limit)d MB.", limit=MAX_FILE_BYTES // MEBIBYTE),
+        render_kw=table_input(MAX_FILE_BYTES, accept=".csv,text/csv"),
+    )
     # After a preview with errors: the same file, signed, to import only its valid rows.
     payload = HiddenField()

@@ -16,11 +16,9 @@ from mediation.extensions import db
 from mediation.industries import INDUSTRIES
 from mediation.models import Region, RegionLevel, Vacancy
 from mediation.referrals import operations as referrals
-from mediation.referrals.forms import ImportForm, VacancyForm
+from mediation.referrals.forms import MAX_FILE_BYTES, ImportForm, VacancyForm
 from mediation.translation import gettext as _
 from mediation.vacancy_import import ImportResult, VacancyRow, read_vacancies
-
-MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 def _signer() -> URLSafeSerializer:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 
 from mediation import policy
 from mediation.core import audit
@@ -90,6 +90,12 @@ def acknowledge(alert: Alert, *, actor: User, note: str) -> None:
 
 def visible_alerts(user: User) -> ColumnElement[bool]:
     return Alert.region_id.in_(region_subtree(user.region_id))
+
+
+def waiting_alerts(user: User) -> ColumnElement[bool]:
+    """The alerts ``user`` sees that nobody has acknowledged yet: the supervisor's home counts
+    them and the alerts page lists them."""
+    return and_(visible_alerts(user), Alert.acknowledged_at.is_(None))
 
 
 @dataclass(frozen=True)

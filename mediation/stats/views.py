@@ -14,7 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from wtforms import TextAreaField
 from wtforms.validators import Length
@@ -190,13 +190,28 @@ def export_cases(fmt: str):
     return download(fmt, [table], preamble, f"mediation-cases-{figure}")
 
 
+ALERTS_SHOWN = 200
+
+
 def alerts():
+    return _alerts_page()
+
+
+def _alerts_page(failed: Alert | None = None, form: AcknowledgeForm | None = None):
+    """The jurisdiction's alerts, those waiting for acknowledgement first (``waiting``: only
+    those, as the supervisor's home counts them), with how many there are. ``failed``: the
+    alert whose acknowledgement had a problem, shown again in ``form``."""
+    waiting_only = request.args.get("waiting") == "1"
+    where = (alert_service.waiting_alerts if waiting_only else alert_service.visible_alerts)(
+        current_user
+    )
+    total = db.session.scalar(select(func.count()).where(where))
     items = db.session.scalars(
         select(Alert)
         .options(joinedload(Alert.employer))
-        .where(alert_service.visible_alerts(current_user))
+        .where(where)
         .order_by(Alert.acknowledged_at.is_not(None), Alert.raised_at.desc())
-        .limit(200)
+        .limit(ALERTS_SHOWN)
     ).all()
     cases = {
         case.id: case
@@ -204,13 +219,19 @@ def alerts():
             select(Case).where(Case.id.in_({i for alert in items for i in alert.case_ids}))
         )
     }
+    if failed is not None and failed not in items:
+        items = [failed, *items]  # the one being answered stays in view
     return render_template(
         "stats/alerts.html",
         alerts=items,
+        total=total,
+        shown=ALERTS_SHOWN,
+        waiting_only=waiting_only,
         cases=cases,
         threshold=current_app.config["ALERT_REPEAT_THRESHOLD"],
-        form=AcknowledgeForm(formdata=None),
-    )
+        failed=failed,
+        form=form or AcknowledgeForm(formdata=None),
+    ), (422 if failed is not None else 200)
 
 
 def acknowledge(alert_id: int):
@@ -220,11 +241,12 @@ def acknowledge(alert_id: int):
     if alert is None:
         abort(404)
     form = AcknowledgeForm()
-    if form.validate_on_submit():
-        alert_service.acknowledge(alert, actor=current_user, note=form.note.data)
-        flash(_("The alert is acknowledged."), "success")
-    else:
-        flash(_("Write a note on what was done."), "error")
+    if not form.validate_on_submit():
+        # The page again, the note's problem beside it and in the summary, the text kept.
+        form.note.id = form.note.label.field_id = f"note-{alert.id}"
+        return _alerts_page(failed=alert, form=form)
+    alert_service.acknowledge(alert, actor=current_user, note=form.note.data)
+    flash(_("The alert is acknowledged."), "success")
     return redirect(url_for("stats.alerts"))
 
 

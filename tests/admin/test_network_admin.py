@@ -124,3 +124,49 @@ def test_an_organisation_moves_to_another_region_only_once_its_cases_are_closed(
         )
     )
     assert event.details["after"] == {"name": "改名中心", "region_id": street.id}
+
+
+def _summary(html: str) -> str:
+    return html.split('class="error-summary"')[1].split("</div>")[0]
+
+
+def test_field_and_register_problems_come_in_one_answer(app, demo, browser):
+    """A field's own problem and the register's rules are reported on the first submit, for
+    an organisation's correction, a new organisation and a new region."""
+    browser.login("admin")
+    street = db.session.scalar(select(Organization).where(Organization.name.contains("凤城街道")))
+    other = db.session.scalar(
+        select(Organization).where(Organization.id != street.id, Organization.kind == street.kind)
+    )
+    other.case_prefix = "TAKEN"
+    db.session.commit()
+    answer = browser.submit(
+        f"/admin/organizations/{street.id}",
+        {"name": street.name, "case_prefix": "TAKEN", "phone": "call me", "contact": "王主任"},
+        headers=EN,
+    )
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert 'id="phone-error"' in text and 'id="case_prefix-error"' in text
+    assert 'href="#phone"' in _summary(text) and 'href="#case_prefix"' in _summary(text)
+    assert 'value="王主任"' in text
+
+    answer = browser.submit(
+        "/admin/organizations/new",
+        {"name": "", "kind": street.kind.value, "region": str(street.region_id), "employer": ""},
+        headers=EN,
+    )
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert 'id="name-error"' in text  # a field rule
+    assert "already" in text.split('id="region-error"')[1].split("</p>")[0]  # a register rule
+
+    answer = browser.submit(
+        "/admin/regions/new",
+        {"name": "", "code": "", "level": "district", "parent": str(district().id)},
+        headers=EN,
+    )
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert 'id="name-error"' in text
+    assert "no parent region" in text.split('id="parent-error"')[1].split("</p>")[0]

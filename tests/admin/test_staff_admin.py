@@ -337,3 +337,22 @@ def test_a_mediator_moved_to_another_district_gives_the_open_cases_back_or_nothi
     db.session.expire_all()
     back = db.session.get(Case, case.id)
     assert back.mediator_id is None and back.organization_id != far.id
+
+
+def test_field_and_account_rules_come_in_one_answer(app, demo, browser):
+    """A malformed e-mail (a field rule), a number another account has and a mediator without
+    an organisation (the account rules) are all told on the first submit."""
+    browser.login("admin")
+    account = user("med_hr")
+    answer = browser.submit(
+        f"/admin/accounts/{account.id}",
+        account_form(
+            account, email="not-an-address", phone=user("worker1").phone, organization="0"
+        ),
+        headers=EN,
+    )
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    for field in ("email", "phone", "organization"):
+        assert f'id="{field}-error"' in text, field
+        assert f'href="#{field}"' in text.split('class="error-summary"')[1], field

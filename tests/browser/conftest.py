@@ -131,12 +131,13 @@ def accessibility_problems(page) -> list[str]:
     return page.evaluate(ACCESSIBILITY_PROBLEMS)
 
 
-def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
-    """What axe-core (axe-playwright-python's copy) finds on the page, of these impacts: each
-    as its rule id, impact, and the CSS selectors of the elements, so a failure says where."""
+def axe_violations(page, impacts=("serious", "critical"), context=None) -> list[dict]:
+    """What axe-core (axe-playwright-python's copy) finds on the page (or the part of it
+    ``context`` names), of these impacts: each as its rule id, impact, and the CSS selectors of
+    the elements, so a failure says where."""
     from axe_playwright_python.sync_playwright import Axe
 
-    found = Axe().run(page).response["violations"]
+    found = Axe().run(page, context=context).response["violations"]
     return [
         {
             "id": violation["id"],

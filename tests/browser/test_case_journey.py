@@ -43,8 +43,10 @@ def test_worker_files_and_the_case_goes_all_the_way_to_the_archive(
     expect(worker.get_by_role("heading", level=1)).to_have_text("申请调解")
     worker.get_by_label("用人单位名称").fill("清远某某新材料有限公司")
     worker.get_by_label("用人单位统一社会信用代码").fill("91350100M000100Y43")
-    worker.get_by_label("入职日期").fill("2023-03-01")
-    worker.get_by_label("工作岗位").fill("操作工")
+    # First with three mistakes: no job, a start in the future and an end before it.
+    start = date.today() + timedelta(days=40)
+    worker.get_by_label("入职日期").fill(start.isoformat())
+    worker.locator("#employment_end").fill((start - timedelta(days=10)).isoformat())
     worker.get_by_label("月工资（元）").fill("6500")
     worker.get_by_label("拖欠工资").first.check()
     worker.locator("#claims-0-category").select_option("wage_arrears")
@@ -55,6 +57,32 @@ def test_worker_files_and_the_case_goes_all_the_way_to_the_archive(
         files=[{"name": "工资条.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     worker.get_by_label("本人确认").check()
+    worker.get_by_role("button", name="提交申请").click()
+
+    # One answer names all three at the top, each a link that takes the cursor to its field;
+    # everything typed is still there, the chosen file too.
+    summary = worker.locator(".error-summary")
+    expect(summary).to_be_focused()
+    for field, words in (
+        ("job", "工作岗位"),
+        ("employment_start", "入职日期"),
+        ("employment_end", "离职日期"),
+    ):
+        link = summary.locator(f'a[href="#{field}"]')
+        expect(link).to_contain_text(words)
+        link.click()
+        expect(worker.locator(f"#{field}")).to_be_focused()
+    expect(worker.get_by_label("用人单位名称")).to_have_value("清远某某新材料有限公司")
+    expect(worker.locator("#claims-0-amount")).to_have_value("13000")
+    expect(worker.get_by_label("事实经过")).to_have_value("公司拖欠2026年9月、10月工资。")
+    expect(worker.locator("#employment_start")).to_have_value(start.isoformat())
+    expect(worker.get_by_label("本人确认")).to_be_checked()
+    expect(worker.locator(".attached")).to_contain_text("工资条.pdf")
+    screenshot(worker, "1-intake-errors")
+
+    worker.get_by_label("入职日期").fill("2023-03-01")
+    worker.locator("#employment_end").fill("")
+    worker.get_by_label("工作岗位").fill("操作工")
     assert accessibility_problems(worker) == []
     screenshot(worker, "1-intake")
     worker.get_by_role("button", name="提交申请").click()

@@ -43,7 +43,7 @@ def test_mediator_home_counts_match_the_worklist_they_open(app, demo, new_page, 
     rows = page.locator("table.worklist tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text(soon.number)
-    expect(rows.nth(0)).to_contain_text("1 day left")
+    expect(rows.nth(0)).to_contain_text("due tomorrow")
     expect(rows.nth(1)).to_contain_text("4 days left")
 
     page.goto("/")

@@ -114,6 +114,44 @@ def test_bad_filing_input_gets_a_field_message_and_keeps_the_rest(
     assert db.session.scalar(select(func.count(Case.id))) == 0
 
 
+def test_field_and_filing_rule_problems_come_in_one_answer(app, worker):
+    """An empty job (a field rule) and dates the filing rules refuse (a future start, an end
+    before it) are all reported on the first submit, beside their fields and in the summary."""
+    start = local_today() + timedelta(days=30)
+    response = file(
+        worker,
+        job="",
+        employment_start=start.isoformat(),
+        employment_end=(start - timedelta(days=5)).isoformat(),
+    )
+    assert response.status_code == 422
+    found = errors(response)
+    assert "Please fill this in" in found["job"]
+    assert "cannot be in the future" in found["employment_start"]
+    assert "cannot be before the start date" in found["employment_end"]
+    summary = response.get_data(as_text=True).split('class="error-summary"')[1].split("</div>")[0]
+    for field in ("job", "employment_start", "employment_end"):
+        assert f'href="#{field}"' in summary
+
+
+def test_the_summary_names_each_claim_lines_field(app, worker):
+    response = file(worker, **{"claims-1-amount": "一万", "claims-2-description": "补偿"})
+    summary = response.get_data(as_text=True).split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#claims-1-amount">What you claim, line 2, Amount (yuan): Enter an' in summary
+    assert 'href="#claims-2-category">What you claim, line 3, Kind: Choose what' in summary
+    assert 'href="#claims-2-amount">What you claim, line 3, Amount (yuan): Enter the' in summary
+    assert "please check the lines" not in summary
+
+
+def test_the_lost_job_box_is_its_own_question_not_under_the_job(app, worker):
+    html = worker.get("/cases/new", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    employment = html.split('id="section-employment"')[1].split("</fieldset>")[0]
+    assert 'id="job"' in employment and "lost_job" not in employment
+    box = html.split('<fieldset class="lost-job"')[1].split("</fieldset>")[0]
+    assert "<legend>Did you lose your job because of this dispute?</legend>" in box
+    assert 'id="lost_job"' in box and 'id="reemployment_consent"' in box
+
+
 def test_chosen_evidence_survives_an_error_elsewhere(app, worker):
     upload = (io.BytesIO(PDF), "劳动合同.pdf")
     response = worker.submit(

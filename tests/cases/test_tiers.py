@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from mediation.cases import agreements
 from mediation.cases.operations import fire
+from mediation.court import dates as court_dates
 from mediation.extensions import db
+from mediation.i18n import human_date
 from mediation.models import (
     AuditEvent,
     Case,
@@ -120,6 +122,33 @@ def test_a_rule_for_one_organisation_needs_the_organisation(app, demo, browser):
     )
     assert "Choose the organisation" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(RoutingRuleRow.id))) == 6
+
+
+def test_a_rule_without_name_nor_organisation_hears_both_at_once(app, demo, browser):
+    browser.login("admin")
+    response = browser.submit(
+        "/admin/routing/new",
+        {"name": "", "destination": "organization", "organization": "0", "min_workers": "x"},
+        headers={"Accept-Language": "en"},
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field in ("name", "organization", "min_workers"):
+        assert f'href="#{field}"' in text.split('class="error-summary"')[1], field
+    assert "Choose the organisation" in text
+
+
+def test_try_it_with_bad_input_names_the_problems(app, demo, browser):
+    browser.login("admin")
+    html = browser.get(
+        "/admin/routing?employer=0&amount=lots&workers=0&preferred_tier=&channel=web",
+        headers={"Accept-Language": "en"},
+    ).get_data(as_text=True)
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    for field in ("employer", "amount", "workers"):
+        assert f'href="#{field}"' in summary and f'id="{field}-error"' in html, field
+    assert 'value="lots"' in html  # what was typed is kept
+    assert "It would go to" not in html
 
 
 def test_transferred_case_leaves_the_sender_queue_but_stays_readable(app, demo, make_browser):
@@ -314,7 +343,18 @@ def test_judicial_confirmation_needs_both_parties_and_the_court(app, demo, make_
     worker.submit(f"/cases/{case.id}/confirmation", {}, page=f"/cases/{case.id}")
     assert case.number not in court.get("/court/").get_data(as_text=True)  # one party only
     employer.submit(f"/cases/{case.id}/confirmation", {}, page=f"/cases/{case.id}")
-    assert case.number in court.get("/court/").get_data(as_text=True)
+    # The desk and the home page say by when the court decides (as its screen does).
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        decide_by = court_dates.decision_due(db.session.get(Case, case.id).confirmation)
+        written = human_date(decide_by)
+    en = {"Accept-Language": "en"}
+    desk = court.get("/court/", headers=en).get_data(as_text=True)
+    row = desk.split('id="confirmations"')[1].split(case.number)[1].split("</tr>")[0]
+    assert written in row and "days left" in row
+    home = court.get("/", headers=en).get_data(as_text=True)
+    assert f"{case.number}</a> · decide by {written}" in home
+    screen = court.get(f"/court/cases/{case.id}", headers=en).get_data(as_text=True)
+    assert f"Decide by {written}" in screen
     refused = court.submit(
         f"/court/cases/{case.id}/confirmation",
         {"decision": "refuse", "reason": ""},

@@ -41,7 +41,7 @@ def home(browser, username: str) -> str:
 
 @pytest.mark.parametrize(
     ("days", "words"),
-    [(3, "3 days left"), (1, "1 day left"), (0, "due today"), (-2, "2 days overdue")],
+    [(3, "3 days left"), (1, "due tomorrow"), (0, "due today"), (-2, "2 days overdue")],
 )
 def test_days_left_counts_calendar_days_from_today_in_shanghai(in_request, days, words):
     assert f">{words}</span>" in days_left(local_today() + timedelta(days=days))
@@ -78,7 +78,7 @@ def test_mediator_sees_new_applications_due_tomorrow_own_cases_and_unread_messag
     # The count is the list's: the worklist behind the link says the same.
     listed = browser.get(href, headers=EN).get_data(as_text=True)
     assert "2 cases" in listed and soon.number in listed and later.number in listed
-    assert "1 day left" in listed and "4 days left" in listed  # beside each deadline
+    assert "due tomorrow" in listed and "4 days left" in listed  # beside each deadline
 
 
 def test_worker_sees_the_agreement_to_sign_first_with_a_link_to_the_case(app, demo, browser):
@@ -102,6 +102,12 @@ def test_worker_sees_the_agreement_to_sign_first_with_a_link_to_the_case(app, de
     assert "The organisation decides whether to accept the case by" in second  # its next step
     assert "1 thing is waiting for you." in page
     assert "How mediation works" in page
+    # "My cases" marks the same case, with the same link.
+    mine = browser.get("/cases/mine", headers=EN).get_data(as_text=True)
+    marked = mine.split(f"<strong>{agreed.number}</strong>")[1].split("</li>\n")[0]
+    assert "Waiting for you" in marked
+    assert f'href="/cases/{agreed.id}#agreement-sign">Sign the agreement</a>' in mine
+    assert mine.count("Waiting for you") == 1
 
 
 def test_employer_sees_the_cases_to_answer_and_the_agreement_to_sign(app, demo, browser):
@@ -119,8 +125,20 @@ def test_employer_sees_the_cases_to_answer_and_the_agreement_to_sign(app, demo, 
 
     page = home(browser, "employer1")
     counts = tallies(page)
-    assert counts["to-answer"][:2] == ("1", "/company/cases")
-    assert counts["to-sign"][0] == "1" and counts["sessions"][0] == "0"
+    assert counts["to-answer"][:2] == ("1", "/company/cases?waiting=respond")
+    assert counts["to-sign"][:2] == ("1", "/company/cases?waiting=sign")
+    assert counts["sessions"][:2] == ("0", "/company/cases?waiting=sessions")
+    # Each count is its list's: the list behind the link shows as many, and says so.
+    listed = browser.get("/company/cases?waiting=respond", headers=EN).get_data(as_text=True)
+    assert "1 case waits for the company's answer." in listed
+    assert listed.count('<li class="case-card">') == 1 and to_answer.number in listed
+    listed = browser.get("/company/cases?waiting=sign", headers=EN).get_data(as_text=True)
+    assert "1 agreement waits for the company's signature." in listed
+    assert f'href="/cases/{agreed.id}#agreement-sign"' in listed and to_answer.number not in listed
+    listed = browser.get("/company/cases?waiting=sessions", headers=EN).get_data(as_text=True)
+    assert "0 sessions are coming up." in listed
+    every = browser.get("/company/cases", headers=EN).get_data(as_text=True)
+    assert "2 cases." in every and every.count('<p class="waiting-mark">Waiting for you</p>') == 2
     assert f'href="/cases/{to_answer.id}#response">{to_answer.number}</a>' in page
     assert "days left" in page.split("<h3>Cases to answer</h3>", 1)[1]
     assert f'href="/cases/{agreed.id}#agreement-sign">Sign the agreement</a>' in page
@@ -156,7 +174,7 @@ def test_court_officer_and_supervisor_see_their_counts_linked_to_their_lists(
     number, href = counts["received"][:2]
     assert number == "2" and href.startswith("/stats/cases?figure=received&period=month&on=")
     assert counts["overdue"][:2] == ("0", "/supervision/overdue")
-    assert counts["alerts"][1] == "/stats/alerts"
+    assert counts["alerts"][1] == "/stats/alerts?waiting=1"
     for page in (court_page, officer_page, supervisor_page):
         assert "How mediation works" not in page
 

@@ -43,6 +43,19 @@ def test_a_failed_case_of_a_worker_who_lost_the_job_is_referred(app, demo, in_re
     assert referral.worker_phone == "13800138001"  # the officer must be able to call
 
 
+def test_the_referrals_list_says_how_far_each_first_contact_is(app, demo, browser):
+    with app.test_request_context():
+        referrals = [failed_case().referral for _ in range(3)]
+    today = local_today()
+    for referral, days in zip(referrals, (5, 1, -2), strict=True):
+        referral.contact_due = today + timedelta(days=days)
+    db.session.commit()
+    browser.login("reemploy1")
+    html = browser.get("/referrals/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert ">5 days left</span>" in html and ">due tomorrow</span>" in html
+    assert ">2 days overdue</span>" in html
+
+
 def test_no_consent_no_referral(app, demo, in_request):
     assert failed_case(consent=False).referral is None
     assert failed_case(lost_job=False).referral is None

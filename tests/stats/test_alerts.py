@@ -49,15 +49,52 @@ def test_a_collective_dispute_raises_an_alert(app, demo):
     assert alert.kind == "collective" and alert.case_ids == [case.id]
 
 
-def test_acknowledging_needs_a_note(app, demo, browser):
+@pytest.mark.parametrize(
+    ("note", "message"),
+    [("", "Please fill this in"), ("已约谈" * 700, "2000")],
+    ids=["empty", "too-long"],
+)
+def test_a_note_with_a_problem_is_told_beside_it_and_kept(app, demo, browser, note, message):
     with app.test_request_context():
         for _ in range(3):
             filed_case()
     alert = db.session.scalar(select(Alert))
     browser.login("supervisor1")
-    browser.submit(f"/stats/alerts/{alert.id}/acknowledge", {"note": ""}, page="/stats/alerts")
+    answer = browser.submit(
+        f"/stats/alerts/{alert.id}/acknowledge",
+        {"note": note},
+        page="/stats/alerts",
+        headers={"Accept-Language": "en"},
+    )
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert message in html.split(f'id="note-{alert.id}-error"')[1].split("</p>")[0]
+    assert f'href="#note-{alert.id}"' in html.split('class="error-summary"')[1]
+    assert f'<label for="note-{alert.id}">' in html
+    assert f"{note}</textarea>" in html  # the text typed is kept
     db.session.expire_all()
     assert db.session.get(Alert, alert.id).acknowledged_at is None
+
+
+def test_the_homes_count_of_waiting_alerts_opens_a_list_of_as_many(app, demo, browser):
+    with app.test_request_context():
+        for _ in range(3):
+            filed_case()  # a repeat-disputes alert
+        filed_case(workers_involved=15, representatives=({"name": "王五", "phone": "13900139000"},))
+    acknowledged = db.session.scalar(select(Alert).where(Alert.kind == "collective"))
+    browser.login("supervisor1")
+    browser.submit(
+        f"/stats/alerts/{acknowledged.id}/acknowledge", {"note": "已处理"}, page="/stats/alerts"
+    )
+    home = browser.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    tally = home.split('data-tally="alerts"')[1].split("</li>")[0]
+    assert 'href="/stats/alerts?waiting=1"' in tally and ">1</strong>" in tally
+    waiting = browser.get("/stats/alerts?waiting=1", headers={"Accept-Language": "en"})
+    html = waiting.get_data(as_text=True)
+    assert "1 alert waiting for acknowledgement." in html
+    assert html.count('<section class="panel') == 1 and "已处理" not in html
+    everything = browser.get("/stats/alerts", headers={"Accept-Language": "en"})
+    assert "2 alerts." in everything.get_data(as_text=True)
 
 
 def test_employers_are_classed_by_their_dispute_history(app, demo, browser):

@@ -272,6 +272,8 @@ def test_bad_filters_get_a_clear_message(app, demo, browser, query, field, messa
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert f'id="{field}-error"' in html and message in html
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert f'href="#{field}"' in summary and message in summary
     client = app.test_client()
     token = client.post(
         "/api/v1/tokens", json={"username": "supervisor1", "password": "demo-2026"}
@@ -430,7 +432,13 @@ def test_each_counting_figure_lists_exactly_its_cases_with_parties_masked(app, d
     assert [row[0] for row in rows if row and row[0].endswith(numbers["resolved"][-6:])] == [
         numbers["resolved"]
     ]
-    assert browser.get("/stats/cases?figure=success_rate").status_code == 422  # not a count
+    not_a_count = browser.get(
+        "/stats/cases?figure=success_rate&to=2020-01-01&from=2021-01-01",
+        headers={"Accept-Language": "en"},
+    )
+    assert not_a_count.status_code == 422
+    summary = not_a_count.get_data(as_text=True).split('class="error-summary"')[1]
+    assert 'href="#figure-error">Figure: Not one of' in summary and 'href="#to"' in summary
 
 
 def test_a_database_with_uncounted_cases_says_so_until_the_rebuild(app, demo, browser):

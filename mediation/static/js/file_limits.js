@@ -1,6 +1,13 @@
 // Refuses a chosen file that is larger than the server accepts, before a phone spends its data
 // on the upload: the message appears beside the field and the choice is cleared. Every limit is
 // checked again on the server; the forms work fully without this script.
+//
+// Why this and not a form answering a request that is too large: the server cuts such a
+// request off (413) without reading its body, so it cannot give back what was typed. The total
+// checked here is a whole submission's room for every form with one file input, and the forms
+// with several (the administration's imports) cannot together reach the cap; so with this
+// script the 413 is never reached from our forms. Without it, the 413 page states the limits
+// and sends the person back with the browser's Back button, which keeps what they typed.
 (function () {
   "use strict";
 
