@@ -101,10 +101,18 @@ def _acceptance(case: Case, document: CaseDocument, issuer: Organization) -> lis
         organization=issuer.name,
         applicant=case.applicant_name,
         employer=case.employer.name,
-        # When this notice was issued: a case accepted again after a transfer has a later one.
-        date=human_date(document.issued_at),
+        date=human_date(_first_version(document).issued_at),
     )
     return [_parties(case), Section(paragraphs=(text,))]
+
+
+def _first_version(document: CaseDocument) -> CaseDocument:
+    """The version first issued: a notice is issued when the act it records is done (an
+    acceptance notice on the day of acceptance; a case accepted again after a transfer gets a
+    notice of its own), and a correction restates that day instead of its own."""
+    while document.supersedes is not None:
+        document = document.supersedes
+    return document
 
 
 def _decline(case: Case, document: CaseDocument, issuer: Organization) -> list[Section]:
@@ -312,6 +320,9 @@ def _signatures(case: Case, document: CaseDocument) -> tuple[Signature, ...]:
     if document.kind is not DocumentKind.agreement:
         return ()
     agreement = case.agreement
+    # The mediator recorded at issue (a correction keeps the first version's); the case's own
+    # only for a document issued before that was recorded.
+    mediator = document.mediator or case.mediator
 
     def signed(moment) -> str:
         if moment is None:
@@ -322,7 +333,7 @@ def _signatures(case: Case, document: CaseDocument) -> tuple[Signature, ...]:
     return (
         Signature(_("Applicant"), case.applicant_name, signed(agreement.applicant_signed_at)),
         Signature(_("Respondent"), case.employer.name, signed(agreement.respondent_signed_at)),
-        Signature(_("Mediator"), case.mediator.name if case.mediator else ""),
+        Signature(_("Mediator"), mediator.name if mediator else ""),
     )
 
 
