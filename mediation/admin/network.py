@@ -1,7 +1,8 @@
 """An administrator records where the network's people are found: each organisation's address,
 phone, office hours and contact person, and each district's labour-dispute arbitration
-commission and legal-aid station, which the arbitration advice names to the worker
-(``cases.advice``). Each change is audited with the values before and after."""
+commission, legal-aid station and basic people's court, which the arbitration advice, the
+payment-order application and the court's decisions name (``cases.advice``). Each change is
+audited with the values before and after."""
 
 from mediation.core import audit
 from mediation.extensions import db
@@ -14,6 +15,9 @@ DISTRICT_FIELDS = (
     "legal_aid_station",
     "legal_aid_address",
     "legal_aid_phone",
+    "basic_court",
+    "basic_court_address",
+    "basic_court_phone",
 )
 ORGANIZATION_FIELDS = ("address", "phone", "office_hours", "contact", "video_link")
 
@@ -39,7 +43,7 @@ def _record(record: db.Model, fields: tuple[str, ...], values: dict, *, action: 
 
 
 def update_district(region: Region, *, actor: User, **values: str | None) -> dict:
-    """The district's commission and legal-aid station; returns what changed."""
+    """The district's commission, legal-aid station and court; returns what changed."""
     return _record(region, DISTRICT_FIELDS, values, action="region.updated", actor=actor)
 
 

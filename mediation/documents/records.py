@@ -21,7 +21,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from mediation.documents import builders, case_file
-from mediation.documents.issuers import issuers, reader_locale
+from mediation.documents.issuers import issuers, issuing_name, reader_locale
 from mediation.documents.pdf import Document, render_pdf
 from mediation.extensions import db, upsert_insert
 from mediation.models import Case, CaseDocument, DocumentFile, DocumentKind
@@ -123,7 +123,11 @@ class Facts:
 def facts(document: CaseDocument) -> Facts:
     case = document.case
     text = document.content[reader_locale()] if document.content else None
-    issuer = text["issuer"] if text else issuers(case, [document])[document.id].name
+    issuer = (
+        text["issuer"]
+        if text
+        else issuing_name(document.kind, issuers(case, [document])[document.id])
+    )
     return Facts(
         document=document,
         kind=document.kind.title,

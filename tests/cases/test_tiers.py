@@ -33,6 +33,7 @@ def org_id(name: str) -> int:
 DISTRICT_CENTRE = "清城区劳动人事争议调解中心"
 STREET_CENTRE = "凤城街道劳动人事争议调解中心"
 COURT = "清城区人民法院诉前调解中心"
+BASIC_COURT = "清远市清城区人民法院"
 
 
 def test_admin_adds_a_rule_and_the_next_filing_follows_it(app, demo, make_browser):
@@ -314,7 +315,9 @@ def test_judicial_confirmation_needs_both_parties_and_the_court(app, demo, make_
     decision = html.unescape(
         worker.get(decision_url, headers={"Accept-Language": "en"}).get_data(as_text=True)
     )
-    assert f"{COURT} confirms that the mediation agreement is valid" in decision
+    # A ruling of the court itself, not of its mediation centre (民事诉讼法 第二百零六条).
+    assert f"{BASIC_COURT} confirms that the mediation agreement is valid" in decision
+    assert COURT not in decision.split("Mediated by")[0]
     assert "apply to the people's court for enforcement" in decision
     db.session.expire_all()
     agreement = db.session.scalar(

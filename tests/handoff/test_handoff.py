@@ -23,6 +23,8 @@ from tests.factories import mediating_case, user
 EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": "zh-CN"}
 COMMISSION = "清远市清城区劳动人事争议仲裁委员会"  # the demo district's, from its record
+BASIC_COURT = "清远市清城区人民法院"  # the court itself, from the district's record
+MEDIATION_CENTRE = "清城区人民法院诉前调解中心"  # the court's organisation on the network
 
 
 def failed_case(app) -> Case:
@@ -259,10 +261,23 @@ def test_an_unpaid_wage_agreement_gives_a_payment_order_application_to_the_court
     )
     assert answer.status_code == 200
     application = answer.json
-    assert application["addressed_to"]["name"] == "清城区人民法院诉前调解中心"
+    # The basic court itself (劳动争议调解仲裁法 第十六条; 民事诉讼法 第二百二十五条).
+    assert application["addressed_to"]["name"] == BASIC_COURT
+    assert application["addressed_to"]["address"] == "清远市清城区示例路2号（演示地址）"
     assert application["owed"] == "13000.00" and application["total"] == "13000.00"
 
     pdf = browser.get(f"/cases/{case.id}/payment-order-application.pdf", headers=ZH)
     text = pdf_text(pdf.data, tmp_path)
-    assert "清城区人民法院诉前调解中心" in text and "13,000.00" in text
+    assert BASIC_COURT in text and MEDIATION_CENTRE not in text and "13,000.00" in text
     assert "第十六条" in text and case.number in text
+
+
+def test_a_district_without_its_court_on_record_names_it_from_the_district(app, demo, browser):
+    case = unpaid_wage_agreement(app)
+    district = case.employer.region.district
+    district.basic_court = district.basic_court_address = district.basic_court_phone = None
+    db.session.commit()
+    browser.login("worker1")
+    page = browser.get(f"/cases/{case.id}/payment-order-application", headers=EN).text
+    assert f"{district.name}人民法院" in page and MEDIATION_CENTRE not in page
+    assert "address is not on record on this platform" in page
