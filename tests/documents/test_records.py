@@ -1,6 +1,7 @@
 """Issued documents are records: frozen at issue, kept byte for byte, corrected by a new version,
 and checkable by anyone at /verify, file included."""
 
+import hashlib
 import io
 import re
 from datetime import timedelta
@@ -12,7 +13,7 @@ from mediation.cases import agreements
 from mediation.cases.operations import fire
 from mediation.documents.issuing import correct_document, latest_document
 from mediation.extensions import db
-from mediation.models import CaseDocument, DocumentKind, Organization
+from mediation.models import CaseDocument, DocumentFile, DocumentKind, Organization
 from tests.factories import filed_case, mediating_case, user
 
 EN = {"Accept-Language": "en"}
@@ -170,3 +171,20 @@ def test_a_corrected_agreement_is_signed_by_the_mediator_who_signed_it(app, demo
             s for s in document.content["zh_CN"]["signatures"] if s["name"] in ("孙丽", "周强")
         ]
         assert signature["name"] == "孙丽"  # med_hr, who mediated and signed it
+
+
+def test_the_chinese_pdf_is_stored_when_the_document_is_issued(app, demo, make_browser):
+    with app.test_request_context():
+        case = filed_case()
+        db.session.commit()
+        application = latest_document(case, DocumentKind.application)
+    # Before anyone opened it: the document of record is there, byte for byte.
+    (stored,) = db.session.scalars(
+        select(DocumentFile).where(DocumentFile.document_id == application.id)
+    ).all()
+    assert stored.locale == "zh_CN" and stored.pdf.startswith(b"%PDF")
+    worker = make_browser()
+    worker.login("worker1")
+    url = f"/cases/{case.id}/documents/{application.id}.pdf"
+    body = worker.get(url, headers={"Accept-Language": "zh-CN"}).data
+    assert body == stored.pdf and hashlib.sha256(body).hexdigest() == stored.sha256
