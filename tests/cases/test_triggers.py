@@ -5,6 +5,7 @@ page with the problem in words (or a refusal that says why), never a 500 and nev
 What the page, the API and the OpenAPI document offer comes from the declarations alone.
 """
 
+import io
 import subprocess
 from decimal import Decimal
 
@@ -177,6 +178,21 @@ def test_archive_checks_the_file_itself_and_makes_the_case_file(app, demo, make_
         assert "".join(f"{number}. {part}".split()) in squeezed, part  # heading its part
     assert "双方意见分歧较大，调解未成。" in text
     assert "李*" in text and "李明" not in text.split("Contents")[0]  # the cover masks the name
+
+    # Verifiable like any issued document: its facts at /verify, and the file byte for byte.
+    anyone = make_browser()
+    check = f"/verify?code={case_file.verification_code}"
+    facts = anyone.get(check, headers={"Accept-Language": "en"}).text
+    assert "This document is genuine" in facts and "Case file" in facts
+    assert minuted.number in facts and "凤城街道劳动人事争议调解中心" in facts
+    same = anyone.submit(
+        check,
+        {"file": (io.BytesIO(pdf.data), "卷宗.pdf")},
+        page=check,
+        headers={"Accept-Language": "en"},
+        content_type="multipart/form-data",
+    )
+    assert "exactly the document issued with this code" in same.text
 
 
 def pdf_text(body: bytes) -> str:

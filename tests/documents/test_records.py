@@ -118,10 +118,13 @@ def test_what_cannot_be_checked_is_said_beside_the_field(app, demo, make_browser
     with app.test_request_context():
         elsewhere = latest_document(other, DocumentKind.application)
     assert worker.get(f"/cases/{case.id}/documents/{elsewhere.id}").status_code == 404
-    assert worker.get(f"/api/v1/cases/{case.id}/documents/{elsewhere.id}.pdf").status_code in (
-        401,
-        404,
-    )
+    token = worker.client.post(
+        "/api/v1/tokens", json={"username": "worker1", "password": "demo-2026"}
+    ).json["token"]
+    signed_in = {"Authorization": f"Bearer {token}"}
+    api = f"/api/v1/cases/{case.id}/documents"
+    assert worker.client.get(f"{api}/{elsewhere.id}.pdf", headers=signed_in).status_code == 404
+    assert worker.client.get(f"{api}/{application.id}.pdf", headers=signed_in).status_code == 200
     stored = db.session.scalar(select(CaseDocument).where(CaseDocument.id == elsewhere.id))
     assert stored.content["zh_CN"]["number"] == other.number
 
