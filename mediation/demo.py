@@ -71,6 +71,11 @@ DISTRICT_CONTACTS = {
     "legal_aid_address": "清远市清城区示例路3号（演示地址）",
     "legal_aid_phone": "12348",
 }
+COURT_CONTACTS = {
+    "basic_court": "清远市清城区人民法院",
+    "basic_court_address": "清远市清城区示例路2号（演示地址）",
+    "basic_court_phone": "0763-0000002",
+}
 
 WORKERS = [
     # username, name, phone, resident ID
@@ -141,6 +146,9 @@ def seed_demo() -> int:
     if district.arbitration_commission is None:
         # Placeholders of the demo, in the form the real entries take (/admin/regions/<id>).
         for field, value in DISTRICT_CONTACTS.items():
+            setattr(district, field, value)
+    if district.basic_court is None:
+        for field, value in COURT_CONTACTS.items():
             setattr(district, field, value)
     for username, name, phone, id_number in WORKERS:
         if not _one(User, username=username):

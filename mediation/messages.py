@@ -29,6 +29,10 @@ GUARD_MESSAGES = {
     "tier_not_higher": _l("A case can only be transferred to a higher tier."),
     "to_tier_required": _l("Choose the organisation to transfer the case to."),
     "not_transferred": _l("Only a transferred case that has not been accepted can be returned."),
+    "application_missing": _l("The application is not in the case file."),
+    "acceptance_notice_missing": _l(
+        "The case was accepted but its acceptance notice is not in the case file."
+    ),
     "minutes_missing": _l("The minutes of the mediation sessions are not on file yet."),
     "closing_document_unserved": _l(
         "The agreement or closing notice has not been issued, or not yet served on every party "

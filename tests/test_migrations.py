@@ -210,7 +210,7 @@ def test_the_outbox_and_accounts_of_an_earlier_revision_carry_over_and_back(empt
 
 
 def test_the_latest_revisions_come_and_go_on_a_populated_database(empty_database):
-    """0020 to 0026 on a database with a case and a document issued before records were kept:
+    """0020 to 0034 on a database with a case and a document issued before records were kept:
     the case gets no suspension, no code, no request; the document becomes version 1 without
     frozen text (it is frozen when first read). What is recorded afterwards (a suspension, the
     district's commission, a frozen document with its PDF, a legal-aid request, a saved
@@ -354,5 +354,31 @@ def test_the_latest_revisions_come_and_go_on_a_populated_database(empty_database
                 )
             ).one()
         assert tuple(counted[:3]) == (1, 1, 10050) and str(counted[3]) == "2026-03-10"
+
+        # 0034: the district's basic court; a legal-aid request whose requester was emptied
+        # (anonymised) is given the account that filed the case on the way down.
+        db.session.remove()  # verify's reads hold locks that the table's rebuild would wait on
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("UPDATE regions SET basic_court = '清远市清城区人民法院' WHERE id = 1")
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO legal_aid_requests (id, case_id, channel, requested_at,"
+                    " requested_by_id, station) VALUES (2, 1, 'later', '2026-04-01 02:00:00',"
+                    " NULL, '清城区法律援助处')"
+                )
+            )
+        downgrade(revision="0033")
+        regions = {column["name"] for column in inspect(db.engine).get_columns("regions")}
+        assert "basic_court" not in regions and "arbitration_commission" in regions
+        asked = "SELECT requested_by_id, station FROM legal_aid_requests WHERE case_id = 1"
+        with db.engine.connect() as connection:
+            assert tuple(connection.execute(text(asked)).one()) == (1, "清城区法律援助处")
+        upgrade()
+        with db.engine.begin() as connection:
+            assert connection.scalar(text("SELECT basic_court FROM regions")) is None
+            connection.execute(text("UPDATE legal_aid_requests SET requested_by_id = NULL"))
+            assert connection.scalar(text("SELECT requested_by_id FROM legal_aid_requests")) is None
         db.session.remove()
         db.engine.dispose()

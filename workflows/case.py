@@ -244,6 +244,8 @@ CODES: Mapping[str, str] = types.MappingProxyType(
         ),
         "to_tier_required": "There is no higher tier: choose the receiving organisation.",
         "not_transferred": "Only a transferred case that has not been accepted can be returned.",
+        "application_missing": "The application is not in the case file.",
+        "acceptance_notice_missing": "The case was accepted; its acceptance notice is missing.",
         "minutes_missing": "No minutes of a mediation session are on file.",
         "closing_document_unserved": (
             "The agreement or closing notice has not been issued and served on every party."
@@ -386,6 +388,8 @@ def _escalate_problems(record: Any, facts: Facts) -> list[Problem]:
 # The application establishes each fact from what the case holds, never from the caller.
 ARCHIVE_CHECKLIST: Mapping[str, str] = types.MappingProxyType(
     {
+        "application_on_file": "application_missing",
+        "acceptance_notice_on_file": "acceptance_notice_missing",
         "minutes_on_file": "minutes_missing",
         "closing_document_served": "closing_document_unserved",
         "evidence_on_file": "evidence_missing",

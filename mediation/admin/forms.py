@@ -133,7 +133,8 @@ def _phone(label) -> StringField:
 
 
 class DistrictForm(FlaskForm):
-    """A district's arbitration commission and legal-aid station (``admin.network``)."""
+    """A district's arbitration commission, legal-aid station and basic people's court
+    (``admin.network``)."""
 
     arbitration_commission = _text(_l("Labour-dispute arbitration commission"), 200)
     arbitration_address = _text(_l("Its address"), 200)
@@ -141,6 +142,9 @@ class DistrictForm(FlaskForm):
     legal_aid_station = _text(_l("Legal-aid station"), 200)
     legal_aid_address = _text(_l("Its address"), 200)
     legal_aid_phone = _phone(_l("Its telephone"))
+    basic_court = _text(_l("Basic people's court"), 200)
+    basic_court_address = _text(_l("Its address"), 200)
+    basic_court_phone = _phone(_l("Its telephone"))
 
 
 class OrganizationForm(FlaskForm):

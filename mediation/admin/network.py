@@ -1,7 +1,8 @@
 """An administrator records where the network's people are found: each organisation's address,
 phone, office hours and contact person, and each district's labour-dispute arbitration
-commission and legal-aid station, which the arbitration advice names to the worker
-(``cases.advice``). Each change is audited with the values before and after."""
+commission, legal-aid station and basic people's court, which the arbitration advice, the
+payment-order application and the court's decisions name (``cases.advice``). Each change is
+audited with the values before and after."""
 
 from mediation.core import audit
 from mediation.core.errors import Invalid
@@ -16,6 +17,9 @@ DISTRICT_FIELDS = (
     "legal_aid_station",
     "legal_aid_address",
     "legal_aid_phone",
+    "basic_court",
+    "basic_court_address",
+    "basic_court_phone",
 )
 ONLY_A_DISTRICT = _l("Only a district has an arbitration commission and a legal-aid station.")
 ORGANIZATION_FIELDS = ("address", "phone", "office_hours", "contact", "video_link")
@@ -42,8 +46,9 @@ def _record(record: db.Model, fields: tuple[str, ...], values: dict, *, action: 
 
 
 def update_district(region: Region, *, actor: User, **values: str | None) -> dict:
-    """The district's commission and legal-aid station; returns what changed. Only a district
-    has them (劳动争议调解仲裁法 第十七条: commissions are set up for a county or district)."""
+    """The district's commission, legal-aid station and basic court; returns what changed.
+    Only a district has them (劳动争议调解仲裁法 第十七条: commissions are set up for a county
+    or district; the basic people's court sits for the same district)."""
     if region.level is not RegionLevel.district:
         if given := [field for field in DISTRICT_FIELDS if (values.get(field) or "").strip()]:
             raise Invalid({field: [ONLY_A_DISTRICT] for field in given})

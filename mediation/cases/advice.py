@@ -63,6 +63,14 @@ def arbitration_commission(case: Case) -> str:
     return district.arbitration_commission or f"{district.name}劳动人事争议仲裁委员会"
 
 
+def basic_court(district: Region) -> str:
+    """The district's basic people's court, as the administration recorded it at
+    /admin/regions; until it has, the name such courts take, made from the district's. A
+    payment order is applied for there (民事诉讼法 第二百二十五条) and it rules on judicial
+    confirmation (第二百零五条、第二百零六条), not its pre-litigation mediation centre."""
+    return district.basic_court or f"{district.name}人民法院"
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence about the time limit: ``strong`` is the one that says the date; ``advice``

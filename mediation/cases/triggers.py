@@ -408,18 +408,28 @@ _CLOSING_DOCUMENT = {
 }
 
 ARCHIVE_ITEMS = {
+    "application_on_file": _l("The application"),
+    "acceptance_notice_on_file": _l("The acceptance notice, if the case was accepted"),
     "minutes_on_file": _l("Minutes of the mediation sessions"),
     "closing_document_served": _l("Agreement or closing notice issued and served on the parties"),
     "evidence_on_file": _l("Every evidence file of the list in storage"),
 }
 
 
-def _was_mediated(case: Case) -> bool:
+def _happened(case: Case, trigger: str) -> bool:
+    """Whether ``trigger`` was ever fired on the case (a transfer may have undone its state)."""
+    action = f"case.{trigger}"
     return bool(
         db.session.scalar(
-            select(
-                exists().where(AuditEvent.case_id == case.id, AuditEvent.action == "case.mediate")
-            )
+            select(exists().where(AuditEvent.case_id == case.id, AuditEvent.action == action))
+        )
+    )
+
+
+def _issued(case: Case, kind: DocumentKind) -> bool:
+    return bool(
+        db.session.scalar(
+            select(exists().where(CaseDocument.case_id == case.id, CaseDocument.kind == kind))
         )
     )
 
@@ -447,12 +457,17 @@ def _served(case: Case, kind: DocumentKind) -> bool:
 
 def archive_facts(case: Case) -> dict[str, bool]:
     """The archive checklist, from what the case holds (DESIGN.md §3)."""
-    minutes = not _was_mediated(case) or any(s.minutes.strip() for s in case.sessions)
+    minutes = not _happened(case, "mediate") or any(s.minutes.strip() for s in case.sessions)
     needed = _CLOSING_DOCUMENT.get(Outcome(case.outcome)) if case.outcome else None
     closing = needed is None or _served(case, needed)
     folder = evidence_root()
     evidence = all(Path(folder, item.stored_name).is_file() for item in case.evidence)
     return {
+        # The case file opens with these (documents.case_file): what was asked, and the notice
+        # that the organisation took it on (a case declined from the start has none).
+        "application_on_file": _issued(case, DocumentKind.application),
+        "acceptance_notice_on_file": not _happened(case, "accept")
+        or _issued(case, DocumentKind.acceptance_notice),
         "minutes_on_file": minutes,
         "closing_document_served": closing,
         "evidence_on_file": evidence,

@@ -8,11 +8,11 @@ from urllib.parse import urlencode
 from flask import current_app
 from flask_babel import format_currency, get_locale
 
-from mediation.cases.advice import limitation_sentences
+from mediation.cases.advice import basic_court, limitation_sentences
 from mediation.cases.payment import payment_order_applies
 from mediation.core import clocks
 from mediation.court.dates import agreement_effective_on, confirmation_deadline
-from mediation.documents.issuers import document_title, issued_title, issuers
+from mediation.documents.issuers import document_title, issued_title, issuers, issuing_name
 from mediation.documents.pdf import Document, Labels, Section, Signature
 from mediation.i18n import human_date, human_datetime
 from mediation.localtime import local_today
@@ -101,10 +101,18 @@ def _acceptance(case: Case, document: CaseDocument, issuer: Organization) -> lis
         organization=issuer.name,
         applicant=case.applicant_name,
         employer=case.employer.name,
-        # When this notice was issued: a case accepted again after a transfer has a later one.
-        date=human_date(document.issued_at),
+        date=human_date(_first_version(document).issued_at),
     )
     return [_parties(case), Section(paragraphs=(text,))]
+
+
+def _first_version(document: CaseDocument) -> CaseDocument:
+    """The version first issued: a notice is issued when the act it records is done (an
+    acceptance notice on the day of acceptance; a case accepted again after a transfer gets a
+    notice of its own), and a correction restates that day instead of its own."""
+    while document.supersedes is not None:
+        document = document.supersedes
+    return document
 
 
 def _decline(case: Case, document: CaseDocument, issuer: Organization) -> list[Section]:
@@ -145,7 +153,7 @@ def _agreement(case: Case, document: CaseDocument, issuer: Organization) -> list
     if confirmation is not None and confirmation.status is ConfirmationStatus.confirmed:
         closing = _(
             "%(court)s confirmed this agreement on %(date)s; it can be enforced by the court.",
-            court=confirmation.court.name,
+            court=basic_court(confirmation.court.region.district),
             date=human_date(confirmation.decided_at),
         )
     else:
@@ -260,6 +268,7 @@ def _confirmation_decision(
     关于人民调解协议司法确认程序的若干规定, 法释〔2011〕5号)."""
     confirmation = case.confirmation
     agreement = case.agreement
+    court = issuing_name(document.kind, issuer)
     agreed = Section(
         heading=_("The mediation agreement"),
         paragraphs=(agreement.terms,),
@@ -273,7 +282,7 @@ def _confirmation_decision(
         decision = _(
             "Having reviewed the joint application of both parties, %(court)s confirms that the "
             "mediation agreement is valid.",
-            court=issuer.name,
+            court=court,
         )
         follows = _(
             "If a party refuses to perform it or does not perform it in full, the other party "
@@ -283,7 +292,7 @@ def _confirmation_decision(
         decision = _(
             "Having reviewed the joint application of both parties, %(court)s does not confirm "
             "the mediation agreement.",
-            court=issuer.name,
+            court=court,
         )
         follows = _(
             "The parties may change the agreement or reach a new one through mediation, or bring "
@@ -312,6 +321,9 @@ def _signatures(case: Case, document: CaseDocument) -> tuple[Signature, ...]:
     if document.kind is not DocumentKind.agreement:
         return ()
     agreement = case.agreement
+    # The mediator recorded at issue (a correction keeps the first version's); the case's own
+    # only for a document issued before that was recorded.
+    mediator = document.mediator or case.mediator
 
     def signed(moment) -> str:
         if moment is None:
@@ -322,7 +334,7 @@ def _signatures(case: Case, document: CaseDocument) -> tuple[Signature, ...]:
     return (
         Signature(_("Applicant"), case.applicant_name, signed(agreement.applicant_signed_at)),
         Signature(_("Respondent"), case.employer.name, signed(agreement.respondent_signed_at)),
-        Signature(_("Mediator"), case.mediator.name if case.mediator else ""),
+        Signature(_("Mediator"), mediator.name if mediator else ""),
     )
 
 
@@ -352,7 +364,7 @@ def build(case: Case, document: CaseDocument, issuer: Organization) -> Document:
     return Document(
         title=issued_title(document.kind, issuer),
         number=case.number,
-        issuer=issuer.name,
+        issuer=issuing_name(document.kind, issuer),
         issued_on=human_date(document.issued_at),
         sections=[*_correction(document), *BUILDERS[document.kind](case, document, issuer)],
         signatures=_signatures(case, document),

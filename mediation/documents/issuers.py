@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from flask_babel import get_locale
 from sqlalchemy import select
 
+from mediation.cases.advice import basic_court
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, CaseDocument, DocumentKind, Organization
 from mediation.translation import gettext as _
@@ -82,4 +83,17 @@ def document_title(document: CaseDocument, issuer: Organization) -> str:
 
 
 def issued_title(kind: DocumentKind, issuer: Organization) -> str:
-    return _("%(document)s (%(organization)s)", document=kind.title, organization=issuer.name)
+    return _(
+        "%(document)s (%(organization)s)",
+        document=kind.title,
+        organization=issuing_name(kind, issuer),
+    )
+
+
+def issuing_name(kind: DocumentKind, issuer: Organization) -> str:
+    """The name a document is issued in: its organisation's, but for the decision on judicial
+    confirmation, a ruling of the basic people's court itself (民事诉讼法 第二百零六条), which
+    the platform reaches through its pre-litigation mediation centre (the ``issuer``)."""
+    if kind is DocumentKind.confirmation_decision:
+        return basic_court(issuer.region.district)
+    return issuer.name

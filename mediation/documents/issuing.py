@@ -1,6 +1,6 @@
 """Issuing documents: each gets a verification code that the public check page looks up, its
-text is frozen as a record (mediation.documents.records), and those the parties must be given
-are served on them (mediation.documents.service)."""
+text is frozen and its PDF stored as a record (mediation.documents.records), and those the
+parties must be given are served on them (mediation.documents.service)."""
 
 import secrets
 
@@ -54,7 +54,7 @@ def issue_document(
         supersedes=supersedes,
     )
     db.session.add(document)
-    records.freeze(case, document)
+    records.keep(case, document)
     serve_on_issue(document)
     return document
 

@@ -1,12 +1,13 @@
 """Issued documents as records: what a document states is frozen when it is issued, and the PDF
 given out is kept byte for byte.
 
-``freeze`` builds the document in every language the platform speaks, from the case as it is at
-issue, and stores the printed text with its SHA-256. From then on pages and PDFs are made from
-that text, never from the case: a transfer, a new mediator or a cleared date changes no issued
-document. The first time a PDF is needed in a language it is rendered from the frozen text and
-stored (``DocumentFile``); the renderer is deterministic, so the file is the one that would have
-been rendered at issue, and from then on it is served from storage.
+``keep`` is what issuing does: ``freeze`` builds the document in every language the platform
+speaks, from the case as it is at issue, and stores the printed text with its SHA-256; then the
+Chinese PDF, the document of record, is rendered and stored (``DocumentFile``) in the same
+transaction, so no document is ever issued without its file. From then on pages and PDFs are
+made from that text, never from the case: a transfer, a new mediator or a cleared date changes
+no issued document. The English PDF, a rendering for readers, is made from the same frozen text
+the first time it is asked for and stored then; from then on every file is served from storage.
 
 Documents issued before records were kept have no frozen text: they are frozen the first time
 they are read, from the case as it is then (their issuer from the case's path).
@@ -21,7 +22,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from mediation.documents import builders, case_file
-from mediation.documents.issuers import issuers, reader_locale
+from mediation.documents.issuers import issuers, issuing_name, reader_locale
 from mediation.documents.pdf import Document, render_pdf
 from mediation.extensions import db, upsert_insert
 from mediation.models import Case, CaseDocument, DocumentFile, DocumentKind
@@ -32,6 +33,23 @@ LARGEST_CHECKED_PDF = 10 * 1024 * 1024
 
 def _canonical(content: dict) -> bytes:
     return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+# The language of the document of record. Documents of state bodies are in the national common
+# language (国家通用语言文字法 第九条): the Chinese PDF is the one the parties are served and
+# the one a court is shown; the English one translates it for the reader.
+RECORD_LOCALE = "zh_CN"
+
+
+def keep(case: Case, document: CaseDocument) -> None:
+    """Freeze what the newly issued ``document`` states and store its Chinese PDF, in the
+    issuing transaction: if the issue rolls back, so does its file; once it commits, the file
+    handed to every later reader is the one made at issue. Rendering inside the transaction
+    (rather than after the commit) is what makes "issued" and "its PDF is stored" one fact; a
+    process killed after the commit would otherwise leave a document without its file."""
+    freeze(case, document)
+    db.session.flush()  # the document's id, which its file refers to
+    stored_pdf(case, document, RECORD_LOCALE)
 
 
 def freeze(case: Case, document: CaseDocument) -> None:
@@ -63,8 +81,9 @@ def printed(case: Case, document: CaseDocument) -> Document | None:
 
 
 def stored_pdf(case: Case, document: CaseDocument, locale: str | None = None) -> DocumentFile:
-    """The document's PDF in ``locale`` (the reader's by default), rendered and kept the first
-    time it is needed. Two first readers at once store one file: the second insert is
+    """The document's PDF in ``locale`` (the reader's by default): the one stored at issue, or
+    rendered and kept the first time it is needed (the English one; documents issued before
+    files were stored at issue). Two first readers at once store one file: the second insert is
     ignored and both read the stored row."""
     locale = locale or reader_locale()
     kept = _file(document, locale)
@@ -123,7 +142,11 @@ class Facts:
 def facts(document: CaseDocument) -> Facts:
     case = document.case
     text = document.content[reader_locale()] if document.content else None
-    issuer = text["issuer"] if text else issuers(case, [document])[document.id].name
+    issuer = (
+        text["issuer"]
+        if text
+        else issuing_name(document.kind, issuers(case, [document])[document.id])
+    )
     return Facts(
         document=document,
         kind=document.kind.title,

@@ -19,10 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from mediation.cases import payment
-from mediation.cases.advice import arbitration_advice, arbitration_commission
+from mediation.cases.advice import arbitration_advice, arbitration_commission, basic_court
 from mediation.core import clocks
 from mediation.core.errors import Refused
-from mediation.core.routing import DatabaseDirectory
 from mediation.court.dates import agreement_effective_on
 from mediation.extensions import db
 from mediation.handoff.content import ClaimLine, Content
@@ -37,7 +36,6 @@ from mediation.models import (
     EvidenceParty,
     HandoffApplication,
     HandoffKind,
-    Organization,
     Payment,
 )
 from mediation.translation import gettext as _
@@ -146,15 +144,16 @@ def commission_of(case: Case) -> Addressee:
 
 
 def court_of(case: Case) -> Addressee:
-    """The district's court on the network, else the basic people's court named by district."""
-    directory = DatabaseDirectory()
-    court_id = directory.court_of(directory.district_of(case.employer.region_id))
-    court = db.session.get(Organization, court_id) if court_id else None
-    if court is None:
-        district = case.employer.region.district
-        name = _("The basic people's court of %(district)s", district=district.name)
-        return Addressee(name=name, address=None, phone=None, on_record=False)
-    return Addressee(name=court.name, address=court.address, phone=court.phone, on_record=True)
+    """The basic people's court of the employer's district, where the debtor is (民事诉讼法
+    第二十二条; 最高人民法院关于适用《民事诉讼法》的解释 第二十三条): the court itself, not
+    the pre-litigation mediation centre through which the network reaches it."""
+    district = case.employer.region.district
+    return Addressee(
+        name=basic_court(district),
+        address=district.basic_court_address,
+        phone=district.basic_court_phone,
+        on_record=bool(district.basic_court),
+    )
 
 
 # --- The edited fields, or the case's own --------------------------------------------------

@@ -70,9 +70,10 @@ class CaseDocument(db.Model):
 class DocumentFile(db.Model):
     """The PDF of an issued document in one language, byte for byte as it was first given out.
 
-    Rendered from the frozen content (the renderer is deterministic) the first time anyone
-    needs it, then served from here: a later version of the renderer or its fonts never changes
-    a file somebody holds.
+    The Chinese one is rendered from the frozen content when the document is issued, in the
+    same transaction; the English one the first time anyone asks for it. Then each is served
+    from here: a later version of the renderer or its fonts never changes a file somebody
+    holds.
     """
 
     __tablename__ = "document_files"

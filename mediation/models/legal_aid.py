@@ -41,12 +41,13 @@ class LegalAidRequest(db.Model):
         enum_column(LegalAidChannel, "legal_aid_channel")
     )
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Emptied when the case is anonymised (retention.operations): it named the worker.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     station: Mapped[str | None] = mapped_column(String(200))
     station_address: Mapped[str | None] = mapped_column(String(200))
     station_phone: Mapped[str | None] = mapped_column(String(30))
 
-    requested_by: Mapped[User] = relationship()
+    requested_by: Mapped[User | None] = relationship()
 
     @property
     def passed_on(self) -> bool:

@@ -41,6 +41,12 @@ class Region(db.Model):
     legal_aid_station: Mapped[str | None] = mapped_column(String(200))
     legal_aid_address: Mapped[str | None] = mapped_column(String(200))
     legal_aid_phone: Mapped[str | None] = mapped_column(String(30))
+    # Its basic people's court (基层人民法院): a payment order is applied for there (民事诉讼法
+    # 第二百二十五条) and it rules on judicial confirmation (第二百零五条、第二百零六条), not
+    # the pre-litigation mediation centre the network holds as the court's organisation.
+    basic_court: Mapped[str | None] = mapped_column(String(200))
+    basic_court_address: Mapped[str | None] = mapped_column(String(200))
+    basic_court_phone: Mapped[str | None] = mapped_column(String(30))
 
     parent: Mapped["Region | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Region"]] = relationship(back_populates="parent")

@@ -31,6 +31,10 @@ re-employment referral      the worker's name → "申请人", phone, masked ID,
                             reason, the new employer and job, the contacts' notes emptied;
                             dates, state, industry, district and wages stay
 arbitration application     the worker's draft (a table of its own) deleted
+legal-aid request           who asked (the worker's account, or the staff member who asked for
+                            them) forgotten; that legal aid was asked for, when, on which
+                            channel and the station it went to (public data) stay: the
+                            figures count requests
 ==========================  ===================================================================
 
 Kept for the figures (``flask figures verify`` agrees before and after): dates and states,
@@ -65,6 +69,7 @@ from mediation.models import (
     Evidence,
     ExtensionProposal,
     JudicialConfirmation,
+    LegalAidRequest,
     LimitationSuspension,
     MediationSession,
     MessageRead,
@@ -120,6 +125,7 @@ ERASED_FIELDS = [
     "referral.worker",
     "referral.profile",
     "referral_contacts.result",
+    "legal_aid_requests.requested_by",
 ]
 
 
@@ -269,6 +275,9 @@ def anonymise_case(case: Case, *, now: datetime | None = None) -> dict[str, Any]
     _change(Rating, Rating.case_id == case.id, comment="")
     _change(JudicialConfirmation, JudicialConfirmation.case_id == case.id, reason=None)
     _change(LimitationSuspension, LimitationSuspension.case_id == case.id, reason="")
+    # A request for legal aid tells of the worker's means (法律援助法 第三十一条): it stays
+    # counted, linked to no one (个人信息保护法 第四十七条).
+    _change(LegalAidRequest, LegalAidRequest.case_id == case.id, requested_by_id=None)
     messages = db.session.scalar(
         select(db.func.count(CaseMessage.id)).where(CaseMessage.case_id == case.id)
     )

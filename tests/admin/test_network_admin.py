@@ -24,12 +24,16 @@ def test_the_recorded_commission_is_the_one_the_worker_is_sent_to(app, demo, bro
         "legal_aid_station": "清城区法律援助中心",
         "legal_aid_address": "清城区新城路10号",
         "legal_aid_phone": "12348",
+        "basic_court": "清远市清城区人民法院（新址）",
+        "basic_court_address": "清城区新城路12号",
+        "basic_court_phone": "0763-7654320",
     }
     answer = browser.submit(f"/admin/regions/{district().id}", fields, headers=EN)
     assert answer.status_code == 302
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "region.updated"))
     assert event.details["after"]["arbitration_phone"] == "0763-1234567"
     assert event.details["before"]["arbitration_phone"] == "0763-0000001"  # the demo's
+    assert event.details["after"]["basic_court"] == "清远市清城区人民法院（新址）"
 
     case = mediating_case()
     with app.test_request_context():

@@ -19,6 +19,7 @@ from mediation.models import (
     Case,
     CaseDocument,
     DocumentKind,
+    DocumentService,
     Organization,
     RoutingRuleRow,
 )
@@ -35,6 +36,8 @@ def org_id(name: str) -> int:
 DISTRICT_CENTRE = "清城区劳动人事争议调解中心"
 STREET_CENTRE = "凤城街道劳动人事争议调解中心"
 COURT = "清城区人民法院诉前调解中心"
+BASIC_COURT = "清远市清城区人民法院"
+EN = {"Accept-Language": "en"}
 
 
 def test_admin_adds_a_rule_and_the_next_filing_follows_it(app, demo, make_browser):
@@ -375,7 +378,9 @@ def test_judicial_confirmation_needs_both_parties_and_the_court(app, demo, make_
     decision = html.unescape(
         worker.get(decision_url, headers={"Accept-Language": "en"}).get_data(as_text=True)
     )
-    assert f"{COURT} confirms that the mediation agreement is valid" in decision
+    # A ruling of the court itself, not of its mediation centre (民事诉讼法 第二百零六条).
+    assert f"{BASIC_COURT} confirms that the mediation agreement is valid" in decision
+    assert COURT not in decision.split("Mediated by")[0]
     assert "apply to the people's court for enforcement" in decision
     db.session.expire_all()
     agreement = db.session.scalar(
@@ -385,6 +390,44 @@ def test_judicial_confirmation_needs_both_parties_and_the_court(app, demo, make_
     )
     assert "judicial confirmation" in str(agreement.content["en"]["sections"])
     assert COURT not in str(agreement.content["en"]["sections"])
+
+
+def test_a_refused_confirmation_is_a_decision_with_its_reasons_served_on_both_parties(
+    app, demo, make_browser
+):
+    with app.test_request_context():
+        case = filed_case()
+        settle(case)
+    worker, employer, court = make_browser(), make_browser(), make_browser()
+    for party, name in ((worker, "worker1"), (employer, "employer1"), (court, "court1")):
+        party.login(name)
+    for party in (worker, employer):
+        party.submit(f"/cases/{case.id}/confirmation", {}, page=f"/cases/{case.id}")
+    reason = "协议约定的数额低于法定最低标准，违反法律强制性规定。"
+    court.submit(
+        f"/court/cases/{case.id}/confirmation",
+        {"decision": "refuse", "reason": reason},
+        page=f"/court/cases/{case.id}",
+    )
+    decision = db.session.scalar(
+        select(CaseDocument).where(
+            CaseDocument.case_id == case.id,
+            CaseDocument.kind == DocumentKind.confirmation_decision,
+        )
+    )
+    text = str(decision.content["en"]["sections"])
+    assert f"{BASIC_COURT} does not confirm the mediation agreement" in text
+    assert reason in text and "bring an action in the people's court" in text
+    services = db.session.scalars(
+        select(DocumentService).where(DocumentService.document_id == decision.id)
+    ).all()
+    assert {service.party for service in services} == {"applicant", "respondent"}
+    # Each party opening it is its service (送达).
+    for party in (worker, employer):
+        page = party.get(f"/cases/{case.id}/documents/{decision.id}", headers=EN).text
+        assert "does not confirm" in page
+    db.session.expire_all()
+    assert all(service.served_at is not None for service in services)
 
 
 def test_confirmation_after_30_days_is_refused(app, demo, make_browser):

@@ -5,6 +5,7 @@ page with the problem in words (or a refusal that says why), never a 500 and nev
 What the page, the API and the OpenAPI document offer comes from the declarations alone.
 """
 
+import io
 import subprocess
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from mediation.core.schemas import widget_of
 from mediation.documents.issuing import latest_document
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, CaseDocument, DocumentKind, Organization
-from tests.factories import filed_case, held_session, paper_scan, user
+from tests.factories import filed_case, held_session, paper_scan, served_on_the_parties, user
 
 COURT = "清城区人民法院诉前调解中心"
 
@@ -128,6 +129,8 @@ def test_archive_checks_the_file_itself_and_makes_the_case_file(app, demo, make_
     with app.test_request_context():
         case = db.session.get(Case, case.id)
         assert triggers.archive_facts(case) == {
+            "application_on_file": True,
+            "acceptance_notice_on_file": True,
             "minutes_on_file": False,
             "closing_document_served": False,
             "evidence_on_file": True,
@@ -176,6 +179,21 @@ def test_archive_checks_the_file_itself_and_makes_the_case_file(app, demo, make_
     assert "双方意见分歧较大，调解未成。" in text
     assert "李*" in text and "李明" not in text.split("Contents")[0]  # the cover masks the name
 
+    # Verifiable like any issued document: its facts at /verify, and the file byte for byte.
+    anyone = make_browser()
+    check = f"/verify?code={case_file.verification_code}"
+    facts = anyone.get(check, headers={"Accept-Language": "en"}).text
+    assert "This document is genuine" in facts and "Case file" in facts
+    assert minuted.number in facts and "凤城街道劳动人事争议调解中心" in facts
+    same = anyone.submit(
+        check,
+        {"file": (io.BytesIO(pdf.data), "卷宗.pdf")},
+        page=check,
+        headers={"Accept-Language": "en"},
+        content_type="multipart/form-data",
+    )
+    assert "exactly the document issued with this code" in same.text
+
 
 def pdf_text(body: bytes) -> str:
     """The PDF's text as one line per text line, through poppler's pdftotext."""
@@ -197,6 +215,40 @@ def test_an_unpaid_agreement_case_without_its_agreement_document_cannot_be_archi
     fire(case, "settle", actor=user("med_hr"))
     db.session.execute(db.delete(CaseDocument).where(CaseDocument.case_id == case.id))
     assert triggers.archive_facts(case)["closing_document_served"] is False
+
+
+def test_a_case_file_without_its_application_and_acceptance_notice_is_not_archived(
+    app, demo, make_browser
+):
+    with app.test_request_context():
+        case = filed_case()
+        fire(case, "accept", actor=user("med_hr"), respondent_consent=True, consent_via="window")
+        fire(case, "mediate", actor=user("med_hr"))
+        held_session(case, "双方意见分歧较大。")
+        fire(case, "fail", actor=user("med_hr"), reason="双方分歧较大")
+        served_on_the_parties(case, "termination_notice")
+        opening = (DocumentKind.application, DocumentKind.acceptance_notice)
+        db.session.execute(
+            db.delete(CaseDocument).where(
+                CaseDocument.case_id == case.id, CaseDocument.kind.in_(opening)
+            )
+        )
+        db.session.commit()
+    mediator = make_browser()
+    mediator.login("med_hr")
+    page = mediator.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).text
+    assert "✗ The application" in page and "✗ The acceptance notice" in page
+    response = mediator.act(case.id, "archive", {}, headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    assert "The application is not in the case file" in response.text
+    assert "its acceptance notice is not in the case file" in response.text
+    assert "minutes" not in response.text.split("error-summary")[1].split("</ul>")[0]
+    # A case declined from the start was never accepted: no acceptance notice is missing.
+    with app.test_request_context():
+        declined = filed_case()
+        fire(declined, "decline", actor=user("med_hr"), reason="不属于受理范围")
+        facts = triggers.archive_facts(declined)
+    assert facts["application_on_file"] and facts["acceptance_notice_on_file"]
 
 
 @pytest.fixture

@@ -1,16 +1,20 @@
 """Issued documents are records: frozen at issue, kept byte for byte, corrected by a new version,
 and checkable by anyone at /verify, file included."""
 
+import hashlib
 import io
 import re
+from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
+from mediation.cases import agreements
 from mediation.cases.operations import fire
-from mediation.documents.issuing import latest_document
+from mediation.documents.issuing import correct_document, latest_document
 from mediation.extensions import db
-from mediation.models import CaseDocument, DocumentKind, Organization
-from tests.factories import filed_case, user
+from mediation.models import CaseDocument, DocumentFile, DocumentKind, Organization
+from tests.factories import filed_case, mediating_case, user
 
 EN = {"Accept-Language": "en"}
 STREET = "凤城街道劳动人事争议调解中心"
@@ -114,9 +118,76 @@ def test_what_cannot_be_checked_is_said_beside_the_field(app, demo, make_browser
     with app.test_request_context():
         elsewhere = latest_document(other, DocumentKind.application)
     assert worker.get(f"/cases/{case.id}/documents/{elsewhere.id}").status_code == 404
-    assert worker.get(f"/api/v1/cases/{case.id}/documents/{elsewhere.id}.pdf").status_code in (
-        401,
-        404,
-    )
+    token = worker.client.post(
+        "/api/v1/tokens", json={"username": "worker1", "password": "demo-2026"}
+    ).json["token"]
+    signed_in = {"Authorization": f"Bearer {token}"}
+    api = f"/api/v1/cases/{case.id}/documents"
+    assert worker.client.get(f"{api}/{elsewhere.id}.pdf", headers=signed_in).status_code == 404
+    assert worker.client.get(f"{api}/{application.id}.pdf", headers=signed_in).status_code == 200
     stored = db.session.scalar(select(CaseDocument).where(CaseDocument.id == elsewhere.id))
     assert stored.content["zh_CN"]["number"] == other.number
+
+
+def _paragraphs(document: CaseDocument, locale: str = "en") -> list[str]:
+    return [
+        paragraph
+        for section in document.content[locale]["sections"]
+        for paragraph in section["paragraphs"]
+    ]
+
+
+def test_a_correction_days_later_keeps_the_day_of_acceptance(app, demo, monkeypatch):
+    with app.test_request_context():
+        case = filed_case()
+        fire(case, "accept", actor=user("med_hr"), respondent_consent=True, consent_via="window")
+        first = latest_document(case, DocumentKind.acceptance_notice)
+        # The address is corrected four days after the acceptance.
+        later = first.issued_at + timedelta(days=4)
+        monkeypatch.setattr("mediation.documents.issuing.utcnow", lambda: later)
+        second = correct_document(case, first, actor=user("med_hr"), reason="被申请人地址有误")
+        db.session.commit()
+    (accepted,) = [p for p in _paragraphs(first) if "accepted the application" in p]
+    assert accepted in _paragraphs(second)
+    assert second.content["en"]["issued_on"] != first.content["en"]["issued_on"]
+    assert second.content["en"]["issued_on"] not in accepted
+
+
+def test_a_corrected_agreement_is_signed_by_the_mediator_who_signed_it(app, demo):
+    with app.test_request_context():
+        case = mediating_case()
+        mediator = user("med_hr")
+        agreements.draft_agreement(
+            case, actor=mediator, terms="支付工资13000元。", amount=Decimal(13000), due_date=None
+        )
+        for party in ("worker1", "employer1"):
+            agreements.sign(case, actor=user(party), version=1, password="demo-2026")
+        fire(case, "settle", actor=mediator)
+        first = latest_document(case, DocumentKind.agreement)
+        # Later someone else holds the case (here set by hand: no trigger moves a closed case).
+        case.mediator = user("med_district")
+        db.session.flush()
+        second = correct_document(case, first, actor=mediator, reason="金额大写有误")
+        db.session.commit()
+    for document in (first, second):
+        (signature,) = [
+            s for s in document.content["zh_CN"]["signatures"] if s["name"] in ("孙丽", "周强")
+        ]
+        assert signature["name"] == "孙丽"  # med_hr, who mediated and signed it
+
+
+def test_the_chinese_pdf_is_stored_when_the_document_is_issued(app, demo, make_browser):
+    with app.test_request_context():
+        case = filed_case()
+        db.session.commit()
+        application = latest_document(case, DocumentKind.application)
+    # Before anyone opened it: the document of record is there, byte for byte.
+    (stored,) = db.session.scalars(
+        select(DocumentFile).where(DocumentFile.document_id == application.id)
+    ).all()
+    assert stored.locale == "zh_CN" and stored.pdf.startswith(b"%PDF")
+    worker = make_browser()
+    worker.login("worker1")
+    url = f"/cases/{case.id}/documents/{application.id}.pdf"
+    body = worker.get(url, headers={"Accept-Language": "zh-CN"}).data
+    assert body == stored.pdf and hashlib.sha256(body).hexdigest() == stored.sha256

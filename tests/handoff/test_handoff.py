@@ -5,24 +5,30 @@ payment-order application for an unpaid wage agreement, addressed to the distric
 import re
 import shutil
 import subprocess
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from mediation.cases import agreements, payment
 from mediation.cases.operations import fire
+from mediation.core import clocks
 from mediation.extensions import db
+from mediation.i18n import human_date
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, Notification, Payment
+from mediation.models.types import utcnow
 from tests.conftest import skip_or_fail
-from tests.factories import mediating_case, user
+from tests.factories import filed_case, mediating_case, user
 
 EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": "zh-CN"}
 COMMISSION = "清远市清城区劳动人事争议仲裁委员会"  # the demo district's, from its record
+BASIC_COURT = "清远市清城区人民法院"  # the court itself, from the district's record
+MEDIATION_CENTRE = "清城区人民法院诉前调解中心"  # the court's organisation on the network
 
 
 def failed_case(app) -> Case:
@@ -110,6 +116,51 @@ def test_a_failed_case_gives_the_worker_a_printable_arbitration_application(
     assert "清远市清城区示例路1号" in text  # the commission's address on record
     assert "双方对工资数额分歧较大" in text  # the mediation history: how it ended
     assert dark_pixels_on_page_one(answer.data, tmp_path) > 100  # not a blank page
+
+
+def test_the_application_states_the_time_limit_and_the_employers_code(
+    app, demo, browser, poppler, tmp_path
+):
+    """A worker whose job has ended: the year to apply runs again from the failure (第二十七条)
+    and the application says until when; the respondent is named with its USCC."""
+    with app.test_request_context():
+        case = filed_case(employment_end=local_today() - timedelta(days=40))
+        mediator = user("med_hr")
+        fire(case, "accept", actor=mediator, respondent_consent=True, consent_via="window")
+        fire(case, "mediate", actor=mediator)
+        fire(case, "fail", actor=mediator, reason="双方分歧较大。")
+        db.session.commit()
+        ends_on = clocks.limitation(case).ends_on
+        assert ends_on is not None and ends_on > date.today()
+        with force_locale("zh_CN"):
+            last_day = human_date(ends_on)
+    browser.login("worker1")
+    pdf = browser.get(f"/cases/{case.id}/arbitration-application.pdf", headers=ZH)
+    text = pdf_text(pdf.data, tmp_path)
+    assert "91350100M000100Y43" in text  # the respondent's unified social credit code
+    assert "".join(last_day.split()) in text
+
+
+@pytest.mark.parametrize("route", ["declined", "period_expired", "unpaid_agreement"])
+def test_arbitration_opens_beyond_a_failed_mediation(app, demo, browser, monkeypatch, route):
+    """Declined, past the 15 days without an agreement (第十四条), or an agreement not paid
+    (第十五条): the worker may apply, and the application is there."""
+    if route == "unpaid_agreement":
+        case = unpaid_wage_agreement(app)
+    else:
+        with app.test_request_context():
+            if route == "declined":
+                case = filed_case()
+                fire(case, "decline", actor=user("med_hr"), reason="不属于本中心受理范围")
+            else:
+                case = mediating_case()
+            db.session.commit()
+    if route == "period_expired":
+        now = utcnow()
+        monkeypatch.setattr("mediation.localtime.utcnow", lambda: now + timedelta(days=20))
+    browser.login("worker1")
+    answer = browser.get(f"/cases/{case.id}/arbitration-application", headers=EN)
+    assert answer.status_code == 200 and COMMISSION in answer.text
 
 
 def test_an_amount_edited_to_text_is_refused_with_everything_typed_kept(app, demo, browser):
@@ -259,10 +310,23 @@ def test_an_unpaid_wage_agreement_gives_a_payment_order_application_to_the_court
     )
     assert answer.status_code == 200
     application = answer.json
-    assert application["addressed_to"]["name"] == "清城区人民法院诉前调解中心"
+    # The basic court itself (劳动争议调解仲裁法 第十六条; 民事诉讼法 第二百二十五条).
+    assert application["addressed_to"]["name"] == BASIC_COURT
+    assert application["addressed_to"]["address"] == "清远市清城区示例路2号（演示地址）"
     assert application["owed"] == "13000.00" and application["total"] == "13000.00"
 
     pdf = browser.get(f"/cases/{case.id}/payment-order-application.pdf", headers=ZH)
     text = pdf_text(pdf.data, tmp_path)
-    assert "清城区人民法院诉前调解中心" in text and "13,000.00" in text
+    assert BASIC_COURT in text and MEDIATION_CENTRE not in text and "13,000.00" in text
     assert "第十六条" in text and case.number in text
+
+
+def test_a_district_without_its_court_on_record_names_it_from_the_district(app, demo, browser):
+    case = unpaid_wage_agreement(app)
+    district = case.employer.region.district
+    district.basic_court = district.basic_court_address = district.basic_court_phone = None
+    db.session.commit()
+    browser.login("worker1")
+    page = browser.get(f"/cases/{case.id}/payment-order-application", headers=EN).text
+    assert f"{district.name}人民法院" in page and MEDIATION_CENTRE not in page
+    assert "address is not on record on this platform" in page

@@ -12,7 +12,16 @@ from werkzeug.datastructures import FileStorage
 from mediation.cases import casework
 from mediation.cases.operations import fire
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case, CaseDocument, CaseFigures, DocumentFile, Evidence
+from mediation.legal_aid.operations import request_legal_aid
+from mediation.models import (
+    AuditEvent,
+    Case,
+    CaseDocument,
+    CaseFigures,
+    DocumentFile,
+    Evidence,
+    LegalAidRequest,
+)
 from mediation.models.types import utcnow
 from mediation.stats import figures
 from mediation.uploads import store_upload
@@ -24,9 +33,11 @@ ID_NUMBER, PHONE = "441802199003150013", "13800138001"
 
 
 def _failed_case(app, *, closed_days_ago: int, evidence: bool = False) -> Case:
-    """A case of worker1 that mediation failed (kept 3 years), closed that many days ago."""
+    """A case of worker1, who asked for legal aid, that mediation failed (kept 3 years), closed
+    that many days ago."""
     with app.test_request_context():
         case = mediating_case()
+        request_legal_aid(case, actor=user("worker1"))
         if evidence:
             stored = store_upload(
                 FileStorage(io.BytesIO(pdf_of_size(2000)), "工资条.pdf"),
@@ -89,6 +100,13 @@ def test_a_case_past_its_period_is_anonymised_once_and_the_figures_do_not_move(
     kept_pdfs = select(func.count(DocumentFile.id)).join(CaseDocument)
     assert db.session.scalar(kept_pdfs.where(CaseDocument.case_id == old.id)) == 0
     assert (kept.applicant_id_number, kept.anonymised_at) == (ID_NUMBER, None)
+    # The request for legal aid stays counted but no longer leads to the worker's account.
+    asked = select(LegalAidRequest.requested_by_id, LegalAidRequest.station)
+    erased_request = db.session.execute(asked.where(LegalAidRequest.case_id == old.id)).one()
+    kept_request = db.session.execute(asked.where(LegalAidRequest.case_id == recent.id)).one()
+    assert erased_request.requested_by_id is None and erased_request.station
+    assert kept_request.requested_by_id == user("worker1").id
+    assert counted_before["legal_aid_requests"] == 1
 
     figures_after = db.session.get(CaseFigures, old.id)
     assert {column: getattr(figures_after, column) for column in figures.MEASURES} == (

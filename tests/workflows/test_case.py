@@ -62,6 +62,8 @@ VALID_FACTS = {
     "return": REASON,
     "withdraw": REASON,
     "archive": {
+        "application_on_file": True,
+        "acceptance_notice_on_file": True,
         "minutes_on_file": True,
         "closing_document_served": True,
         "evidence_on_file": True,
@@ -241,6 +243,8 @@ GUARD_FAILURES = [
         "archive",
         {},
         {
+            "application_on_file": ["application_missing"],
+            "acceptance_notice_on_file": ["acceptance_notice_missing"],
             "minutes_on_file": ["minutes_missing"],
             "closing_document_served": ["closing_document_unserved"],
             "evidence_on_file": ["evidence_missing"],
@@ -249,7 +253,13 @@ GUARD_FAILURES = [
     (
         "closed",
         "archive",
-        {"minutes_on_file": True, "closing_document_served": False, "evidence_on_file": True},
+        {
+            "application_on_file": True,
+            "acceptance_notice_on_file": True,
+            "minutes_on_file": True,
+            "closing_document_served": False,
+            "evidence_on_file": True,
+        },
         {"closing_document_served": ["closing_document_unserved"]},
     ),
 ]
