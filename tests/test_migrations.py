@@ -210,7 +210,7 @@ def test_the_outbox_and_accounts_of_an_earlier_revision_carry_over_and_back(empt
 
 
 def test_the_latest_revisions_come_and_go_on_a_populated_database(empty_database):
-    """0020 to 0034 on a database with a case and a document issued before records were kept:
+    """0020 to 0035 on a database with a case and a document issued before records were kept:
     the case gets no suspension, no code, no request; the document becomes version 1 without
     frozen text (it is frozen when first read). What is recorded afterwards (a suspension, the
     district's commission, a frozen document with its PDF, a legal-aid request, a saved
@@ -380,5 +380,19 @@ def test_the_latest_revisions_come_and_go_on_a_populated_database(empty_database
             assert connection.scalar(text("SELECT basic_court FROM regions")) is None
             connection.execute(text("UPDATE legal_aid_requests SET requested_by_id = NULL"))
             assert connection.scalar(text("SELECT requested_by_id FROM legal_aid_requests")) is None
+
+        # 0035: documents whose PDF a worker has yet to store; the one issued before has none.
+        pending = "SELECT id, pdf_pending FROM case_documents ORDER BY id"
+        with db.engine.begin() as connection:
+            assert [
+                (row.id, bool(row.pdf_pending)) for row in connection.execute(text(pending))
+            ] == [(1, False)]
+            connection.execute(text("UPDATE case_documents SET pdf_pending = true"))
+        downgrade(revision="0034")
+        columns = {column["name"] for column in inspect(db.engine).get_columns("case_documents")}
+        assert "pdf_pending" not in columns and "content_sha256" in columns
+        upgrade()
+        with db.engine.connect() as connection:
+            assert [bool(row.pdf_pending) for row in connection.execute(text(pending))] == [False]
         db.session.remove()
         db.engine.dispose()

@@ -32,6 +32,8 @@ RETRY_DELAYS = tuple(
 )
 MAX_TRIES = len(RETRY_DELAYS) + 1
 SMS_LIMIT = 500
+# Set in a session that queued messages: after its commit a worker is nudged to deliver them.
+WAITING = "outbox_waiting"
 
 
 def queue(
@@ -61,7 +63,7 @@ def queue(
         message.status = DeliveryStatus.failed
         message.last_error = "not a mainland mobile number"
     db.session.add(message)
-    db.session.info["outbox_waiting"] = True
+    db.session.info[WAITING] = True
     return message
 
 
@@ -175,5 +177,5 @@ def retry(message: OutboxMessage, *, actor: User) -> None:
     message.status = DeliveryStatus.pending
     message.attempts = 0
     message.next_attempt_at = utcnow()
-    db.session.info["outbox_waiting"] = True
+    db.session.info[WAITING] = True
     audit.record("outbox.retried", actor=actor, subject=message, channel=message.channel)

@@ -1,11 +1,12 @@
-"""The background jobs on Celery: delivering the outbox, the deadline sweep, sealing the audit
-log, cleaning up (spent codes, and files uploaded for filings that never happened).
+"""The background jobs on Celery: delivering the outbox, storing the PDFs of documents just
+issued, the deadline sweep, sealing the audit log, cleaning up (spent codes, and files
+uploaded for filings that never happened).
 
 Production runs Celery workers (any number, on any machine) and one ``celery beat`` against
 Redis; ``make run`` runs one worker with beat inside it against a SQLite file (see config).
 Beat's schedule is the safety net: every job is also safe to run at any moment, by any worker.
-Requests nudge a worker after a commit that queued messages, so an SMS leaves in seconds
-rather than at the next beat.
+Requests nudge a worker after a commit that queued messages or issued documents, so an SMS
+leaves and a PDF is stored in seconds rather than at the next beat.
 """
 
 import logging
@@ -21,7 +22,9 @@ from mediation.auth import codes
 from mediation.cases import filing
 from mediation.cases.sweep import sweep
 from mediation.core import audit_chain
+from mediation.delivery import outbox
 from mediation.delivery.outbox import deliver_due
+from mediation.documents import records
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import VerificationCode
@@ -30,6 +33,7 @@ from mediation.models.types import utcnow
 log = logging.getLogger(__name__)
 
 DELIVER = "mediation.deliver"
+STORE_PDFS = "mediation.store_pdfs"
 SWEEP = "mediation.sweep_deadlines"
 CLEANUP = "mediation.cleanup"
 SEAL = "mediation.seal_audit_log"
@@ -37,6 +41,7 @@ SEAL = "mediation.seal_audit_log"
 SCHEDULE = {
     # Retries fall due every 30 s or more (outbox.RETRY_DELAYS).
     "deliver": {"task": DELIVER, "schedule": timedelta(seconds=20)},
+    "store_pdfs": {"task": STORE_PDFS, "schedule": timedelta(minutes=1)},
     "sweep": {"task": SWEEP, "schedule": timedelta(minutes=5)},
     "cleanup": {"task": CLEANUP, "schedule": timedelta(hours=6)},
     "seal": {"task": SEAL, "schedule": timedelta(minutes=1)},
@@ -48,6 +53,11 @@ SCHEDULE = {
 
 def deliver(limit: int = 100) -> dict:
     return vars(deliver_due(limit=limit))
+
+
+def store_pdfs() -> int:
+    """The Chinese PDFs of documents issued since the last run (``records.store_pending``)."""
+    return records.store_pending()
 
 
 def sweep_deadlines() -> dict:
@@ -78,7 +88,15 @@ def seal_audit_log() -> int:
     return audit_chain.seal()
 
 
-JOBS = {DELIVER: deliver, SWEEP: sweep_deadlines, CLEANUP: cleanup, SEAL: seal_audit_log}
+JOBS = {
+    DELIVER: deliver,
+    STORE_PDFS: store_pdfs,
+    SWEEP: sweep_deadlines,
+    CLEANUP: cleanup,
+    SEAL: seal_audit_log,
+}
+# What a commit left for a worker (a flag in the session's info) → the job to nudge.
+NUDGED = {outbox.WAITING: DELIVER, records.PDFS_WAITING: STORE_PDFS}
 
 
 def make_celery(app: Flask) -> Celery:
@@ -105,7 +123,8 @@ def make_celery(app: Flask) -> Celery:
 
 
 def install_nudge(app: Flask) -> None:
-    """After a commit that queued messages, ask a worker of this app's queue to deliver now.
+    """After a commit that queued messages or issued documents, ask a worker of this app's
+    queue to deliver them or store their PDFs now.
 
     The session is shared by every app of the process (tests make many), so the listeners are
     installed once and find the app's Celery at commit time; an app without a queue
@@ -118,17 +137,20 @@ def install_nudge(app: Flask) -> None:
 
 
 def _nudge(session) -> None:
-    if not session.info.pop("outbox_waiting", False) or not has_app_context():
+    waiting = [job for flag, job in NUDGED.items() if session.info.pop(flag, False)]
+    if not waiting or not has_app_context():
         return
     celery = current_app.extensions.get("celery")
     if celery is None:
         return
     try:
-        celery.send_task(DELIVER)
+        for job in waiting:
+            celery.send_task(job)
     except (KombuError, OSError) as error:
-        # The messages are safe in the outbox; beat delivers them at its next round.
-        log.warning("could not nudge the delivery worker: %s", error)
+        # The work is safe in the database; beat runs it at its next round.
+        log.warning("could not nudge a worker: %s", error)
 
 
 def _forget(session) -> None:
-    session.info.pop("outbox_waiting", None)
+    for flag in NUDGED:
+        session.info.pop(flag, None)

@@ -39,17 +39,46 @@ def _canonical(content: dict) -> bytes:
 # language (国家通用语言文字法 第九条): the Chinese PDF is the one the parties are served and
 # the one a court is shown; the English one translates it for the reader.
 RECORD_LOCALE = "zh_CN"
+# Set in a session that issued documents: after its commit a worker stores their PDFs.
+PDFS_WAITING = "pdfs_waiting"
 
 
 def keep(case: Case, document: CaseDocument) -> None:
-    """Freeze what the newly issued ``document`` states and store its Chinese PDF, in the
-    issuing transaction: if the issue rolls back, so does its file; once it commits, the file
-    handed to every later reader is the one made at issue. Rendering inside the transaction
-    (rather than after the commit) is what makes "issued" and "its PDF is stored" one fact; a
-    process killed after the commit would otherwise leave a document without its file."""
+    """Freeze what the newly issued ``document`` states, in the issuing transaction, and mark
+    its Chinese PDF for a worker to store right after the commit (:func:`store_pending`).
+
+    The frozen content and its hash are the record: the PDF is rendered from them alone, to the
+    same bytes whenever it is rendered (``pdf.render_pdf`` is invariant), so storing it after
+    the commit stores what issuing it would have. Rendering takes about 50 ms, which a filing
+    or an acceptance would otherwise wait for, holding its locks; a reader who comes first
+    stores it the same way. The mark survives a worker that dies: the next run does it."""
     freeze(case, document)
-    db.session.flush()  # the document's id, which its file refers to
-    stored_pdf(case, document, RECORD_LOCALE)
+    document.pdf_pending = True
+    db.session.info[PDFS_WAITING] = True  # a worker is nudged after the commit
+
+
+def store_pending(batch: int = 50) -> int:
+    """Store the Chinese PDF of every document issued and not yet stored, oldest first,
+    committing after each ``batch``; returns how many. Safe at any moment from any worker: a
+    file stored twice is one row, and on PostgreSQL a document another worker is on is
+    skipped."""
+    pending = (
+        select(CaseDocument)
+        .where(CaseDocument.pdf_pending)
+        .order_by(CaseDocument.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    stored = 0
+    while documents := db.session.scalars(pending).all():
+        for document in documents:
+            if erased(document.case, document):  # anonymised meanwhile: nothing to print
+                document.pdf_pending = False
+            else:
+                stored_pdf(document.case, document, RECORD_LOCALE)
+        db.session.commit()
+        stored += len(documents)
+    return stored
 
 
 def freeze(case: Case, document: CaseDocument) -> None:
@@ -86,6 +115,8 @@ def stored_pdf(case: Case, document: CaseDocument, locale: str | None = None) ->
     files were stored at issue). Two first readers at once store one file: the second insert is
     ignored and both read the stored row."""
     locale = locale or reader_locale()
+    if locale == RECORD_LOCALE and document.pdf_pending:
+        document.pdf_pending = False
     kept = _file(document, locale)
     if kept is not None:
         return kept

@@ -8,7 +8,17 @@ case never change it; a correction issues a new version that supersedes it.
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
@@ -42,6 +52,14 @@ DocumentKind.TITLES = DOCUMENT_TITLES
 
 class CaseDocument(db.Model):
     __tablename__ = "case_documents"
+    __table_args__ = (
+        Index(
+            "ix_case_documents_pdf_pending",
+            "id",
+            postgresql_where=text("pdf_pending"),
+            sqlite_where=text("pdf_pending"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -60,6 +78,9 @@ class CaseDocument(db.Model):
     # canonical JSON: the facts it states, frozen.
     content: Mapped[dict | None] = mapped_column(JSON)
     content_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Issued, and its Chinese PDF not stored yet: the job documents.records.store_pending does
+    # it right after the issuing commit (a first reader before that stores the same bytes).
+    pdf_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     case = relationship("Case")
     issuer = relationship("Organization")
@@ -70,8 +91,9 @@ class CaseDocument(db.Model):
 class DocumentFile(db.Model):
     """The PDF of an issued document in one language, byte for byte as it was first given out.
 
-    The Chinese one is rendered from the frozen content when the document is issued, in the
-    same transaction; the English one the first time anyone asks for it. Then each is served
+    The Chinese one is rendered from the frozen content right after the document is issued
+    (``CaseDocument.pdf_pending``), the English one the first time anyone asks for it. Then
+    each is served
     from here: a later version of the renderer or its fonts never changes a file somebody
     holds.
     """

@@ -20,8 +20,11 @@ from mediation.stats.filters import PERIODS, Filters
 from mediation.translation import gettext as _
 from mediation.translation import lazy_gettext as _l
 
+# The filter form's fields as it labels them (templates/stats/_filters.html) and as the top of
+# a download names them. Lazy: a template module imported once serves every reader's language.
 FILTER_NAMES = {
     "period": _l("Period"),
+    "on": _l("Any day in it"),
     "from": _l("From"),
     "to": _l("To"),
     "region": _l("Region"),

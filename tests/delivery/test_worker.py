@@ -9,15 +9,16 @@ import time
 import pytest
 import redis
 from celery import Celery
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mediation.core.notifications import notify
 from mediation.core.recipients import Contact
 from mediation.delivery.tasks import DELIVER
 from mediation.extensions import db
-from mediation.models import DeliveryStatus, OutboxMessage
+from mediation.models import CaseDocument, DeliveryStatus, OutboxMessage
 from tests.conftest import make_app, skip_or_fail
 from tests.delivery.gateway import Gateway
+from tests.factories import filed_case
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
@@ -106,17 +107,28 @@ def test_two_workers_on_postgresql_and_redis_deliver_a_hundred_messages_each_onc
 @pytest.mark.commits
 @pytest.mark.sqlite_only
 def test_the_embedded_worker_of_make_run_delivers_without_redis_when_nudged(
-    app, live_gateway, tmp_path
+    app, demo, live_gateway, tmp_path
 ):
     """`make run`'s worker, its queue a SQLite file. Beat is left out here: the web process's
-    commit alone (the nudge after a commit that queued messages) must make it deliver."""
+    commit alone (the nudge after a commit that queued messages or issued a document) must
+    make it deliver and store the document's PDF."""
     broker = f"sqla+sqlite:///{tmp_path / 'queue.sqlite'}"
     worker = start_worker(app, live_gateway, broker, tmp_path, "--pool=solo")
     web = make_app(app.config["SQLALCHEMY_DATABASE_URI"], CELERY_BROKER_URL=broker)
+    pending = select(func.count(CaseDocument.id)).where(CaseDocument.pdf_pending)
     try:
         with web.app_context():
             queue_messages(3)
         wait_for(lambda: len(live_gateway.accepted) == 3, [worker])
+        with web.test_request_context():
+            filed_case()  # its application, issued
+            assert db.session.scalar(pending) > 0
+
+        def stored() -> bool:
+            with db.engine.connect() as connection:  # what the worker committed meanwhile
+                return connection.scalar(pending) == 0
+
+        wait_for(stored, [worker])
     finally:
         stop([worker])
     assert set(live_gateway.accepted.values()) == {1}

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from mediation.cases import agreements
 from mediation.cases.operations import fire
+from mediation.delivery import tasks
 from mediation.documents.issuing import correct_document, latest_document
 from mediation.extensions import db
 from mediation.models import CaseDocument, DocumentFile, DocumentKind, Organization
@@ -176,18 +177,45 @@ def test_a_corrected_agreement_is_signed_by_the_mediator_who_signed_it(app, demo
         assert signature["name"] == "孙丽"  # med_hr, who mediated and signed it
 
 
-def test_the_chinese_pdf_is_stored_when_the_document_is_issued(app, demo, make_browser):
+def test_a_worker_stores_the_chinese_pdf_right_after_the_issue(app, demo, make_browser):
+    """Issuing freezes the document and marks its PDF for the worker (the request does not
+    wait for the rendering); the worker stores it, and a reader gets those bytes."""
     with app.test_request_context():
         case = filed_case()
         db.session.commit()
         application = latest_document(case, DocumentKind.application)
-    # Before anyone opened it: the document of record is there, byte for byte.
-    (stored,) = db.session.scalars(
-        select(DocumentFile).where(DocumentFile.document_id == application.id)
-    ).all()
+    files = select(DocumentFile).where(DocumentFile.document_id == application.id)
+    assert application.pdf_pending and not db.session.scalars(files).all()
+    with app.test_request_context():
+        assert tasks.store_pdfs() >= 1  # the documents issued so far
+        assert tasks.store_pdfs() == 0  # each once
+    db.session.expire_all()
+    (stored,) = db.session.scalars(files).all()
+    assert not application.pdf_pending
     assert stored.locale == "zh_CN" and stored.pdf.startswith(b"%PDF")
     worker = make_browser()
     worker.login("worker1")
     url = f"/cases/{case.id}/documents/{application.id}.pdf"
     body = worker.get(url, headers={"Accept-Language": "zh-CN"}).data
     assert body == stored.pdf and hashlib.sha256(body).hexdigest() == stored.sha256
+
+
+def test_a_reader_before_the_worker_stores_the_same_file_once(app, demo, make_browser):
+    with app.test_request_context():
+        case = filed_case()
+        db.session.commit()
+        application = latest_document(case, DocumentKind.application)
+    worker = make_browser()
+    worker.login("worker1")
+    url = f"/cases/{case.id}/documents/{application.id}.pdf"
+    body = worker.get(url, headers={"Accept-Language": "zh-CN"}).data
+    db.session.expire_all()
+    assert not application.pdf_pending  # the reader stored it: nothing left for the worker
+    with app.test_request_context():
+        tasks.store_pdfs()
+    (stored,) = db.session.scalars(
+        select(DocumentFile).where(
+            DocumentFile.document_id == application.id, DocumentFile.locale == "zh_CN"
+        )
+    ).all()
+    assert stored.pdf == body

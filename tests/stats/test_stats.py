@@ -287,6 +287,23 @@ def test_bad_filters_get_a_clear_message(app, demo, browser, query, field, messa
     assert browser.get("/stats/figures.csv", query_string=query).status_code == 422
 
 
+def test_the_filter_labels_are_in_each_readers_language(app, demo, browser):
+    """The form's labels live in a template module Jinja loads once: a reader in English after
+    one in Chinese must still read English (it once kept the first reader's language)."""
+    browser.login("supervisor1")
+    for language, label, summary in (
+        ("zh-CN", "类型", "类型："),
+        ("en", "Kind", "Kind: "),
+        ("zh-CN", "类型", "类型："),
+    ):
+        page = browser.get("/stats/", headers={"Accept-Language": language}).get_data(as_text=True)
+        assert f'<label for="category">{label}</label>' in page, language
+        wrong = browser.get(
+            "/stats/", query_string={"category": "x"}, headers={"Accept-Language": language}
+        ).get_data(as_text=True)
+        assert summary in wrong.split('class="error-summary"')[1].split("</div>")[0], language
+
+
 def chart_table(html: str, caption: str) -> str:
     return html.split(f'<caption class="visually-hidden">{caption}</caption>')[1].split("</table>")[
         0
