@@ -21,7 +21,9 @@ DISTRICT_FIELDS = (
     "basic_court_address",
     "basic_court_phone",
 )
-ONLY_A_DISTRICT = _l("Only a district has an arbitration commission and a legal-aid station.")
+ONLY_A_DISTRICT = _l(
+    "Only a district has an arbitration commission, a legal-aid station and a basic court."
+)
 ORGANIZATION_FIELDS = ("address", "phone", "office_hours", "contact", "video_link")
 
 

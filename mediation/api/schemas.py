@@ -765,9 +765,9 @@ Telephone = Annotated[str, Field(max_length=30), AfterValidator(_telephone)]
 
 
 class DistrictContacts(Body):
-    """A district's labour-dispute arbitration commission and legal-aid station, which the
-    arbitration advice and the documents name to the worker (only a district has them; `""`
-    removes one)."""
+    """A district's labour-dispute arbitration commission, legal-aid station and basic people's
+    court, which the arbitration advice, the payment-order application and the confirmation
+    decision name (only a district has them; `""` removes one)."""
 
     arbitration_commission: str | None = Field(None, max_length=200)
     arbitration_address: str | None = Field(None, max_length=200)
@@ -775,6 +775,9 @@ class DistrictContacts(Body):
     legal_aid_station: str | None = Field(None, max_length=200)
     legal_aid_address: str | None = Field(None, max_length=200)
     legal_aid_phone: Telephone | None = None
+    basic_court: str | None = Field(None, max_length=200)
+    basic_court_address: str | None = Field(None, max_length=200)
+    basic_court_phone: Telephone | None = None
 
 
 class RegionBody(DistrictContacts):
@@ -807,6 +810,9 @@ class RegionRecord(Answer):
     legal_aid_station: str | None
     legal_aid_address: str | None
     legal_aid_phone: str | None
+    basic_court: str | None
+    basic_court_address: str | None
+    basic_court_phone: str | None
 
 
 class RegionList(Answer):

@@ -270,7 +270,7 @@ def test_a_new_district_with_its_commission_and_re_employment_centre_gets_its_re
     refused = api("PATCH", f"/admin/regions/{street}", "admin", json={"legal_aid_station": "某站"})
     assert refused.json["errors"] == {
         "legal_aid_station": [
-            "Only a district has an arbitration commission and a legal-aid station."
+            "Only a district has an arbitration commission, a legal-aid station and a basic court."
         ]
     }
     cycle = api("PATCH", f"/admin/regions/{qingxin}", "admin", json={"parent_id": street})
