@@ -344,3 +344,40 @@ def test_an_organisation_holding_open_cases_is_neither_deactivated_nor_deleted(a
         assert "holds 1 open case: transfer it to another organisation first" in page
     db.session.expire_all()
     assert db.session.get(Organization, centre.id).active
+
+
+def test_an_import_whose_data_changed_after_its_dry_run_is_refused_whole(app, make_browser):
+    """Between the administrator's dry run and the commit another administrator imports an
+    employer of the same file: the commit checks again, names the row and writes nothing."""
+    create_admin(app)
+    db.session.add(Region(name="老区", level="district", code="441800"))
+    db.session.commit()
+    taken = uscc("7")
+    files = {
+        "regions": REGIONS_FIXED,
+        "employers": f"uscc,name,region_code,industry\n{taken},老区某某公司,441800,C\n",
+    }
+    admin = make_browser()
+    admin.login("root", "sturdy-pass-2027")
+    assert "Every row is right" in upload(admin, files, "check").get_data(as_text=True)
+
+    token = admin.client.post(
+        "/api/v1/tokens", json={"username": "root", "password": "sturdy-pass-2027"}
+    ).json["token"]
+    meanwhile = admin.client.post(
+        "/api/v1/admin/imports/employers?dry_run=false",
+        data={"file": (io.BytesIO(files["employers"].encode()), "employers.csv")},
+        content_type="multipart/form-data",
+        headers={"Authorization": f"Bearer {token}", **EN},
+    )
+    assert meanwhile.json["counts"] == {"employers": 1}
+
+    refused = upload(admin, files, "import")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Nothing was imported" in page
+    assert f"Row 2 · uscc: An employer with the code {taken} is already in the system" in page
+    db.session.expire_all()
+    assert db.session.scalars(select(Region.code)).all() == ["441800"]  # no region of the file
+    assert db.session.scalar(select(Employer.name)) == "老区某某公司"
+    imports = select(func.count(AuditEvent.id)).where(AuditEvent.action == "network.imported")
+    assert db.session.scalar(imports) == 1  # the other administrator's
