@@ -83,13 +83,19 @@ def human_datetime(value: datetime) -> str:
     return format_datetime(value, _formats()[1])
 
 
-def display_name(record) -> str:
-    """An organisation's or a routing rule's name in the reader's language: its English name
-    when the interface is English and one is entered, else its name (the ``display_name``
-    filter; the one place that decides)."""
-    if record is None:
-        return ""
-    english = getattr(record, "name_en", None)
+def in_reader_language(name: str, english: str | None) -> str:
+    """``english`` when the interface is English and one is entered, else ``name``: the one
+    place that decides which of an entered name's two forms a reader sees."""
     if english and get_locale() is not None and get_locale().language == "en":
         return english
-    return getattr(record, "name", None) or str(record)
+    return name
+
+
+def display_name(record) -> str:
+    """An organisation's or a routing rule's name in the reader's language (the
+    ``display_name`` filter)."""
+    if record is None:
+        return ""
+    return in_reader_language(
+        getattr(record, "name", None) or str(record), getattr(record, "name_en", None)
+    )

@@ -396,3 +396,64 @@ def test_the_latest_revisions_come_and_go_on_a_populated_database(empty_database
             assert [bool(row.pdf_pending) for row in connection.execute(text(pending))] == [False]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_0036_gives_cases_routed_by_an_administrators_rule_its_english_name(empty_database):
+    """0036 on a database with a case routed by a built-in rule (stored by key) and one routed
+    by a rule an administrator added, which has an English name: only the second gets it; the
+    downgrade takes the column away and leaves both cases."""
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade(revision="0003")
+        with db.engine.begin() as connection:
+            add_district_employer_and_centre(connection)
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, username, name, password_hash, role, active,"
+                    " organization_id, created_at, password_changed_at) VALUES (1, 'm', '王调解',"
+                    " 'x', 'mediator', true, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+                )
+            )
+            for case_id, reason in ((1, "employer_street"), (2, "欠薪案件由区中心办理")):
+                connection.execute(
+                    text(
+                        "INSERT INTO cases (id, number, state, tier, organization_id,"
+                        " routing_reason, applicant_name, applicant_id_number, applicant_phone,"
+                        " employer_id, employment_start, job, facts, desired_outcome,"
+                        " workers_involved, lost_job, migrant_worker, injured_worker,"
+                        " pregnancy_maternity_nursing, channel, filed_by_id, received_at,"
+                        " acceptance_deadline) VALUES (:id, :number, 'applied', 'hr_bureau', 1,"
+                        " :reason, '李明', '11010519491231002X', '13800138000', 1, '2025-01-01',"
+                        " '工', '…', '', 1, false, false, false, false, 'window', 1,"
+                        " '2026-03-01 02:00:00', '2026-03-04')"
+                    ),
+                    {"id": case_id, "number": f"X-{case_id}", "reason": reason},
+                )
+        upgrade(revision="0035")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO routing_rules (id, position, key, name, name_en, active,"
+                    " destination, organization_id, categories, region_ids, industries,"
+                    " channels, updated_at) VALUES (100, 0, NULL, '欠薪案件由区中心办理',"
+                    " 'Wage arrears go to the district centre', true, 'organization', 1,"
+                    " '[\"wage_arrears\"]', '[]', '[]', '[]', '2026-01-01 00:00:00')"
+                )
+            )
+        upgrade(revision="0036")
+        with db.engine.connect() as connection:
+            english = connection.execute(
+                text("SELECT id, routing_reason_en FROM cases ORDER BY id")
+            ).all()
+        assert [tuple(row) for row in english] == [
+            (1, None),
+            (2, "Wage arrears go to the district centre"),
+        ]
+        downgrade(revision="0035")
+        assert "routing_reason_en" not in {
+            c["name"] for c in inspect(db.engine).get_columns("cases")
+        }
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM cases")) == 2
+        upgrade()
+        db.engine.dispose()

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from mediation.admin import regions as network
 from mediation.admin import staff as staff_admin
@@ -138,6 +139,10 @@ ROLES = {
     "用人单位代表": Role.employer_rep,
 }
 REQUIRED = _l("Please fill this in.")
+
+
+def uscc_taken(uscc: str):
+    return _l("An employer with the code %(uscc)s is already in the system.", uscc=uscc)
 
 
 @dataclass(frozen=True)
@@ -490,15 +495,7 @@ class _Checker:
         taken = set(db.session.scalars(select(Employer.uscc).where(Employer.uscc.in_(usccs))))
         for row in rows:
             if row.values.get("uscc") in taken:
-                self.problem(
-                    row,
-                    "uscc",
-                    "uscc_taken",
-                    _l(
-                        "An employer with the code %(uscc)s is already in the system.",
-                        uscc=row.values["uscc"],
-                    ),
-                )
+                self.problem(row, "uscc", "uscc_taken", uscc_taken(row.values["uscc"]))
 
     def employer_exists(self, row: _Row, column: str) -> str | None:
         value = row.cells[column]
@@ -719,8 +716,12 @@ def _write(tables: dict[str, list[_Row]], actor: User) -> None:
             industry=row.values["industry"],
             address=row.cells["address"] or None,
         )
-        db.session.add(employer)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():
+                db.session.add(employer)
+                db.session.flush()
+        except IntegrityError:  # another request recorded the code after the check
+            raise Invalid({"uscc": [uscc_taken(row.values["uscc"])]}) from None
         audit.record(
             "employer.created",
             actor=actor,

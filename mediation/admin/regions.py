@@ -47,6 +47,25 @@ SERVES = {
     OrgKind.court: (RegionLevel.district,),
     OrgKind.reemployment: (RegionLevel.district,),
 }
+# Why a kind that serves only a district cannot serve a street or a community: a sentence
+# per kind, so that each language words the kind as its sentence needs.
+SERVES_A_DISTRICT = {
+    OrgKind.union: _l(
+        "A trade union mediation organisation serves a whole district, not a street, town or "
+        "community."
+    ),
+    OrgKind.court: _l(
+        "A court's pre-litigation mediation serves a whole district, not a street, town or "
+        "community."
+    ),
+    OrgKind.reemployment: _l(
+        "A re-employment service centre serves a whole district, not a street, town or community."
+    ),
+}
+if set(SERVES_A_DISTRICT) != {
+    kind for kind, levels in SERVES.items() if levels == (RegionLevel.district,)
+}:
+    raise TypeError("every kind serving only a district needs its sentence")
 
 BAD_CODE = _l("A region code is 6 to 12 digits (GB/T 2260), e.g. 441802.")
 
@@ -108,8 +127,8 @@ def served_problem(kind: OrgKind, level: RegionLevel):
     """Why an organisation of ``kind`` cannot serve a region of ``level``; None if it can."""
     if level in SERVES[kind]:
         return None
-    if SERVES[kind] == (RegionLevel.district,):
-        return _l("A %(kind)s serves a whole district.", kind=kind.title)
+    if kind in SERVES_A_DISTRICT:
+        return SERVES_A_DISTRICT[kind]
     return _l("An organisation serves a district or a street/town, not a community.")
 
 

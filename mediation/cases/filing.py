@@ -298,9 +298,11 @@ def file_case(application: Application, *, actor: User) -> Case:
     staff, representatives = staff_of(organization), representatives_of(employer)
     discard_draft(actor)
     received_at = utcnow()
+    routing_reason, routing_reason_en = reason_of(decision)
     case = Case(
         organization=organization,
-        routing_reason=reason_of(decision),
+        routing_reason=routing_reason,
+        routing_reason_en=routing_reason_en,
         applicant=actor if actor.role is Role.worker else None,
         applicant_name=application.applicant.name,
         applicant_id_number=application.applicant.id_number,

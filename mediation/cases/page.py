@@ -25,7 +25,7 @@ from mediation.court.dates import agreement_effective_on, confirmation_deadline
 from mediation.documents.section import deliveries, documents_section
 from mediation.extensions import db
 from mediation.handoff.section import handoff_section
-from mediation.i18n import human_date
+from mediation.i18n import human_date, in_reader_language
 from mediation.legal_aid.operations import legal_aid_section
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, ConsentChannel, User
@@ -292,9 +292,12 @@ def conversation_panels(
 
 
 def routing_reason(case: Case, to_worker: bool) -> str:
+    """Why the case came here: a built-in rule's words, or an administrator's rule by name."""
     if to_worker and case.routing_reason in ROUTING_CHOSEN_BY_WORKER:
         return ROUTING_CHOSEN_BY_WORKER[case.routing_reason]
-    return ROUTING_REASONS.get(case.routing_reason, case.routing_reason)
+    if case.routing_reason in ROUTING_REASONS:
+        return ROUTING_REASONS[case.routing_reason]
+    return in_reader_language(case.routing_reason, case.routing_reason_en)
 
 
 def page_context(case: Case, bound: dict | None = None, sent: tuple | None = None) -> dict:

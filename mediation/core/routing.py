@@ -190,12 +190,14 @@ def route_filing(filing: Filing) -> RoutingDecision:
     return route(filing, DatabaseDirectory(), [as_rule(row) for row in rule_rows(active_only=True)])
 
 
-def reason_of(decision: RoutingDecision) -> str:
-    """What the case stores as the reason: a built-in rule's key, or an admin rule's name."""
+def reason_of(decision: RoutingDecision) -> tuple[str, str | None]:
+    """What the case stores as the reason (``Case.routing_reason`` and ``routing_reason_en``):
+    a built-in rule's key, or an admin rule's name and English name. The names are kept as
+    they are now, as the case's record of why it came, whatever later becomes of the rule."""
     if not decision.rule_key.startswith("rule:"):
-        return decision.rule_key
+        return decision.rule_key, None
     row = db.session.get(RoutingRuleRow, int(decision.rule_key.removeprefix("rule:")))
-    return row.name if row else decision.rule_key
+    return (row.name, row.name_en) if row else (decision.rule_key, None)
 
 
 def reset_rules_to_defaults(actor: User | None = None) -> None:

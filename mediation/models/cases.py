@@ -224,7 +224,10 @@ class Case(db.Model):
     extension_days: Mapped[int | None] = mapped_column(Integer)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Why the case was routed here: a built-in rule's key (the page words it), or the name of
+    # the rule an administrator added, and its English name, as they were at routing.
     routing_reason: Mapped[str] = mapped_column(Text)
+    routing_reason_en: Mapped[str | None] = mapped_column(Text)
 
     # The applicant as filed; a walk-in applicant may have no account.
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -3,10 +3,15 @@ administrator checks the files (every row's problem at once, nothing written), i
 corrected ones, creates a mediator, and the mediator's first case reaches the new centre."""
 
 import io
+import threading
+import time
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
+from mediation.admin import imports
 from mediation.extensions import db
 from mediation.models import AuditEvent, Case, Employer, Organization, Region, User
 from mediation.validators import uscc_check_character
@@ -344,3 +349,106 @@ def test_an_organisation_holding_open_cases_is_neither_deactivated_nor_deleted(a
         assert "holds 1 open case: transfer it to another organisation first" in page
     db.session.expire_all()
     assert db.session.get(Organization, centre.id).active
+
+
+def test_an_import_whose_data_changed_after_its_dry_run_is_refused_whole(app, make_browser):
+    """Between the administrator's dry run and the commit another administrator imports an
+    employer of the same file: the commit checks again, names the row and writes nothing."""
+    create_admin(app)
+    db.session.add(Region(name="老区", level="district", code="441800"))
+    db.session.commit()
+    taken = uscc("7")
+    files = {
+        "regions": REGIONS_FIXED,
+        "employers": f"uscc,name,region_code,industry\n{taken},老区某某公司,441800,C\n",
+    }
+    admin = make_browser()
+    admin.login("root", "sturdy-pass-2027")
+    assert "Every row is right" in upload(admin, files, "check").get_data(as_text=True)
+
+    token = admin.client.post(
+        "/api/v1/tokens", json={"username": "root", "password": "sturdy-pass-2027"}
+    ).json["token"]
+    meanwhile = admin.client.post(
+        "/api/v1/admin/imports/employers?dry_run=false",
+        data={"file": (io.BytesIO(files["employers"].encode()), "employers.csv")},
+        content_type="multipart/form-data",
+        headers={"Authorization": f"Bearer {token}", **EN},
+    )
+    assert meanwhile.json["counts"] == {"employers": 1}
+
+    refused = upload(admin, files, "import")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Nothing was imported" in page
+    assert f"Row 2 · uscc: An employer with the code {taken} is already in the system" in page
+    db.session.expire_all()
+    assert db.session.scalars(select(Region.code)).all() == ["441800"]  # no region of the file
+    assert db.session.scalar(select(Employer.name)) == "老区某某公司"
+    imports = select(func.count(AuditEvent.id)).where(AuditEvent.action == "network.imported")
+    assert db.session.scalar(imports) == 1  # the other administrator's
+
+
+@pytest.mark.postgresql_only
+@pytest.mark.commits  # the other administrator's transaction is a connection of its own
+def test_an_employer_recorded_between_the_check_and_the_write_refuses_the_import(app):
+    """The same race inside one commit: the rows are checked, then another transaction records
+    one of the employers before this one writes it. The unique code decides; the import answers
+    with the row's code named instead of failing, and the caller's rollback keeps nothing."""
+    create_admin(app)
+    db.session.add(Region(name="老区", level="district", code="441800"))
+    db.session.commit()
+    region_id = db.session.scalar(select(Region.id))
+    taken = uscc("8")
+    files = {"employers": f"uscc,name,region_code,industry\n{taken},老区某某公司,441800,C\n"}
+    other = db.engine.connect()
+    other_transaction = other.begin()
+    other.execute(
+        sql(
+            "INSERT INTO employers (name, uscc, region_id, industry)"
+            " VALUES ('老区某某公司', :uscc, :region, 'C')"
+        ),
+        {"uscc": taken, "region": region_id},
+    )
+    problems = []
+
+    def commit_import():
+        with app.test_request_context(headers=EN):
+            try:
+                actor = db.session.scalar(select(User).where(User.username == "root"))
+                report = imports.run_import(
+                    {"employers": files["employers"].encode()}, actor=actor, dry_run=False
+                )
+                problems.extend((p.column, p.code, str(p.message)) for p in report.problems)
+            except Exception as error:
+                problems.append(type(error).__name__)
+            finally:  # as at a request's end: nothing kept, the connection back in the pool
+                db.session.rollback()
+                db.session.remove()
+
+    worker = threading.Thread(target=commit_import)
+    worker.start()
+    # Its check does not see the uncommitted row; its insert waits for the other transaction.
+    with db.engine.connect() as watcher:
+        for _ in range(200):
+            waiting = watcher.scalar(
+                sql(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+            if waiting:
+                break
+            time.sleep(0.05)
+    assert waiting, "the import never waited on the other transaction's row"
+    other_transaction.commit()
+    other.close()
+    worker.join(timeout=30)
+    assert problems == [
+        (
+            "uscc",
+            "changed_meanwhile",
+            f"An employer with the code {taken} is already in the system.",
+        )
+    ]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Employer.id))) == 1

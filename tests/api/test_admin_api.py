@@ -283,7 +283,10 @@ def test_a_new_district_with_its_commission_and_re_employment_centre_gets_its_re
     centre = {"name": "清新区再就业服务中心", "kind": "reemployment"}
     on_street = api("POST", "/admin/organizations", "admin", json={**centre, "region_id": street})
     assert on_street.json["errors"] == {
-        "region_id": ["A Re-employment service centre serves a whole district."]
+        "region_id": [
+            "A re-employment service centre serves a whole district, not a street, town or "
+            "community."
+        ]
     }
     created = api("POST", "/admin/organizations", "admin", json={**centre, "region_id": qingxin})
     assert created.status_code == 201, created.json
@@ -317,7 +320,20 @@ def test_organisations_are_added_corrected_moved_and_deleted_with_the_reason_whe
         json={"name": "东城街道工会调解小组", "kind": "union", "region_id": street},
     )
     assert added.json["errors"] == {
-        "region_id": ["A Trade union mediation organisation serves a whole district."]
+        "region_id": [
+            "A trade union mediation organisation serves a whole district, not a street, town or "
+            "community."
+        ]
+    }
+    in_chinese = api(
+        "POST",
+        "/admin/organizations",
+        "admin",
+        lang="zh-CN",
+        json={"name": "东城街道工会调解小组", "kind": "union", "region_id": street},
+    )
+    assert in_chinese.json["errors"] == {
+        "region_id": ["工会调解组织服务整个区（县），不服务街道、乡镇或社区。"]
     }
     district = db.session.scalar(select(Region.id).where(Region.code == "441802"))
     added = api(

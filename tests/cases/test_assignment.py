@@ -128,7 +128,9 @@ def test_a_leavers_case_goes_back_to_the_queue_the_lead_assigns_it_and_it_is_set
     assert (settled.state, settled.outcome) == ("closed", "resolved")
 
 
-def test_reassigning_needs_a_reason_tells_both_mediators_and_only_a_lead_may(app, demo, client):
+def test_reassigning_needs_a_reason_tells_both_mediators_and_only_a_lead_may(
+    app, demo, client, make_browser
+):
     holder, other = colleague("med_hr_b", "钱芳"), colleague("med_hr_c", "吴刚")
     with app.test_request_context():
         case = filed_case()
@@ -163,6 +165,14 @@ def test_reassigning_needs_a_reason_tells_both_mediators_and_only_a_lead_may(app
     )
     assert (event.details["from_mediator"], event.details["to_mediator"]) == ("钱芳", "吴刚")
     assert event.note == "钱芳休假两周"
+
+    # The case's timeline says it, with both mediators and the reason, in one entry.
+    lead_page = make_browser()
+    lead_page.login("med_hr")
+    page = lead_page.get(f"/cases/{case.id}", headers=EN).get_data(as_text=True)
+    entry = re.search(r"<li>(?:(?!</li>).)*gave the case to another mediator.*?</li>", page, re.S)
+    assert entry, "no reassignment in the timeline"
+    assert "From 钱芳 to 吴刚" in entry.group(0) and "钱芳休假两周" in entry.group(0)
 
 
 def test_of_two_leads_assigning_the_same_case_at_once_one_wins(app, demo, make_browser):

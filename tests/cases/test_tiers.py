@@ -79,7 +79,8 @@ def test_admin_adds_a_rule_and_the_next_filing_follows_it(app, demo, make_browse
     worker = make_browser()
     worker.login("worker1")
     page = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "because 欠薪案件由区中心办理" in page
+    assert "because Wage arrears go to the district centre." in page  # the reader's language
+    assert "欠薪案件由区中心办理" in worker.get(f"/cases/{case.id}").get_data(as_text=True)
 
     admin.submit(f"/admin/routing/{rule.id}/toggle", {}, page="/admin/routing")
     with app.test_request_context():

@@ -24,6 +24,15 @@ def org_id(name: str) -> int:
     return db.session.scalar(select(Organization.id).where(Organization.name == name))
 
 
+def other_district_union() -> int:
+    """A trade union in the next district, which serves none of the demo employer's cases."""
+    other = Region(code="441803", name="清新区", level=RegionLevel.district)
+    union = Organization(name=OTHER_UNION, kind=OrgKind.union, region=other)
+    db.session.add_all([other, union])
+    db.session.commit()
+    return union.id
+
+
 def statutory_dates(case_id: int) -> tuple:
     db.session.expire_all()
     case = db.session.get(Case, case_id)
@@ -41,6 +50,18 @@ def test_a_street_centre_case_goes_to_the_district_centre_and_back_with_reasons(
     page = street.get(f"/cases/{case.id}", headers=EN).get_data(as_text=True)
     assert f"{DISTRICT_CENTRE} — The district centre of 清城区" in page
     assert "东城街道劳动人事争议调解中心" not in page and UNION not in page
+
+    # An organisation outside the employer's district is refused, even asked for by its id.
+    outside = street.act(
+        case.id,
+        "escalate",
+        {"reason": "请清新区工会调解", "organization_id": str(other_district_union())},
+        headers=EN,
+    )
+    assert outside.status_code == 422
+    assert "Choose one of the organisations listed." in outside.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).organization.name == STREET_CENTRE
 
     sent = street.act(
         case.id,
@@ -75,9 +96,7 @@ def test_a_street_centre_case_goes_to_the_district_centre_and_back_with_reasons(
 def test_a_declined_case_goes_to_the_union_at_the_applicants_request_without_a_new_filing(
     app, demo, make_browser
 ):
-    other = Region(code="441803", name="清新区", level=RegionLevel.district)
-    db.session.add_all([other, Organization(name=OTHER_UNION, kind=OrgKind.union, region=other)])
-    db.session.commit()
+    other_district_union()
     with app.test_request_context():
         case = filed_case()
         fire(case, "decline", actor=user("med_hr"), reason="不属于本中心受理范围")
@@ -132,3 +151,36 @@ def test_a_declined_case_goes_to_the_union_at_the_applicants_request_without_a_n
     assert case.number in union.get("/queue").get_data(as_text=True)
     page = union.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "不属于本中心受理范围" in page and "请工会调解" in page  # the history travels
+
+
+def test_the_declining_centre_itself_transfers_the_case_to_the_union(app, demo, make_browser):
+    with app.test_request_context():
+        case = filed_case()
+        dates = statutory_dates(case.id)
+    street = make_browser()
+    street.login("med_hr")
+    assert street.act(case.id, "decline", {"reason": "争议属工会调解范围"}).status_code == 302
+    page = street.get(f"/cases/{case.id}", headers=EN).get_data(as_text=True)
+    assert f"{UNION} — The trade union&#39;s mediation of 清城区" in page
+
+    sent = street.act(
+        case.id,
+        "escalate",
+        {"reason": "已告知申请人，转工会调解", "organization_id": str(org_id(UNION))},
+    )
+    assert sent.status_code == 302
+    db.session.expire_all()
+    moved = db.session.get(Case, case.id)
+    assert (moved.organization.name, moved.state, moved.outcome, moved.number) == (
+        UNION,
+        "applied",
+        None,
+        case.number,
+    )
+    with app.test_request_context():
+        assert statutory_dates(case.id) == dates
+    union = make_browser()
+    union.login("med_union")
+    assert case.number in union.get("/queue").get_data(as_text=True)
+    page = union.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "争议属工会调解范围" in page and "已告知申请人，转工会调解" in page
