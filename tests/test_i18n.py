@@ -1,5 +1,6 @@
 """Chinese by default, English on request; the choice persists; both catalogs are complete."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,20 @@ def test_a_message_follows_the_locale_in_force_and_back(app):
         assert ngettext("%(num)d day left", "%(num)d days left", 3) == "还剩 3 天"
         with force_locale("en"):
             assert ngettext("%(num)d day left", "%(num)d days left", 1) == "1 day left"
+
+
+def test_messages_are_looked_up_through_mediation_translation():
+    """Flask-Babel's own gettext costs ten context lookups a message: the code imports the
+    lookups from mediation.translation (its formats and force_locale are fine)."""
+    lookups = re.compile(r"^\s*from flask_babel import .*\b(gettext|ngettext|lazy_gettext)\b")
+    found = [
+        f"{path.relative_to(ROOT)}: {line.strip()}"
+        for folder in ("mediation", "tests", "bench")
+        for path in (ROOT / folder).rglob("*.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if lookups.search(line)
+    ]
+    assert found == []
 
 
 def test_unknown_language_is_ignored(browser):

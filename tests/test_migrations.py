@@ -83,6 +83,32 @@ def add_district_employer_and_centre(connection) -> None:
     )
 
 
+def add_mediator_and_cases(connection, *routing_reasons: str) -> None:
+    """A mediator of the centre (user 1), and a case applied at it for each routing reason
+    (cases 1, 2…, numbered X-1, X-2…), as revision 0003 has them."""
+    connection.execute(
+        text(
+            "INSERT INTO users (id, username, name, password_hash, role, active,"
+            " organization_id, created_at, password_changed_at) VALUES (1, 'm', '王调解',"
+            " 'x', 'mediator', true, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+        )
+    )
+    for case_id, reason in enumerate(routing_reasons, start=1):
+        connection.execute(
+            text(
+                "INSERT INTO cases (id, number, state, tier, organization_id, routing_reason,"
+                " applicant_name, applicant_id_number, applicant_phone, employer_id,"
+                " employment_start, job, facts, desired_outcome, workers_involved, lost_job,"
+                " migrant_worker, injured_worker, pregnancy_maternity_nursing, channel,"
+                " filed_by_id, received_at, acceptance_deadline) VALUES (:id, :number,"
+                " 'applied', 'hr_bureau', 1, :reason, '李明', '11010519491231002X',"
+                " '13800138000', 1, '2025-01-01', '工', '…', '', 1, false, false, false, false,"
+                " 'window', 1, '2026-03-01 02:00:00', '2026-03-04')"
+            ),
+            {"id": case_id, "number": f"X-{case_id}", "reason": reason},
+        )
+
+
 def test_existing_cases_keep_working_through_later_migrations(empty_database):
     """A case written under revision 0003 gets its clock start days (0004), a version (0005)
     and no re-employment consent (0007), and its agreement a first version (0014), when the
@@ -221,26 +247,7 @@ def test_the_latest_revisions_come_and_go_on_a_populated_database(empty_database
         upgrade(revision="0003")
         with db.engine.begin() as connection:
             add_district_employer_and_centre(connection)
-            connection.execute(
-                text(
-                    "INSERT INTO users (id, username, name, password_hash, role, active,"
-                    " organization_id, created_at, password_changed_at) VALUES (1, 'm', '王调解',"
-                    " 'x', 'mediator', true, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO cases (id, number, state, tier, organization_id, routing_reason,"
-                    " applicant_name, applicant_id_number, applicant_phone, employer_id,"
-                    " employment_start, job, facts, desired_outcome, workers_involved, lost_job,"
-                    " migrant_worker, injured_worker, pregnancy_maternity_nursing, channel,"
-                    " filed_by_id, received_at, acceptance_deadline)"
-                    " VALUES (1, 'X-1', 'applied', 'hr_bureau', 1, 'employer_street', '李明',"
-                    " '11010519491231002X', '13800138000', 1, '2025-01-01', '工', '…', '', 1,"
-                    " false, false, false, false, 'window', 1, '2026-03-01 02:00:00',"
-                    " '2026-03-04')"
-                )
-            )
+            add_mediator_and_cases(connection, "employer_street")
         upgrade(revision="0019")
         with db.engine.begin() as connection:
             connection.execute(
@@ -407,28 +414,7 @@ def test_0036_gives_cases_routed_by_an_administrators_rule_its_english_name(empt
         upgrade(revision="0003")
         with db.engine.begin() as connection:
             add_district_employer_and_centre(connection)
-            connection.execute(
-                text(
-                    "INSERT INTO users (id, username, name, password_hash, role, active,"
-                    " organization_id, created_at, password_changed_at) VALUES (1, 'm', '王调解',"
-                    " 'x', 'mediator', true, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-                )
-            )
-            for case_id, reason in ((1, "employer_street"), (2, "欠薪案件由区中心办理")):
-                connection.execute(
-                    text(
-                        "INSERT INTO cases (id, number, state, tier, organization_id,"
-                        " routing_reason, applicant_name, applicant_id_number, applicant_phone,"
-                        " employer_id, employment_start, job, facts, desired_outcome,"
-                        " workers_involved, lost_job, migrant_worker, injured_worker,"
-                        " pregnancy_maternity_nursing, channel, filed_by_id, received_at,"
-                        " acceptance_deadline) VALUES (:id, :number, 'applied', 'hr_bureau', 1,"
-                        " :reason, '李明', '11010519491231002X', '13800138000', 1, '2025-01-01',"
-                        " '工', '…', '', 1, false, false, false, false, 'window', 1,"
-                        " '2026-03-01 02:00:00', '2026-03-04')"
-                    ),
-                    {"id": case_id, "number": f"X-{case_id}", "reason": reason},
-                )
+            add_mediator_and_cases(connection, "employer_street", "欠薪案件由区中心办理")
         upgrade(revision="0035")
         with db.engine.begin() as connection:
             connection.execute(
