@@ -427,22 +427,25 @@ def test_an_employer_recorded_between_the_check_and_the_write_refuses_the_import
 
     worker = threading.Thread(target=commit_import)
     worker.start()
-    # Its check does not see the uncommitted row; its insert waits for the other transaction.
-    with db.engine.connect() as watcher:
-        for _ in range(200):
-            waiting = watcher.scalar(
-                sql(
-                    "SELECT count(*) FROM pg_stat_activity"
-                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    try:
+        # Its check does not see the uncommitted row; its insert waits for the other
+        # transaction (a busy machine may take seconds to get there).
+        with db.engine.connect() as watcher:
+            for _ in range(1200):
+                waiting = watcher.scalar(
+                    sql(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    )
                 )
-            )
-            if waiting:
-                break
-            time.sleep(0.05)
-    assert waiting, "the import never waited on the other transaction's row"
-    other_transaction.commit()
-    other.close()
-    worker.join(timeout=30)
+                if waiting:
+                    break
+                time.sleep(0.05)
+        assert waiting, "the import never waited on the other transaction's row"
+        other_transaction.commit()
+    finally:  # however it went, the other transaction ends: nothing waits on it for ever
+        other.close()
+        worker.join(timeout=30)
     assert problems == [
         (
             "uscc",
