@@ -2,9 +2,10 @@
 given out is kept byte for byte.
 
 ``keep`` is what issuing does: ``freeze`` builds the document in every language the platform
-speaks, from the case as it is at issue, and stores the printed text with its SHA-256; then the
-Chinese PDF, the document of record, is rendered and stored (``DocumentFile``) in the same
-transaction, so no document is ever issued without its file. From then on pages and PDFs are
+speaks, from the case as it is at issue, and stores the printed text with its SHA-256, in the
+issuing transaction; the Chinese PDF, the document of record, is rendered from that text and
+stored (``DocumentFile``) by a worker right after the commit (``store_pending``), or by its
+first reader if sooner: the same bytes either way. From then on pages and PDFs are
 made from that text, never from the case: a transfer, a new mediator or a cleared date changes
 no issued document. The English PDF, a rendering for readers, is made from the same frozen text
 the first time it is asked for and stored then; from then on every file is served from storage.
