@@ -17,6 +17,7 @@ they are read, from the case as it is then (their issuer from the case's path).
 import dataclasses
 import hashlib
 import json
+import logging
 
 from flask import current_app
 from flask_babel import force_locale
@@ -27,6 +28,8 @@ from mediation.documents.issuers import issuers, issuing_name, reader_locale
 from mediation.documents.pdf import Document, render_pdf
 from mediation.extensions import db, upsert_insert
 from mediation.models import Case, CaseDocument, DocumentFile, DocumentKind
+
+log = logging.getLogger(__name__)
 
 # Every PDF this platform issues is far smaller; the check page refuses bigger files unread.
 LARGEST_CHECKED_PDF = 10 * 1024 * 1024
@@ -62,23 +65,28 @@ def store_pending(batch: int = 50) -> int:
     """Store the Chinese PDF of every document issued and not yet stored, oldest first,
     committing after each ``batch``; returns how many. Safe at any moment from any worker: a
     file stored twice is one row, and on PostgreSQL a document another worker is on is
-    skipped."""
-    pending = (
+    skipped. A document that cannot be rendered is logged and left marked for the next run,
+    without holding up the others."""
+    stored, failed = 0, set()
+    while documents := db.session.scalars(
         select(CaseDocument)
-        .where(CaseDocument.pdf_pending)
+        .where(CaseDocument.pdf_pending, CaseDocument.id.not_in(sorted(failed)))
         .order_by(CaseDocument.id)
         .limit(batch)
         .with_for_update(skip_locked=True)
-    )
-    stored = 0
-    while documents := db.session.scalars(pending).all():
+    ).all():
         for document in documents:
-            if erased(document.case, document):  # anonymised meanwhile: nothing to print
-                document.pdf_pending = False
-            else:
-                stored_pdf(document.case, document, RECORD_LOCALE)
+            try:
+                with db.session.begin_nested():
+                    if erased(document.case, document):  # anonymised meanwhile
+                        document.pdf_pending = False
+                    else:
+                        stored_pdf(document.case, document, RECORD_LOCALE)
+                stored += 1
+            except Exception:  # one document's fault must not stop the rest
+                log.exception("could not store the PDF of document %s", document.id)
+                failed.add(document.id)
         db.session.commit()
-        stored += len(documents)
     return stored
 
 

@@ -200,6 +200,22 @@ def test_a_worker_stores_the_chinese_pdf_right_after_the_issue(app, demo, make_b
     assert body == stored.pdf and hashlib.sha256(body).hexdigest() == stored.sha256
 
 
+def test_a_document_that_cannot_be_printed_does_not_hold_up_the_others(app, demo, caplog):
+    """The worker logs it, leaves it marked for the next run and stores the rest."""
+    with app.test_request_context():
+        broken, fine = (latest_document(filed_case(), DocumentKind.application) for _ in range(2))
+        broken.content = {"zh_CN": {"not": "a document"}, "en": {}}
+        db.session.commit()
+        tasks.store_pdfs()
+    db.session.expire_all()
+    assert broken.pdf_pending and not fine.pdf_pending
+    assert f"could not store the PDF of document {broken.id}" in caplog.text
+    files = select(DocumentFile.document_id).where(
+        DocumentFile.document_id.in_([broken.id, fine.id])
+    )
+    assert db.session.scalars(files).all() == [fine.id]
+
+
 def test_a_reader_before_the_worker_stores_the_same_file_once(app, demo, make_browser):
     with app.test_request_context():
         case = filed_case()
