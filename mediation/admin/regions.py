@@ -265,7 +265,7 @@ def organization_problems(
     could read."""
     errors: dict[str, list] = {}
     _check_organization(organization, _normalised(values), errors)
-    if organization is not None and region is not None and region.id != organization.region_id:
+    if organization is not None and _moves(organization, region):
         problem = served_problem(organization.kind, region.level)
         holder = holder_of(organization.kind, region, besides=organization)
         if problem is not None:
@@ -273,6 +273,11 @@ def organization_problems(
         elif holder is not None and organization.active:
             errors.setdefault("region", []).append(region_has_one(region.name, holder.name))
     return errors
+
+
+def _moves(organization: Organization, region: Region | None) -> bool:
+    """Whether ``region`` is another region than the one the organisation serves."""
+    return region is not None and region.id != organization.region_id
 
 
 def placement_problems(
@@ -402,7 +407,7 @@ def update_organization(
     values = _normalised(values)
     if errors := organization_problems(organization, region=region, **values):
         raise Invalid(errors)
-    moves = region is not None and region.id != organization.region_id
+    moves = _moves(organization, region)
     if moves and (count := open_cases_at(organization)):
         raise OrganizationInUse(
             lazy_ngettext(
