@@ -1420,7 +1420,7 @@ def seed_history(cases: int = DEMO_CASES, *, seed: int = 2026, days: int = 365) 
                     f" (SELECT coalesce(max(id), 1) FROM {table}))"
                 )
             )
-    counters = upsert_insert(CaseCounter.__table__)
+    counters = upsert_insert(CaseCounter.__table__, conn.dialect.name)  # once: not kept
     counters = counters.on_conflict_do_update(
         index_elements=["organization_id", "year"],
         set_={"last_value": counters.excluded.last_value},

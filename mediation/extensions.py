@@ -7,6 +7,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.visitors import InternalTraversal
 
 # Named constraints let Alembic drop and recreate them on every database, SQLite included.
 NAMING_CONVENTION = {
@@ -24,8 +26,53 @@ babel = Babel()
 csrf = CSRFProtect()
 
 
-def upsert_insert(table):
-    """INSERT with ON CONFLICT for the database in use (PostgreSQL or SQLite): the counters,
-    reminders and alerts rely on it to be written once under concurrency."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+# SQLAlchemy 2.0 gives an INSERT with an ON CONFLICT clause no cache key, so it compiled such a
+# statement again at every execution (1 to 2 ms: several for each filing and transition, which
+# keep the figure rollups with them). Ours are built once per database kind and kept, so a token
+# made with each ON CONFLICT clause can stand for it in the key: each statement is compiled once
+# a process, and two statements with different clauses never share a compiled form.
+_CONFLICT_TOKEN = ("_conflict_token", InternalTraversal.dp_plain_obj)
+_UPSERT_CACHE_KEY = [
+    _CONFLICT_TOKEN if name == "_post_values_clause" else (name, how)
+    for name, how in Insert._traverse_internals
+]
+
+
+class _TokenedConflict:
+    _conflict_token: object = None
+
+    def on_conflict_do_update(self, *args, **kwargs):
+        statement = super().on_conflict_do_update(*args, **kwargs)
+        statement._conflict_token = object()
+        return statement
+
+    def on_conflict_do_nothing(self, *args, **kwargs):
+        statement = super().on_conflict_do_nothing(*args, **kwargs)
+        statement._conflict_token = object()
+        return statement
+
+
+class _PostgresqlUpsert(_TokenedConflict, postgresql.Insert):
+    inherit_cache = False
+    _cache_key_traversal = _UPSERT_CACHE_KEY
+
+
+class _SqliteUpsert(_TokenedConflict, sqlite.Insert):
+    inherit_cache = False
+    _cache_key_traversal = _UPSERT_CACHE_KEY
+
+
+def database_kind() -> str:
+    """``"postgresql"`` or ``"sqlite"``: the database the session works on."""
+    return db.session.get_bind().dialect.name
+
+
+def upsert_insert(table, kind: str) -> Insert:
+    """INSERT with ON CONFLICT for PostgreSQL or SQLite (``kind``): the counters, reminders,
+    read marks and rollups rely on it to be written once under concurrency.
+
+    Build each such statement once per kind and keep it (``functools.cache`` on a function of
+    ``kind``), passing the values at execution: a statement built anew each time would be
+    compiled each time, and would crowd the other statements out of the compiled cache.
+    """
+    return (_PostgresqlUpsert if kind == "postgresql" else _SqliteUpsert)(table)

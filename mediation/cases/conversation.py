@@ -10,9 +10,9 @@ both parties read) and announced to the other participants of its channel withou
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
@@ -20,7 +20,7 @@ from mediation.core import audit
 from mediation.core.errors import Invalid
 from mediation.core.notifications import notify
 from mediation.core.recipients import representatives_of, staff_of
-from mediation.extensions import db
+from mediation.extensions import database_kind, db, upsert_insert
 from mediation.models import (
     Case,
     CaseMessage,
@@ -207,18 +207,29 @@ def mark_read(user: User, case: Case, views: Iterable[ChannelView]) -> None:
 
 def _advance_read_mark(user: User, case: Case, channel: MessageChannel, message_id: int) -> None:
     """Move the read mark forward, never back; two tabs doing it at once do not collide."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = MessageRead.__table__
-    statement = insert(table).values(
-        user_id=user.id, case_id=case.id, channel=channel, last_read_id=message_id, read_at=utcnow()
-    )
     db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.user_id, table.c.case_id, table.c.channel],
-            set_={"last_read_id": statement.excluded.last_read_id, "read_at": utcnow()},
-            where=table.c.last_read_id < statement.excluded.last_read_id,
-        )
+        _read_mark_upsert(database_kind()),
+        {
+            "user_id": user.id,
+            "case_id": case.id,
+            "channel": channel,
+            "last_read_id": message_id,
+            "read_at": utcnow(),
+        },
+    )
+
+
+@cache
+def _read_mark_upsert(kind: str):
+    marks = MessageRead.__table__
+    statement = upsert_insert(marks, kind)
+    return statement.on_conflict_do_update(
+        index_elements=[marks.c.user_id, marks.c.case_id, marks.c.channel],
+        set_={
+            "last_read_id": statement.excluded.last_read_id,
+            "read_at": statement.excluded.read_at,
+        },
+        where=marks.c.last_read_id < statement.excluded.last_read_id,
     )
 
 

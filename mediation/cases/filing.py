@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from mediation.core.notifications import notify
 from mediation.core.recipients import applicant_of, representatives_of, staff_of
 from mediation.core.routing import reason_of, route_filing
 from mediation.documents.issuing import issue_document
-from mediation.extensions import db, upsert_insert
+from mediation.extensions import database_kind, db, upsert_insert
 from mediation.legal_aid.operations import request_at_filing
 from mediation.localtime import SHANGHAI, local_today
 from mediation.models import (
@@ -241,18 +242,25 @@ def next_case_number(organization: Organization, year: int) -> str:
     One upsert takes the counter row's lock until the filing commits, so concurrent filings
     queue on it, and a filing that rolls back gives its number back.
     """
-    statement = (
-        upsert_insert(CaseCounter)
-        .values(organization_id=organization.id, year=year, last_value=1)
-        .on_conflict_do_update(
-            index_elements=[CaseCounter.organization_id, CaseCounter.year],
-            set_={"last_value": CaseCounter.last_value + 1},
-        )
-        .returning(CaseCounter.last_value)
-    )
-    value = db.session.execute(statement).scalar_one()
+    value = db.session.execute(
+        _counter_upsert(database_kind()),
+        {"organization_id": organization.id, "year": year, "last_value": 1},
+    ).scalar_one()
     prefix = organization.case_prefix or f"LD{organization.id}"
     return f"{prefix}-{year}-{value:06d}"
+
+
+@cache
+def _counter_upsert(kind: str):
+    counters = CaseCounter.__table__
+    return (
+        upsert_insert(counters, kind)
+        .on_conflict_do_update(
+            index_elements=[counters.c.organization_id, counters.c.year],
+            set_={"last_value": counters.c.last_value + 1},
+        )
+        .returning(counters.c.last_value)
+    )
 
 
 # Workers file for themselves online; staff file for visitors at the counter or by phone.

@@ -18,6 +18,7 @@ how many cases are open.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, exists, or_, select
 from sqlalchemy.orm import joinedload
@@ -36,7 +37,7 @@ from mediation.core.notifications import notify
 from mediation.core.recipients import applicant_of, representatives_of, staff_of
 from mediation.documents.issuing import issue_document
 from mediation.documents.service import flag_unserved, services_to_flag, unserved_services
-from mediation.extensions import db, upsert_insert
+from mediation.extensions import database_kind, db, upsert_insert
 from mediation.localtime import SHANGHAI
 from mediation.models import (
     Case,
@@ -85,12 +86,18 @@ def _first_time(case: Case, kind: str, due: date) -> bool:
     # RETURNING, not rowcount: the ORM's INSERT path does not report rowcount on every driver.
     # On the session's connection, as plain SQL: the sweep sends many, each compiled once.
     inserted = db.session.connection().execute(
-        upsert_insert(DeadlineReminder)
-        .on_conflict_do_nothing()
-        .returning(DeadlineReminder.case_id),
-        {"case_id": case.id, "kind": kind, "due": due},
+        _reminder_insert(database_kind()), {"case_id": case.id, "kind": kind, "due": due}
     )
     return inserted.first() is not None
+
+
+@cache
+def _reminder_insert(kind: str):
+    return (
+        upsert_insert(DeadlineReminder.__table__, kind)
+        .on_conflict_do_nothing()
+        .returning(DeadlineReminder.case_id)
+    )
 
 
 def _start_of(day: date) -> datetime:

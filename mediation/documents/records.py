@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+from functools import cache
 
 from flask import current_app
 from flask_babel import force_locale
@@ -26,7 +27,7 @@ from sqlalchemy import select
 from mediation.documents import builders, case_file
 from mediation.documents.issuers import issuers, issuing_name, reader_locale
 from mediation.documents.pdf import Document, render_pdf
-from mediation.extensions import db, upsert_insert
+from mediation.extensions import database_kind, db, upsert_insert
 from mediation.models import Case, CaseDocument, DocumentFile, DocumentKind
 
 log = logging.getLogger(__name__)
@@ -132,16 +133,23 @@ def stored_pdf(case: Case, document: CaseDocument, locale: str | None = None) ->
     with force_locale(locale):
         body = render_pdf(printed(case, document))
     db.session.execute(
-        upsert_insert(DocumentFile)
-        .values(
-            document_id=document.id,
-            locale=locale,
-            pdf=body,
-            sha256=hashlib.sha256(body).hexdigest(),
-        )
-        .on_conflict_do_nothing(index_elements=["document_id", "locale"])
+        _file_insert(database_kind()),
+        {
+            "document_id": document.id,
+            "locale": locale,
+            "pdf": body,
+            "sha256": hashlib.sha256(body).hexdigest(),
+        },
     )
     return _file(document, locale)
+
+
+@cache
+def _file_insert(kind: str):
+    files = DocumentFile.__table__
+    return upsert_insert(files, kind).on_conflict_do_nothing(
+        index_elements=[files.c.document_id, files.c.locale]
+    )
 
 
 def _file(document: CaseDocument, locale: str) -> DocumentFile | None:

@@ -7,6 +7,7 @@ raises one alert at most (its key is unique).
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, func, select
@@ -14,7 +15,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from mediation import policy
 from mediation.core import audit
 from mediation.core.notifications import notify
-from mediation.extensions import db, upsert_insert
+from mediation.extensions import database_kind, db, upsert_insert
 from mediation.localtime import local_today
 from mediation.models import (
     Alert,
@@ -35,17 +36,15 @@ WINDOW = timedelta(days=30)
 
 def _raise(kind: AlertKind, key: str, case: Case, case_ids: list[int]) -> Alert | None:
     inserted = db.session.execute(
-        upsert_insert(Alert)
-        .values(
-            kind=kind.value,
-            trigger_key=key,
-            employer_id=case.employer_id,
-            region_id=case.employer.region_id,
-            case_ids=case_ids,
-            raised_at=utcnow(),
-        )
-        .on_conflict_do_nothing()
-        .returning(Alert.id)
+        _alert_insert(database_kind()),
+        {
+            "kind": kind.value,
+            "trigger_key": key,
+            "employer_id": case.employer_id,
+            "region_id": case.employer.region_id,
+            "case_ids": case_ids,
+            "raised_at": utcnow(),
+        },
     ).scalar()
     if inserted is None:
         return None
@@ -59,6 +58,12 @@ def _raise(kind: AlertKind, key: str, case: Case, case_ids: list[int]) -> Alert 
     ]
     notify(watching, f"alert_{kind.value}", case, employer=case.employer.name, count=len(case_ids))
     return db.session.get(Alert, inserted)
+
+
+@cache
+def _alert_insert(kind: str):
+    alerts = Alert.__table__
+    return upsert_insert(alerts, kind).on_conflict_do_nothing().returning(alerts.c.id)
 
 
 def check_new_case(case: Case) -> None:

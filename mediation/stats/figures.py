@@ -374,7 +374,7 @@ def _index(level: Level) -> tuple[str, ...]:
 @cache  # statements are immutable: built once per table and database kind, not per commit
 def _statements(table, dialect: str, index: tuple[str, ...], sums: tuple[str, ...], count: str):
     """Upsert (add to a row, creating it if new), add (to an existing row), drop (if empty)."""
-    upsert = upsert_insert(table)
+    upsert = upsert_insert(table, dialect)
     upsert = upsert.on_conflict_do_update(
         index_elements=list(index),
         set_={name: table.c[name] + upsert.excluded[name] for name in sums},
@@ -389,9 +389,9 @@ def _statements(table, dialect: str, index: tuple[str, ...], sums: tuple[str, ..
     return upsert, add, drop
 
 
-@cache  # ``dialect`` keys the cache: upsert_insert builds for the database in use
+@cache
 def _snapshot_upsert(dialect: str):
-    statement = upsert_insert(CaseFigures.__table__)
+    statement = upsert_insert(CaseFigures.__table__, dialect)
     return statement.on_conflict_do_update(
         index_elements=["case_id"],
         set_={name: statement.excluded[name] for name in SNAPSHOT_COLUMNS},
