@@ -52,6 +52,7 @@ from contextlib import contextmanager
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -147,9 +148,30 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+class _CompiledTemplates(BytecodeCache):
+    """The compiled templates, shared by the apps of this process. Each process has an app per
+    world and database, and some tests make their own: each compiled again every template it
+    rendered (the case page's alone takes about half a second). Jinja keys each entry by the
+    template's name and source, so a changed template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 def make_app(uri: str, **overrides):
     app = create_app({**vars_of(TestConfig), "SQLALCHEMY_DATABASE_URI": uri, **overrides})
     app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     return app
 
 
