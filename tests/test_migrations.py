@@ -1,48 +1,144 @@
-"""The migrations build exactly the schema the models describe, and undo it, on each database."""
+"""The migrations build exactly the schema the models describe, and undo it, on each database.
 
-import uuid
+Each test starts from an empty database that the migrations took from nothing to head or to an
+earlier revision, where the test writes rows as that revision had them before moving the
+schema on. On SQLite each such database is a copy of a file migrated once for the module (the
+one at head is the run's template, ``tests/conftest.py``); on PostgreSQL, one database is
+emptied and migrated again for each test (see ``Databases``).
+"""
+
+import shutil
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 from mediation.extensions import db
 from mediation.models.types import built_on
 from mediation.stats import figures
-from tests.conftest import TEST_DATABASE_URL, make_app, skip_or_fail
+from tests.conftest import (
+    TEST_DATABASE_URL,
+    XDIST_WORKER,
+    drop_postgresql_database,
+    make_app,
+    postgresql_database,
+    postgresql_name,
+    skip_or_fail,
+    template,
+)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request, tmp_path):
-    """The URL of a brand-new, empty database of each kind."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
-        return
-    if not TEST_DATABASE_URL:
-        skip_or_fail("postgresql", "TEST_DATABASE_URL is not set")
-    server = make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg")
-    name = f"mediation_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
+def _without_fsync(connection, _record) -> None:
+    # Durability is not what these tests are about: SQLite keeps its journal in memory and
+    # skips the fsyncs, which take as long as the statements themselves on a busy disk.
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute("PRAGMA journal_mode = MEMORY")
+
+
+def migrations_app(url: str):
+    """The app on the database at ``url``, which the test migrates up and down itself."""
+    app = make_app(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        with app.app_context():
+            event.listen(db.engine, "connect", _without_fsync)
+    return app
+
+
+class Databases:
+    """The empty databases of one kind that the module's tests start from.
+
+    SQLite: a new file for each test, a copy of one that the migrations took to the revision
+    once. PostgreSQL: one database, emptied and migrated from nothing again for each test
+    (cheap there). A database made and dropped for each test would cost more: DROP DATABASE
+    forces a checkpoint of the whole server, which takes seconds while other tests write.
+    """
+
+    def __init__(self, kind: str, tmp_path_factory) -> None:
+        self.kind = kind
+        self.tmp_path_factory = tmp_path_factory
+        if kind == "sqlite":
+            self.folder = tmp_path_factory.mktemp("migrations")
+            self.files = 0
+            # Revision -> a file the migrations took from nothing to it, copied for each test.
+            self.migrated: dict[str, str] = {}
+            # The app on a file the migrations take up, one of those revisions after another.
+            self.climber = None
+        else:
+            self.url = postgresql_database(postgresql_name(XDIST_WORKER, "migrations"))
+
+    def app_at(self, revision: str):
+        """The app on an empty database that the migrations took from nothing to ``revision``
+        ("head": ``upgrade()``'s default)."""
+        if self.kind == "postgresql":
+            self._empty_postgresql_database()
+            app = migrations_app(self.url)
+            with app.app_context():
+                upgrade(revision=revision)
+            return app
+        return migrations_app(f"sqlite:///{self._new_file(self._migrated_to(revision))}")
+
+    def _migrated_to(self, revision: str) -> str:
+        if revision == "head":
+            # The run's template: upgrade() took a brand-new database to head, as every
+            # deployment starts.
+            return template("sqlite", "empty", self.tmp_path_factory)
+        if revision not in self.migrated:
+            if self.climber is None or max(self.migrated) > revision:
+                self.climber = migrations_app(f"sqlite:///{self._new_file()}")
+            with self.climber.app_context():
+                upgrade(revision=revision)
+                db.engine.dispose()
+                self.migrated[revision] = self._new_file(db.engine.url.database)
+        return self.migrated[revision]
+
+    def _new_file(self, copy_of: str | None = None) -> str:
+        """A new SQLite file, empty or a copy of another."""
+        self.files += 1
+        path = str(self.folder / f"{self.files}.sqlite")
+        if copy_of:
+            shutil.copyfile(copy_of, path)
+        return path
+
+    def _empty_postgresql_database(self) -> None:
+        """As new: nothing left of the previous test's schema, rows or connections."""
+        admin = create_engine(
+            make_url(self.url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+        )
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+            # Tables, types, functions and extensions all live in public.
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
         admin.dispose()
+
+    def drop(self) -> None:
+        if self.kind == "postgresql":
+            drop_postgresql_database(self.url)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def databases(request, tmp_path_factory):
+    if request.param == "postgresql" and not TEST_DATABASE_URL:
+        skip_or_fail("postgresql", "TEST_DATABASE_URL is not set")
+    made = Databases(request.param, tmp_path_factory)
+    yield made
+    made.drop()
 
 
 # SQLite cannot reflect an expression index; the one the models declare (the search index)
 # is PostgreSQL's only, and built_on leaves it out of SQLite's comparison anyway.
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
-def test_upgrade_to_head_matches_the_models_and_downgrade_undoes_it(empty_database):
-    app = make_app(empty_database)
+def test_upgrade_to_head_matches_the_models_and_downgrade_undoes_it(databases):
+    app = databases.app_at("head")
     with app.app_context():
-        upgrade()
         with db.engine.connect() as connection:
             drift = compare_metadata(
                 MigrationContext.configure(
@@ -109,13 +205,12 @@ def add_mediator_and_cases(connection, *routing_reasons: str) -> None:
         )
 
 
-def test_existing_cases_keep_working_through_later_migrations(empty_database):
+def test_existing_cases_keep_working_through_later_migrations(databases):
     """A case written under revision 0003 gets its clock start days (0004), a version (0005)
     and no re-employment consent (0007), and its agreement a first version (0014), when the
     schema moves on."""
-    app = make_app(empty_database)
+    app = databases.app_at("0003")
     with app.app_context():
-        upgrade(revision="0003")
         with db.engine.begin() as connection:
             add_district_employer_and_centre(connection)
             connection.execute(
@@ -176,13 +271,12 @@ def test_existing_cases_keep_working_through_later_migrations(empty_database):
         db.engine.dispose()
 
 
-def test_the_outbox_and_accounts_of_an_earlier_revision_carry_over_and_back(empty_database):
+def test_the_outbox_and_accounts_of_an_earlier_revision_carry_over_and_back(databases):
     """0012 on a populated database: mails already sent stay sent, those that used up the old
     five tries are failed, the rest wait with an id of their own; accounts in use keep working
     (their phones count as verified). The downgrade keeps the mails."""
-    app = make_app(empty_database)
+    app = databases.app_at("0011")
     with app.app_context():
-        upgrade(revision="0011")
         with db.engine.begin() as connection:
             connection.execute(
                 text(
@@ -235,16 +329,15 @@ def test_the_outbox_and_accounts_of_an_earlier_revision_carry_over_and_back(empt
         db.engine.dispose()
 
 
-def test_the_latest_revisions_come_and_go_on_a_populated_database(empty_database):
+def test_the_latest_revisions_come_and_go_on_a_populated_database(databases):
     """0020 to 0035 on a database with a case and a document issued before records were kept:
     the case gets no suspension, no code, no request; the document becomes version 1 without
     frozen text (it is frozen when first read). What is recorded afterwards (a suspension, the
     district's commission, a frozen document with its PDF, a legal-aid request, a saved
     arbitration application, an anonymisation) goes with the downgrade; the case, the district
     and the old document stay, and the way up works again."""
-    app = make_app(empty_database)
+    app = databases.app_at("0003")
     with app.app_context():
-        upgrade(revision="0003")
         with db.engine.begin() as connection:
             add_district_employer_and_centre(connection)
             add_mediator_and_cases(connection, "employer_street")
@@ -405,13 +498,12 @@ def test_the_latest_revisions_come_and_go_on_a_populated_database(empty_database
         db.engine.dispose()
 
 
-def test_0036_gives_cases_routed_by_an_administrators_rule_its_english_name(empty_database):
+def test_0036_gives_cases_routed_by_an_administrators_rule_its_english_name(databases):
     """0036 on a database with a case routed by a built-in rule (stored by key) and one routed
     by a rule an administrator added, which has an English name: only the second gets it; the
     downgrade takes the column away and leaves both cases."""
-    app = make_app(empty_database)
+    app = databases.app_at("0003")
     with app.app_context():
-        upgrade(revision="0003")
         with db.engine.begin() as connection:
             add_district_employer_and_centre(connection)
             add_mediator_and_cases(connection, "employer_street", "欠薪案件由区中心办理")

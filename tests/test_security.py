@@ -3,18 +3,17 @@
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 
 import pytest
-from flask_migrate import upgrade
 
 from mediation import create_app
 from mediation.config import ConfigurationError, ProductionConfig
-from mediation.demo import refuse_in_production, seed_demo
-from mediation.extensions import db
+from mediation.demo import refuse_in_production
 from mediation.models import User
-from tests.conftest import make_app
+from tests.conftest import make_app, template
 
 
 def test_post_without_csrf_token_is_refused_and_changes_nothing(app, client):
@@ -118,19 +117,49 @@ def test_development_secret_key_is_generated_once_and_kept(monkeypatch, tmp_path
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
+ENTRY_POINTS = ("wsgi", "mediation.worker")
+# Each entry point imported as in a fresh interpreter, for the price of one: both import the
+# mediation package first (most of their start-up), so it is imported once, and each entry
+# point in a copy of the process taken then (os.fork), the state a fresh interpreter importing
+# it would be in at that moment. Each copy's exit status goes to stdout, its error to stderr
+# after a line naming it.
+IMPORT_EACH_ENTRY_POINT = r"""
+import os, sys, traceback
+
+import mediation
+
+for entry_point in sys.argv[1:]:
+    print(f"--- {entry_point}", file=sys.stderr, flush=True)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            __import__(entry_point)
+        except BaseException:
+            traceback.print_exc()
+            sys.stderr.flush()
+            os._exit(1)
+        os._exit(0)
+    print(entry_point, os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
+"""
+
+
 def test_the_production_entry_points_start_in_production_unless_told_otherwise(monkeypatch):
     """gunicorn wsgi:app and the Celery worker on a machine with no settings refuse to start
     rather than run on development defaults."""
     monkeypatch.delenv("MEDIATION_ENV", raising=False)
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    for entry_point in ("wsgi", "mediation.worker"):
-        result = subprocess.run(
-            [sys.executable, "-c", f"import {entry_point}"],
-            capture_output=True,
-            text=True,
-            env={key: value for key, value in os.environ.items() if key != "MEDIATION_ENV"},
-        )
-        assert result.returncode != 0 and "SECRET_KEY must be set in production" in result.stderr
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_EACH_ENTRY_POINT, *ENTRY_POINTS],
+        capture_output=True,
+        text=True,
+        env={key: value for key, value in os.environ.items() if key != "MEDIATION_ENV"},
+    )
+    assert result.returncode == 0, result.stderr
+    exit_status = dict(line.split() for line in result.stdout.splitlines())
+    errors = dict(re.findall(r"^--- (\S+)\n(.*?)(?=^--- |\Z)", result.stderr, re.M | re.S))
+    for entry_point in ENTRY_POINTS:
+        assert exit_status[entry_point] != "0", f"{entry_point} started"
+        assert "SECRET_KEY must be set in production" in errors[entry_point], errors[entry_point]
 
 
 def test_production_refuses_a_short_secret_key(monkeypatch, tmp_path):
@@ -141,17 +170,18 @@ def test_production_refuses_a_short_secret_key(monkeypatch, tmp_path):
         create_app(settings)
 
 
-def test_production_refuses_to_run_with_the_demo_accounts(monkeypatch, tmp_path):
-    uri = f"sqlite:///{tmp_path}/demo.sqlite"
-    development = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "d" * 40})
-    with development.app_context():
-        upgrade()
-        seed_demo()
-        db.session.commit()
-        db.engine.dispose()
+def test_production_refuses_to_run_with_the_demo_accounts(monkeypatch, tmp_path, tmp_path_factory):
+    """On a database the demo was seeded into (a copy of the run's demo template, which
+    ``seed_demo`` filled as `make run` does)."""
+    path = tmp_path / "demo.sqlite"
+    shutil.copyfile(template("sqlite", "demo", tmp_path_factory), path)
     monkeypatch.setenv("MEDIATION_ENV", "production")
     production = create_app(
-        {**PRODUCTION_DELIVERY, "SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": uri}
+        {
+            **PRODUCTION_DELIVERY,
+            "SECRET_KEY": "k" * 40,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        }
     )
     with pytest.raises(ConfigurationError, match="demo account"):
         refuse_in_production(production)
