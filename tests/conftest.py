@@ -419,14 +419,47 @@ def built_once(scope: str = "class"):
     return decorate
 
 
+# The audit log refuses DELETE on PostgreSQL (migration 0013): it is truncated.
+APPEND_ONLY_TABLES = ("audit_events", "audit_seals")
+
+
 def empty_all_tables() -> None:
+    """Every table emptied and every sequence started again, as after the migrations."""
     tables = [table.name for table in db.metadata.sorted_tables]
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            _empty_postgresql(connection, tables)
         else:
             for table in reversed(tables):
                 connection.execute(text(f"DELETE FROM {table}"))
+
+
+def _empty_postgresql(connection, tables: list[str]) -> None:
+    """TRUNCATE gives each table new files, about 0.3 s for the fifty even when they are
+    empty; deleting the rows a test left in the tables it wrote to takes milliseconds."""
+    written = set(
+        connection.execute(
+            text(
+                " UNION ALL ".join(
+                    f"SELECT '{table}' WHERE EXISTS (SELECT FROM {table})" for table in tables
+                )
+            )
+        ).scalars()
+    )
+    truncated = [table for table in APPEND_ONLY_TABLES if table in written]
+    if truncated:
+        connection.execute(text(f"TRUNCATE {', '.join(truncated)} CASCADE"))
+    for table in reversed(tables):  # those that refer to others first
+        if table in written and table not in truncated:
+            connection.execute(text(f"DELETE FROM {table}"))
+    used = connection.execute(
+        text(
+            "SELECT sequencename FROM pg_sequences"
+            " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+        )
+    ).scalars()
+    for sequence in list(used):
+        connection.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
 
 
 def restore_reference_data() -> None:
