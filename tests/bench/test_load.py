@@ -9,11 +9,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from mediation.extensions import db
+from tests.conftest import empty_all_tables, restore_reference_data, rolled_back_transaction
 from tests.factories import filed_case
 from workflows import deadlines
 
-# The loader writes through connections of its own.
-pytestmark = [pytest.mark.postgresql_only, pytest.mark.commits]
+pytestmark = pytest.mark.postgresql_only
 
 CASES = 1000
 CLOSING_EVENT = {
@@ -27,20 +27,40 @@ CLOSING_EVENT = {
 INDEXES = "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
 
 
-@pytest.fixture
-def loaded(app, demo):
-    """The loaded database, and the indexes it had before the load (the loader drops the
-    secondary ones while it copies and builds them again after)."""
+@pytest.fixture(scope="module")
+def loaded(database_app):
+    """The demo world loaded once for the module, and the indexes it had before the load (the
+    loader drops the secondary ones while it copies and builds them again after). The loader
+    writes through connections of its own: the load is committed, and the tables are emptied
+    after the module as after a ``commits`` test."""
     from bench.load import load
+    from mediation.demo import seed_demo
 
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
-    indexes = set(rows(INDEXES))
-    db.session.commit()
-    load(url.render_as_string(hide_password=False), CASES, batch=400)
-    return indexes
+    with database_app.app_context():
+        seed_demo()
+        db.session.commit()
+        indexes = set(rows(INDEXES))
+        db.session.commit()
+        url = make_url(database_app.config["SQLALCHEMY_DATABASE_URI"])
+        load(
+            url.set(drivername="postgresql").render_as_string(hide_password=False), CASES, batch=400
+        )
+        try:
+            yield indexes
+        finally:
+            db.session.remove()
+            empty_all_tables()
+            restore_reference_data()
 
 
-def test_every_index_is_back_after_the_load(loaded):
+@pytest.fixture
+def app(database_app, loaded):
+    """The app on the loaded database; what a test writes is rolled back after it."""
+    with database_app.app_context(), rolled_back_transaction():
+        yield database_app
+
+
+def test_every_index_is_back_after_the_load(app, loaded):
     assert set(rows(INDEXES)) == loaded
 
 
@@ -52,7 +72,7 @@ def scalar(sql: str, **params):
     return db.session.execute(text(sql), params).scalar()
 
 
-def test_every_reference_points_at_a_row(loaded):
+def test_every_reference_points_at_a_row(app, loaded):
     """The loader skips the per-row foreign-key triggers for speed; nothing may dangle."""
     foreign_keys = rows(
         "SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, f.attname"
@@ -70,7 +90,7 @@ def test_every_reference_points_at_a_row(loaded):
         assert dangling == 0, f"{table}.{column} points at missing {parent} rows"
 
 
-def test_states_follow_age(loaded):
+def test_states_follow_age(app, loaded):
     assert scalar("SELECT count(*) FROM cases") == CASES
     assert (
         scalar(
@@ -98,7 +118,7 @@ def test_states_follow_age(loaded):
     assert by_weekday[False] / 5 > 1.5 * by_weekday[True] / 2
 
 
-def test_every_step_left_its_audit_event(loaded):
+def test_every_step_left_its_audit_event(app, loaded):
     def missing(condition: str, action: str) -> int:
         return scalar(
             f"SELECT count(*) FROM cases c WHERE {condition} AND NOT EXISTS (SELECT 1"
@@ -128,7 +148,7 @@ def test_every_step_left_its_audit_event(loaded):
     )
 
 
-def test_transfers_are_recorded_as_the_app_records_them(loaded):
+def test_transfers_are_recorded_as_the_app_records_them(app, loaded):
     """The case.escalate event names the sender and the receiving tier; the case is the
     receiving organisation's."""
     transfers = rows(
@@ -142,7 +162,7 @@ def test_transfers_are_recorded_as_the_app_records_them(loaded):
         assert f'"to_organization_id": {org}' in details and from_tier != tier
 
 
-def test_deadlines_are_the_clocks_and_the_rest_is_consistent(loaded):
+def test_deadlines_are_the_clocks_and_the_rest_is_consistent(app, loaded):
     for start, due in rows("SELECT acceptance_clock_start, acceptance_deadline FROM cases"):
         assert due == deadlines.acceptance_deadline(start)
     for tier, start, extension, due in rows(
@@ -176,7 +196,7 @@ def test_deadlines_are_the_clocks_and_the_rest_is_consistent(loaded):
     assert scalar("SELECT count(*) FROM referrals WHERE state = 'placed'") > 0
 
 
-def test_the_app_keeps_working_on_the_loaded_database(loaded):
+def test_the_app_keeps_working_on_the_loaded_database(app, loaded):
     """After a load a new filing gets the next free id and number (the COPY already held
     every row to the schema's CHECK and UNIQUE constraints), and worker1, whose case page
     the benchmark measures, has cases."""

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from mediation.cases.operations import fire
 from mediation.extensions import db
 from mediation.models import Case, CaseDocument, Evidence
+from tests.conftest import Browser, built_once
 from tests.factories import filed_case, user
 from tests.upload_files import MINIMAL_PDF
 from workflows.case import Tier
@@ -59,73 +60,81 @@ def transfer_up(case_id: int, by: str) -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def moved_case(app, demo, make_browser):
+@built_once()
+def moved_case(app):
     """Filed with the employer's committee, where the worker sent a contract; transferred to
-    the union, where the worker sent a diagnosis."""
+    the union, where the worker sent a diagnosis. The case's id, the worker (signed in), and
+    the ids of the contract and of the diagnosis; built once for ``TestACaseThatMovedOn``."""
     with app.test_request_context():
         case = filed_case(preferred_tier=Tier.enterprise)
-    worker = Person(make_browser, app, "worker1")
+    worker = Person(lambda: Browser(app.test_client()), app, "worker1")
     contract = worker.upload(case.id, "劳动合同.pdf")
     with app.test_request_context():
         transfer_up(case.id, "med_enterprise")
     diagnosis = worker.upload(case.id, "诊断证明.pdf")
     assert db.session.get(Case, case.id).tier == "union"
-    return case.id, worker, contract, diagnosis
+    return case.id, worker, contract.id, diagnosis.id
 
 
-def test_the_employers_committee_loses_the_case_once_it_left(app, moved_case, make_browser):
-    case_id, _, contract, diagnosis = moved_case
-    committee = Person(make_browser, app, "med_enterprise")
-    document = db.session.scalar(select(CaseDocument.id).where(CaseDocument.case_id == case_id))
-    for url in (
-        f"/cases/{case_id}",
-        f"/cases/{case_id}/evidence/{diagnosis.id}",
-        f"/cases/{case_id}/evidence/{contract.id}",
-        f"/cases/{case_id}/documents/{document}",
-        f"/cases/{case_id}/documents/{document}.pdf",
+class TestACaseThatMovedOn:
+    """The tests on ``moved_case``, which is built once for them (each runs in a savepoint)."""
+
+    def test_the_employers_committee_loses_the_case_once_it_left(
+        self, app, moved_case, make_browser
     ):
-        assert committee.get(url).status_code == 404, url
-    assert committee.api(f"/cases/{case_id}").status_code == 404
-    assert committee.api(f"/cases/{case_id}/events").status_code == 404
-    assert case_id not in [item["id"] for item in committee.api("/cases").json["items"]]
+        case_id, _, contract, diagnosis = moved_case
+        committee = Person(make_browser, app, "med_enterprise")
+        document = db.session.scalar(select(CaseDocument.id).where(CaseDocument.case_id == case_id))
+        for url in (
+            f"/cases/{case_id}",
+            f"/cases/{case_id}/evidence/{diagnosis}",
+            f"/cases/{case_id}/evidence/{contract}",
+            f"/cases/{case_id}/documents/{document}",
+            f"/cases/{case_id}/documents/{document}.pdf",
+        ):
+            assert committee.get(url).status_code == 404, url
+        assert committee.api(f"/cases/{case_id}").status_code == 404
+        assert committee.api(f"/cases/{case_id}/events").status_code == 404
+        assert case_id not in [item["id"] for item in committee.api("/cases").json["items"]]
 
+    def test_an_organisation_that_handed_the_case_on_reads_it_but_not_later_evidence(
+        self, app, moved_case, make_browser
+    ):
+        case_id, worker, contract, diagnosis = moved_case
+        with app.test_request_context():
+            transfer_up(case_id, "med_union")
+        arbitration = worker.upload(case_id, "仲裁申请书.pdf")
+        union = Person(make_browser, app, "med_union")
 
-def test_an_organisation_that_handed_the_case_on_reads_it_but_not_later_evidence(
-    app, moved_case, make_browser
-):
-    case_id, worker, contract, diagnosis = moved_case
-    with app.test_request_context():
-        transfer_up(case_id, "med_union")
-    arbitration = worker.upload(case_id, "仲裁申请书.pdf")
-    union = Person(make_browser, app, "med_union")
+        page = union.get(f"/cases/{case_id}")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert "劳动合同.pdf" in html and "诊断证明.pdf" in html
+        assert "仲裁申请书.pdf" not in html
+        assert union.get(f"/cases/{case_id}/evidence/{contract}").status_code == 200
+        assert union.get(f"/cases/{case_id}/evidence/{diagnosis}").status_code == 200
+        assert union.get(f"/cases/{case_id}/evidence/{arbitration.id}").status_code == 404
+        listed = union.api(f"/cases/{case_id}").json["evidence"]
+        assert [item["name"] for item in listed] == ["劳动合同.pdf", "诊断证明.pdf"]
 
-    page = union.get(f"/cases/{case_id}")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    assert "劳动合同.pdf" in html and "诊断证明.pdf" in html
-    assert "仲裁申请书.pdf" not in html
-    assert union.get(f"/cases/{case_id}/evidence/{contract.id}").status_code == 200
-    assert union.get(f"/cases/{case_id}/evidence/{diagnosis.id}").status_code == 200
-    assert union.get(f"/cases/{case_id}/evidence/{arbitration.id}").status_code == 404
-    listed = union.api(f"/cases/{case_id}").json["evidence"]
-    assert [item["name"] for item in listed] == ["劳动合同.pdf", "诊断证明.pdf"]
+        now_holding = Person(make_browser, app, "med_district")  # the district HR centre
+        listed = now_holding.api(f"/cases/{case_id}").json["evidence"]
+        assert [item["name"] for item in listed] == [
+            "劳动合同.pdf",
+            "诊断证明.pdf",
+            "仲裁申请书.pdf",
+        ]
+        assert now_holding.get(f"/cases/{case_id}/evidence/{arbitration.id}").status_code == 200
 
-    now_holding = Person(make_browser, app, "med_district")  # the district HR centre
-    listed = now_holding.api(f"/cases/{case_id}").json["evidence"]
-    assert [item["name"] for item in listed] == ["劳动合同.pdf", "诊断证明.pdf", "仲裁申请书.pdf"]
-    assert now_holding.get(f"/cases/{case_id}/evidence/{arbitration.id}").status_code == 200
-
-
-def test_a_case_returned_to_the_committee_is_its_own_again(app, moved_case, make_browser):
-    case_id, _, _, diagnosis = moved_case
-    with app.test_request_context():
-        case = db.session.get(Case, case_id)
-        fire(case, "return", actor=user("med_union"), reason="请先在企业调解")
-        db.session.commit()
-    committee = Person(make_browser, app, "med_enterprise")
-    assert committee.get(f"/cases/{case_id}").status_code == 200
-    assert committee.get(f"/cases/{case_id}/evidence/{diagnosis.id}").status_code == 200
+    def test_a_case_returned_to_the_committee_is_its_own_again(self, app, moved_case, make_browser):
+        case_id, _, _, diagnosis = moved_case
+        with app.test_request_context():
+            case = db.session.get(Case, case_id)
+            fire(case, "return", actor=user("med_union"), reason="请先在企业调解")
+            db.session.commit()
+        committee = Person(make_browser, app, "med_enterprise")
+        assert committee.get(f"/cases/{case_id}").status_code == 200
+        assert committee.get(f"/cases/{case_id}/evidence/{diagnosis}").status_code == 200
 
 
 def test_a_supervisor_opens_no_case_page_file_or_document(app, demo, make_browser):

@@ -4,14 +4,16 @@ import pytest
 
 from mediation.cases.filing import Party
 from mediation.models import Channel
+from tests.conftest import built_once
 from tests.factories import filed_case
 
 pytestmark = pytest.mark.both_databases
 
 
-@pytest.fixture
-def cases(app, demo):
-    """Three cases waiting at the street centre; one applicant's name has a % and a _."""
+@built_once("module")
+def cases(app):
+    """Three cases waiting at the street centre; one applicant's name has a % and a _. Their
+    numbers; built once for the tests of this module."""
     with app.test_request_context():
         odd = filed_case(
             by="med_hr",
