@@ -5,20 +5,23 @@ The pages are the crawler's (tests/test_crawl.py): one URL per route (and two ca
 different states), walked with the test client in the world the browser then opens.
 One browser window per role signs in once and only navigates.
 
-Each page is loaded once, at phone width; for desktop width the loaded page is widened and
-axe, already in it, runs again (no reload). Then each kind of form the walk met (the
-crawler's kinds: the same form on another case page adds nothing) is sent with its fields
-emptied, and axe runs at both widths on the answer that shows its errors. The pages every
-role shares (password, preferences, notices) are checked for the worker only; the header,
-which differs by role, is on every page. Each role's home is kept as a screenshot at both
-widths.
+Each page is loaded once, at phone width, with axe put in by the browser window as the page
+loads; for desktop width the loaded page is widened and axe runs again (no reload). Then each
+kind of form the walk met (the crawler's kinds: the same form on another case page adds
+nothing) is sent with its fields emptied, and axe runs at both widths on the answer that shows
+its errors. The pages every role shares (password, preferences, notices) are checked for the
+worker only; the header, which differs by role, is on every page. Each role's home is kept as
+a screenshot at both widths.
+
+axe runs only the rules that can find something serious or critical (see RUN_AXE in
+conftest.py: a rule's violations have the rule's impact) and hands back only its violations.
 """
 
 from urllib.parse import urljoin
 
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import SERIOUS, axe_violations
 from tests.browser.test_case_journey import sign_in
 from tests.test_access import DEMO_ACCOUNT
 from tests.test_crawl import crawl_world, signed_in_crawler
@@ -31,10 +34,6 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 CASE_PAGES = 2  # the case pages differ most by state: a filed case and one in mediation
 SHARED_PAGES = {"/account/password", "/account/preferences", "/notifications"}
-SERIOUS = ("serious", "critical")
-# axe is in the page already after the phone-width run: the desktop run only runs it again.
-RUN_AGAIN = """context => axe.run(context || document, {resultTypes: ['violations']})
-  .then(results => results.violations)"""
 # Sends the n-th form of the page with what a person can type emptied (browser checks off).
 SEND_EMPTY = """n => {
   const form = document.forms[n];
@@ -54,18 +53,6 @@ ERROR_PARTS = {"include": [[".error-summary"], ["form:has(.field-error)"]]}
 TYPED = ("text", "textarea", "select", "email", "tel", "number", "date", "password", "url")
 
 
-def rerun_axe(page, context=None) -> list[dict]:
-    return [
-        {
-            "id": found["id"],
-            "impact": found["impact"],
-            "targets": [node["target"] for node in found["nodes"]],
-        }
-        for found in page.evaluate(RUN_AGAIN, context)
-        if found["impact"] in SERIOUS
-    ]
-
-
 @pytest.mark.parametrize("role", ["anonymous", *DEMO_ACCOUNT])
 def test_axe_finds_nothing_serious_on_any_page_at_either_width(
     app, demo, role, new_page, screenshot
@@ -80,7 +67,7 @@ def test_axe_finds_nothing_serious_on_any_page_at_either_width(
     if role not in ("worker", "anonymous"):
         urls = [url for url in urls if url not in SHARED_PAGES]
 
-    page = new_page(viewport=PHONE)
+    page = new_page(viewport=PHONE, with_axe=True)
     if role != "anonymous":
         sign_in(page, DEMO_ACCOUNT[role])
     found = {}
@@ -91,7 +78,7 @@ def test_axe_finds_nothing_serious_on_any_page_at_either_width(
         page.set_viewport_size(DESKTOP)
         if name == "/":
             screenshot(page, "home-desktop")
-        if violations := rerun_axe(page, context):
+        if violations := axe_violations(page, SERIOUS, context):
             found[f"{name} (desktop)"] = violations
         page.set_viewport_size(PHONE)
 
