@@ -430,7 +430,9 @@ def test_an_employer_recorded_between_the_check_and_the_write_refuses_the_import
     try:
         # Its check does not see the uncommitted row; its insert waits for the other
         # transaction (a busy machine may take seconds to get there).
-        with db.engine.connect() as watcher:
+        # In autocommit: inside one transaction PostgreSQL answers pg_stat_activity from the
+        # snapshot it took at the first read, which would never show the wait begin.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
             for _ in range(1200):
                 waiting = watcher.scalar(
                     sql(
