@@ -23,6 +23,7 @@ from mediation.i18n import (
     display_name,
     human_date,
     human_datetime,
+    select_babel_locale,
     select_locale,
 )
 from mediation.industries import INDUSTRIES
@@ -53,7 +54,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     figures.keep_rollups(db.session)
 
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_babel_locale)
     # Templates look their messages up as the Python code does (mediation.translation).
     app.jinja_env.install_gettext_callables(
         gettext=lambda string: catalogue().ugettext(string),

@@ -2,7 +2,9 @@
 and writing days and moments in it for people."""
 
 from datetime import date, datetime, timedelta
+from functools import cache
 
+from babel import Locale
 from flask import current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
 from flask_login import current_user
@@ -30,6 +32,18 @@ def select_locale() -> str:
         or request.accept_languages.best_match(supported)
         or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def select_babel_locale() -> Locale:
+    """Flask-Babel's locale selector: ``select_locale``'s choice, parsed once a process.
+    Flask-Babel parses a name the selector gives on every request (Babel looks for the
+    locale's data file each time, about 0.4 ms); a ``Locale`` it takes as it is."""
+    return _parsed(select_locale())
+
+
+@cache
+def _parsed(name: str) -> Locale:
+    return Locale.parse(name)
 
 
 def days_left(due: date | None, today: date | None = None) -> Markup:
