@@ -8,8 +8,10 @@ the next live one as a load balancer would: a worker files (API), views the case
 page), the mediator's claim is sent to both instances at once (one must win), the case is
 accepted and mediated or declined, the worker, the mediator and the employer write to the
 conversation, pages are viewed (case page, worklist, dashboard), and the case is left open,
-failed or withdrawn. Beat's rounds are compressed: delivery, sealing and the deadline sweep
-are also sent every few seconds, each twice so both workers run them at once.
+failed or withdrawn. The load lasts ``seconds``, and longer until a few journeys reached their
+end (``min_journeys``): a short run on a busy machine still checks real work. Beat's rounds
+are compressed: delivery, sealing and the deadline sweep are also sent every few seconds, each
+twice so both workers run them at once.
 
 With ``kill``, one app instance (its whole process group, master and workers) is killed
 with SIGKILL at a random moment, and one Celery worker as soon as it is sending an SMS after
@@ -115,6 +117,12 @@ class Settings:
     database: str = DATABASE
     redis: str = REDIS
     seconds: float = 60
+    # The load goes on after ``seconds`` until this many journeys reached their end (filing,
+    # the claim race, acceptance, mediation, the conversation, the views), for at most
+    # ``most_seconds`` in all: on a busy machine a few seconds may finish none, and the checks
+    # would then hold over nothing.
+    min_journeys: int = 3
+    most_seconds: float = 300
     kill: bool = False
     web_workers: int = 2
     web_threads: int = 4
@@ -335,6 +343,7 @@ class Tally:
     unexpected: list = field(default_factory=list)
     filed: dict = field(default_factory=dict)  # case id -> number, for every 201
     claim_races: Counter = field(default_factory=Counter)
+    journeys_completed: int = 0
     served_after_kill: Counter = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -347,11 +356,13 @@ class Tally:
             "unexpected_count": len(self.unexpected),
             "filings_answered_201": len(self.filed),
             "claim_races": dict(self.claim_races),
+            "journeys_completed": self.journeys_completed,
         }
 
 
 class Load:
-    """Client threads walking cases through the instances for ``seconds``."""
+    """Client threads walking cases through the instances for ``seconds``, and on until
+    ``min_journeys`` journeys reached their end."""
 
     def __init__(self, cluster: Cluster, tokens: dict, cookies: dict, rng: random.Random):
         self.cluster = cluster
@@ -437,7 +448,7 @@ class Load:
             return status, {}
         return status, json.loads(content)
 
-    def run(self, seconds: float, chaos: list[Callable[["Load", float], None]]) -> None:
+    def run(self, settings: Settings, chaos: list[Callable[["Load", float], None]]) -> None:
         threads = [
             threading.Thread(target=self._client, args=(index,), daemon=True)
             for index in range(self.cluster.settings.clients)
@@ -449,7 +460,12 @@ class Load:
         ]
         for thread in threads:
             thread.start()
-        self.stopping.wait(seconds)
+        self.stopping.wait(settings.seconds)
+        while (
+            self.tally.journeys_completed < settings.min_journeys
+            and time.monotonic() - started < settings.most_seconds
+        ):
+            time.sleep(0.1)
         self.stopping.set()
         for thread in threads:
             thread.join(timeout=REQUEST_TIMEOUT + 30)
@@ -492,6 +508,8 @@ class Load:
             self.ask("fail", "POST", f"/cases/{case_id}/fail", MEDIATOR, (200,), body=REASON)
         elif ending < 0.5:
             self.ask("withdraw", "POST", f"/cases/{case_id}/withdraw", worker, (200,), body=REASON)
+        with self.tally.lock:
+            self.tally.journeys_completed += 1
 
     def _claim_race(self, case_id: int) -> None:
         """The mediator's claim sent to both instances at once (two devices, or a double
@@ -834,6 +852,13 @@ def check(cluster: Cluster, app: Flask, load: Load, kills: Kills, drained: dict)
             "ok": set(tally.claim_races) <= {"one_winner", "with_an_unanswered_claim"},
             **tally.claim_races,
         },
+        # The checks above hold over work that was done: whole journeys, a claim race won.
+        "load_reached": {
+            "ok": tally.journeys_completed >= cluster.settings.min_journeys
+            and tally.claim_races["one_winner"] > 0,
+            "journeys_completed": tally.journeys_completed,
+            "journeys_wanted": cluster.settings.min_journeys,
+        },
         "work_resumed": _resumed(cluster, app, load, kills),
     }
     return checks
@@ -913,7 +938,7 @@ def run(settings: Settings, app: Flask | None = None) -> dict:
         with compressed_beat(settings):
             disorder = chaos(cluster, app, kills, settings.seconds, rng) if settings.kill else []
             with timings("load"):
-                load.run(settings.seconds, disorder)
+                load.run(settings, disorder)
             with timings("drain"):
                 drained = drain(app, settings.lease_seconds + settings.drain_seconds)
         with timings("checks"):
