@@ -208,6 +208,16 @@ class Case(db.Model):
         Index("ix_cases_organization_employer", "organization_id", "employer_id").ddl_if(
             dialect="postgresql"
         ),
+        # The done view searched by an employer's USCC: one employer's closed cases of the
+        # organisation, latest first, a page read in order (an employer may have thousands).
+        Index(
+            "ix_cases_done_by_employer",
+            "organization_id",
+            "employer_id",
+            "closed_at",
+            "id",
+            postgresql_where=text(DONE_SQL),
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -50,6 +50,8 @@ def test_the_done_view_finds_a_case_by_number_name_employer_and_uscc(closed, mak
         "王芳": [wang],
         "餐饮": [wang],  # the employer's name
         "91441802ma53p8qw2j": [wang],  # its USCC, typed in lower case
+        "9144 1802 MA53 P8QW 2J": [wang],  # in groups, as printed on a licence
+        "91441802MA53P8QW2K": [],  # a wrong last character names no employer
         "明王": [],
     }
     for typed, expected in searches.items():
