@@ -124,9 +124,11 @@ def _searched(text: str) -> ColumnElement[bool]:
     and walked for everything: a second-long scan of the whole history at a million cases.)
     SQLite, the small installs' database, scans.
 
-    A USCC typed whole (its check character right) names an employer and nothing else: a case
-    number has hyphens and a name no such code. Its cases are those against that employer,
-    read from the employer's index instead of searching every number and name for it."""
+    A USCC typed whole (its check character right, in groups or not) names an employer and
+    nothing else a case holds: a name has no such code, and a case number has hyphens, so a
+    text with a hyphen is never taken for one (a number's prefix, year and counter without
+    them may pass the check). Its cases are those against that employer, read from the
+    employer's index instead of searching every number and name for it."""
     if (uscc := _uscc_or_none(text)) is not None:
         # One employer at most (USCCs are unique): compared with "=", the planner reads the
         # page in order from ix_cases_done_by_employer.
@@ -153,6 +155,8 @@ def _searched(text: str) -> ColumnElement[bool]:
 
 
 def _uscc_or_none(text: str) -> str | None:
+    if "-" in text:
+        return None
     try:
         return normalise_uscc(text)
     except InvalidValue:

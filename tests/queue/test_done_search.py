@@ -2,12 +2,16 @@
 however short, the employer's name or its USCC: on PostgreSQL from indexes (trigrams from
 three characters, single characters and pairs below that), on SQLite by a scan."""
 
+from itertools import product
+
 import pytest
+from sqlalchemy import select
 
 from mediation.cases.filing import EmployerInput, Party
 from mediation.cases.operations import fire
 from mediation.extensions import db
-from mediation.models import Channel
+from mediation.models import Case, Channel
+from mediation.validators import USCC_CHARSET, InvalidValue, normalise_uscc
 from tests.factories import filed_case, user
 
 pytestmark = pytest.mark.both_databases
@@ -74,3 +78,31 @@ def test_a_search_pages_through_what_it_found_latest_closed_first(
     ]
     listed = [[n for n in closed if n in page.get_data(as_text=True)] for page in pages]
     assert listed == [[wang], [ouyang], []]
+
+
+def test_a_case_number_that_passes_the_uscc_check_without_its_hyphens_is_found(
+    closed, make_browser
+):
+    """A prefix of eight letters, the year and the counter make 18 characters once the
+    hyphens are gone, and one such number in 31 passes the USCC's check: typed with its
+    hyphens, it is still looked for as a number, not taken for an employer's code."""
+    ouyang, _wang = closed
+    number = _number_passing_the_uscc_check(year=ouyang.split("-")[1])
+    db.session.scalar(select(Case).where(Case.number == ouyang)).number = number
+    db.session.commit()
+    mediator = make_browser()
+    mediator.login("med_hr")
+    html = mediator.get("/queue", query_string={"view": "done", "q": number}).get_data(as_text=True)
+    assert f"{number}</a>" in html  # listed, not only echoed in the search box
+
+
+def _number_passing_the_uscc_check(year: str) -> str:
+    letters = [character for character in USCC_CHARSET if character.isalpha()]
+    for first, second in product(letters, repeat=2):
+        number = f"ABCDEF{first}{second}-{year}-000001"
+        try:
+            normalise_uscc(number)
+        except InvalidValue:
+            continue
+        return number
+    raise AssertionError("no eight-letter prefix makes a number that passes")
