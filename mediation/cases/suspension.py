@@ -144,7 +144,7 @@ def record_suspension(
     """Staff record that the limitation was suspended from ``starts_on`` (to ``ends_on``, or
     while the cause lasts); the worker is told, with the new last day when it is known."""
     policy.require_act(actor, case, Act.record_suspension)
-    lock_case(case)
+    _lock(case)
     found = problems(case, starts_on=starts_on, ends_on=ends_on, reason=reason)
     if found:
         raise Invalid(found)
@@ -162,6 +162,7 @@ def record_suspension(
     )
     db.session.add(suspension)
     db.session.flush()
+    db.session.expire(case, ["limitation_suspensions"])  # the worker is told with this one
     audit.record_case_event(
         case,
         "limitation_suspended",
@@ -182,7 +183,7 @@ def end_suspension(
     """Staff record the day the cause of a lasting suspension ended: the limitation runs on
     from it, and the worker is told the new last day when it is known."""
     policy.require_act(actor, case, Act.end_suspension)
-    lock_case(case)
+    _lock(case)
     db.session.refresh(suspension)  # as another request may have just ended it
     if suspension.ends_on is not None:
         raise Refused("suspension_ended")
@@ -203,6 +204,13 @@ def end_suspension(
     )
     _tell_worker(case, suspension, "limitation_resumed")
     return suspension
+
+
+def _lock(case: Case) -> None:
+    """The case's lock, then its suspensions (``Case.limitation_suspensions``, loaded once a
+    request) read again under it: another request may have just recorded or ended one."""
+    lock_case(case)
+    db.session.expire(case, ["limitation_suspensions"])
 
 
 def _tell_worker(case: Case, suspension: LimitationSuspension, kind: str) -> None:

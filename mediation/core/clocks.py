@@ -214,13 +214,7 @@ def _interruption_end(case: Case, today: date) -> tuple[date | None, str | None]
 
 def suspensions_of(case: Case) -> tuple[LimitationSuspension, ...]:
     """The suspensions recorded on ``case`` (第二十七条第三款), oldest first."""
-    return tuple(
-        db.session.scalars(
-            select(LimitationSuspension)
-            .where(LimitationSuspension.case_id == case.id)
-            .order_by(LimitationSuspension.starts_on, LimitationSuspension.id)
-        )
-    )
+    return tuple(case.limitation_suspensions)
 
 
 def limitation(case: Case, today: date | None = None) -> Limitation:

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
+from mediation.models.limitation import LimitationSuspension
 from mediation.models.mediation import PaymentReport, SessionStatus
 from mediation.models.organizations import ORG_KIND_TITLES, Employer, Organization, OrgKind
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
@@ -338,6 +339,12 @@ class Case(db.Model):
     # Both parties' ratings (at most two): the page asks for each party's more than once.
     # Written only by cases.ratings.rate, which expires it.
     ratings: Mapped[list["Rating"]] = relationship(viewonly=True)
+    # The limitation's suspensions, oldest first: a case page reads them for the limitation,
+    # the arbitration advice (twice) and the staff panel, loaded once. Written only by
+    # cases.suspension, which expires it after taking the case's lock and after writing.
+    limitation_suspensions: Mapped[list[LimitationSuspension]] = relationship(
+        order_by="[LimitationSuspension.starts_on, LimitationSuspension.id]", viewonly=True
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
