@@ -1,4 +1,4 @@
-"""Turning a case and one of its issued documents into a translated ``pdf.Document``.
+"""Turning a case and one of its issued documents into a translated ``printable.Document``.
 
 The same value feeds the printable page and the PDF, so both always say the same thing.
 """
@@ -13,7 +13,7 @@ from mediation.cases.payment import payment_order_applies
 from mediation.core import clocks
 from mediation.court.dates import agreement_effective_on, confirmation_deadline
 from mediation.documents.issuers import document_title, issued_title, issuers, issuing_name
-from mediation.documents.pdf import Document, Labels, Section, Signature
+from mediation.documents.printable import Document, Labels, Section, Signature
 from mediation.i18n import human_date, human_datetime
 from mediation.localtime import local_today
 from mediation.models import (

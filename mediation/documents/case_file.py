@@ -17,7 +17,7 @@ from sqlalchemy import select
 from mediation.cases.triggers import event_title
 from mediation.documents import builders
 from mediation.documents.issuers import issued_title, issuers, reader_locale
-from mediation.documents.pdf import Document, Section
+from mediation.documents.printable import Document, Section
 from mediation.documents.service import SERVED_ON, services_of
 from mediation.extensions import db
 from mediation.i18n import human_date, human_datetime

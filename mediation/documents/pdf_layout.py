@@ -16,7 +16,7 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -43,8 +43,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import paragraph as reportlab_paragraph
 
-if TYPE_CHECKING:  # the page's parts, named in annotations only: pdf.py imports this module
-    from mediation.documents.pdf import Document, Labels, Section
+from mediation.documents.printable import Document, Labels, Section
 
 logger = logging.getLogger(__name__)
 

@@ -26,7 +26,8 @@ from sqlalchemy import select
 
 from mediation.documents import builders, case_file
 from mediation.documents.issuers import issuers, issuing_name, reader_locale
-from mediation.documents.pdf import Document, render_pdf
+from mediation.documents.pdf import render_pdf
+from mediation.documents.printable import Document
 from mediation.extensions import database_kind, db, upsert_insert
 from mediation.models import Case, CaseDocument, DocumentFile, DocumentKind
 

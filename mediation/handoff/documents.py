@@ -1,4 +1,4 @@
-"""An application as a printable ``pdf.Document``: what 劳动争议调解仲裁法 第二十八条 asks of an
+"""An application as a ``printable.Document``: what 劳动争议调解仲裁法 第二十八条 asks of an
 arbitration application (the parties, the claims with the facts and reasons, the evidence),
 and what 民事诉讼法 第二百二十五条 asks of a payment-order application (the amount asked for and
 the facts and evidence it rests on), with a line for the applicant's signature."""
@@ -7,7 +7,7 @@ from mediation.cases.advice import limitation_sentences
 
 # The labels and the provisional-date sentence every document prints, in the same words.
 from mediation.documents.builders import labels, provisional
-from mediation.documents.pdf import Document, Section, Signature
+from mediation.documents.printable import Document, Section, Signature
 from mediation.handoff.applications import Addressee, Application, yuan
 from mediation.i18n import human_date
 from mediation.localtime import local_today

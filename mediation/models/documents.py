@@ -74,7 +74,7 @@ class CaseDocument(db.Model):
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("case_documents.id"))
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Locale → the document's printed text (pdf.Document as a dict), and its SHA-256 over the
+    # Locale → the document's printed text (printable.Document as a dict), and its SHA-256 over the
     # canonical JSON: the facts it states, frozen.
     content: Mapped[dict | None] = mapped_column(JSON)
     content_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from mediation.documents import pdf_layout
-from mediation.documents.pdf import Document, Labels, Section, Signature, render_pdf
+from mediation.documents.pdf import render_pdf
+from mediation.documents.printable import Document, Labels, Section, Signature
 from tests.conftest import skip_or_fail
 
 WQY_ZENHEI = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
