@@ -135,9 +135,8 @@ def _searched(text: str) -> ColumnElement[bool]:
         return (
             Case.employer_id == select(Employer.id).where(Employer.uscc == uscc).scalar_subquery()
         )
-    employers = select(Employer.id).where(
-        or_(Employer.name.icontains(text, autoescape=True), Employer.uscc == text.upper())
-    )
+    # A stored USCC passed its check, so only the case above ever matched one.
+    employers = select(Employer.id).where(Employer.name.icontains(text, autoescape=True))
     employer_ids = db.session.scalars(employers.limit(EMPLOYERS_BY_ID + 1)).all()
     if db.session.get_bind().dialect.name == "postgresql":
         own = and_(
