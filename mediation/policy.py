@@ -22,13 +22,11 @@ from mediation.models import (
     Case,
     Employer,
     Evidence,
-    ExtensionProposal,
     JudicialConfirmation,
     LimitationSuspension,
     MessageChannel,
     Organization,
     OrgKind,
-    ProposalStatus,
     Referral,
     RepresentativeRequest,
     Role,
@@ -498,16 +496,7 @@ def _always(case: Case) -> bool:
 
 def _extension_open(case: Case) -> bool:
     """An extension proposal waits for the parties' answers."""
-    return _mediating(case) and bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    ExtensionProposal.case_id == case.id,
-                    ExtensionProposal.status == ProposalStatus.open,
-                )
-            )
-        )
-    )
+    return _mediating(case) and case.open_extension_proposal is not None
 
 
 def _extension_possible(case: Case) -> bool:

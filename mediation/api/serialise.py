@@ -9,7 +9,6 @@ from sqlalchemy import select
 from mediation import policy
 from mediation.api import schemas
 from mediation.cases import payment
-from mediation.cases.extension import latest_proposal
 from mediation.cases.loading import case_evidence
 from mediation.cases.sessions import answers_of
 from mediation.cases.triggers import available
@@ -203,7 +202,7 @@ def _payment_routes(case: Case) -> schemas.PaymentRoutes | None:
 
 
 def _extension(case: Case) -> schemas.ExtensionRecord | None:
-    proposal = latest_proposal(case)
+    proposal = case.latest_extension_proposal
     if proposal is None:
         return None
     return schemas.ExtensionRecord(

@@ -69,11 +69,19 @@ def evidence_room(case: Case, actor: User) -> int:
     return MAX_EVIDENCE_PER_PARTY - evidence_count(case, evidence_party(actor, case))
 
 
-def lock_case(case: Case) -> None:
+def lock_case(case: Case, *reread: str) -> None:
     """Hold the case's row until the transaction ends, so that two requests that check the
     case's rows before adding one take turns: two uploads cannot both take a party's last
-    place, two suspensions cannot both pass the overlap check."""
+    place, two suspensions cannot both pass the overlap check, two parties' answers cannot
+    both miss the other's. ``reread``: the case's relationships loaded before the lock (the
+    page's view-only lists), read again under it with their rows, as another request may
+    have just added to them or changed one."""
     db.session.execute(select(Case.id).where(Case.id == case.id).with_for_update())
+    for name in reread:
+        for row in case.__dict__.get(name, ()):  # loaded: read again with the list
+            db.session.expire(row)
+    if reread:
+        db.session.expire(case, list(reread))
 
 
 def add_evidence(case: Case, *, actor: User, stored: StoredFile) -> Evidence:

@@ -9,9 +9,9 @@ so the period, the clocks and the audit take the one path of every trigger.
 from typing import Annotated
 
 from pydantic import Field
-from sqlalchemy import select
 
 from mediation import policy
+from mediation.cases.casework import lock_case
 from mediation.cases.operations import fire
 from mediation.core import audit
 from mediation.core.errors import Invalid, Refused
@@ -59,22 +59,12 @@ class ExtensionConsentBody(Body):
     consent: bool = Field(description="true: agrees to the extension; false: refuses it")
 
 
-def open_proposal(case: Case) -> ExtensionProposal | None:
-    return db.session.scalar(
-        select(ExtensionProposal).where(
-            ExtensionProposal.case_id == case.id,
-            ExtensionProposal.status == ProposalStatus.open,
-        )
-    )
-
-
-def latest_proposal(case: Case) -> ExtensionProposal | None:
-    return db.session.scalar(
-        select(ExtensionProposal)
-        .where(ExtensionProposal.case_id == case.id)
-        .order_by(ExtensionProposal.id.desc())
-        .limit(1)
-    )
+def _lock(case: Case) -> None:
+    """The case's lock, then its proposals (``Case.extension_proposals``, loaded once a
+    request) read again under it, before the policy asks whether one is open: a party
+    answering at the same moment as the other must see their answer, and a proposal sent
+    twice must find the first."""
+    lock_case(case, "extension_proposals")
 
 
 def _parties(case: Case) -> list[Recipient | None]:
@@ -87,6 +77,7 @@ def _mediators(case: Case) -> list[User]:
 
 def propose_extension(case: Case, *, actor: User, days: int, reason: str) -> ExtensionProposal:
     """The mediator asks both parties to extend the period by ``days``."""
+    _lock(case)
     policy.require_act(actor, case, Act.propose_extension)
     problems: dict[str, list] = {}
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
@@ -100,6 +91,7 @@ def propose_extension(case: Case, *, actor: User, days: int, reason: str) -> Ext
     )
     db.session.add(proposal)
     db.session.flush()
+    db.session.expire(case, ["extension_proposals"])
     audit.record_case_event(
         case, "extension_proposed", actor=actor, note=proposal.reason, days=days
     )
@@ -113,7 +105,7 @@ def my_side(actor: User, case: Case) -> str:
 
 def awaits_answer_from(actor: User, case: Case) -> bool:
     """Whether ``actor`` is a party who has not answered the open proposal yet."""
-    proposal = open_proposal(case)
+    proposal = case.open_extension_proposal
     if proposal is None or not policy.is_party(actor, case):
         return False
     return getattr(proposal, f"{my_side(actor, case)}_answer") is None
@@ -122,8 +114,9 @@ def awaits_answer_from(actor: User, case: Case) -> bool:
 def answer_extension(case: Case, *, actor: User, consent: bool) -> ExtensionProposal:
     """A party agrees or refuses; the second agreement extends the period, a refusal ends the
     proposal."""
+    _lock(case)
     policy.require_act(actor, case, Act.answer_extension)
-    proposal = open_proposal(case)
+    proposal = case.open_extension_proposal
     side = my_side(actor, case)
     if getattr(proposal, f"{side}_answer") is not None:
         raise Refused("already_answered")
@@ -151,8 +144,9 @@ def answer_extension(case: Case, *, actor: User, consent: bool) -> ExtensionProp
 def record_paper_consent(case: Case, *, actor: User, form: CheckedFile) -> ExtensionProposal:
     """The mediator uploads the form on which both parties consented: the extension takes
     effect. ``form`` is already stored and checked like evidence (``mediation.uploads``)."""
+    _lock(case)
     policy.require_act(actor, case, Act.record_extension_paper)
-    proposal = open_proposal(case)
+    proposal = case.open_extension_proposal
     stored = StoredFile(
         case_id=case.id,
         stored_name=form.stored_name,

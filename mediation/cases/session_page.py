@@ -141,7 +141,7 @@ def sessions_section(case: Case, user: User, bound: dict | None = None) -> dict[
 def extension_section(case: Case, user: User, bound: dict | None = None) -> dict[str, Any]:
     """The extension part of the case page (templates/cases/_extension.html)."""
     bound = bound or {}
-    proposal = extension.latest_proposal(case)
+    proposal = case.latest_extension_proposal
     may = lambda act: policy.may_act(user, case, act)  # noqa: E731
     return {
         "proposal": proposal,

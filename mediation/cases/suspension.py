@@ -209,8 +209,7 @@ def end_suspension(
 def _lock(case: Case) -> None:
     """The case's lock, then its suspensions (``Case.limitation_suspensions``, loaded once a
     request) read again under it: another request may have just recorded or ended one."""
-    lock_case(case)
-    db.session.expire(case, ["limitation_suspensions"])
+    lock_case(case, "limitation_suspensions")
 
 
 def _tell_worker(case: Case, suspension: LimitationSuspension, kind: str) -> None:

@@ -44,7 +44,7 @@ def waiting_for(user: User, case: Case) -> list[Waiting]:
     if policy.may_act(user, case, Act.answer_extension) and extension.awaits_answer_from(
         user, case
     ):
-        proposal = extension.open_proposal(case)
+        proposal = case.open_extension_proposal
         waiting.append(Waiting("extension", "extension-answer", days=proposal.days))
     for session in sorted(case.sessions, key=lambda s: s.starts_at):
         anchor = f"session-{session.id}"

@@ -28,7 +28,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mediation.extensions import db
 from mediation.models.limitation import LimitationSuspension
-from mediation.models.mediation import PaymentReport, SessionStatus
+from mediation.models.mediation import (
+    ExtensionProposal,
+    PaymentReport,
+    ProposalStatus,
+    SessionStatus,
+)
 from mediation.models.organizations import ORG_KIND_TITLES, Employer, Organization, OrgKind
 from mediation.models.types import TitledEnum, UTCDateTime, enum_column, utcnow
 from mediation.models.users import User
@@ -339,6 +344,13 @@ class Case(db.Model):
     # Both parties' ratings (at most two): the page asks for each party's more than once.
     # Written only by cases.ratings.rate, which expires it.
     ratings: Mapped[list["Rating"]] = relationship(viewonly=True)
+    # The proposals to extend the mediation period, oldest first (a refused one may be followed
+    # by another): a case page asks whether one is open for several actions and shows the
+    # latest. Written only by cases.extension, which expires it after taking the case's lock
+    # and after proposing.
+    extension_proposals: Mapped[list[ExtensionProposal]] = relationship(
+        order_by="ExtensionProposal.id", viewonly=True
+    )
     # The limitation's suspensions, oldest first: a case page reads them for the limitation,
     # the arbitration advice (twice) and the staff panel, loaded once. Written only by
     # cases.suspension, which expires it after taking the case's lock and after writing.
@@ -350,6 +362,16 @@ class Case(db.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def latest_extension_proposal(self) -> ExtensionProposal | None:
+        return self.extension_proposals[-1] if self.extension_proposals else None
+
+    @property
+    def open_extension_proposal(self) -> ExtensionProposal | None:
+        """The proposal waiting for the parties' answers: at most one, and only the latest."""
+        latest = self.latest_extension_proposal
+        return latest if latest is not None and latest.status == ProposalStatus.open else None
 
     @property
     def categories(self) -> list[Category]:

@@ -2,14 +2,18 @@
 answered online by each party, or consented to on a signed paper form the mediator uploads."""
 
 import io
+import threading
 
 import pytest
 from sqlalchemy import select
 
+from mediation import policy
 from mediation.cases import extension
 from mediation.core.errors import Invalid, NotPermitted, Refused
 from mediation.extensions import db
-from mediation.models import AuditEvent, Case, Notification, ProposalStatus, StoredFile
+from mediation.models import Answer, AuditEvent, Case, Notification, ProposalStatus, StoredFile
+from mediation.policy import Act
+from tests.cases.test_concurrency import run_in_threads
 from tests.factories import mediating_case, paper_scan, user
 from tests.upload_files import MINIMAL_PDF
 from workflows import deadlines
@@ -112,3 +116,81 @@ def test_the_pages_propose_answer_and_refuse_a_form_that_is_not_a_document(app, 
     assert db.session.get(Case, case.id).extension_days == 10
     stored = db.session.scalar(select(StoredFile).where(StoredFile.case_id == case.id))
     assert stored.original_name == "延期同意书.pdf"
+
+
+# --- at the same moment -------------------------------------------------------------------------
+# Each operation takes the case's lock and reads the proposals again under it (PostgreSQL; on
+# SQLite, the embedded set-up of `make run`, writers take turns on the whole file).
+
+ROUNDS = 3
+
+
+def both_read_then_both_send(app, case_ids: list[int], act: Act, send) -> list[list[str]]:
+    """Two people each open the case page (the views ask the policy first), then both send:
+    for each case, ``send(index, case)`` in two threads only once both have read it. Each
+    thread's list says per case whether it was done or refused."""
+    both_read = threading.Barrier(2)
+
+    def person(index: int) -> list[str]:
+        outcomes = []
+        for case_id in case_ids:
+            with app.test_request_context():
+                case = db.session.get(Case, case_id)
+                allowed = policy.may_act(user(send.actors[index]), case, act)
+                both_read.wait()
+                try:
+                    if not allowed:
+                        raise Refused("not_allowed_in_state")
+                    send(index, case)
+                    db.session.commit()
+                    outcomes.append("done")
+                except Refused:
+                    db.session.rollback()
+                    outcomes.append("refused")
+        return outcomes
+
+    return run_in_threads(app, 2, person)
+
+
+@pytest.mark.commits
+@pytest.mark.postgresql_only
+def test_both_parties_agreeing_at_the_same_moment_extend_the_period(app, demo):
+    with app.test_request_context():
+        cases = [mediating_case() for _ in range(ROUNDS)]
+        for case in cases:
+            extension.propose_extension(case, actor=user("med_hr"), days=10, reason="调取记录")
+        db.session.commit()
+
+    def agree(index: int, case: Case) -> None:
+        extension.answer_extension(case, actor=user(agree.actors[index]), consent=True)
+
+    agree.actors = ("worker1", "employer1")
+    answers = both_read_then_both_send(app, [c.id for c in cases], Act.answer_extension, agree)
+    assert answers == [["done"] * ROUNDS] * 2
+    db.session.expire_all()
+    for case in cases:
+        case = db.session.get(Case, case.id)
+        [proposal] = case.extension_proposals
+        assert (proposal.applicant_answer, proposal.respondent_answer) == (Answer.agreed,) * 2
+        assert proposal.status == ProposalStatus.agreed, case.number
+        assert case.extension_days == 10, case.number
+
+
+@pytest.mark.commits
+@pytest.mark.postgresql_only
+def test_a_proposal_sent_twice_at_the_same_moment_is_made_once(app, demo):
+    with app.test_request_context():
+        cases = [mediating_case() for _ in range(ROUNDS)]
+
+    def propose(index: int, case: Case) -> None:
+        extension.propose_extension(case, actor=user("med_hr"), days=5, reason="核对")
+
+    propose.actors = ("med_hr", "med_hr")  # the same mediator, on two devices
+    first, second = both_read_then_both_send(
+        app, [c.id for c in cases], Act.propose_extension, propose
+    )
+    outcomes = [sorted(pair) for pair in zip(first, second, strict=True)]
+    assert outcomes == [["done", "refused"]] * ROUNDS
+    db.session.expire_all()
+    for case in cases:
+        assert len(db.session.get(Case, case.id).extension_proposals) == 1
