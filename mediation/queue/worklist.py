@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, array
 from sqlalchemy.orm import joinedload
 
-from mediation.extensions import db
+from mediation.extensions import database_kind, db
 from mediation.models import Case, CaseCategory, Category, Employer, PriorityGroup, User
 from mediation.paging import Page
 from mediation.validators import InvalidValue, normalise_uscc
@@ -138,7 +138,7 @@ def _searched(text: str) -> ColumnElement[bool]:
     # A stored USCC passed its check, so only the case above ever matched one.
     employers = select(Employer.id).where(Employer.name.icontains(text, autoescape=True))
     employer_ids = db.session.scalars(employers.limit(EMPLOYERS_BY_ID + 1)).all()
-    if db.session.get_bind().dialect.name == "postgresql":
+    if database_kind() == "postgresql":
         own = and_(
             _indexed(text), or_(_contains(Case.number, text), _contains(Case.applicant_name, text))
         )
