@@ -6,11 +6,12 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from mediation.cases import sessions
 from mediation.cases.operations import fire
 from mediation.cases.sweep import sweep
+from mediation.core.notifications import unread_count
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI, local_today
 from mediation.models import (
@@ -159,3 +160,32 @@ def test_the_parties_are_asked_to_rate_a_day_after_closure_and_only_once(app, de
         )
         == 1  # the worker's phone; the representative has none
     )
+
+
+@pytest.mark.postgresql_only
+def test_the_headers_count_is_read_from_the_index_of_unread_notices_alone(app, demo):
+    """Every page a signed-in person opens counts their unread notices: on PostgreSQL the
+    partial index of unread notices answers it without visiting the notices (an index-only
+    scan), so a mediator with hundreds of them waits no longer. The plan is asked for with
+    the other ways made prohibitive: if it still reads the rows, the query asks for a column
+    the index does not hold."""
+    statements = []
+
+    def capture(connection, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    mediator = user("med_hr")
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        with app.test_request_context():
+            unread_count(mediator)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    [(statement, parameters)] = statements
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    for setting in ("enable_seqscan", "enable_bitmapscan"):
+        cursor.execute(f"SET LOCAL {setting} = off")
+    cursor.execute("EXPLAIN " + statement, parameters)
+    plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using ix_notifications_unread" in plan, plan
+    db.session.rollback()
