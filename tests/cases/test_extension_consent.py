@@ -125,23 +125,25 @@ def test_the_pages_propose_answer_and_refuse_a_form_that_is_not_a_document(app, 
 ROUNDS = 3
 
 
-def both_read_then_both_send(app, case_ids: list[int], act: Act, send) -> list[list[str]]:
+def both_read_then_both_send(
+    app, case_ids: list[int], act: Act, people: tuple[str, str], send
+) -> list[list[str]]:
     """Two people each open the case page (the views ask the policy first), then both send:
-    for each case, ``send(index, case)`` in two threads only once both have read it. Each
-    thread's list says per case whether it was done or refused."""
+    for each case, ``send(person, case)`` in two threads only once both have read it. Each
+    person's list says per case whether it was done or refused."""
     both_read = threading.Barrier(2)
 
     def person(index: int) -> list[str]:
         outcomes = []
         for case_id in case_ids:
             with app.test_request_context():
-                case = db.session.get(Case, case_id)
-                allowed = policy.may_act(user(send.actors[index]), case, act)
+                case, me = db.session.get(Case, case_id), user(people[index])
+                allowed = policy.may_act(me, case, act)
                 both_read.wait()
                 try:
                     if not allowed:
                         raise Refused("not_allowed_in_state")
-                    send(index, case)
+                    send(me, case)
                     db.session.commit()
                     outcomes.append("done")
                 except Refused:
@@ -161,19 +163,19 @@ def test_both_parties_agreeing_at_the_same_moment_extend_the_period(app, demo):
             extension.propose_extension(case, actor=user("med_hr"), days=10, reason="调取记录")
         db.session.commit()
 
-    def agree(index: int, case: Case) -> None:
-        extension.answer_extension(case, actor=user(agree.actors[index]), consent=True)
+    def agree(party, case: Case) -> None:
+        extension.answer_extension(case, actor=party, consent=True)
 
-    agree.actors = ("worker1", "employer1")
-    answers = both_read_then_both_send(app, [c.id for c in cases], Act.answer_extension, agree)
+    answers = both_read_then_both_send(
+        app, [c.id for c in cases], Act.answer_extension, ("worker1", "employer1"), agree
+    )
     assert answers == [["done"] * ROUNDS] * 2
     db.session.expire_all()
-    for case in cases:
-        case = db.session.get(Case, case.id)
-        [proposal] = case.extension_proposals
+    for extended in (db.session.get(Case, c.id) for c in cases):
+        [proposal] = extended.extension_proposals
         assert (proposal.applicant_answer, proposal.respondent_answer) == (Answer.agreed,) * 2
-        assert proposal.status == ProposalStatus.agreed, case.number
-        assert case.extension_days == 10, case.number
+        assert proposal.status == ProposalStatus.agreed, extended.number
+        assert extended.extension_days == 10, extended.number
 
 
 @pytest.mark.commits
@@ -182,12 +184,12 @@ def test_a_proposal_sent_twice_at_the_same_moment_is_made_once(app, demo):
     with app.test_request_context():
         cases = [mediating_case() for _ in range(ROUNDS)]
 
-    def propose(index: int, case: Case) -> None:
-        extension.propose_extension(case, actor=user("med_hr"), days=5, reason="核对")
+    def propose(mediator, case: Case) -> None:
+        extension.propose_extension(case, actor=mediator, days=5, reason="核对")
 
-    propose.actors = ("med_hr", "med_hr")  # the same mediator, on two devices
+    # The same mediator, on two devices.
     first, second = both_read_then_both_send(
-        app, [c.id for c in cases], Act.propose_extension, propose
+        app, [c.id for c in cases], Act.propose_extension, ("med_hr", "med_hr"), propose
     )
     outcomes = [sorted(pair) for pair in zip(first, second, strict=True)]
     assert outcomes == [["done", "refused"]] * ROUNDS
