@@ -158,6 +158,23 @@ class CaseFigures(_Place, _Detail, _Measures, db.Model):
             postgresql_where=text("agreement_due_on IS NOT NULL"),
             sqlite_where=text("agreement_due_on IS NOT NULL"),
         ),
+        # The same count for a month: the cases received in it that have an agreement, from
+        # the first column. Led by the due date, the index above reads every agreement not
+        # yet due to keep a month's (32,000 entries for 117 at a million cases); the table's
+        # index by day read the month's 18,000 rows. The planner takes whichever is smaller.
+        db.Index(
+            "ix_case_figures_received_agreements",
+            "received_on",
+            "agreement_due_on",
+            postgresql_include=[
+                "organization_id",
+                "tier",
+                *DETAIL_COLUMNS,
+                "agreements_paid_in_full",
+            ],
+            postgresql_where=text("agreement_due_on IS NOT NULL"),
+            sqlite_where=text("agreement_due_on IS NOT NULL"),
+        ),
     )
 
 
