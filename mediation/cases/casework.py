@@ -80,8 +80,7 @@ def lock_case(case: Case, *reread: str) -> None:
     for name in reread:
         for row in case.__dict__.get(name, ()):  # loaded: read again with the list
             db.session.expire(row)
-    if reread:
-        db.session.expire(case, list(reread))
+        db.session.expire(case, [name])
 
 
 def add_evidence(case: Case, *, actor: User, stored: StoredFile) -> Evidence:
