@@ -4,6 +4,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from mediation import policy
 from mediation.core import audit
@@ -11,8 +12,9 @@ from mediation.extensions import db
 from mediation.models import Case, Evidence, User
 
 
-def load_case(case_id: int) -> Case:
-    """The case, if this user may see it; otherwise 404, whether or not it exists."""
+def load_case(case_id: int, *also: ExecutableOption) -> Case:
+    """The case, if this user may see it; otherwise 404, whether or not it exists. ``also``:
+    what a page reads besides, loaded with the case (``cases.page.PAGE_LOADS``)."""
     case = db.session.scalar(
         select(Case)
         .options(
@@ -23,6 +25,7 @@ def load_case(case_id: int) -> Case:
             joinedload(Case.agreement),
             joinedload(Case.confirmation),
             joinedload(Case.referral),
+            *also,
         )
         .where(Case.id == case_id, policy.visible_cases(current_user))
     )

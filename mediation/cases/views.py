@@ -18,7 +18,7 @@ from mediation.cases import (
 )
 from mediation.cases.loading import load_case, load_evidence
 from mediation.cases.operations import claim, direct_action, fire
-from mediation.cases.page import page_context
+from mediation.cases.page import PAGE_LOADS, page_context
 from mediation.core import audit
 from mediation.core.errors import Refused
 from mediation.core.schemas import form_data
@@ -54,12 +54,12 @@ def back_to_case() -> str:
 
 def invalid_action(errors: dict[str, list]):
     """The case page again, the trigger's form as sent, every problem beside its field."""
-    case = load_case(request.view_args["case_id"])
+    case = load_case(request.view_args["case_id"], *PAGE_LOADS)
     return _page(case, status=422, sent=(request.view_args.get("trigger"), request.form, errors))
 
 
 def show(case_id: int):
-    case = load_case(case_id)
+    case = load_case(case_id, *PAGE_LOADS)
     if current_user.is_staff and case.organization_id != current_user.organization_id:
         # Staff of an organisation that handed the case on, or of the court reviewing it.
         audit.sensitive_read("case_elsewhere", actor=current_user, subject=case)

@@ -565,3 +565,28 @@ def test_each_party_rates_a_closed_case_once(app, demo, make_browser):
     mediator = make_browser()
     mediator.login("med_hr")
     assert mediator.submit(f"{page}/rating", {"score": "5"}, page=page).status_code == 403
+
+
+def test_the_case_page_reads_the_employers_district_with_the_case(app, demo, make_browser):
+    """The legal-aid station (and the arbitration commission, the court of a payment order) is
+    the employer's district's: the page loads the district with the case, instead of one
+    statement for each step up the regions."""
+    from sqlalchemy import event
+
+    from tests.factories import mediating_case
+
+    case = mediating_case()
+    worker = make_browser()
+    worker.login("worker1")
+    statements = []
+
+    def capture(connection, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        page = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    assert case.employer.region.district.legal_aid_station in page.get_data(as_text=True)
+    assert not [statement for statement in statements if "FROM regions" in statement]
