@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from mediation.core import audit
 from mediation.extensions import db
@@ -17,6 +17,7 @@ from mediation.models import (
     RoutingRuleRow,
     User,
 )
+from mediation.models.places import region_subtree
 from workflows.case import CentreLevel, Tier
 from workflows.routing import DEFAULT_RULES, Filing, RoutingDecision, RoutingRule, route
 
@@ -48,45 +49,51 @@ class Serving:
 
 
 class DatabaseDirectory:
-    """Answers ``workflows.routing.Directory`` from two small tables, read once per operation."""
+    """Answers ``workflows.routing.Directory`` and the transfer questions from the regions and
+    organisations concerned, each read when asked: a province's network (tens of thousands of
+    enterprise committees, streets and communities) is too large to read whole for one filing
+    or one case page. Regions come by primary key, so those already in the session cost
+    nothing (the case page loads the employer's with the case)."""
 
-    @cached_property
-    def _regions(self) -> dict[int, Region]:
-        return {region.id: region for region in db.session.scalars(select(Region))}
+    @staticmethod
+    def _region(region_id: int) -> Region | None:
+        return db.session.get(Region, region_id)
 
-    @cached_property
-    def _organizations(self) -> list[Organization]:
-        return list(db.session.scalars(select(Organization).order_by(Organization.id)))
+    @staticmethod
+    def _first_active(*where) -> int | None:
+        """The first active organisation (by id) that meets ``where``."""
+        return db.session.scalar(
+            select(Organization.id)
+            .where(Organization.active.is_(True), *where)
+            .order_by(Organization.id)
+            .limit(1)
+        )
 
     def _active(self, kind: OrgKind, region_id: int) -> int | None:
-        for org in self._organizations:
-            if org.kind is kind and org.region_id == region_id and org.active:
-                return org.id
-        return None
+        return self._first_active(Organization.kind == kind, Organization.region_id == region_id)
 
     def region_chain(self, region_id: int) -> list[int]:
         """The region and its ancestors, the region itself first."""
         chain = []
-        region = self._regions.get(region_id)
+        region = self._region(region_id)
         while region is not None:
             chain.append(region.id)
-            region = self._regions.get(region.parent_id) if region.parent_id else None
+            region = self._region(region.parent_id) if region.parent_id else None
         return chain
 
     def regions_of(self, region_id: int) -> frozenset[int]:
         return frozenset(self.region_chain(region_id))
 
     def district_of(self, region_id: int) -> int:
-        region = self._regions[region_id]
+        region = self._region(region_id)
         while region.level is not RegionLevel.district and region.parent_id:
-            region = self._regions[region.parent_id]
+            region = self._region(region.parent_id)
         return region.id
 
     def committee_of(self, employer_id: int) -> int | None:
-        for org in self._organizations:
-            if org.kind is OrgKind.enterprise and org.employer_id == employer_id and org.active:
-                return org.id
-        return None
+        return self._first_active(
+            Organization.kind == OrgKind.enterprise, Organization.employer_id == employer_id
+        )
 
     def hr_centre_of(self, region_id: int) -> int | None:
         return self._active(OrgKind.hr_bureau, region_id)
@@ -98,20 +105,18 @@ class DatabaseDirectory:
         return self._active(OrgKind.court, district_id)
 
     def is_active(self, organization_id: int) -> bool:
-        return any(org.id == organization_id and org.active for org in self._organizations)
+        organization = db.session.get(Organization, organization_id)
+        return organization is not None and organization.active
 
     def any_hr_centre(self) -> int | None:
-        return next(
-            (org.id for org in self._organizations if org.kind is OrgKind.hr_bureau and org.active),
-            None,
-        )
+        return self._first_active(Organization.kind == OrgKind.hr_bureau)
 
     def level_of(self, organization: Organization) -> CentreLevel | None:
         """The level of an HR-bureau centre within its tier: a centre placed in a district is
         the district centre, one placed in a street or town (or below) a street centre."""
         if organization.kind is not OrgKind.hr_bureau:
             return None
-        region = self._regions.get(organization.region_id)
+        region = self._region(organization.region_id)
         if region is not None and region.level is RegionLevel.district:
             return CentreLevel.district
         return CentreLevel.street
@@ -122,10 +127,23 @@ class DatabaseDirectory:
         HR centres of its street or town and of its district. Lowest tier first."""
         chain = self.region_chain(employer.region_id)
         district = self.district_of(employer.region_id)
+        # Only these can serve the employer: its committee, the centres of its regions, and
+        # whatever is placed in its district (with their regions, which level_of reads).
+        candidates = db.session.scalars(
+            select(Organization)
+            .options(joinedload(Organization.region))
+            .where(
+                Organization.active.is_(True),
+                or_(
+                    Organization.employer_id == employer.id,
+                    Organization.region_id.in_(chain),
+                    Organization.region_id.in_(region_subtree(district)),
+                ),
+            )
+            .order_by(Organization.id)
+        )
         found = []
-        for org in self._organizations:
-            if not org.active:
-                continue
+        for org in candidates:
             in_district = self.district_of(org.region_id) == district
             if org.kind is OrgKind.enterprise and org.employer_id == employer.id:
                 found.append(Serving(org, Basis.employer_committee))

@@ -86,3 +86,45 @@ def test_a_court_of_the_employers_district_receives_the_case(app, other_district
     )
     assert response.status_code == 200
     assert response.json["organization"]["name"] == HOME_COURT
+
+
+def test_the_targets_are_found_without_reading_the_rest_of_the_network(app, other_district):
+    """A province's network holds thousands of committees and centres: the transfer targets
+    (offered on every staff case page) are found among those that could serve the employer,
+    without reading the others."""
+    from sqlalchemy import event
+
+    from mediation.cases.triggers import transfer_targets
+
+    with app.test_request_context():
+        case_id = filed_case().id
+    far = Region(code="441881", name="英德市", level=RegionLevel.district)
+    streets = [
+        Region(code=f"441881{n:03}", name=f"英德第{n}街道", level=RegionLevel.street, parent=far)
+        for n in range(1, 31)
+    ]
+    db.session.add_all(
+        [far, *streets]
+        + [
+            Organization(name=f"{street.name}调解中心", kind=OrgKind.hr_bureau, region=street)
+            for street in streets
+        ]
+    )
+    db.session.commit()
+    far_regions = {far.id, *(street.id for street in streets)}
+    db.session.expunge_all()
+    read = []  # (region id, or organisation's region id) of every row loaded
+
+    def loaded(target, context):
+        read.append(target.id if isinstance(target, Region) else target.region_id)
+
+    event.listen(Region, "load", loaded)
+    event.listen(Organization, "load", loaded)
+    try:
+        with app.test_request_context():
+            targets = transfer_targets(db.session.get(Case, case_id))
+    finally:
+        event.remove(Region, "load", loaded)
+        event.remove(Organization, "load", loaded)
+    assert HOME_COURT in [target.organization.name for target in targets]
+    assert read and not far_regions.intersection(read)
