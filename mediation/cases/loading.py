@@ -4,7 +4,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.sql.base import ExecutableOption
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from mediation import policy
 from mediation.core import audit
@@ -12,7 +12,7 @@ from mediation.extensions import db
 from mediation.models import Case, Evidence, User
 
 
-def load_case(case_id: int, *also: ExecutableOption) -> Case:
+def load_case(case_id: int, *also: LoaderOption) -> Case:
     """The case, if this user may see it; otherwise 404, whether or not it exists. ``also``:
     what a page reads besides, loaded with the case (``cases.page.PAGE_LOADS``)."""
     case = db.session.scalar(
