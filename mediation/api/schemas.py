@@ -549,7 +549,11 @@ class Case(CaseSummary):
 
     deadlines: CaseDeadlines
 
-    routing_rule: str = Field(description="Why the case went to its first organisation")
+    routing_rule: str = Field(
+        description="Why the case went to its first organisation: a built-in rule's key "
+        "(employer_street, collective…), or an administrator's rule by its name, in English "
+        "when the caller reads English and the rule has an English name"
+    )
     transferred_from_tier: Tier | None
     mediator: str | None
     channel: Channel

@@ -14,6 +14,7 @@ from mediation.cases.sessions import answers_of
 from mediation.cases.triggers import available
 from mediation.core import clocks
 from mediation.extensions import db
+from mediation.i18n import in_reader_language
 from mediation.legal_aid import operations as legal_aid
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, MediationSession, Referral, User, Vacancy
@@ -85,7 +86,7 @@ def case_detail(case: Case, user: User) -> schemas.Case:
     summary["deadlines"] |= {"limitation": _limitation(case, limitation, user)}
     return schemas.Case(
         **summary,
-        routing_rule=case.routing_reason,
+        routing_rule=in_reader_language(case.routing_reason, case.routing_reason_en),
         transferred_from_tier=case.transferred_from_tier,
         mediator=case.mediator.name if case.mediator else None,
         channel=case.channel,

@@ -81,6 +81,20 @@ def test_admin_adds_a_rule_and_the_next_filing_follows_it(app, demo, make_browse
     page = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "because Wage arrears go to the district centre." in page  # the reader's language
     assert "欠薪案件由区中心办理" in worker.get(f"/cases/{case.id}").get_data(as_text=True)
+    token = (
+        app.test_client()
+        .post("/api/v1/tokens", json={"username": "worker1", "password": "demo-2026"})
+        .json["token"]
+    )
+    for language, name in (
+        ("en", "Wage arrears go to the district centre"),
+        ("zh", "欠薪案件由区中心办理"),
+    ):
+        answer = app.test_client().get(
+            f"/api/v1/cases/{case.id}",
+            headers={"Authorization": f"Bearer {token}", "Accept-Language": language},
+        )
+        assert answer.json["routing_rule"] == name  # the API names it as the page does
 
     admin.submit(f"/admin/routing/{rule.id}/toggle", {}, page="/admin/routing")
     with app.test_request_context():
