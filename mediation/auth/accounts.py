@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from mediation.auth import codes, passwords
 from mediation.core import audit
-from mediation.core.notifications import notify
+from mediation.core.notifications import count_known, notify, unread_count_of
 from mediation.extensions import db
 from mediation.models import (
     ApiToken,
@@ -573,8 +573,9 @@ def session_user(user_id: int, session_id: str | None, config) -> User | None:
     if not session_id:
         return None
     now = utcnow()
+    # The header's badge is counted in the same round trip: every signed-in page shows it.
     found = db.session.execute(
-        select(User, UserSession)
+        select(User, UserSession, unread_count_of(User.id))
         .join(UserSession, UserSession.user_id == User.id)
         .where(
             User.id == user_id,
@@ -585,13 +586,14 @@ def session_user(user_id: int, session_id: str | None, config) -> User | None:
     ).first()
     if found is None:
         return None
-    user, signed_in = found
+    user, signed_in, unread = found
     seen = signed_in.last_seen_at or signed_in.created_at
     if now - seen > idle_limit(user, config):
         db.session.delete(signed_in)
         return None
     if now - seen > SEEN_EVERY:
         signed_in.last_seen_at = now
+    count_known(user, unread)
     return user
 
 
