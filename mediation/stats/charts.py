@@ -235,23 +235,27 @@ def _trend(filters: Filters, user: User) -> tuple[Series, Series]:
     daily = filters.days <= DAILY_UP_TO
     rollup = level_for(filters).rollup
     received, resolved, mediated = Counter(), Counter(), Counter()
-    for start, cases, settled, closed_after_mediation in db.session.execute(
+    rows = period_rows(rollup, filters.start, filters.end, months=not daily)
+    for row in db.session.execute(
         select(
             rollup.period_start,
-            func.sum(rollup.received),
-            func.sum(rollup.resolved),
-            func.sum(rollup.mediated_closed),
+            *rows.signs,
+            func.sum(rollup.received).label("received"),
+            func.sum(rollup.resolved).label("resolved"),
+            func.sum(rollup.mediated_closed).label("mediated_closed"),
         )
         .where(
-            period_rows(rollup, filters.start, filters.end, months=not daily),
+            rows.where,
             *key_conditions(rollup, filters, counted_organization_ids(filters, user)),
         )
-        .group_by(rollup.grain, rollup.period_start)
+        .group_by(rollup.grain, rollup.period_start, *rows.signs)
     ):
-        step = start if daily else start.replace(day=1)
-        received[step] += cases
-        resolved[step] += settled
-        mediated[step] += closed_after_mediation
+        # A month's bar takes its month row and the day rows taken out of it alike.
+        step = row.period_start if daily else row.period_start.replace(day=1)
+        sign = rows.sign_of(row)
+        received[step] += sign * row.received
+        resolved[step] += sign * row.resolved
+        mediated[step] += sign * row.mediated_closed
     steps = _steps(filters, daily)
     labels = [step.strftime("%m-%d" if daily else "%Y-%m") for step in steps]
     return (

@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import cache
 
 from flask import g
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal_column, or_, select
 
 from mediation import policy
 from mediation.extensions import db
@@ -244,25 +244,77 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def period_rows(model, start: date, end: date, *, months: bool = True) -> ColumnElement[bool]:
-    """The rollup rows that add up to exactly the days ``start``–``end``: whole months from
-    the month rows, the days before and after them from the day rows."""
+@dataclass(frozen=True)
+class PeriodRows:
+    """The rollup rows that add up to exactly the days of a period, and the sign each counts
+    with: a month the period covers mostly is read as its month row less the day rows of the
+    days outside (all the sums are counts, so this is exact), which reads fewer rows than
+    the days inside. "The last 365 days" from 4 December reads December's month row less
+    three days instead of 28 days of rows: a third of the distributions' rows at a million
+    cases.
+
+    A query selects and groups by ``signs`` besides its own keys and adds up each group
+    times its ``sign_of``: as a key, PostgreSQL works the sign out once a row, where a sign
+    inside each of forty sums cost as much as the rows it saved."""
+
+    where: ColumnElement[bool]
+    taken_out: ColumnElement[bool] | None = None  # the day rows subtracted from their month
+
+    @property
+    def signs(self) -> tuple[ColumnElement[int], ...]:
+        if self.taken_out is None:
+            return ()
+        # The signs written out: as parameters, those of the SELECT and of the GROUP BY
+        # would differ, and PostgreSQL would not see that they are the same expression.
+        sign = case((self.taken_out, literal_column("-1")), else_=literal_column("1"))
+        return (sign.label("sign"),)
+
+    def sign_of(self, row) -> int:
+        return row.sign if self.taken_out is not None else 1
+
+
+def period_rows(model, start: date, end: date, *, months: bool = True) -> PeriodRows:
+    """The rollup rows of the days ``start``–``end``: whole months from the month rows; a
+    month at either end from the day rows of its days in the period or, when fewer of its
+    days that have begun lie outside the period than inside, from its month row less the
+    day rows of the days outside (see ``PeriodRows``)."""
 
     def days(first: date, last: date):
         return and_(model.grain == Grain.day, model.period_start.between(first, last))
 
-    first_month = start if start.day == 1 else _next_month(start)
-    # The last day of the last whole month inside the period.
-    months_end = end if (end + timedelta(days=1)).day == 1 else end.replace(day=1) - timedelta(1)
-    if not months or first_month > months_end:
-        return days(start, end)
-    before, after = first_month - timedelta(days=1), months_end + timedelta(days=1)
-    # Empty day ranges are left out: each would still cost a scan of the index.
-    return or_(
-        and_(model.grain == Grain.month, model.period_start.between(first_month, months_end)),
-        *([days(start, before)] if start <= before else []),
-        *([days(after, end)] if after <= end else []),
-    )
+    def month_rows(first: date, last: date):
+        return and_(model.grain == Grain.month, model.period_start.between(first, last))
+
+    if not months:
+        return PeriodRows(days(start, end))
+    first_month, last_month = start.replace(day=1), end.replace(day=1)
+    today = local_today()
+    added, taken_out = [], []
+    for month in dict.fromkeys((first_month, last_month)):
+        inside = (max(start, month), min(end, _next_month(month) - timedelta(days=1)))
+        outside = [
+            (first, last)
+            for first, last in (
+                (month, start - timedelta(days=1)),
+                (end + timedelta(days=1), _next_month(month) - timedelta(days=1)),
+            )
+            if first <= last
+        ]
+        if outside and _days_begun(outside, today) >= _days_begun([inside], today):
+            added.append(days(*inside))
+            continue
+        added.append(month_rows(month, month))
+        # Days still to come hold no rows; subtracting them anyway keeps the sum exact
+        # whatever the table holds.
+        taken_out.extend(days(first, last) for first, last in outside)
+    if _next_month(first_month) < last_month:
+        added.append(month_rows(_next_month(first_month), last_month - timedelta(days=1)))
+    return PeriodRows(or_(*added, *taken_out), or_(*taken_out) if taken_out else None)
+
+
+def _days_begun(ranges: list[tuple[date, date]], today: date) -> int:
+    """How many days of these ranges have begun: the days whose rows there are to read."""
+    return sum(max(0, (min(last, today) - first).days + 1) for first, last in ranges)
 
 
 @cache
@@ -276,27 +328,34 @@ def compute(filters: Filters, user: User) -> Figures:
     """The figures, from the rollups."""
     rollup, distribution = level_for(filters).rollup, level_for(filters).distribution
     organizations = counted_organization_ids(filters, user)
-    by_tier = {
-        row.tier: row._asdict()
-        for row in db.session.execute(
-            select(rollup.tier, *_sums(rollup))
-            .where(
-                period_rows(rollup, filters.start, filters.end),
-                *key_conditions(rollup, filters, organizations),
-            )
-            .group_by(rollup.tier)
-        )
-    }
-    histograms = {measure: {} for measure in Distribution}
-    for measure, days, cases in db.session.execute(
-        select(distribution.measure, distribution.days, func.sum(distribution.cases))
-        .where(
-            period_rows(distribution, filters.start, filters.end),
-            *key_conditions(distribution, filters, organizations),
-        )
-        .group_by(distribution.measure, distribution.days)
+    rows = period_rows(rollup, filters.start, filters.end)
+    by_tier: dict[Tier, Counter] = {}
+    for row in db.session.execute(
+        select(rollup.tier, *rows.signs, *_sums(rollup))
+        .where(rows.where, *key_conditions(rollup, filters, organizations))
+        .group_by(rollup.tier, *rows.signs)
     ):
-        histograms[measure][days] = cases
+        sums = by_tier.setdefault(row.tier, Counter())
+        for name in SUMS:
+            sums[name] += rows.sign_of(row) * (getattr(row, name) or 0)
+    counted = {measure: Counter() for measure in Distribution}
+    rows = period_rows(distribution, filters.start, filters.end)
+    for row in db.session.execute(
+        select(
+            distribution.measure,
+            distribution.days,
+            *rows.signs,
+            func.sum(distribution.cases).label("cases"),
+        )
+        .where(rows.where, *key_conditions(distribution, filters, organizations))
+        .group_by(distribution.measure, distribution.days, *rows.signs)
+    ):
+        counted[row.measure][row.days] += rows.sign_of(row) * row.cases
+    # A month's cases less those of the days outside may leave none of some length.
+    histograms = {
+        measure: {days: cases for days, cases in counts.items() if cases}
+        for measure, counts in counted.items()
+    }
     return _assemble(by_tier, histograms, **_as_of_today(filters, organizations))
 
 

@@ -9,6 +9,7 @@ staff, open and overdue cases and the median days to close, read from the figure
   distributions (exact, as the dashboard's).
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -85,21 +86,25 @@ def network_figures(user: User, today: date) -> tuple[list[OrganizationFigures],
         ).all()
     )
     since = today - timedelta(days=WINDOW_DAYS - 1)
-    histograms: dict[int, dict[int, int]] = {}
-    for organization_id, days, cases in db.session.execute(
+    histograms: dict[int, Counter] = {}
+    window = period_rows(FigureDistribution, since, today)
+    for row in db.session.execute(
         select(
             FigureDistribution.organization_id,
             FigureDistribution.days,
-            func.sum(FigureDistribution.cases),
+            *window.signs,
+            func.sum(FigureDistribution.cases).label("cases"),
         )
         .where(
-            period_rows(FigureDistribution, since, today),
+            window.where,
             FigureDistribution.measure == Distribution.days_to_close,
             FigureDistribution.organization_id.in_(ids),
         )
-        .group_by(FigureDistribution.organization_id, FigureDistribution.days)
+        .group_by(FigureDistribution.organization_id, FigureDistribution.days, *window.signs)
     ):
-        histograms.setdefault(organization_id, {})[days] = cases
+        histograms.setdefault(row.organization_id, Counter())[row.days] += (
+            window.sign_of(row) * row.cases
+        )
     rows = [
         OrganizationFigures(
             organization=organization,

@@ -33,7 +33,7 @@ from mediation.models import (
     User,
 )
 from mediation.referrals import operations as referrals
-from mediation.stats import figures
+from mediation.stats import charts, figures
 from mediation.stats.compute import compute, recompute
 from mediation.stats.filters import Filters, period_bounds
 from tests.factories import application, filed_case, paper_scan, user
@@ -245,6 +245,7 @@ def filter_sets(supervisor: User) -> list[Filters]:
             start=date(start.year, start.month, 15) + timedelta(days=30),
             end=today - timedelta(days=12),
         ),
+        mostly_whole_months(today),
         *(Filters(start=start, end=today, tier=tier) for tier in Tier),
         *(Filters(start=start, end=today, category=category) for category in Category),
         *(Filters(start=start, end=today, priority=group) for group in PriorityGroup),
@@ -255,11 +256,28 @@ def filter_sets(supervisor: User) -> list[Filters]:
     ]
 
 
+def mostly_whole_months(today: date) -> Filters:
+    """From the 4th of the month three months back to three days before the end of last
+    month: each end's month is read as its month row less the days outside the period."""
+    first = period_bounds("month", today - timedelta(days=95))[0]
+    last = period_bounds("month", today.replace(day=1) - timedelta(days=1))[1]
+    return Filters(start=first + timedelta(days=3), end=last - timedelta(days=3))
+
+
 def assert_rollups_exact() -> None:
     supervisor = user("supervisor1")
     for filters in filter_sets(supervisor):
         assert compute(filters, supervisor) == recompute(filters, supervisor), filters
     assert set(figures.verify().values()) == {0}
+    # The trend's bars too: each month's is the recount of its days in the period.
+    filters = mostly_whole_months(local_today())
+    trend = charts.build(filters, supervisor, compute(filters, supervisor))["received"]
+    recounted = []
+    for label in trend.labels:
+        month_start, month_end = period_bounds("month", date.fromisoformat(f"{label}-01"))
+        days = Filters(start=max(filters.start, month_start), end=min(filters.end, month_end))
+        recounted.append(recompute(days, supervisor).received)
+    assert trend.values == recounted and sum(recounted)
 
 
 # One walk per database (the rollups are the same code on both); two seeds between them.
