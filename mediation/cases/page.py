@@ -29,6 +29,7 @@ from mediation.i18n import human_date, in_reader_language
 from mediation.legal_aid.operations import legal_aid_section
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, ConsentChannel, Employer, Region, User
+from mediation.policy import Act
 from mediation.referrals import triggers as referral_triggers
 from mediation.team.section import assign_section
 from mediation.translation import lazy_gettext as _l
@@ -384,8 +385,11 @@ def limitation_shown(case: Case) -> clocks.Limitation | None:
 
 
 def _my_rating(case: Case, user: User):
-    party = ratings.party_of(user, case)
-    return ratings.rating_of(case, party) if party else None
+    """The party's rating, read only where the page shows the rating panel: on an open
+    case there is none to read."""
+    if not policy.may_act(user, case, Act.rate):
+        return None
+    return ratings.rating_of(case, ratings.party_of(user, case))
 
 
 def _agreement_form(case: Case) -> forms.AgreementForm:

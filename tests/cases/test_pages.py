@@ -567,17 +567,10 @@ def test_each_party_rates_a_closed_case_once(app, demo, make_browser):
     assert mediator.submit(f"{page}/rating", {"score": "5"}, page=page).status_code == 403
 
 
-def test_the_case_page_reads_the_employers_district_with_the_case(app, demo, make_browser):
-    """The legal-aid station (and the arbitration commission, the court of a payment order) is
-    the employer's district's: the page loads the district with the case, instead of one
-    statement for each step up the regions."""
+def _page_and_statements(browser, url: str) -> tuple[str, list[str]]:
+    """The page in English, and the SQL statements its request sent."""
     from sqlalchemy import event
 
-    from tests.factories import mediating_case
-
-    case = mediating_case()
-    worker = make_browser()
-    worker.login("worker1")
     statements = []
 
     def capture(connection, cursor, statement, parameters, context, executemany):
@@ -585,8 +578,34 @@ def test_the_case_page_reads_the_employers_district_with_the_case(app, demo, mak
 
     event.listen(db.engine, "before_cursor_execute", capture)
     try:
-        page = worker.get(f"/cases/{case.id}", headers={"Accept-Language": "en"})
+        page = browser.get(url, headers={"Accept-Language": "en"})
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
-    assert case.employer.region.district.legal_aid_station in page.get_data(as_text=True)
+    assert page.status_code == 200
+    return page.get_data(as_text=True), statements
+
+
+def test_the_case_page_reads_the_employers_district_with_the_case(app, demo, make_browser):
+    """The legal-aid station (and the arbitration commission, the court of a payment order) is
+    the employer's district's: the page loads the district with the case, instead of one
+    statement for each step up the regions."""
+    from tests.factories import mediating_case
+
+    case = mediating_case()
+    worker = make_browser()
+    worker.login("worker1")
+    page, statements = _page_and_statements(worker, f"/cases/{case.id}")
+    assert case.employer.region.district.legal_aid_station in page
     assert not [statement for statement in statements if "FROM regions" in statement]
+
+
+def test_an_open_cases_page_does_not_look_for_ratings(app, demo, make_browser):
+    """The rating panel shows once the case is closed; before, the page has none to read."""
+    from tests.factories import mediating_case
+
+    case = mediating_case()
+    worker = make_browser()
+    worker.login("worker1")
+    page, statements = _page_and_statements(worker, f"/cases/{case.id}")
+    assert "Rate the service" not in page
+    assert not [statement for statement in statements if "FROM ratings" in statement]
