@@ -328,29 +328,29 @@ def compute(filters: Filters, user: User) -> Figures:
     """The figures, from the rollups."""
     rollup, distribution = level_for(filters).rollup, level_for(filters).distribution
     organizations = counted_organization_ids(filters, user)
-    rows = period_rows(rollup, filters.start, filters.end)
+    sums_over = period_rows(rollup, filters.start, filters.end)
     by_tier: dict[Tier, Counter] = {}
     for row in db.session.execute(
-        select(rollup.tier, *rows.signs, *_sums(rollup))
-        .where(rows.where, *key_conditions(rollup, filters, organizations))
-        .group_by(rollup.tier, *rows.signs)
+        select(rollup.tier, *sums_over.signs, *_sums(rollup))
+        .where(sums_over.where, *key_conditions(rollup, filters, organizations))
+        .group_by(rollup.tier, *sums_over.signs)
     ):
         sums = by_tier.setdefault(row.tier, Counter())
         for name in SUMS:
-            sums[name] += rows.sign_of(row) * (getattr(row, name) or 0)
+            sums[name] += sums_over.sign_of(row) * (getattr(row, name) or 0)
     counted = {measure: Counter() for measure in Distribution}
-    rows = period_rows(distribution, filters.start, filters.end)
+    counts_over = period_rows(distribution, filters.start, filters.end)
     for row in db.session.execute(
         select(
             distribution.measure,
             distribution.days,
-            *rows.signs,
+            *counts_over.signs,
             func.sum(distribution.cases).label("cases"),
         )
-        .where(rows.where, *key_conditions(distribution, filters, organizations))
-        .group_by(distribution.measure, distribution.days, *rows.signs)
+        .where(counts_over.where, *key_conditions(distribution, filters, organizations))
+        .group_by(distribution.measure, distribution.days, *counts_over.signs)
     ):
-        counted[row.measure][row.days] += rows.sign_of(row) * row.cases
+        counted[row.measure][row.days] += counts_over.sign_of(row) * row.cases
     # A month's cases less those of the days outside may leave none of some length.
     histograms = {
         measure: {days: cases for days, cases in counts.items() if cases}
