@@ -52,7 +52,8 @@ test: $(VENV)/.installed-dev translations
 translations-update: $(VENV)/.installed
 	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location \
 		--sort-output -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
+		--ignore-obsolete
 	$(BIN)/python translations/fill_english.py
 
 lint: $(VENV)/.installed-dev
