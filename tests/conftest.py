@@ -79,6 +79,22 @@ def skip_or_fail(resource: str, reason: str) -> None:
     pytest.skip(reason)
 
 
+@contextmanager
+def statements_sent():
+    """The SQL statements sent while the block runs, each with its parameters: what a test
+    of a page's reads looks at."""
+    sent: list[tuple[str, object]] = []
+
+    def capture(connection, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+
+
 class _LogRecorder(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)

@@ -250,7 +250,7 @@ class PeriodRows:
     with: a month the period covers mostly is read as its month row less the day rows of the
     days outside (all the sums are counts, so this is exact), which reads fewer rows than
     the days inside. "The last 365 days" from 4 December reads December's month row less
-    three days instead of 28 days of rows: a third of the distributions' rows at a million
+    three days instead of 28 days of rows: a third fewer of the distributions' rows at a million
     cases.
 
     A query selects and groups by ``signs`` besides its own keys and adds up each group

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import AuditEvent, Case, CaseDraft, Evidence
+from tests.conftest import statements_sent
 from tests.factories import filed_case
 from tests.upload_files import MINIMAL_PDF
 
@@ -569,20 +570,10 @@ def test_each_party_rates_a_closed_case_once(app, demo, make_browser):
 
 def _page_and_statements(browser, url: str) -> tuple[str, list[str]]:
     """The page in English, and the SQL statements its request sent."""
-    from sqlalchemy import event
-
-    statements = []
-
-    def capture(connection, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with statements_sent() as sent:
         page = browser.get(url, headers={"Accept-Language": "en"})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
     assert page.status_code == 200
-    return page.get_data(as_text=True), statements
+    return page.get_data(as_text=True), [statement for statement, _parameters in sent]
 
 
 def test_the_case_page_reads_the_employers_district_with_the_case(app, demo, make_browser):

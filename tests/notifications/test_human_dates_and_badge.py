@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from mediation.cases import sessions
 from mediation.cases.operations import fire
@@ -19,6 +19,7 @@ from mediation.models import (
     OutboxMessage,
     SessionMode,
 )
+from tests.conftest import statements_sent
 from tests.factories import filed_case, mediating_case, user
 
 # 4 December 2026, 10:00 in China (02:00 UTC); scheduled while that was still ahead.
@@ -169,16 +170,8 @@ def test_the_headers_count_is_read_from_the_index_of_unread_notices_alone(app, d
     longer. The plan is asked for with the other ways made prohibitive: if it still reads the
     rows, the query asks for a column the index does not hold."""
     browser.login("med_hr")
-    statements = []
-
-    def capture(connection, cursor, statement, parameters, context, executemany):
-        statements.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with statements_sent() as statements:
         page = browser.get("/queue")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
     assert page.status_code == 200
     # Counted once, with the session: no statement of its own.
     [(statement, parameters)] = [found for found in statements if "notifications" in found[0]]
