@@ -11,7 +11,8 @@ kind of form the walk met (the crawler's kinds: the same form on another case pa
 nothing) is sent with its fields emptied, and axe runs at both widths on the answer that shows
 its errors. The pages every role shares (password, preferences, notices) are checked for the
 worker only; the header, which differs by role, is on every page. Each role's home is kept as
-a screenshot at both widths.
+a screenshot at both widths. The rules that judge colours alone run at phone width only
+(COLOUR_RULES).
 
 axe runs only the rules that can find something serious or critical (see RUN_AXE in
 conftest.py: a rule's violations have the rule's impact) and hands back only its violations.
@@ -21,7 +22,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from tests.browser.conftest import SERIOUS, axe_violations
+from tests.browser.conftest import COLOUR_RULES, SERIOUS, axe_violations
 from tests.browser.test_case_journey import sign_in
 from tests.test_access import DEMO_ACCOUNT
 from tests.test_crawl import crawl_world, signed_in_crawler
@@ -78,7 +79,7 @@ def test_axe_finds_nothing_serious_on_any_page_at_either_width(
         page.set_viewport_size(DESKTOP)
         if name == "/":
             screenshot(page, "home-desktop")
-        if violations := axe_violations(page, SERIOUS, context):
+        if violations := axe_violations(page, SERIOUS, context, skipped=COLOUR_RULES):
             found[f"{name} (desktop)"] = violations
         page.set_viewport_size(PHONE)
 

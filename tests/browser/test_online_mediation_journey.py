@@ -17,7 +17,7 @@ from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import Agreement, MediationSession
 from mediation.models.types import utcnow
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import COLOUR_RULES, axe_violations
 from tests.browser.test_case_journey import DESKTOP, sign_in_en
 from tests.factories import filed_case
 
@@ -44,9 +44,10 @@ def accessible_at_both_widths(page) -> None:
     # axe-core 4.12 no longer reports duplicate ids unless ARIA refers to them; a link to one
     # (an error summary's) still lands on the wrong element.
     assert page.evaluate(DUPLICATE_IDS) == []
-    for size in (PHONE, DESKTOP):
-        page.set_viewport_size(size)
-        assert axe_violations(page) == [], f"at {size['width']} px"
+    page.set_viewport_size(PHONE)
+    assert axe_violations(page) == [], "at the phone's width"
+    page.set_viewport_size(DESKTOP)
+    assert axe_violations(page, skipped=COLOUR_RULES) == [], "at the desk's width"
     page.set_viewport_size(viewport)
 
 
