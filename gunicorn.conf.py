@@ -15,9 +15,13 @@ MALLOC_MMAP_THRESHOLD_ in the environment would do the same, but only for a proc
 starts with it: the master has set up malloc before it reads this file, and the workers are
 forks of it that inherit its allocator as it is. So the master calls mallopt() itself, before
 it forks any worker.
+
+Each worker, once it has loaded the app, sets its garbage collector for a web process (see
+``post_worker_init``).
 """
 
 import ctypes
+import gc
 
 # mallopt's parameter numbers (malloc.h).
 M_MMAP_THRESHOLD = -3
@@ -34,3 +38,19 @@ def _tune_malloc() -> None:
 
 
 _tune_malloc()
+
+
+# Young garbage is collected every this many new objects (Python's default: 700).
+YOUNG_GENERATION = 10_000
+
+
+def post_worker_init(worker) -> None:
+    """gunicorn's hook, once the worker has loaded the app. What start-up made (the app, its
+    routes, models, compiled templates) lives as long as the worker, so it is moved out of
+    the collector's sight; and a page makes thousands of objects (ORM states, statements,
+    template frames), which a young-generation pass every 700 scanned while they were still
+    in use. In one process the case page took 15.8–16.1 ms of CPU instead of 17.1–17.4. The
+    objects awaiting a pass are at most 10,000 containers, a few MB at worst."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_GENERATION, *gc.get_threshold()[1:])
