@@ -36,20 +36,23 @@ def rem(size: str) -> float:
     return float(number) / (16 if unit == "px" else 1)
 
 
+def without_comments(path: Path) -> str:
+    return re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
+
+
 def width_queries(path: Path) -> list[tuple[str, list]]:
     """Each width query of the stylesheet: its condition and its rules."""
-    css = re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
     return [
         (condition.strip(), rules(body))
-        for condition, body in BLOCK.findall(css)
+        for condition, body in BLOCK.findall(without_comments(path))
         if "width" in condition
     ]
 
 
 def base_rules(path: Path) -> dict[str, dict[str, str]]:
-    css = re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
+    """The declarations outside any query, by selector."""
     merged: dict[str, dict[str, str]] = {}
-    for selector, found in rules(BLOCK.sub("", css)):
+    for selector, found in rules(BLOCK.sub("", without_comments(path))):
         merged.setdefault(selector, {}).update(found)
     return merged
 
