@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from mediation import policy, privacy
 from mediation.api.auth import authenticate, is_api_request
 from mediation.auth import accounts, throttle
+from mediation.cases import page_store
 from mediation.cases.triggers import event_title
 from mediation.config import Config, config_for_environment
 from mediation.core import audit
@@ -52,6 +53,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     db.init_app(app)
     figures.keep_rollups(db.session)
+    page_store.count_changes(db.session)
 
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     babel.init_app(app, locale_selector=select_babel_locale)

@@ -110,6 +110,11 @@ class Config:
     # purpose, shortens it so the survivors take over within its run.
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 
+    # How long a party's case page is kept rendered at most (mediation.cases.page_store): a
+    # change to the case shows at once; a name or the holiday calendar edited elsewhere, within
+    # this time.
+    CASE_PAGE_SECONDS = int(os.environ.get("CASE_PAGE_SECONDS", "600"))
+
     # E-mail through SMTP, for users who verified an address.
     SMTP_HOST = os.environ.get("SMTP_HOST")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))

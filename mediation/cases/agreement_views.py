@@ -3,13 +3,13 @@ record signatures on paper with the scan, report whether it was paid, and downlo
 and the proofs. Each view: load (404 unless visible), check the policy (403), validate, call
 one operation, redirect; refusals are answered by the blueprint's handlers."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from mediation import policy
 from mediation.cases import agreements, forms, payment
 from mediation.cases.loading import load_case
-from mediation.cases.page import page_context
+from mediation.cases.page import render_page
 from mediation.core import audit
 from mediation.models import Case, Payment
 from mediation.policy import Act
@@ -18,7 +18,7 @@ from mediation.uploads import UploadRejected, attachment_response, evidence_root
 
 
 def _page(case: Case, bound: dict, status: int = 422):
-    return render_template("cases/show.html", **page_context(case, bound)), status
+    return render_page(case, bound), status
 
 
 def _back(case: Case, anchor: str):

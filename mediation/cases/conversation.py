@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
+from mediation.cases import page_store
 from mediation.core import audit
 from mediation.core.errors import Invalid
 from mediation.core.notifications import notify
@@ -207,6 +208,8 @@ def mark_read(user: User, case: Case, views: Iterable[ChannelView]) -> None:
 
 def _advance_read_mark(user: User, case: Case, channel: MessageChannel, message_id: int) -> None:
     """Move the read mark forward, never back; two tabs doing it at once do not collide."""
+    # The reader's page marks what is new to them: a write the flush does not see.
+    page_store.changed(db.session, case.id)
     db.session.execute(
         _read_mark_upsert(database_kind()),
         {

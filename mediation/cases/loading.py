@@ -11,22 +11,26 @@ from mediation.core import audit
 from mediation.extensions import db
 from mediation.models import Case, Evidence, User
 
+# Read by nearly every page and action of a case: loaded with it.
+CASE_PARTS = (
+    selectinload(Case.claims),
+    selectinload(Case.category_rows),
+    # In the case's own query.
+    joinedload(Case.employer),
+    joinedload(Case.agreement),
+    joinedload(Case.confirmation),
+    joinedload(Case.referral),
+)
 
-def load_case(case_id: int, *also: LoaderOption) -> Case:
+
+def load_case(case_id: int, *also: LoaderOption, parts: bool = True) -> Case:
     """The case, if this user may see it; otherwise 404, whether or not it exists. ``also``:
-    what a page reads besides, loaded with the case (``cases.page.PAGE_LOADS``)."""
+    what a page reads besides, loaded with the case (``cases.page.PAGE_LOADS``). Without
+    ``parts``, the case's own row only: for a page that may be kept rendered and need none of
+    it (``cases.page.view_page``)."""
     case = db.session.scalar(
         select(Case)
-        .options(
-            selectinload(Case.claims),
-            selectinload(Case.category_rows),
-            # Read by nearly every page and action of a case: in the case's own query.
-            joinedload(Case.employer),
-            joinedload(Case.agreement),
-            joinedload(Case.confirmation),
-            joinedload(Case.referral),
-            *also,
-        )
+        .options(*(CASE_PARTS if parts else ()), *also)
         .where(Case.id == case_id, policy.visible_cases(current_user))
     )
     if case is None:

@@ -3,14 +3,16 @@
 from dataclasses import dataclass
 from datetime import date
 
+from flask import render_template
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from mediation import policy
-from mediation.cases import agreements, conversation, forms, payment, ratings
+from mediation.cases import agreements, conversation, forms, page_store, payment, ratings
 from mediation.cases.advice import arbitration_advice, limitation_sentences
-from mediation.cases.loading import case_evidence
+from mediation.cases.loading import case_evidence, load_case
 from mediation.cases.session_page import (
     extension_section,
     sessions_section,
@@ -304,6 +306,29 @@ def routing_reason(case: Case, to_worker: bool) -> str:
     if case.routing_reason in ROUTING_REASONS:
         return ROUTING_REASONS[case.routing_reason]
     return in_reader_language(case.routing_reason, case.routing_reason_en)
+
+
+def render_page(case: Case, bound: dict | None = None, sent: tuple | None = None) -> str:
+    """The case page with the forms of a submission as sent (``bound``: forms by name;
+    ``sent``: a trigger's name, data and problems), each problem beside its field."""
+    return _in_layout(case, _body(case, bound, sent))
+
+
+def view_page(case: Case) -> str:
+    """The case page as opened, for ``case`` loaded without its parts (``load_case(…,
+    parts=False)``): a party's page is kept rendered while the case does not change; when it
+    is rendered, the parts are loaded then."""
+    user = current_user._get_current_object()
+    render = lambda: _body(load_case(case.id, *PAGE_LOADS))  # noqa: E731
+    return _in_layout(case, page_store.kept_body(case, user, render))
+
+
+def _body(case: Case, bound: dict | None = None, sent: tuple | None = None) -> str:
+    return render_template("cases/_page.html", **page_context(case, bound, sent))
+
+
+def _in_layout(case: Case, body: str) -> str:
+    return render_template("cases/show.html", case=case, body=Markup(body))
 
 
 def page_context(case: Case, bound: dict | None = None, sent: tuple | None = None) -> dict:

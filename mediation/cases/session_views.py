@@ -6,13 +6,13 @@ fields), call one operation, redirect."""
 from datetime import datetime
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from mediation import policy
 from mediation.cases import extension, sessions, suspension
 from mediation.cases.loading import load_case
-from mediation.cases.page import page_context
+from mediation.cases.page import render_page
 from mediation.cases.session_forms import (
     CancelForm,
     ExtensionAnswerForm,
@@ -38,7 +38,7 @@ from mediation.uploads import UploadRejected, evidence_root, store_upload
 
 
 def _page(case: Case, bound: dict, status: int = 422):
-    return render_template("cases/show.html", **page_context(case, bound)), status
+    return render_page(case, bound), status
 
 
 def _back(case: Case, anchor: str):

@@ -18,7 +18,7 @@ from mediation.cases import (
 )
 from mediation.cases.loading import load_case, load_evidence
 from mediation.cases.operations import claim, direct_action, fire
-from mediation.cases.page import PAGE_LOADS, page_context
+from mediation.cases.page import PAGE_LOADS, render_page, view_page
 from mediation.core import audit
 from mediation.core.errors import Refused
 from mediation.core.schemas import form_data
@@ -40,7 +40,7 @@ from mediation.uploads import (
 
 
 def _page(case: Case, bound: dict | None = None, status: int = 200, sent: tuple | None = None):
-    return render_template("cases/show.html", **page_context(case, bound, sent)), status
+    return render_page(case, bound, sent), status
 
 
 def _back(case: Case, anchor: str | None = None):
@@ -59,11 +59,11 @@ def invalid_action(errors: dict[str, list]):
 
 
 def show(case_id: int):
-    case = load_case(case_id, *PAGE_LOADS)
+    case = load_case(case_id, parts=False)
     if current_user.is_staff and case.organization_id != current_user.organization_id:
         # Staff of an organisation that handed the case on, or of the court reviewing it.
         audit.sensitive_read("case_elsewhere", actor=current_user, subject=case)
-    return _page(case)
+    return view_page(case)
 
 
 def _list(where, title: str, **context):

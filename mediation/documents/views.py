@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from mediation import policy
 from mediation.cases.loading import load_case
-from mediation.cases.page import page_context
+from mediation.cases.page import render_page
 from mediation.documents import records, service
 from mediation.documents.builders import build_proof_of_service
 from mediation.documents.forms import CheckFileForm, CorrectionForm, OtherServiceForm
@@ -65,8 +65,7 @@ def correct(case_id: int, document_id: int):
     policy.require_act(current_user, case, Act.correct_document)
     form = CorrectionForm.for_document(document.id)
     if not form.validate_on_submit():
-        context = page_context(case, {"correction": (document.id, form)})
-        return render_template("cases/show.html", **context), 422
+        return render_page(case, {"correction": (document.id, form)}), 422
     corrected = correct_document(case, document, actor=current_user, reason=form.reason.data)
     flash(
         _("Version %(version)d was issued and served on the parties.", version=corrected.version),
@@ -84,8 +83,7 @@ def record_service(case_id: int, document_id: int):
         return redirect(back_to_case())
     form = OtherServiceForm.for_document(document.id, waiting)
     if not form.validate_on_submit():
-        context = page_context(case, {"service": (document.id, form)})
-        return render_template("cases/show.html", **context), 422
+        return render_page(case, {"service": (document.id, form)}), 422
     service.record_other_service(
         case,
         document,

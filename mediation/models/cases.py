@@ -7,10 +7,12 @@ are written only by :class:`workflows.case.CaseWorkflow`, through ``cases.operat
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from secrets import randbits
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Computed,
@@ -112,6 +114,12 @@ OUTCOME_TITLES = {
 TIER_TITLES = {tier: ORG_KIND_TITLES[OrgKind(tier.value)] for tier in Tier}
 
 COLLECTIVE_DISPUTE_WORKERS = 10
+
+
+def new_page_version() -> int:
+    """A case's ``page_version`` after a change: random, so never one it or another case had."""
+    return randbits(62)
+
 
 # The date the case must move by: the acceptance decision while applied, the end of the
 # mediation period once accepted (none until mediation starts), none once closed.
@@ -316,6 +324,14 @@ class Case(db.Model):
     # Optimistic locking: two people changing one case at once cannot both win; the second
     # gets "the case changed" instead of overwriting the first (see cases.operations.fire).
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A new random value at every commit that writes a row of the case, its own or a part's
+    # (claims, messages, sessions, audit events…): the key under which the parties' page is
+    # kept rendered (mediation.cases.page_store). Random, not counted: a database emptied or
+    # restored from a backup never gives a case a version that named another content. Not
+    # ``version``: a message posted while someone edits the case must not fail their edit.
+    page_version: Mapped[int] = mapped_column(
+        BigInteger, default=new_page_version, server_default="0"
+    )
 
     organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
     transferred_from_organization: Mapped[Organization | None] = relationship(

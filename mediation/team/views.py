@@ -8,7 +8,7 @@ from flask_login import current_user
 from mediation import policy
 from mediation.cases import assignment
 from mediation.cases.loading import load_case
-from mediation.cases.page import page_context
+from mediation.cases.page import render_page
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import Case, User
@@ -38,7 +38,7 @@ def index():
 
 
 def _case_page(case: Case, form: AssignForm, status: int):
-    return render_template("cases/show.html", **page_context(case, {"assign": form})), status
+    return render_page(case, {"assign": form}), status
 
 
 def assign(case_id: int):
