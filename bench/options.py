@@ -1,11 +1,14 @@
 """What every bench command shares: the database it measures (``--database``, by default
 ``BENCH_DATABASE_URL`` or the local ``mediation_bench``) and the environment the app's
-servers and commands run in on it."""
+servers and commands run in on it, with Redis as production has it (``BENCH_REDIS_URL``, by
+default database 13 of the local server: the kept case pages, the sign-in throttle and the
+worker's queue)."""
 
 import argparse
 import os
 
 DEFAULT_DATABASE = "postgresql://postgres@127.0.0.1:5432/mediation_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
 
 
 def parser(doc: str) -> argparse.ArgumentParser:
@@ -27,4 +30,5 @@ def app_env(database: str) -> dict[str, str]:
         "DATABASE_URL": database,
         "BENCH_DATABASE_URL": database,
         "MEDIATION_ENV": "development",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS),
     }

@@ -4,11 +4,12 @@ After the load it rebuilds the statistics rollup (`flask figures rebuild`), time
 measures, with the load generator in a second process (bench/hammer.py) against gunicorn:
 the supervisor dashboard (its default page, the last whole month, the calendar year so far and
 the last 365 days), the mediator worklist (the waiting view and the mediator's own) and a
-worker's case page. Then each of those pages once more inside the app (bench/profile.py):
-its SQL statements, their time and the request's. Baselines: for each period, the same
-figures recounted from the raw cases (stats.compute.recompute, what the rollups replace,
-timed once) and a raw SQL aggregate of six of its counts (a lower bound of that); and a bare
-one-row Flask page. Periods are Shanghai days, as the app counts them.
+worker's case page, as kept between changes (cases.page_store) and, on a server that keeps
+none, as rendered after each change. Then each of those pages once more inside the app
+(bench/profile.py): its SQL statements, their time and the request's. Baselines: for each
+period, the same figures recounted from the raw cases (stats.compute.recompute, what the
+rollups replace, timed once) and a raw SQL aggregate of six of its counts (a lower bound of
+that); and a bare one-row Flask page. Periods are Shanghai days, as the app counts them.
 
 Then the rest of the issue's list, each with its ratio to the bare page of the same run: the
 done-view search and the dashboard's detail filters (bench/search.py), filing through the API
@@ -35,6 +36,7 @@ from pathlib import Path
 
 import psycopg
 import pyotp
+import redis
 from argon2 import PasswordHasher
 
 from bench import filing, memory, options, search, sweep
@@ -250,6 +252,8 @@ def main() -> None:
     args = parser.parse_args()
 
     env = options.app_env(args.database)
+    # What an earlier run left there: pages kept for its database, its sign-ins counted.
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     if args.reuse:
         _flask(env, "db", "upgrade")
         with psycopg.connect(args.database) as connection:
@@ -311,10 +315,23 @@ def main() -> None:
                 "case_page": {"path": f"/cases/{case_id}", "cookie": worker},
                 "case_page_for_staff": {"path": f"/cases/{case_id}", "cookie": mediator},
             },
+        ) | _profile(
+            {**env, "CASE_PAGE_SECONDS": "0"},
+            {"case_page_rendered": {"path": f"/cases/{case_id}", "cookie": worker}},
         )
     finally:
         app_server.terminate()
         baseline_server.terminate()
+    # The worker's case page rendered at every view, as after each change to the case: on a
+    # server that keeps no page (cases.page_store).
+    rendering_server = _serve({**env, "CASE_PAGE_SECONDS": "0"}, "wsgi:app", 5604)
+    try:
+        base = "http://127.0.0.1:5604"
+        results["case_page_rendered"] = _hammer(
+            f"{base}/cases/{case_id}", _session_cookie(base, "worker1"), args.seconds
+        )
+    finally:
+        rendering_server.terminate()
     # On a server of its own: the workers' memory from their start. Staff set up their
     # second factor again on it, as at a first sign-in.
     _forget_second_factors(args.database)
@@ -341,7 +358,7 @@ def main() -> None:
     # The pages the issue's table sets against the bare page: the dashboards of each period,
     # the worklists, the case page, and the searches and detail filters.
     dashboards = [f"dashboard_{name}" for name, _query, _days in _dashboard_periods(local_today())]
-    pages = (*dashboards, "worklist", "worklist_mine", "case_page", *searched)
+    pages = (*dashboards, "worklist", "worklist_mine", "case_page", "case_page_rendered", *searched)
 
     summary = {
         "cases": args.n,

@@ -112,7 +112,7 @@ class Config:
 
     # How long a party's case page is kept rendered at most (mediation.cases.page_store): a
     # change to the case shows at once; a name or the holiday calendar edited elsewhere, within
-    # this time.
+    # this time. 0 keeps none.
     CASE_PAGE_SECONDS = int(os.environ.get("CASE_PAGE_SECONDS", "600"))
 
     # E-mail through SMTP, for users who verified an address.

@@ -171,7 +171,7 @@ def _pages():
 def kept_body(case: Case, user: User, render: Callable[[], str]) -> str:
     """The body of ``user``'s page of ``case``: as kept if the case has not changed since,
     otherwise ``render()``, kept for the next view. Whichever, with this session's CSRF token."""
-    if not policy.is_party(user, case):
+    if not policy.is_party(user, case) or current_app.config["CASE_PAGE_SECONDS"] <= 0:
         return render()
     key = f"case-page:{case.id}:{case.page_version}:{user.id}:{get_locale()}:{local_today()}"
     placeholder = _csrf_placeholder()

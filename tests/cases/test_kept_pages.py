@@ -154,6 +154,16 @@ def test_staff_pages_are_rendered_at_every_view(app, case, signed_in):
     assert third == second > 10
 
 
+def test_an_operator_turns_keeping_off_with_zero_seconds(app, case, signed_in, monkeypatch):
+    worker = signed_in("worker1")
+    viewed(worker, case)
+    _, kept = viewed(worker, case)
+    monkeypatch.setitem(app.config, "CASE_PAGE_SECONDS", 0)
+    _, rendered = viewed(worker, case)
+    _, again = viewed(worker, case)
+    assert kept < rendered / 2 and again == rendered
+
+
 def test_pages_kept_in_redis_are_shared_and_redis_down_costs_only_time(
     app, case, signed_in, monkeypatch
 ):
