@@ -52,7 +52,8 @@ from mediation.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
-# Kept pages of this process when there is no Redis (the embedded default, and tests on it).
+# Kept pages of this process when there is no Redis (the embedded default, and tests on it):
+# about 4 MB of pages of 16 KB.
 LOCAL_PAGES = 256
 
 # -- The version: a new one at each commit that writes a row of the case ---------------------
@@ -141,8 +142,8 @@ class LocalPages:
 
 
 class RedisPages:
-    """Pages kept in Redis, shared by every web process; compressed (HTML shrinks to about a
-    sixth, and Redis holds the pages of every reader)."""
+    """Pages kept in Redis, shared by every web process; compressed (a case page of 16 KB
+    keeps in 5 KB, and Redis holds the pages of every reader)."""
 
     def __init__(self, url: str):
         self.redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)

@@ -199,3 +199,15 @@ def test_every_commit_that_writes_a_part_of_the_case_gives_it_a_new_version(app,
     claimed = version()
     db.session.commit()  # nothing written
     assert filed != claimed == version()
+
+
+def test_a_process_without_redis_keeps_a_bounded_number_of_pages_for_a_bounded_time():
+    pages = page_store.LocalPages(2)
+    pages.put("a", "A", 60)
+    pages.put("b", "B", 60)
+    assert pages.get("a") == "A"  # now the most recently used
+    pages.put("c", "C", 60)
+    assert (pages.get("a"), pages.get("b"), pages.get("c")) == ("A", None, "C")
+    pages.put("d", "D", 0.05)
+    time.sleep(0.1)
+    assert pages.get("d") is None
