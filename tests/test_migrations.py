@@ -540,17 +540,19 @@ def test_0036_gives_cases_routed_by_an_administrators_rule_its_english_name(data
 def test_0039_gives_each_existing_case_a_version_of_its_own_and_takes_it_back(databases):
     """0039 on a database with two cases: each gets a random page version (not one shared
     value that a database loaded again would repeat); the downgrade takes the column away and
-    leaves the cases."""
+    leaves the cases. 0040's index of the open cases' deadlines comes and goes with them."""
     app = databases.app_at("0003")
     with app.app_context():
         with db.engine.begin() as connection:
             add_district_employer_and_centre(connection)
             add_mediator_and_cases(connection, "employer_street", "employer_street")
-        upgrade(revision="0039")
+        upgrade()
         with db.engine.connect() as connection:
             versions = connection.scalars(text("SELECT page_version FROM cases")).all()
         assert len(set(versions)) == 2 and all(0 < v < 2**62 for v in versions)
         downgrade(revision="0038")
+        indexes = inspect(db.engine).get_indexes("case_figures")
+        assert "ix_case_figures_open_deadline" in {index["name"] for index in indexes}
         assert "page_version" not in {c["name"] for c in inspect(db.engine).get_columns("cases")}
         with db.engine.connect() as connection:
             assert connection.scalar(text("SELECT count(*) FROM cases")) == 2
