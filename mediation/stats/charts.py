@@ -13,18 +13,21 @@ translated once per page, not once per mark.
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from math import ceil
 from typing import ClassVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from mediation.extensions import db
+from mediation.localtime import local_today
 from mediation.models import User
 from mediation.models.cases import OUTCOME_TITLES, TIER_TITLES
 from mediation.stats.compute import (
     OUTCOMES,
+    STATEMENTS_KEPT,
     Figures,
+    PeriodRows,
     counted_organization_ids,
     key_conditions,
     level_for,
@@ -231,12 +234,16 @@ def _steps(filters: Filters, daily: bool) -> list[date]:
     return steps
 
 
-def _trend(filters: Filters, user: User) -> tuple[Series, Series]:
-    daily = filters.days <= DAILY_UP_TO
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _trend_statement(
+    filters: Filters, organizations: tuple[int, ...], today: date
+) -> tuple[Select, PeriodRows]:
+    """Built once for each set of filters, as the figures' (``compute.STATEMENTS_KEPT``)."""
     rollup = level_for(filters).rollup
-    received, resolved, mediated = Counter(), Counter(), Counter()
-    rows = period_rows(rollup, filters.start, filters.end, months=not daily)
-    for row in db.session.execute(
+    rows = period_rows(
+        rollup, filters.start, filters.end, months=filters.days > DAILY_UP_TO, today=today
+    )
+    statement = (
         select(
             rollup.period_start,
             *rows.signs,
@@ -244,12 +251,18 @@ def _trend(filters: Filters, user: User) -> tuple[Series, Series]:
             func.sum(rollup.resolved).label("resolved"),
             func.sum(rollup.mediated_closed).label("mediated_closed"),
         )
-        .where(
-            rows.where,
-            *key_conditions(rollup, filters, counted_organization_ids(filters, user)),
-        )
+        .where(rows.where, *key_conditions(rollup, filters, organizations))
         .group_by(rollup.grain, rollup.period_start, *rows.signs)
-    ):
+    )
+    return statement, rows
+
+
+def _trend(filters: Filters, user: User) -> tuple[Series, Series]:
+    daily = filters.days <= DAILY_UP_TO
+    received, resolved, mediated = Counter(), Counter(), Counter()
+    organizations = tuple(counted_organization_ids(filters, user))
+    statement, rows = _trend_statement(filters, organizations, local_today())
+    for row in db.session.execute(statement):
         # A month's bar takes its month row and the day rows taken out of it alike.
         step = row.period_start if daily else row.period_start.replace(day=1)
         sign = rows.sign_of(row)
