@@ -292,11 +292,15 @@ def _name(rng: random.Random) -> str:
 
 
 def _resident_id(prefix: str, index: int, born_after: date) -> str:
-    """A well-formed resident ID that no other index gets: the index picks the birth day
-    (scattered over 40 years) and, beyond that, the sequence number, from 500 up so that no
-    demo account's number (sequence 001, 002) comes out."""
+    """A well-formed resident ID that no other index below 14,556,200 gets: the index picks
+    the birth day (scattered over 40 years, 14,600 days) and, beyond that, the sequence
+    number: 500–999, then 003–499, never a demo account's (001, 002). Ten million cases
+    give up to about eight million accounts; with 500 numbers only, the 7,300,001st repeated
+    the first (seen: the load of ten million stopped on a duplicate ID number)."""
     birth = born_after + timedelta(days=(index * 7919) % 14600)
-    first17 = f"{prefix}{birth:%Y%m%d}{500 + (index // 14600) % 500:03d}"
+    block = (index // 14600) % 997
+    sequence = 500 + block if block < 500 else 3 + block - 500
+    first17 = f"{prefix}{birth:%Y%m%d}{sequence:03d}"
     return first17 + resident_id_check_character(first17)
 
 

@@ -3,12 +3,12 @@ mediator and a re-employment officer notice when they open the demo, and figures
 a recount. A small year here; `flask seed-demo` loads 3,000 cases."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from mediation.demo_history import seed_history
+from mediation.demo_history import _resident_id, seed_history
 from mediation.extensions import db
 from mediation.localtime import local_today
 from mediation.models import Case, Organization, Referral, User
@@ -84,3 +84,16 @@ def test_seeding_again_adds_nothing(history):
     before = db.session.scalar(select(func.count(Case.id)))
     assert seed_history(CASES) == 0
     assert db.session.scalar(select(func.count(Case.id))) == before == CASES
+
+
+def test_resident_ids_do_not_repeat_past_seven_million_accounts():
+    """Ten million cases give about eight million accounts, whose ID numbers are unique: the
+    load of ten million once stopped where the 7,300,001st repeated the first. No demo
+    account's sequence number (001, 002) comes out either."""
+    born_after = date(1968, 1, 1)
+    block = range(14_600)  # one birth day each
+    first = {_resident_id("440111", i, born_after) for i in block}
+    later = {_resident_id("440111", 7_300_000 + i, born_after) for i in block}
+    last = {_resident_id("440111", 14_556_200 - 14_600 + i, born_after) for i in block}
+    assert len(first | later | last) == 3 * len(block)
+    assert not {id_number[14:17] for id_number in first | later | last} & {"001", "002"}
