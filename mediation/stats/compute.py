@@ -337,8 +337,8 @@ def _sums(model) -> tuple:
 
 
 # A dashboard's statements, built once for each set of filters asked for: building them and
-# their cache keys took 1.6 ms of the dashboard's 11 ms of CPU, and a supervisor asks for the
-# same page again and again. A statement built once keeps its cache key; only the rows are
+# their cache keys took about 2 ms of the dashboard's 11 ms of CPU, and a supervisor asks for
+# the same page again and again. A statement built once keeps its cache key; only the rows are
 # read again. The day is part of the key (the period's rows and "as of today" depend on it).
 STATEMENTS_KEPT = 256
 
