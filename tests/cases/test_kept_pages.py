@@ -60,7 +60,7 @@ def test_a_party_gets_the_kept_page_until_the_case_changes(app, case, signed_in)
 
     send(mediator, case, "joint", "明天上午十点来中心调解。")
     changed, statements = viewed(worker, case)
-    assert "明天上午十点来中心调解。" in changed and statements == rendered
+    assert "明天上午十点来中心调解。" in changed and statements > 2 * kept  # rendered afresh
 
 
 def test_the_mediator_taking_the_case_shows_on_the_kept_page(app, case, signed_in):
