@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from mediation.localtime import SHANGHAI
+from tests.factories import filed_case
 
 
 class Clock:
@@ -21,3 +22,21 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     return Clock(monkeypatch)
+
+
+@pytest.fixture
+def signed_in(app, demo, make_browser):
+    """``signed_in("worker1")``: a browser of its own, signed in as that demo account."""
+
+    def sign_in(username: str):
+        browser = make_browser()
+        browser.login(username)
+        return browser
+
+    return sign_in
+
+
+@pytest.fixture
+def case(app, demo):
+    """A case worker1 filed, committed."""
+    return filed_case()

@@ -20,7 +20,7 @@ from mediation.models import (
     OutboxMessage,
     StoredFile,
 )
-from tests.factories import filed_case, user
+from tests.factories import user
 from tests.upload_files import MINIMAL_PDF
 
 PDF = MINIMAL_PDF
@@ -59,21 +59,6 @@ def new_messages_for(username: str) -> int:
 
 def page_of(browser, case) -> str:
     return browser.get(f"/cases/{case.id}", headers=EN).get_data(as_text=True)
-
-
-@pytest.fixture
-def signed_in(app, demo, make_browser):
-    def sign_in(username: str):
-        browser = make_browser()
-        browser.login(username)
-        return browser
-
-    return sign_in
-
-
-@pytest.fixture
-def case(app, demo):
-    return filed_case()
 
 
 def test_the_employer_reads_the_joint_channel_but_nothing_of_the_worker_caucus(

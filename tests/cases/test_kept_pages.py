@@ -18,26 +18,11 @@ from mediation.models import Case, SessionMode
 from mediation.models.types import utcnow
 from tests.cases.test_conversation import page_of, send
 from tests.conftest import csrf_token_from, skip_or_fail, statements_sent
-from tests.factories import filed_case, mediating_case, user
+from tests.factories import mediating_case, user
 
 EN = {"Accept-Language": "en"}
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 TOKENS = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
-
-
-@pytest.fixture
-def signed_in(app, demo, make_browser):
-    def sign_in(username: str):
-        browser = make_browser()
-        browser.login(username)
-        return browser
-
-    return sign_in
-
-
-@pytest.fixture
-def case(app, demo):
-    return filed_case()
 
 
 def viewed(browser, case) -> tuple[str, int]:
