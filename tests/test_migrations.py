@@ -540,7 +540,8 @@ def test_0036_gives_cases_routed_by_an_administrators_rule_its_english_name(data
 def test_0039_gives_each_existing_case_a_version_of_its_own_and_takes_it_back(databases):
     """0039 on a database with two cases: each gets a random page version (not one shared
     value that a database loaded again would repeat); the downgrade takes the column away and
-    leaves the cases. 0040's index of the open cases' deadlines comes and goes with them."""
+    leaves the cases. 0040's index of the open cases' deadlines comes and goes with them, and
+    0041's of an employer's cases by the moment received gives way to the employer's alone."""
     app = databases.app_at("0003")
     with app.app_context():
         with db.engine.begin() as connection:
@@ -550,11 +551,18 @@ def test_0039_gives_each_existing_case_a_version_of_its_own_and_takes_it_back(da
         with db.engine.connect() as connection:
             versions = connection.scalars(text("SELECT page_version FROM cases")).all()
         assert len(set(versions)) == 2 and all(0 < v < 2**62 for v in versions)
+        assert "ix_cases_employer_received" in _index_names("cases")
         downgrade(revision="0038")
-        indexes = inspect(db.engine).get_indexes("case_figures")
-        assert "ix_case_figures_open_deadline" in {index["name"] for index in indexes}
+        assert "ix_case_figures_open_deadline" in _index_names("case_figures")
+        case_indexes = _index_names("cases")
+        assert "ix_cases_employer_id" in case_indexes
+        assert "ix_cases_employer_received" not in case_indexes
         assert "page_version" not in {c["name"] for c in inspect(db.engine).get_columns("cases")}
         with db.engine.connect() as connection:
             assert connection.scalar(text("SELECT count(*) FROM cases")) == 2
         upgrade()
         db.engine.dispose()
+
+
+def _index_names(table: str) -> set[str]:
+    return {index["name"] for index in inspect(db.engine).get_indexes(table)}
