@@ -17,6 +17,9 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+# Seconds sent before the counted ones, by default (see ``drive``).
+WARMUP = 2.0
+
 
 @dataclass(frozen=True)
 class Target:
@@ -36,16 +39,24 @@ def drive(
     seconds: float | None = None,
     requests: int | None = None,
     expect: int = 200,
+    warmup: float = 0,
 ) -> dict:
     """One thread per client, each sending its targets in turn over one kept-alive
     connection, until ``seconds`` have passed or ``requests`` were sent by all together.
-    A request answered with another status than ``expect``, or not answered, is an error."""
+    A request answered with another status than ``expect``, or not answered, is an error.
+
+    The first ``warmup`` seconds are sent and not timed (their errors count): what a server
+    does once after it starts (each worker's connections, compiled templates and statements,
+    pages first read into PostgreSQL's cache) would otherwise fill the slowest twentieth of a
+    ten-second run, where the p95 is read, and a server up for hours does not do it again."""
     parts = urlsplit(base)
     latencies: list[float] = []
+    warmed: list[float] = []  # sent in the warm-up: not timed, but their errors count
     failures: dict[str, int] = {}
     first_failure: list[str] = []
     lock = threading.Lock()
-    deadline = time.perf_counter() + seconds if seconds is not None else float("inf")
+    counted_from = time.perf_counter() + warmup
+    deadline = counted_from + seconds if seconds is not None else float("inf")
     issued = itertools.count(1)  # next() is atomic under the GIL: a shared ticket counter
 
     def send(targets: list[Target]):
@@ -64,7 +75,10 @@ def drive(
                 answer, status = str(error).encode(), type(error).__name__
             elapsed = time.perf_counter() - started
             with lock:
-                latencies.append(elapsed)
+                if started >= counted_from:
+                    latencies.append(elapsed)
+                else:
+                    warmed.append(elapsed)
                 if status != str(expect):
                     failures[status] = failures.get(status, 0) + 1
                     if not first_failure:
@@ -72,12 +86,11 @@ def drive(
         connection.close()
 
     threads = [threading.Thread(target=send, args=(targets,)) for targets in clients]
-    began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - began
+    wall = time.perf_counter() - counted_from
     ordered = sorted(latencies)
     found = {
         "requests": len(ordered),
@@ -85,22 +98,28 @@ def drive(
         "p50_ms": round(statistics.median(ordered) * 1000, 1) if ordered else None,
         "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 1) if ordered else None,
         "rps": round(len(ordered) / wall, 1),
+        "warmup_requests": len(warmed),
     }
     if failures:  # what went wrong, to read without rerunning
         found |= {"error_statuses": failures, "first_error": first_failure[0]}
     return found
 
 
-def hammer(url: str, cookie: str, seconds: float, concurrency: int) -> dict:
+def hammer(url: str, cookie: str, seconds: float, concurrency: int, warmup: float = WARMUP) -> dict:
     """GET one URL with one session cookie from ``concurrency`` clients."""
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     target = Target(path, {"Cookie": cookie} if cookie else {})
-    return drive(url, [[target]] * concurrency, seconds=seconds)
+    return drive(url, [[target]] * concurrency, seconds=seconds, warmup=warmup)
 
 
 def post_json(
-    url: str, bodies: list[bytes], tokens: list[str | None], seconds: float, expect: int
+    url: str,
+    bodies: list[bytes],
+    tokens: list[str | None],
+    seconds: float,
+    expect: int,
+    warmup: float = WARMUP,
 ) -> dict:
     """POST JSON from one client per Bearer token (None: a client without one), client ``i``
     sending ``bodies[i % len(bodies)]``."""
@@ -111,7 +130,7 @@ def post_json(
         if token:
             headers["Authorization"] = f"Bearer {token}"
         clients.append([Target(path, headers, "POST", bodies[i % len(bodies)])])
-    return drive(url, clients, seconds=seconds, expect=expect)
+    return drive(url, clients, seconds=seconds, expect=expect, warmup=warmup)
 
 
 def main() -> None:
@@ -119,6 +138,9 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("--cookie", default="")
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument(
+        "--warmup", type=float, default=WARMUP, help="seconds sent first and not counted"
+    )
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument(
         "--json",
@@ -135,7 +157,8 @@ def main() -> None:
     parser.add_argument("--expect", type=int, default=200, help="the status that is no error")
     args = parser.parse_args()
     if not args.json:
-        print(json.dumps(hammer(args.url, args.cookie, args.seconds, args.concurrency)))
+        found = hammer(args.url, args.cookie, args.seconds, args.concurrency, args.warmup)
+        print(json.dumps(found))
         return
     bodies = []
     for body in args.json:
@@ -147,7 +170,7 @@ def main() -> None:
     tokens = args.bearer or [None]
     if len(tokens) < args.concurrency:
         tokens = [tokens[i % len(tokens)] for i in range(args.concurrency)]
-    print(json.dumps(post_json(args.url, bodies, tokens, args.seconds, args.expect)))
+    print(json.dumps(post_json(args.url, bodies, tokens, args.seconds, args.expect, args.warmup)))
 
 
 if __name__ == "__main__":
