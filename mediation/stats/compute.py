@@ -54,7 +54,7 @@ from mediation.models.figures import (
     transfer_column,
 )
 from mediation.models.places import region_subtree
-from mediation.stats.figures import CATEGORY_BITS, PRIORITY_BITS, case_measures
+from mediation.stats.figures import CATEGORY_BITS, PRIORITY_BITS, counted_cases
 from mediation.stats.filters import Filters, places_in_view
 from mediation.translation import lazy_gettext as _l
 from workflows.case import Outcome, Tier
@@ -498,13 +498,7 @@ def cohort_conditions(filters: Filters, user: User) -> list[ColumnElement[bool]]
 
 def recompute(filters: Filters, user: User) -> Figures:
     """The figures summed over the raw cases, without the rollups (slow; for checking)."""
-    measures = case_measures()
-    names = (*MEASURES, *(d.value for d in Distribution), "open_deadline")
-    per_case = (
-        select(Case.tier.label("tier"), *(measures[name].label(name) for name in names))
-        .where(*cohort_conditions(filters, user))
-        .subquery()
-    )
+    per_case = counted_cases(select(Case.id).where(*cohort_conditions(filters, user))).subquery()
     by_tier = {
         row.tier: row._asdict()
         for row in db.session.execute(
