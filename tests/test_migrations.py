@@ -566,3 +566,38 @@ def test_0039_gives_each_existing_case_a_version_of_its_own_and_takes_it_back(da
 
 def _index_names(table: str) -> set[str]:
     return {index["name"] for index in inspect(db.engine).get_indexes(table)}
+
+
+def test_0042_takes_the_figure_tables_keys_to_organisations_and_employers_and_gives_them_back(
+    databases,
+):
+    """0042 on a database whose case is counted: the figure tables lose their keys to the
+    organisations and employers and keep their rows; the way down gives the keys back (the
+    rows satisfy them) and the figures still agree with a recount either way."""
+    app = databases.app_at("0003")
+    with app.app_context():
+        with db.engine.begin() as connection:
+            add_district_employer_and_centre(connection)
+            add_mediator_and_cases(connection, "employer_street", "employer_street")
+        upgrade()
+        figures.rebuild()
+        db.session.commit()
+        assert _referred_tables("case_figures") == {"cases"}
+        assert _referred_tables("figure_rollups_by_employer") == set()
+        db.session.remove()
+        downgrade(revision="0041")
+        assert _referred_tables("case_figures") == {"cases", "organizations", "employers"}
+        assert _referred_tables("figure_rollups_by_employer") == {"organizations", "employers"}
+        assert _referred_tables("figure_distributions_detailed") == {"organizations"}
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM case_figures")) == 2
+            assert connection.scalar(text("SELECT sum(received) FROM figure_rollups")) == 4
+        upgrade()
+        assert _referred_tables("figure_rollups") == set()
+        assert set(figures.verify().values()) == {0}
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _referred_tables(table: str) -> set[str]:
+    return {key["referred_table"] for key in inspect(db.engine).get_foreign_keys(table)}
