@@ -205,6 +205,27 @@ def add_mediator_and_cases(connection, *routing_reasons: str) -> None:
         )
 
 
+def settle_case_1_paid_in_full(connection, due_date: str) -> None:
+    """Case 1 closed with an agreement to pay 100.50 by ``due_date``, reported paid in full
+    (as revision 0032 and later have them)."""
+    connection.execute(text("UPDATE cases SET state = 'closed', outcome = 'resolved' WHERE id = 1"))
+    connection.execute(
+        text(
+            "INSERT INTO agreements (id, case_id, terms, amount, due_date, drafted_by_id,"
+            " drafted_at, signed_on_paper, version) VALUES (1, 1, '支付', 100.50, :due, 1,"
+            " '2026-03-04 00:00:00', true, 1)"
+        ),
+        {"due": due_date},
+    )
+    connection.execute(
+        text(
+            "INSERT INTO payment_reports (id, case_id, payment, amount_paid, reported_by_id,"
+            " reporter_role, reported_at) VALUES (1, 1, 'paid', 100.50, 1, 'mediator',"
+            " '2026-03-11 00:00:00')"
+        )
+    )
+
+
 def test_existing_cases_keep_working_through_later_migrations(databases):
     """A case written under revision 0003 gets its clock start days (0004), a version (0005)
     and no re-employment consent (0007), and its agreement a first version (0014), when the
@@ -424,23 +445,7 @@ def test_the_latest_revisions_come_and_go_on_a_populated_database(databases):
             )
         # 0032 counts whether the agreements already settled were paid into the rollups.
         with db.engine.begin() as connection:
-            connection.execute(
-                text("UPDATE cases SET state = 'closed', outcome = 'resolved' WHERE id = 1")
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO agreements (id, case_id, terms, amount, due_date, drafted_by_id,"
-                    " drafted_at, signed_on_paper, version) VALUES (1, 1, '支付', 100.50,"
-                    " '2026-03-10', 1, '2026-03-04 00:00:00', true, 1)"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO payment_reports (id, case_id, payment, amount_paid,"
-                    " reported_by_id, reporter_role, reported_at) VALUES (1, 1, 'paid', 100.50,"
-                    " 1, 'mediator', '2026-03-11 00:00:00')"
-                )
-            )
+            settle_case_1_paid_in_full(connection, due_date="2026-03-10")
         figures.rebuild()
         db.session.commit()
         downgrade(revision="0031")
@@ -594,6 +599,58 @@ def test_0042_takes_the_figure_tables_keys_to_organisations_and_employers_and_gi
             assert connection.scalar(text("SELECT sum(received) FROM figure_rollups")) == 4
         upgrade()
         assert _referred_tables("figure_rollups") == set()
+        assert set(figures.verify().values()) == {0}
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_0043_counts_the_dates_of_existing_cases_as_the_figures_do_and_takes_them_back(
+    databases,
+):
+    """0043 on a database with an open case past its deadline and an agreement paid in full
+    and due in the future: the counts per date it makes from case_figures are those a rebuild
+    makes; the way down drops them with the new column and gives back the two indexes of
+    agreements, keeping every case's row."""
+    app = databases.app_at("0003")
+    with app.app_context():
+        with db.engine.begin() as connection:
+            add_district_employer_and_centre(connection)
+            add_mediator_and_cases(connection, "employer_street", "employer_street")
+        upgrade()
+        with db.engine.begin() as connection:
+            settle_case_1_paid_in_full(connection, due_date="2099-01-10")
+        figures.rebuild()
+        db.session.commit()
+        dates = (
+            "SELECT grain, period_start, measure, falls_on, cases FROM figure_dates"
+            " ORDER BY grain, measure"
+        )
+        with db.engine.connect() as connection:
+            counted = [tuple(map(str, row)) for row in connection.execute(text(dates))]
+        assert counted == [
+            ("day", "2026-03-01", "agreement_due_on", "2099-01-10", "1"),
+            ("day", "2026-03-01", "open_deadline", "2026-03-04", "1"),
+            ("day", "2026-03-01", "paid_in_full_due_on", "2099-01-10", "1"),
+            ("month", "2026-03-01", "agreement_due_on", "2099-01-10", "1"),
+            ("month", "2026-03-01", "open_deadline", "2026-03-04", "1"),
+            ("month", "2026-03-01", "paid_in_full_due_on", "2099-01-10", "1"),
+        ]
+        db.session.remove()
+        downgrade(revision="0042")
+        assert not {"figure_dates", "figure_dates_detailed"} & set(
+            inspect(db.engine).get_table_names()
+        )
+        assert "paid_in_full_due_on" not in {
+            column["name"] for column in inspect(db.engine).get_columns("case_figures")
+        }
+        assert {"ix_case_figures_agreement_due_on", "ix_case_figures_received_agreements"} <= (
+            _index_names("case_figures")
+        )
+        with db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM case_figures")) == 2
+        upgrade()
+        with db.engine.connect() as connection:
+            assert [tuple(map(str, row)) for row in connection.execute(text(dates))] == counted
         assert set(figures.verify().values()) == {0}
         db.session.remove()
         db.engine.dispose()

@@ -51,6 +51,17 @@ class Distribution(StrEnum):
     days_to_placement = "days_to_placement"
 
 
+class Dated(StrEnum):
+    """What the figures count as of today, by a date of each case (a ``case_figures``
+    column): the open cases by their current deadline (past it, they are overdue), and the
+    dated agreements, and those of them paid in full, by their due date (until it, they are
+    not yet due)."""
+
+    open_deadline = "open_deadline"
+    agreement_due_on = "agreement_due_on"
+    paid_in_full_due_on = "paid_in_full_due_on"
+
+
 # Transfers are counted per path up the ladder: enterprise → union, …, hr_bureau → court.
 TRANSFER_PATHS = tuple((low, high) for low in Tier for high in Tier if low < high)
 
@@ -138,58 +149,26 @@ class CaseFigures(_Place, _Detail, _Measures, db.Model):
     employer_id: Mapped[int] = mapped_column(Integer)
     days_to_close: Mapped[int | None] = mapped_column(Integer)
     days_to_placement: Mapped[int | None] = mapped_column(Integer)
-    # The legal deadline of an open case (acceptance, then mediation): "overdue now" depends
-    # on today, so it is counted when asked, from this indexed column.
+    # The dates of ``Dated``: the legal deadline of an open case (acceptance, then
+    # mediation), the due date of a dated agreement (``agreements_dated``), and the same of
+    # one paid in full. What counts as overdue or due depends on today: the rollups count the
+    # cases per date (``figure_dates``), the drill-down lists read the deadline's index.
     open_deadline: Mapped[date | None] = mapped_column(Date)
-    # The due date of a dated agreement (``agreements_dated``): it counts as "due" once the
-    # date has passed, so those not yet due are taken out when asked, from this column.
     agreement_due_on: Mapped[date | None] = mapped_column(Date)
+    paid_in_full_due_on: Mapped[date | None] = mapped_column(Date)  # migration 0043
 
     __table_args__ = (
         # Drill-down lists read the newest cases first.
         db.Index("ix_case_figures_received_on", "received_on"),
-        # Every dashboard counts the open cases past their deadline in its period: only open
-        # cases have one (35,000 of a million), and on PostgreSQL the index holds what the
-        # count filters on, so it reads no table row (2.0 → 0.3 ms for a year at a million).
+        # The open cases past their deadline, listed (a figure's drill-down) or counted per
+        # organisation (the network page): only open cases have one (35,000 of a million),
+        # and on PostgreSQL the index holds what those filter on, so it reads no table row.
         db.Index(
             "ix_case_figures_open_deadline",
             "open_deadline",
             postgresql_include=["received_on", "organization_id", "tier", *DETAIL_COLUMNS],
             postgresql_where=text("open_deadline IS NOT NULL"),
             sqlite_where=text("open_deadline IS NOT NULL"),
-        ),
-        # Every dashboard counts the agreements not yet due (stats.compute._as_of_today): a
-        # month's settlements, some 30,000 rows at a province's scale. On PostgreSQL the index
-        # holds what that count filters on and sums, so it reads no table row.
-        db.Index(
-            "ix_case_figures_agreement_due_on",
-            "agreement_due_on",
-            postgresql_include=[
-                "received_on",
-                "organization_id",
-                "tier",
-                *DETAIL_COLUMNS,
-                "agreements_paid_in_full",
-            ],
-            postgresql_where=text("agreement_due_on IS NOT NULL"),
-            sqlite_where=text("agreement_due_on IS NOT NULL"),
-        ),
-        # The same count for a month: the cases received in it that have an agreement, from
-        # the first column. Led by the due date, the index above reads every agreement not
-        # yet due to keep a month's (32,000 entries for 117 at a million cases); the table's
-        # index by day read the month's 18,000 rows. The planner takes whichever is smaller.
-        db.Index(
-            "ix_case_figures_received_agreements",
-            "received_on",
-            "agreement_due_on",
-            postgresql_include=[
-                "organization_id",
-                "tier",
-                *DETAIL_COLUMNS,
-                "agreements_paid_in_full",
-            ],
-            postgresql_where=text("agreement_due_on IS NOT NULL"),
-            sqlite_where=text("agreement_due_on IS NOT NULL"),
         ),
     )
 
@@ -212,6 +191,24 @@ def _distribution_table_args(key: tuple[str, ...]) -> tuple:
             "grain", "organization_id", "period_start", *key[1:], "measure", "days"
         ),
         CheckConstraint("cases >= 0", name="cases_not_negative"),
+    )
+
+
+def _dates_table_args(table: str, key: tuple[str, ...]) -> tuple:
+    return (
+        PrimaryKeyConstraint(
+            "grain", "organization_id", "period_start", *key[1:], "measure", "falls_on"
+        ),
+        CheckConstraint("cases >= 0", name="cases_not_negative"),
+        # As of today: one measure's rows on one side of today, whatever their period (a few
+        # hundred, the dates still to come, of tens of thousands). On PostgreSQL the index
+        # holds all the count reads, so it reads no table row.
+        db.Index(
+            f"ix_{table}_measure_falls_on",
+            "measure",
+            "falls_on",
+            postgresql_include=["grain", "period_start", *key, "cases"],
+        ),
     )
 
 
@@ -253,6 +250,27 @@ class DetailedFigureDistribution(_Period, _Place, _Detail, _Counts, db.Model):
     __table_args__ = _distribution_table_args(KEY)
 
 
+class _DatedCounts:
+    measure: Mapped[Dated] = mapped_column(enum_column(Dated, "figure_dated"))
+    falls_on: Mapped[date] = mapped_column(Date)
+    cases: Mapped[int] = mapped_column(Integer)
+
+
+class FigureDates(_Period, _Place, _DatedCounts, db.Model):
+    """How many cases received in one period at one place have their date of ``measure``
+    on ``falls_on``: what is overdue or not yet due on any day, without reading the cases."""
+
+    __tablename__ = "figure_dates"
+    KEY = PLACE_COLUMNS
+    __table_args__ = _dates_table_args(__tablename__, KEY)
+
+
+class DetailedFigureDates(_Period, _Place, _Detail, _DatedCounts, db.Model):
+    __tablename__ = "figure_dates_detailed"
+    KEY = KEY_COLUMNS
+    __table_args__ = _dates_table_args(__tablename__, KEY)
+
+
 class EmployerFigureRollup(_Period, _Place, _Measures, db.Model):
     """The cases against one employer received in a month at one place: what the employer
     risk classes are read from. Months only: the risk window is whole months."""
@@ -266,18 +284,20 @@ class EmployerFigureRollup(_Period, _Place, _Measures, db.Model):
 
 @dataclass(frozen=True)
 class Level:
-    """A rollup, the distribution counted under the same key (if any), and its periods."""
+    """A rollup, the distribution and the dates counted under the same key (if any), and its
+    periods."""
 
     rollup: type
     distribution: type | None
     grains: tuple[Grain, ...] = (Grain.day, Grain.month)
+    dates: type | None = None
 
     @property
     def key(self) -> tuple[str, ...]:
         return self.rollup.KEY
 
 
-BY_PLACE = Level(FigureRollup, FigureDistribution)
-DETAILED = Level(DetailedFigureRollup, DetailedFigureDistribution)
+BY_PLACE = Level(FigureRollup, FigureDistribution, dates=FigureDates)
+DETAILED = Level(DetailedFigureRollup, DetailedFigureDistribution, dates=DetailedFigureDates)
 BY_EMPLOYER = Level(EmployerFigureRollup, None, grains=(Grain.month,))
 LEVELS = (BY_PLACE, DETAILED, BY_EMPLOYER)

@@ -19,7 +19,9 @@ the change itself.
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from functools import cache
 
 from sqlalchemy import (
@@ -53,6 +55,7 @@ from mediation.models import (
     CaseFigures,
     Category,
     Claim,
+    Dated,
     Distribution,
     Grain,
     LegalAidRequest,
@@ -88,9 +91,26 @@ SNAPSHOT_COLUMNS = (
     *KEY_COLUMNS,
     *MEASURES,
     *(distribution.value for distribution in Distribution),
-    "open_deadline",
-    "agreement_due_on",
+    *(dated.value for dated in Dated),
 )
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A table that counts a level's cases per value of some of their ``case_figures``
+    columns (``measures``): per number of days (distributions) or per date (dates)."""
+
+    table: type
+    measures: type[StrEnum]
+    value: str  # the table's column holding the case's value
+
+
+def _counted_tables(level: Level) -> list[Counted]:
+    counted = [
+        Counted(level.distribution, Distribution, "days"),
+        Counted(level.dates, Dated, "falls_on"),
+    ]
+    return [each for each in counted if each.table is not None]
 
 
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -196,6 +216,7 @@ def counted_cases(ids=None) -> Select:
     # among the agreements due, and as performed if the newest report says paid in full.
     # (Agreements, referrals and legal-aid requests are one a case at most: joined as rows.)
     dated = and_(resolved, Agreement.amount > 0, Agreement.due_date.is_not(None))
+    paid_in_full = and_(dated, report.payment == Payment.paid)
     placed = Referral.state == ReferralState.placed
     event = {name: _none_as_zero(events.c[name]) == 1 for name in _COUNTED_ACTIONS}
     measures = {
@@ -256,11 +277,12 @@ def counted_cases(ids=None) -> Select:
         # Handed to the arbitration commission: cases with such an event, however many.
         "handed_to_arbitration": _flag(event["handed_to_arbitration"]),
         "agreements_dated": _flag(dated),
-        "agreements_paid_in_full": _flag(and_(dated, report.payment == Payment.paid)),
+        "agreements_paid_in_full": _flag(paid_in_full),
         "amount_paid_fen": case(
             (and_(resolved, Agreement.id.is_not(None)), _fen(report.amount_paid)), else_=0
         ),
         "agreement_due_on": case((dated, Agreement.due_date), else_=None),
+        "paid_in_full_due_on": case((paid_in_full, Agreement.due_date), else_=None),
     }
     newest = parts["newest_report"]
     query = (
@@ -357,7 +379,8 @@ def refresh(session: Session, case_ids: Iterable[int]) -> int:
     stored = {row.case_id: row._asdict() for row in session.execute(_stored_rows(), {"ids": ids})}
     counted = {row.case_id: row._asdict() for row in session.execute(_counted_rows(), {"ids": ids})}
     totals: dict[Level, dict[tuple, Counter]] = {level: defaultdict(Counter) for level in LEVELS}
-    histograms: dict[Level, Counter] = {level: Counter() for level in LEVELS}
+    # Per level and counting table: the change of each (period, key, measure, value)'s count.
+    histograms: dict[Level, dict] = {level: defaultdict(Counter) for level in LEVELS}
     snapshots = []
     for case_id, new in counted.items():
         old = stored.get(case_id)
@@ -388,10 +411,11 @@ def _add(totals: dict, histograms: dict, row: dict, sign: int) -> None:
             total["received"] += sign
             for measure in MEASURES:
                 total[measure] += sign * row[measure]
-            for distribution in Distribution if level.distribution else ():
-                days = row[distribution.value]
-                if days is not None:
-                    histograms[level][(grain, period, *key, distribution, days)] += sign
+            for counted in _counted_tables(level):
+                for measure in counted.measures:
+                    value = row[measure.value]
+                    if value is not None:
+                        histograms[level][counted][(grain, period, *key, measure, value)] += sign
 
 
 def _index(level: Level) -> tuple[str, ...]:
@@ -456,8 +480,8 @@ def _add_rows(session: Session, model, index: tuple[str, ...], rows: list[dict],
             session.execute(drop, keyed)
 
 
-def _apply(session: Session, level: Level, totals: dict, histogram: Counter) -> None:
-    """Add the differences at one level: first to the rollup, then to the distribution."""
+def _apply(session: Session, level: Level, totals: dict, histograms: dict) -> None:
+    """Add the differences at one level: first to the rollup, then to what counts per value."""
     sums = ("received", *MEASURES)
     index = _index(level)
     rollups = [
@@ -467,14 +491,15 @@ def _apply(session: Session, level: Level, totals: dict, histogram: Counter) -> 
     ]
     if rollups:
         _add_rows(session, level.rollup, index, rollups, level.rollup.received)
-    index = (*index, "measure", "days")
-    counts = [
-        {**dict(zip(index, key, strict=True)), "cases": change}
-        for key, change in histogram.items()
-        if change
-    ]
-    if counts:
-        _add_rows(session, level.distribution, index, counts, level.distribution.cases)
+    for counted in _counted_tables(level):
+        keys = _counted_columns(level, counted)[:-1]
+        counts = [
+            {**dict(zip(keys, key, strict=True)), "cases": change}
+            for key, change in histograms[counted].items()
+            if change
+        ]
+        if counts:
+            _add_rows(session, counted.table, keys, counts, counted.table.cases)
 
 
 def _stored_cases():
@@ -502,13 +527,14 @@ def _summed_rollup(level: Level, grain: Grain, period):
     ).group_by(period, *key)
 
 
-def _counted_distribution(level: Level, grain: Grain, period, distribution: Distribution):
+def _counted_values(level: Level, grain: Grain, period, counted: Counted, measure):
+    """One level's rows of a counting table for one grain and measure, from ``case_figures``."""
     key = [getattr(CaseFigures, column) for column in level.key]
-    days = getattr(CaseFigures, distribution.value)
+    value = getattr(CaseFigures, measure.value)
     return (
-        select(literal(grain.value), period, *key, literal(distribution.value), days, func.count())
-        .where(days.is_not(None))
-        .group_by(period, *key, days)
+        select(literal(grain.value), period, *key, literal(measure.value), value, func.count())
+        .where(value.is_not(None))
+        .group_by(period, *key, value)
     )
 
 
@@ -516,8 +542,8 @@ def _rollup_columns(level: Level) -> tuple[str, ...]:
     return (*_index(level), "received", *MEASURES)
 
 
-def _distribution_columns(level: Level) -> tuple[str, ...]:
-    return (*_index(level), "measure", "days", "cases")
+def _counted_columns(level: Level, counted: Counted) -> tuple[str, ...]:
+    return (*_index(level), "measure", counted.value, "cases")
 
 
 def rebuild() -> int:
@@ -531,8 +557,8 @@ def rebuild() -> int:
     if on_postgresql:
         session.execute(text("LOCK TABLE case_figures IN EXCLUSIVE MODE"))
     for level in LEVELS:
-        if level.distribution:
-            session.execute(delete(level.distribution))
+        for counted in _counted_tables(level):
+            session.execute(delete(counted.table))
         session.execute(delete(level.rollup))
     session.execute(delete(CaseFigures))
     session.execute(
@@ -545,17 +571,18 @@ def rebuild() -> int:
                     _rollup_columns(level), _summed_rollup(level, grain, period)
                 )
             )
-            for distribution in Distribution if level.distribution else ():
-                session.execute(
-                    insert(level.distribution).from_select(
-                        _distribution_columns(level),
-                        _counted_distribution(level, grain, period, distribution),
+            for counted in _counted_tables(level):
+                for measure in counted.measures:
+                    session.execute(
+                        insert(counted.table).from_select(
+                            _counted_columns(level, counted),
+                            _counted_values(level, grain, period, counted, measure),
+                        )
                     )
-                )
     if on_postgresql:
         # Fresh statistics, or the planner keeps guessing from the tables it last saw.
         tables = [CaseFigures, *(level.rollup for level in LEVELS)]
-        tables += [level.distribution for level in LEVELS if level.distribution]
+        tables += [counted.table for level in LEVELS for counted in _counted_tables(level)]
         for table in tables:
             session.execute(text(f"ANALYZE {table.__tablename__}"))
     return session.scalar(select(func.count()).select_from(CaseFigures))
@@ -574,7 +601,7 @@ def verify() -> dict[str, int]:
     """How many rows of each figure table differ from a recount (all zero when exact)."""
     differences = {"case_figures": _differences(counted_cases(), _stored_cases())}
     for level in LEVELS:
-        rollup, distribution = level.rollup, level.distribution
+        rollup = level.rollup
         differences[rollup.__tablename__] = sum(
             _differences(
                 select(*(getattr(rollup, c) for c in _rollup_columns(level))).where(
@@ -584,18 +611,18 @@ def verify() -> dict[str, int]:
             )
             for grain, period in _grains(level)
         )
-        if distribution is None:
-            continue
-        differences[distribution.__tablename__] = sum(
-            _differences(
-                select(*(getattr(distribution, c) for c in _distribution_columns(level))).where(
-                    distribution.grain == grain, distribution.measure == measure
-                ),
-                _counted_distribution(level, grain, period, measure),
+        for counted in _counted_tables(level):
+            table = counted.table
+            differences[table.__tablename__] = sum(
+                _differences(
+                    select(*(getattr(table, c) for c in _counted_columns(level, counted))).where(
+                        table.grain == grain, table.measure == measure
+                    ),
+                    _counted_values(level, grain, period, counted, measure),
+                )
+                for grain, period in _grains(level)
+                for measure in counted.measures
             )
-            for grain, period in _grains(level)
-            for measure in Distribution
-        )
     return differences
 
 
