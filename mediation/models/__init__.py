@@ -32,7 +32,6 @@ from mediation.models.events import AuditEvent, AuditSeal
 from mediation.models.figures import (
     CaseFigures,
     Dated,
-    DetailedFigureDates,
     DetailedFigureDistribution,
     DetailedFigureRollup,
     Distribution,
@@ -110,7 +109,6 @@ __all__ = [
     "DeadlineReminder",
     "DeliveryChannel",
     "DeliveryStatus",
-    "DetailedFigureDates",
     "DetailedFigureDistribution",
     "DetailedFigureRollup",
     "Distribution",

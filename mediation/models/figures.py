@@ -151,8 +151,9 @@ class CaseFigures(_Place, _Detail, _Measures, db.Model):
     days_to_placement: Mapped[int | None] = mapped_column(Integer)
     # The dates of ``Dated``: the legal deadline of an open case (acceptance, then
     # mediation), the due date of a dated agreement (``agreements_dated``), and the same of
-    # one paid in full. What counts as overdue or due depends on today: the rollups count the
-    # cases per date (``figure_dates``), the drill-down lists read the deadline's index.
+    # one paid in full. What counts as overdue or due depends on today: ``figure_dates``
+    # counts the cases per date by place; filtered by a detail, and for the drill-down
+    # lists, they are read from these columns' indexes.
     open_deadline: Mapped[date | None] = mapped_column(Date)
     agreement_due_on: Mapped[date | None] = mapped_column(Date)
     paid_in_full_due_on: Mapped[date | None] = mapped_column(Date)  # migration 0043
@@ -160,15 +161,50 @@ class CaseFigures(_Place, _Detail, _Measures, db.Model):
     __table_args__ = (
         # Drill-down lists read the newest cases first.
         db.Index("ix_case_figures_received_on", "received_on"),
-        # The open cases past their deadline, listed (a figure's drill-down) or counted per
-        # organisation (the network page): only open cases have one (35,000 of a million),
-        # and on PostgreSQL the index holds what those filter on, so it reads no table row.
+        # The open cases past their deadline, listed (a figure's drill-down), counted per
+        # organisation (the network page) or for a dashboard filtered by a detail: only open
+        # cases have one (35,000 of a million), and on PostgreSQL the index holds what those
+        # filter on, so it reads no table row.
         db.Index(
             "ix_case_figures_open_deadline",
             "open_deadline",
             postgresql_include=["received_on", "organization_id", "tier", *DETAIL_COLUMNS],
             postgresql_where=text("open_deadline IS NOT NULL"),
             sqlite_where=text("open_deadline IS NOT NULL"),
+        ),
+        # A dashboard filtered by a detail counts its agreements not yet due from here
+        # (stats.compute, without a dated rollup at that level): a month's settlements, some
+        # 30,000 rows at a province's scale. On PostgreSQL the index holds what that count
+        # filters on and sums, so it reads no table row.
+        db.Index(
+            "ix_case_figures_agreement_due_on",
+            "agreement_due_on",
+            postgresql_include=[
+                "received_on",
+                "organization_id",
+                "tier",
+                *DETAIL_COLUMNS,
+                "agreements_paid_in_full",
+            ],
+            postgresql_where=text("agreement_due_on IS NOT NULL"),
+            sqlite_where=text("agreement_due_on IS NOT NULL"),
+        ),
+        # The same count for a month: the cases received in it that have an agreement, from
+        # the first column. Led by the due date, the index above reads every agreement not
+        # yet due to keep a month's (32,000 entries for 117 at a million cases); the table's
+        # index by day read the month's 18,000 rows. The planner takes whichever is smaller.
+        db.Index(
+            "ix_case_figures_received_agreements",
+            "received_on",
+            "agreement_due_on",
+            postgresql_include=[
+                "organization_id",
+                "tier",
+                *DETAIL_COLUMNS,
+                "agreements_paid_in_full",
+            ],
+            postgresql_where=text("agreement_due_on IS NOT NULL"),
+            sqlite_where=text("agreement_due_on IS NOT NULL"),
         ),
     )
 
@@ -191,24 +227,6 @@ def _distribution_table_args(key: tuple[str, ...]) -> tuple:
             "grain", "organization_id", "period_start", *key[1:], "measure", "days"
         ),
         CheckConstraint("cases >= 0", name="cases_not_negative"),
-    )
-
-
-def _dates_table_args(table: str, key: tuple[str, ...]) -> tuple:
-    return (
-        PrimaryKeyConstraint(
-            "grain", "organization_id", "period_start", *key[1:], "measure", "falls_on"
-        ),
-        CheckConstraint("cases >= 0", name="cases_not_negative"),
-        # As of today: one measure's rows on one side of today, whatever their period (a few
-        # hundred, the dates still to come, of tens of thousands). On PostgreSQL the index
-        # holds all the count reads, so it reads no table row.
-        db.Index(
-            f"ix_{table}_measure_falls_on",
-            "measure",
-            "falls_on",
-            postgresql_include=["grain", "period_start", *key, "cases"],
-        ),
     )
 
 
@@ -250,25 +268,36 @@ class DetailedFigureDistribution(_Period, _Place, _Detail, _Counts, db.Model):
     __table_args__ = _distribution_table_args(KEY)
 
 
-class _DatedCounts:
-    measure: Mapped[Dated] = mapped_column(enum_column(Dated, "figure_dated"))
-    falls_on: Mapped[date] = mapped_column(Date)
-    cases: Mapped[int] = mapped_column(Integer)
-
-
-class FigureDates(_Period, _Place, _DatedCounts, db.Model):
+class FigureDates(_Period, _Place, db.Model):
     """How many cases received in one period at one place have their date of ``measure``
-    on ``falls_on``: what is overdue or not yet due on any day, without reading the cases."""
+    on ``falls_on``: what is overdue or not yet due on any day, without reading the cases.
+
+    By place only: under the detailed key nearly every case is a row of its own (1.3 million
+    rows for a million cases, a quarter of a rebuild's time), and a dashboard filtered by a
+    detail reads few enough cases to count them from ``case_figures``."""
 
     __tablename__ = "figure_dates"
     KEY = PLACE_COLUMNS
-    __table_args__ = _dates_table_args(__tablename__, KEY)
-
-
-class DetailedFigureDates(_Period, _Place, _Detail, _DatedCounts, db.Model):
-    __tablename__ = "figure_dates_detailed"
-    KEY = KEY_COLUMNS
-    __table_args__ = _dates_table_args(__tablename__, KEY)
+    measure: Mapped[Dated] = mapped_column(enum_column(Dated, "figure_dated"))
+    falls_on: Mapped[date] = mapped_column(Date)
+    cases: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "grain", "organization_id", "period_start", "tier", "measure", "falls_on"
+        ),
+        CheckConstraint("cases >= 0", name="cases_not_negative"),
+        # As of today: one measure's month rows on one side of today, whatever their month
+        # (a few hundred, the dates still to come, of tens of thousands). On PostgreSQL the
+        # index holds all the count reads, so it reads no table row. (Day rows, read only for
+        # the days at a period's ends, are found by the primary key.)
+        db.Index(
+            "ix_figure_dates_measure_grain_falls_on",
+            "measure",
+            "grain",
+            "falls_on",
+            postgresql_include=["period_start", *KEY, "cases"],
+        ),
+    )
 
 
 class EmployerFigureRollup(_Period, _Place, _Measures, db.Model):
@@ -298,6 +327,6 @@ class Level:
 
 
 BY_PLACE = Level(FigureRollup, FigureDistribution, dates=FigureDates)
-DETAILED = Level(DetailedFigureRollup, DetailedFigureDistribution, dates=DetailedFigureDates)
+DETAILED = Level(DetailedFigureRollup, DetailedFigureDistribution)
 BY_EMPLOYER = Level(EmployerFigureRollup, None, grains=(Grain.month,))
 LEVELS = (BY_PLACE, DETAILED, BY_EMPLOYER)

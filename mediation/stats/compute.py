@@ -268,8 +268,12 @@ class PeriodRows:
     times its ``sign_of``: as a key, PostgreSQL works the sign out once a row, where a sign
     inside each of forty sums cost as much as the rows it saved."""
 
-    where: ColumnElement[bool]
+    terms: tuple[ColumnElement[bool], ...]  # each a grain and a range of periods
     taken_out: ColumnElement[bool] | None = None  # the day rows subtracted from their month
+
+    @property
+    def where(self) -> ColumnElement[bool]:
+        return or_(*self.terms)
 
     @property
     def signs(self) -> tuple[ColumnElement[int], ...]:
@@ -299,7 +303,7 @@ def period_rows(
         return and_(model.grain == Grain.month, model.period_start.between(first, last))
 
     if not months:
-        return PeriodRows(days(start, end))
+        return PeriodRows((days(start, end),))
     first_month, last_month = start.replace(day=1), end.replace(day=1)
     today = today or local_today()
     added, taken_out = [], []
@@ -322,7 +326,7 @@ def period_rows(
         taken_out.extend(days(first, last) for first, last in outside)
     if _next_month(first_month) < last_month:
         added.append(month_rows(_next_month(first_month), last_month - timedelta(days=1)))
-    return PeriodRows(or_(*added, *taken_out), or_(*taken_out) if taken_out else None)
+    return PeriodRows((*added, *taken_out), or_(*taken_out) if taken_out else None)
 
 
 def _days_begun(ranges: list[tuple[date, date]], today: date) -> int:
@@ -396,10 +400,7 @@ def compute(filters: Filters, user: User) -> Figures:
         measure: {days: cases for days, cases in counts.items() if cases}
         for measure, counts in counted.items()
     }
-    as_of_today = Counter()
-    statement, dates_over = _dates_statement(level, filters, organizations, today)
-    for row in db.session.execute(statement):
-        as_of_today[row.measure] += dates_over.sign_of(row) * row.cases
+    as_of_today = _as_of_today(level, filters, organizations, today)
     return _assemble(
         by_tier,
         histograms,
@@ -409,27 +410,81 @@ def compute(filters: Filters, user: User) -> Figures:
     )
 
 
+def _counts_today(measure: Dated, falls_on, today: date) -> ColumnElement[bool]:
+    """Whether a case's date counts as of today: a deadline once it has passed (the case is
+    overdue), a due date until it comes (the agreement is not yet due, and is taken out of
+    those the rollups count as dated)."""
+    return falls_on < today if measure is Dated.open_deadline else falls_on >= today
+
+
+def _as_of_today(
+    level: Level, filters: Filters, organizations: tuple[int, ...], today: date
+) -> Counter:
+    """How many of the cohort's cases count today, per ``Dated`` measure."""
+    counted = Counter()
+    if level.dates is not None:
+        statement, over = _dates_statement(level, filters, organizations, today)
+        for row in db.session.execute(statement):
+            counted[row.measure] += over.sign_of(row) * row.cases
+        return counted
+    overdue, not_yet_due = _case_dates_statements(filters, organizations, today)
+    counted[Dated.open_deadline] = db.session.scalar(overdue)
+    due, paid = db.session.execute(not_yet_due).one()
+    counted[Dated.agreement_due_on], counted[Dated.paid_in_full_due_on] = due, paid
+    return counted
+
+
 @lru_cache(maxsize=STATEMENTS_KEPT)
 def _dates_statement(
     level: Level, filters: Filters, organizations: tuple[int, ...], today: date
 ) -> tuple[Select, PeriodRows]:
-    """What depends on today, from the cohort's counts per date: the open cases past their
-    deadline, and the dated agreements not yet due and those of them paid in full (taken
-    out of those the rollups count as dated). Only the dates on the right side of today are
-    read: a few hundred rows for a year, however many cases there are a month."""
+    """From the cohort's counts per date: only the dates on the right side of today are
+    read, a few hundred rows for a year however many cases there are a month."""
     dates = level.dates
     over = period_rows(dates, filters.start, filters.end, today=today)
-    still_to_come = (Dated.agreement_due_on, Dated.paid_in_full_due_on)
-    as_of_today = or_(
-        and_(dates.measure == Dated.open_deadline, dates.falls_on < today),
-        and_(dates.measure.in_(still_to_come), dates.falls_on >= today),
+    # Each period's rows of each measure on its side of today, as a branch of its own: the
+    # month rows found by measure, grain and date (the few still to come), the day rows at the
+    # period's ends by their days. As one condition on the periods and one on the dates, the
+    # planner read every day row still to come (22,000 at a million cases) to keep a handful.
+    counts_today = or_(
+        *(
+            and_(
+                term,
+                dates.measure == measure,
+                _counts_today(measure, dates.falls_on, today),
+            )
+            for term in over.terms
+            for measure in Dated
+        )
     )
     statement = (
         select(dates.measure, *over.signs, func.sum(dates.cases).label("cases"))
-        .where(over.where, as_of_today, *key_conditions(dates, filters, organizations))
+        .where(counts_today, *key_conditions(dates, filters, organizations))
         .group_by(dates.measure, *over.signs)
     )
     return statement, over
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _case_dates_statements(
+    filters: Filters, organizations: tuple[int, ...], today: date
+) -> tuple[Select, Select]:
+    """From the cohort's rows of ``case_figures`` (filtered by a detail, where there are no
+    counts per date), each from its date's index: asked as one (an OR of the two), the
+    planner walked the period's rows instead (45 ms for a month at a million cases, 8 ms
+    apart, the agreements' count from its covering index alone)."""
+    cohort = (
+        CaseFigures.received_on.between(filters.start, filters.end),
+        *key_conditions(CaseFigures, filters, organizations),
+    )
+    overdue = select(func.count()).where(
+        _counts_today(Dated.open_deadline, CaseFigures.open_deadline, today), *cohort
+    )
+    # Those paid in full are among the agreements by the same due date: one read of its index.
+    not_yet_due = select(
+        func.count(), func.coalesce(func.sum(CaseFigures.agreements_paid_in_full), 0)
+    ).where(_counts_today(Dated.agreement_due_on, CaseFigures.agreement_due_on, today), *cohort)
+    return overdue, not_yet_due
 
 
 # --- Whether agreements were paid (履行), straight from the agreements -----------------------
