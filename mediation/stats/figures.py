@@ -363,7 +363,7 @@ def _stored_rows():
     )
 
 
-@cache  # built once: compiling it is most of the cost of a statement this size
+@cache  # built once per process: the same statement at every commit
 def _counted_rows():
     """The cases' rows counted afresh."""
     return counted_cases(bindparam("ids", expanding=True))
