@@ -273,8 +273,9 @@ class FigureDates(_Period, _Place, db.Model):
     on ``falls_on``: what is overdue or not yet due on any day, without reading the cases.
 
     By place only: under the detailed key nearly every case is a row of its own (1.3 million
-    rows for a million cases, a quarter of a rebuild's time), and a dashboard filtered by a
-    detail reads few enough cases to count them from ``case_figures``."""
+    rows for a million cases, a quarter of a rebuild's time). A dashboard filtered by a
+    detail counts them from ``case_figures``' indexes instead, at a cost that grows with the
+    cases a month."""
 
     __tablename__ = "figure_dates"
     KEY = PLACE_COLUMNS
