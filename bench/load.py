@@ -55,6 +55,8 @@ class _Json(JsonDumper):
 def _copy(conn: psycopg.Connection, table: str, rows: list[tuple]) -> None:
     # Each value as psycopg's C dumpers write it: formatting the rows in Python took about as
     # long as generating them, and in the same process (one core, one lock) as the generator.
+    if not rows:
+        return
     with conn.cursor() as cursor:
         for kind in (dict, list):  # JSON columns (the cursor's own: lists stay arrays elsewhere)
             cursor.adapters.register_dumper(kind, _Json)
