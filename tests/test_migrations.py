@@ -205,6 +205,18 @@ def add_mediator_and_cases(connection, *routing_reasons: str) -> None:
         )
 
 
+def two_cases_at_head(databases):
+    """The app on a database where revision 0003 had the district, its centre, a mediator
+    and two cases (1 and 2), migrated to head."""
+    app = databases.app_at("0003")
+    with app.app_context():
+        with db.engine.begin() as connection:
+            add_district_employer_and_centre(connection)
+            add_mediator_and_cases(connection, "employer_street", "employer_street")
+        upgrade()
+    return app
+
+
 def settle_case_1_paid_in_full(connection, due_date: str) -> None:
     """Case 1 closed with an agreement to pay 100.50 by ``due_date``, reported paid in full
     (as revision 0032 and later have them)."""
@@ -547,12 +559,8 @@ def test_0039_gives_each_existing_case_a_version_of_its_own_and_takes_it_back(da
     value that a database loaded again would repeat); the downgrade takes the column away and
     leaves the cases. 0040's index of the open cases' deadlines comes and goes with them, and
     0041's of an employer's cases by the moment received gives way to the employer's alone."""
-    app = databases.app_at("0003")
+    app = two_cases_at_head(databases)
     with app.app_context():
-        with db.engine.begin() as connection:
-            add_district_employer_and_centre(connection)
-            add_mediator_and_cases(connection, "employer_street", "employer_street")
-        upgrade()
         with db.engine.connect() as connection:
             versions = connection.scalars(text("SELECT page_version FROM cases")).all()
         assert len(set(versions)) == 2 and all(0 < v < 2**62 for v in versions)
@@ -579,12 +587,8 @@ def test_0042_takes_the_figure_tables_keys_to_organisations_and_employers_and_gi
     """0042 on a database whose case is counted: the figure tables lose their keys to the
     organisations and employers and keep their rows; the way down gives the keys back (the
     rows satisfy them) and the figures still agree with a recount either way."""
-    app = databases.app_at("0003")
+    app = two_cases_at_head(databases)
     with app.app_context():
-        with db.engine.begin() as connection:
-            add_district_employer_and_centre(connection)
-            add_mediator_and_cases(connection, "employer_street", "employer_street")
-        upgrade()
         figures.rebuild()
         db.session.commit()
         assert _referred_tables("case_figures") == {"cases"}
@@ -610,12 +614,8 @@ def test_0043_counts_the_dates_of_existing_cases_as_the_figures_do_and_takes_the
     """0043 on a database with an open case past its deadline and an agreement paid in full
     and due in the future: the counts per date it makes from case_figures are those a rebuild
     makes; the way down drops them with the new column, keeping every case's row."""
-    app = databases.app_at("0003")
+    app = two_cases_at_head(databases)
     with app.app_context():
-        with db.engine.begin() as connection:
-            add_district_employer_and_centre(connection)
-            add_mediator_and_cases(connection, "employer_street", "employer_street")
-        upgrade()
         with db.engine.begin() as connection:
             settle_case_1_paid_in_full(connection, due_date="2099-01-10")
         figures.rebuild()

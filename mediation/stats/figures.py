@@ -105,12 +105,13 @@ class Counted:
     value: str  # the table's column holding the case's value
 
 
-def _counted_tables(level: Level) -> list[Counted]:
+@cache  # asked for every row of every commit's recount: the same few objects each time
+def _counted_tables(level: Level) -> tuple[Counted, ...]:
     counted = [
         Counted(level.distribution, Distribution, "days"),
         Counted(level.dates, Dated, "falls_on"),
     ]
-    return [each for each in counted if each.table is not None]
+    return tuple(each for each in counted if each.table is not None)
 
 
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
