@@ -46,6 +46,13 @@ class month_start(FunctionElement):
     inherit_cache = True
 
 
+class year_start(FunctionElement):
+    """The first day of the year of a date."""
+
+    type = Date()
+    inherit_cache = True
+
+
 @compiles(local_date, "postgresql")
 def _local_date_postgresql(element, compiler, **kw):
     return f"CAST(({compiler.process(element.clauses, **kw)} + INTERVAL '8 hours') AS DATE)"
@@ -76,3 +83,13 @@ def _month_start_postgresql(element, compiler, **kw):
 @compiles(month_start, "sqlite")
 def _month_start_sqlite(element, compiler, **kw):
     return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+@compiles(year_start, "postgresql")
+def _year_start_postgresql(element, compiler, **kw):
+    return f"CAST(date_trunc('year', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(year_start, "sqlite")
+def _year_start_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of year')"

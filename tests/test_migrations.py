@@ -15,6 +15,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from mediation.extensions import db
 from mediation.models.types import built_on
@@ -633,6 +634,9 @@ def test_0043_counts_the_dates_of_existing_cases_as_the_figures_do_and_takes_the
             ("month", "2026-03-01", "agreement_due_on", "2099-01-10", "1"),
             ("month", "2026-03-01", "open_deadline", "2026-03-04", "1"),
             ("month", "2026-03-01", "paid_in_full_due_on", "2099-01-10", "1"),
+            ("year", "2026-01-01", "agreement_due_on", "2099-01-10", "1"),
+            ("year", "2026-01-01", "open_deadline", "2026-03-04", "1"),
+            ("year", "2026-01-01", "paid_in_full_due_on", "2099-01-10", "1"),
         ]
         db.session.remove()
         downgrade(revision="0042")
@@ -645,6 +649,63 @@ def test_0043_counts_the_dates_of_existing_cases_as_the_figures_do_and_takes_the
         upgrade()
         with db.engine.connect() as connection:
             assert [tuple(map(str, row)) for row in connection.execute(text(dates))] == counted
+        assert set(figures.verify().values()) == {0}
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_0044_sums_the_years_of_existing_figures_from_their_months_and_takes_them_back(
+    databases,
+):
+    """0044 on a database with two cases counted (one settled, paid in full): the year rows
+    it sums from the month rows are those a rebuild counts from the cases, in every table
+    that has them; the way down deletes them, and the grain checks refuse a year again."""
+    from mediation.models.figures import BY_PLACE, DETAILED
+
+    app = two_cases_at_head(databases)
+    tables = [
+        model.__tablename__
+        for level in (BY_PLACE, DETAILED)
+        for model in (level.rollup, level.distribution, level.dates)
+        if model is not None
+    ]
+
+    def year_rows() -> dict[str, list]:
+        with db.engine.connect() as connection:
+            return {
+                table: sorted(
+                    tuple(map(str, row))
+                    for row in connection.execute(
+                        text(f"SELECT * FROM {table} WHERE grain = 'year'")
+                    )
+                )
+                for table in tables
+            }
+
+    with app.app_context():
+        with db.engine.begin() as connection:
+            settle_case_1_paid_in_full(connection, due_date="2099-01-10")
+        figures.rebuild()
+        db.session.commit()
+        rebuilt = year_rows()
+        # (Neither case has a closing day: no distribution has rows of any grain.)
+        assert rebuilt["figure_rollups"] and len(rebuilt["figure_dates"]) == 3
+        with db.engine.connect() as connection:
+            assert (
+                connection.scalar(
+                    text("SELECT sum(received) FROM figure_rollups WHERE grain = 'year'")
+                )
+                == 2
+            )
+        db.session.remove()
+        downgrade(revision="0043")
+        assert year_rows() == {table: [] for table in tables}
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(
+                text("UPDATE figure_rollups SET grain = 'year' WHERE grain = 'month'")
+            )
+        upgrade()
+        assert year_rows() == rebuilt
         assert set(figures.verify().values()) == {0}
         db.session.remove()
         db.engine.dispose()

@@ -3,8 +3,9 @@
 ``case_figures`` holds one row per case: the dimensions the dashboard filters on and what the
 case counts towards (its *measures*, defined in ``stats.figures``).
 
-The rollups sum those rows per key and period, once per day and once per month, so a year's
-figures read a few hundred rows instead of every case. They come in two levels: by place
+The rollups sum those rows per key and period, once per day, once per month and once per
+calendar year (migration 0044), so a year's figures read a few dozen rows instead of every
+case, and a longer period no more for each year it spans. They come in two levels: by place
 (organisation and tier), which answers the dashboard and its region, tier and organisation
 filters; and *detailed*, also by channel, categories and priority groups, read only when
 one of those is filtered (there are hundreds of such keys a day, so the plain dashboard
@@ -44,6 +45,7 @@ from workflows.case import Tier
 class Grain(StrEnum):
     day = "day"
     month = "month"
+    year = "year"
 
 
 class Distribution(StrEnum):
@@ -237,7 +239,7 @@ class _Counts:
 
 
 class FigureRollup(_Period, _Place, _Measures, db.Model):
-    """The sum of the cases received in one period (a day or a month) at one place."""
+    """The sum of the cases received in one period (a day, month or year) at one place."""
 
     __tablename__ = "figure_rollups"
     KEY = PLACE_COLUMNS
@@ -319,7 +321,7 @@ class Level:
 
     rollup: type
     distribution: type | None
-    grains: tuple[Grain, ...] = (Grain.day, Grain.month)
+    grains: tuple[Grain, ...] = (Grain.day, Grain.month, Grain.year)
     dates: type | None = None
 
     @property

@@ -21,7 +21,7 @@ from sqlalchemy import Select, func, select
 
 from mediation.extensions import db
 from mediation.localtime import local_today
-from mediation.models import User
+from mediation.models import Grain, User
 from mediation.models.cases import OUTCOME_TITLES, TIER_TITLES
 from mediation.stats.compute import (
     OUTCOMES,
@@ -240,9 +240,9 @@ def _trend_statement(
 ) -> tuple[Select, PeriodRows]:
     """Built once for each set of filters, as the figures' (``compute.STATEMENTS_KEPT``)."""
     rollup = level_for(filters).rollup
-    rows = period_rows(
-        rollup, filters.start, filters.end, months=filters.days > DAILY_UP_TO, today=today
-    )
+    # A bar a day or a month: no period coarser than a bar.
+    grain = Grain.month if filters.days > DAILY_UP_TO else Grain.day
+    rows = period_rows(rollup, filters.start, filters.end, coarsest=grain, today=today)
     statement = (
         select(
             rollup.period_start,

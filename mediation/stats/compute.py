@@ -255,21 +255,26 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+def _previous_month(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
 @dataclass(frozen=True)
 class PeriodRows:
     """The rollup rows that add up to exactly the days of a period, and the sign each counts
     with: a month the period covers mostly is read as its month row less the day rows of the
-    days outside (all the sums are counts, so this is exact), which reads fewer rows than
-    the days inside. "The last 365 days" from 4 December reads December's month row less
-    three days instead of 28 days of rows: a third fewer of the distributions' rows at a million
-    cases.
+    days outside, and a year it covers mostly as its year row less the month rows of the
+    months outside (all the sums are counts, so this is exact); either reads fewer rows than
+    what is inside. "The last 365 days" from 4 December reads December's month row less three
+    days, and the next year's row, instead of 28 days of rows and eleven months: at a million
+    cases, 1,800 rows of the distributions instead of 9,700.
 
     A query selects and groups by ``signs`` besides its own keys and adds up each group
     times its ``sign_of``: as a key, PostgreSQL works the sign out once a row, where a sign
     inside each of forty sums cost as much as the rows it saved."""
 
     terms: tuple[ColumnElement[bool], ...]  # each a grain and a range of periods
-    taken_out: ColumnElement[bool] | None = None  # the day rows subtracted from their month
+    taken_out: ColumnElement[bool] | None = None  # rows subtracted from the coarser row
 
     @property
     def where(self) -> ColumnElement[bool]:
@@ -289,24 +294,24 @@ class PeriodRows:
 
 
 def period_rows(
-    model, start: date, end: date, *, months: bool = True, today: date | None = None
+    model, start: date, end: date, *, coarsest: Grain = Grain.year, today: date | None = None
 ) -> PeriodRows:
-    """The rollup rows of the days ``start``–``end``: whole months from the month rows; a
-    month at either end from the day rows of its days in the period or, when fewer of its
-    days that have begun (by ``today``) lie outside the period than inside, from its month
-    row less the day rows of the days outside (see ``PeriodRows``)."""
+    """The rollup rows of the days ``start``–``end``, in periods no longer than ``coarsest``
+    (a chart with a bar per month reads no year rows): a month at either end from the day
+    rows of its days in the period or, when fewer of its days that have begun (by ``today``)
+    lie outside the period than inside, from its month row less the day rows of the days
+    outside; the months so read, year by year, from their month rows or, on the same rule,
+    from the year's row less the month rows of its months outside (see ``PeriodRows``)."""
 
-    def days(first: date, last: date):
-        return and_(model.grain == Grain.day, model.period_start.between(first, last))
+    def rows(grain: Grain, first: date, last: date):
+        return and_(model.grain == grain, model.period_start.between(first, last))
 
-    def month_rows(first: date, last: date):
-        return and_(model.grain == Grain.month, model.period_start.between(first, last))
-
-    if not months:
-        return PeriodRows((days(start, end),))
+    if coarsest is Grain.day:
+        return PeriodRows((rows(Grain.day, start, end),))
     first_month, last_month = start.replace(day=1), end.replace(day=1)
     today = today or local_today()
     added, taken_out = [], []
+    months = [first_month, last_month]  # the first and last month read as month rows
     for month in dict.fromkeys((first_month, last_month)):
         inside = (max(start, month), min(end, _next_month(month) - timedelta(days=1)))
         outside = [
@@ -318,20 +323,55 @@ def period_rows(
             if first <= last
         ]
         if outside and _days_begun(outside, today) >= _days_begun([inside], today):
-            added.append(days(*inside))
+            added.append(rows(Grain.day, *inside))
+            if month == first_month:
+                months[0] = _next_month(month)
+            if month == last_month:
+                months[1] = _previous_month(month)
             continue
-        added.append(month_rows(month, month))
         # Days still to come hold no rows; subtracting them anyway keeps the sum exact
         # whatever the table holds.
-        taken_out.extend(days(first, last) for first, last in outside)
-    if _next_month(first_month) < last_month:
-        added.append(month_rows(_next_month(first_month), last_month - timedelta(days=1)))
+        taken_out.extend(rows(Grain.day, first, last) for first, last in outside)
+    first_month, last_month = months
+    if coarsest is Grain.month:
+        if first_month <= last_month:
+            added.append(rows(Grain.month, first_month, last_month))
+        return PeriodRows((*added, *taken_out), or_(*taken_out) if taken_out else None)
+    for year in range(first_month.year, last_month.year + 1):
+        inside = (max(first_month, date(year, 1, 1)), min(last_month, date(year, 12, 1)))
+        if inside[0] > inside[1]:
+            continue
+        outside = [
+            (first, last)
+            for first, last in (
+                (date(year, 1, 1), _previous_month(inside[0])),
+                (_next_month(inside[1]), date(year, 12, 1)),
+            )
+            if first <= last
+        ]
+        if _months_begun(outside, today) < _months_begun([inside], today):
+            added.append(rows(Grain.year, date(year, 1, 1), date(year, 1, 1)))
+            taken_out.extend(rows(Grain.month, first, last) for first, last in outside)
+        else:
+            added.append(rows(Grain.month, *inside))
     return PeriodRows((*added, *taken_out), or_(*taken_out) if taken_out else None)
 
 
 def _days_begun(ranges: list[tuple[date, date]], today: date) -> int:
     """How many days of these ranges have begun: the days whose rows there are to read."""
     return sum(max(0, (min(last, today) - first).days + 1) for first, last in ranges)
+
+
+def _months_begun(ranges: list[tuple[date, date]], today: date) -> int:
+    """How many months of these ranges (of first days of months) have begun."""
+    return sum(
+        max(0, _month_number(min(last, today.replace(day=1))) - _month_number(first) + 1)
+        for first, last in ranges
+    )
+
+
+def _month_number(month: date) -> int:
+    return month.year * 12 + month.month - 1
 
 
 @cache

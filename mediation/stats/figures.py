@@ -46,7 +46,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from mediation.extensions import db, upsert_insert
-from mediation.localtime import days_between, local_date, month_start
+from mediation.localtime import days_between, local_date, month_start, year_start
 from mediation.models import (
     Agreement,
     AuditEvent,
@@ -399,7 +399,11 @@ def refresh(session: Session, case_ids: Iterable[int]) -> int:
 
 
 def _periods(received_on: date, grains: tuple[Grain, ...]) -> list[tuple[Grain, date]]:
-    starts = {Grain.day: received_on, Grain.month: received_on.replace(day=1)}
+    starts = {
+        Grain.day: received_on,
+        Grain.month: received_on.replace(day=1),
+        Grain.year: received_on.replace(month=1, day=1),
+    }
     return [(grain, starts[grain]) for grain in grains]
 
 
@@ -512,6 +516,7 @@ def _grains(level: Level):
     periods = {
         Grain.day: CaseFigures.received_on,
         Grain.month: month_start(CaseFigures.received_on),
+        Grain.year: year_start(CaseFigures.received_on),
     }
     return [(grain, periods[grain]) for grain in level.grains]
 

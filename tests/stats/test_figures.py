@@ -231,6 +231,7 @@ def random_step(case: Case, rng: random.Random) -> None:
 def filter_sets(supervisor: User) -> list[Filters]:
     today = NOW.date()
     start = today - timedelta(days=125)
+    year_ago = today - timedelta(days=364)
     district = supervisor.region_id
     court = db.session.scalar(select(Organization.id).where(Organization.kind == "court"))
     base = Filters(start=start, end=today + timedelta(days=1))
@@ -246,6 +247,11 @@ def filter_sets(supervisor: User) -> list[Filters]:
             end=today - timedelta(days=12),
         ),
         mostly_whole_months(today),
+        # a year row (less the month rows outside, when the year is not this one)
+        Filters(start=year_ago, end=today),
+        Filters(start=today.replace(month=1, day=1), end=today, period="year"),
+        Filters(start=year_ago, end=today, tier=Tier.hr_bureau),
+        Filters(start=year_ago, end=today, category=Category.dismissal_compensation),
         *(Filters(start=start, end=today, tier=tier) for tier in Tier),
         *(Filters(start=start, end=today, category=category) for category in Category),
         *(Filters(start=start, end=today, priority=group) for group in PriorityGroup),
