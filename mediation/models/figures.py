@@ -4,8 +4,9 @@
 case counts towards (its *measures*, defined in ``stats.figures``).
 
 The rollups sum those rows per key and period, once per day, once per month and once per
-calendar year (migration 0044), so a year's figures read a few dozen rows instead of every
-case, and a longer period no more for each year it spans. They come in two levels: by place
+calendar year (migration 0044; the dates by day and month, see ``DATE_GRAINS``), so a
+year's figures read a few dozen rows instead of every case, and a longer period no more for
+each year it spans. They come in two levels: by place
 (organisation and tier), which answers the dashboard and its region, tier and organisation
 filters; and *detailed*, also by channel, categories and priority groups, read only when
 one of those is filtered (there are hundreds of such keys a day, so the plain dashboard
@@ -328,6 +329,12 @@ class Level:
     def key(self) -> tuple[str, ...]:
         return self.rollup.KEY
 
+
+# The dates are counted by day and month only: a page reads only those on the right side of
+# today, a few hundred month rows for a year whatever the history, and year rows read no
+# fewer (the year's dates of both sides share one key range: at a million cases, 1.3 to 3
+# ms against 1.7 to 2.2 from the months).
+DATE_GRAINS = (Grain.day, Grain.month)
 
 BY_PLACE = Level(FigureRollup, FigureDistribution, dates=FigureDates)
 DETAILED = Level(DetailedFigureRollup, DetailedFigureDistribution)

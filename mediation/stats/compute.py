@@ -48,6 +48,7 @@ from mediation.models import (
 )
 from mediation.models.figures import (
     BY_PLACE,
+    DATE_GRAINS,
     DETAILED,
     MEASURES,
     TRANSFER_PATHS,
@@ -481,7 +482,7 @@ def _dates_statement(
     """From the cohort's counts per date: only the dates on the right side of today are
     read, a few hundred rows for a year however many cases there are a month."""
     dates = level.dates
-    over = period_rows(dates, filters.start, filters.end, today=today)
+    over = period_rows(dates, filters.start, filters.end, coarsest=DATE_GRAINS[-1], today=today)
     # Each period's rows of each measure on its side of today, as a branch of its own: the
     # month rows found by measure, grain and date (the few still to come), the day rows at the
     # period's ends by their days. As one condition on the periods and one on the dates, the

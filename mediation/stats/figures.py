@@ -69,6 +69,7 @@ from mediation.models import (
 )
 from mediation.models.cases import COLLECTIVE_DISPUTE_WORKERS
 from mediation.models.figures import (
+    DATE_GRAINS,
     KEY_COLUMNS,
     LEVELS,
     MEASURES,
@@ -103,13 +104,14 @@ class Counted:
     table: type
     measures: type[StrEnum]
     value: str  # the table's column holding the case's value
+    grains: tuple[Grain, ...]
 
 
 @cache  # asked for every row of every commit's recount: the same few objects each time
 def _counted_tables(level: Level) -> tuple[Counted, ...]:
     counted = [
-        Counted(level.distribution, Distribution, "days"),
-        Counted(level.dates, Dated, "falls_on"),
+        Counted(level.distribution, Distribution, "days", level.grains),
+        Counted(level.dates, Dated, "falls_on", DATE_GRAINS),
     ]
     return tuple(each for each in counted if each.table is not None)
 
@@ -417,6 +419,8 @@ def _add(totals: dict, histograms: dict, row: dict, sign: int) -> None:
             for measure in MEASURES:
                 total[measure] += sign * row[measure]
             for counted in _counted_tables(level):
+                if grain not in counted.grains:
+                    continue
                 for measure in counted.measures:
                     value = row[measure.value]
                     if value is not None:
@@ -578,6 +582,8 @@ def rebuild() -> int:
                 )
             )
             for counted in _counted_tables(level):
+                if grain not in counted.grains:
+                    continue
                 for measure in counted.measures:
                     session.execute(
                         insert(counted.table).from_select(
@@ -627,6 +633,7 @@ def verify() -> dict[str, int]:
                     _counted_values(level, grain, period, counted, measure),
                 )
                 for grain, period in _grains(level)
+                if grain in counted.grains
                 for measure in counted.measures
             )
     return differences
