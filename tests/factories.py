@@ -5,7 +5,7 @@ import secrets
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from mediation.cases.filing import (
     Application,
@@ -19,7 +19,16 @@ from mediation.cases.operations import fire
 from mediation.core import clocks
 from mediation.extensions import db
 from mediation.localtime import SHANGHAI
-from mediation.models import Case, Category, Channel, DeliveryChannel, OutboxMessage, Role, User
+from mediation.models import (
+    Case,
+    CaseFigures,
+    Category,
+    Channel,
+    DeliveryChannel,
+    OutboxMessage,
+    Role,
+    User,
+)
 from mediation.uploads import StoredFile as Upload
 
 DEMO_EMPLOYER = EmployerInput(name="清远某某新材料有限公司", uscc="91350100M000100Y43")
@@ -142,3 +151,16 @@ def served_on_the_parties(case: Case, kind: str) -> None:
     document = latest_document(case, DocumentKind(kind))
     for party in ("worker1", "employer1"):
         service.record_opening(case, document, user(party))
+
+
+def forget_figures() -> None:
+    """Empty every figure table, as in a database upgraded from before the rollups and not
+    yet rebuilt (its cases counted nowhere)."""
+    from mediation.models.figures import LEVELS
+
+    for level in LEVELS:
+        for model in (level.distribution, level.dates, level.rollup):
+            if model is not None:
+                db.session.execute(delete(model))
+    db.session.execute(delete(CaseFigures))
+    db.session.commit()

@@ -7,8 +7,7 @@ from mediation.api import serialise
 from mediation.api.openapi import operation
 from mediation.api.schemas import Figures, StatsQuery
 from mediation.core.answers import error_response
-from mediation.stats import figures
-from mediation.stats.compute import as_json, compute
+from mediation.stats.compute import as_json, compute_if_counted
 from mediation.stats.filters import parse_filters
 from mediation.translation import gettext as _
 
@@ -21,9 +20,10 @@ from mediation.translation import gettext as _
     errors=(422, 503),
 )
 def stats():
-    if not figures.is_built():
-        return error_response(503, _("The figures have not been counted yet."))
     filters = parse_filters(request.args, current_user)
+    figures = compute_if_counted(filters, current_user)
+    if figures is None:
+        return error_response(503, _("The figures have not been counted yet."))
     period = {"from": filters.start.isoformat(), "to": filters.end.isoformat()}
-    counted = as_json(compute(filters, current_user))
+    counted = as_json(figures)
     return serialise.answer(Figures(filters={**filters.as_args(), **period}, **counted))

@@ -56,7 +56,7 @@ from mediation.models.figures import (
     transfer_column,
 )
 from mediation.models.places import region_subtree
-from mediation.stats.figures import CATEGORY_BITS, PRIORITY_BITS, counted_cases
+from mediation.stats.figures import CATEGORY_BITS, PRIORITY_BITS, counted_cases, is_built
 from mediation.stats.filters import Filters, places_in_view
 from mediation.translation import lazy_gettext as _l
 from workflows.case import Outcome, Tier
@@ -420,6 +420,16 @@ def _distribution_statement(
         .group_by(distribution.measure, distribution.days, *over.signs)
     )
     return statement, over
+
+
+def compute_if_counted(filters: Filters, user: User) -> Figures | None:
+    """The figures, or None while the cases have not been counted into the rollups
+    (``stats.figures.is_built``). Rollups that counted a case were built: the question costs
+    a statement only when the period counts none."""
+    figures = compute(filters, user)
+    if figures.received == 0 and not is_built():
+        return None
+    return figures
 
 
 def compute(filters: Filters, user: User) -> Figures:

@@ -28,7 +28,13 @@ from mediation.paging import Page
 from mediation.stats import alerts as alert_service
 from mediation.stats import charts
 from mediation.stats import figures as figure_service
-from mediation.stats.compute import DRILL_DOWN, DRILL_DOWN_PAGE, LABELS, compute
+from mediation.stats.compute import (
+    DRILL_DOWN,
+    DRILL_DOWN_PAGE,
+    LABELS,
+    compute,
+    compute_if_counted,
+)
 from mediation.stats.exports import FORMATS, about, download
 from mediation.stats.filters import Filters, FiltersInvalid, filter_options, parse_filters
 from mediation.stats.tables import (
@@ -75,13 +81,13 @@ def _form_values(filters: Filters) -> dict:
 
 
 def dashboard():
-    if not figure_service.is_built():
-        return _not_counted()
     try:
         filters = parse_filters(request.args, current_user)
     except FiltersInvalid as error:
         return _invalid("stats/dashboard.html", error.errors, figures=None)
-    figures = compute(filters, current_user)
+    figures = compute_if_counted(filters, current_user)
+    if figures is None:
+        return _not_counted()
     return render_template(
         "stats/dashboard.html",
         errors={},
@@ -104,13 +110,13 @@ def _download_format(fmt: str) -> str:
 
 def export_figures(fmt: str):
     fmt = _download_format(fmt)
-    if not figure_service.is_built():
-        return _not_counted()
     try:
         filters = parse_filters(request.args, current_user)
     except FiltersInvalid as error:
         return _bad_filters(error)
-    figures = compute(filters, current_user)
+    figures = compute_if_counted(filters, current_user)
+    if figures is None:
+        return _not_counted()
     chart = charts.build(filters, current_user, figures)
     tables = figure_tables(filters, figures, chart)
     audit.sensitive_read(

@@ -2,12 +2,13 @@
 against the document like the case API's."""
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from mediation.extensions import db
 from mediation.localtime import local_today
-from mediation.models import CaseFigures, Region, RegionLevel
+from mediation.models import Region, RegionLevel
 from tests.api.bodies import body
+from tests.factories import forget_figures
 
 REASON = {"reason": "公司拒绝支付"}
 
@@ -132,6 +133,5 @@ def test_the_figures_filters_and_uncounted_database(api):
     bad = api("GET", "/stats?period=fortnight&from=2026-13-01", "supervisor1")
     assert bad.status_code == 422 and set(bad.json["errors"]) >= {"period"}
     assert api("GET", "/stats", "worker1").status_code == 403
-    db.session.execute(delete(CaseFigures))
-    db.session.commit()
+    forget_figures()
     assert api("GET", "/stats", "supervisor1").status_code == 503

@@ -22,7 +22,7 @@ from mediation.models import Organization, OrgKind, Payment, Region, Role
 from mediation.referrals import operations as referrals
 from mediation.stats.compute import DEFINITIONS
 from tests.conftest import built_once
-from tests.factories import application, filed_case, user
+from tests.factories import application, filed_case, forget_figures, user
 
 pytestmark = pytest.mark.both_databases
 
@@ -467,21 +467,10 @@ def test_odd_query_strings_get_a_page_or_a_message_never_a_500(app, demo, browse
 
 
 def test_a_database_with_uncounted_cases_says_so_until_the_rebuild(app, demo, browser):
-    from sqlalchemy import delete
-
-    from mediation.models import CaseFigures
-    from mediation.models.figures import LEVELS
-
     with app.test_request_context():
         for _ in range(3):
             filed_case()
-    # As after upgrading a database whose cases predate the rollups.
-    for level in LEVELS:
-        for model in (level.distribution, level.rollup):
-            if model is not None:
-                db.session.execute(delete(model))
-    db.session.execute(delete(CaseFigures))
-    db.session.commit()
+    forget_figures()
     browser.login("supervisor1")
     waiting = browser.get("/stats/", headers={"Accept-Language": "en"})
     assert waiting.status_code == 503
