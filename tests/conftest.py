@@ -47,6 +47,7 @@ while the others wait: the migrations (about 6 s on SQLite, whose ALTERs rebuild
 the demo seed run once per run, not once per worker.
 """
 
+import atexit
 import contextvars
 import fcntl
 import gc
@@ -54,8 +55,10 @@ import logging
 import os
 import re
 import shutil
+import tempfile
 import weakref
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -197,8 +200,22 @@ class _CompiledTemplates(BytecodeCache):
 COMPILED_TEMPLATES = _CompiledTemplates()
 
 
+# Each test process keeps its stored files apart: a test that counts what an upload left
+# saw another process's uploads (a flaky failure under xdist), and the developer's instance
+# filled with test files.
+TEST_FILES = Path(tempfile.mkdtemp(prefix="mediation-test-files-"))
+atexit.register(shutil.rmtree, TEST_FILES, ignore_errors=True)
+
+
 def make_app(uri: str, **overrides):
-    app = create_app({**vars_of(TestConfig), "SQLALCHEMY_DATABASE_URI": uri, **overrides})
+    app = create_app(
+        {
+            **vars_of(TestConfig),
+            "SQLALCHEMY_DATABASE_URI": uri,
+            "EVIDENCE_DIR": str(TEST_FILES),
+            **overrides,
+        }
+    )
     app.test_client_class = IsolatedClient
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     return app
