@@ -14,9 +14,12 @@ looking for a closed case searches or filters, and never needs the exact size of
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
+    Integer,
     Select,
     String,
     Text,
@@ -86,12 +89,14 @@ class Filters:
         )
 
 
-def _narrowed(query: Select, user: User, filters: Filters, today: date) -> Select:
-    query = query.where(Case.organization_id == user.organization_id)
+def _narrowed(query: Select, organization_id, user_id, filters: Filters, today) -> Select:
+    """The view's cases at the user's organisation (the ids and the day as values, or as the
+    parameters of a statement built once: ``_view_statements``)."""
+    query = query.where(Case.organization_id == organization_id)
     if filters.view == "queue":
         query = query.where(_in_states(OPEN), Case.mediator_id.is_(None))
     elif filters.view == "mine":
-        query = query.where(_in_states(OPEN), Case.mediator_id == user.id)
+        query = query.where(_in_states(OPEN), Case.mediator_id == user_id)
     else:
         query = query.where(_in_states(DONE))
     if filters.state:
@@ -200,7 +205,7 @@ def _ordered(query: Select, filters: Filters) -> Select:
 def worklist_query(user: User, filters: Filters, today: date) -> Select:
     """The view's cases as ORM objects, in worklist order (the API serialises these)."""
     query = select(Case).options(joinedload(Case.employer), joinedload(Case.mediator))
-    return _ordered(_narrowed(query, user, filters, today), filters)
+    return _ordered(_narrowed(query, user.organization_id, user.id, filters, today), filters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,53 +232,20 @@ def worklist_page(
     """One page of the view for the worklist page, with its count (``per_page`` rows, a
     page of the worklist unless told: the home page shows the first few)."""
     per_page = per_page or PAGE_SIZE
-    narrowed = _narrowed(select(Case.id), user, filters, today)
     offset = (page - 1) * per_page
-    found: list[int] | None = None  # this page's cases, when a search found them all
-    if filters.view == "done":
-        if filters.search:
-            # Counted by their ids, in the view's order, and the page read by id when all were
-            # counted: walked in order, the view would pass the whole history to fill a page
-            # of a search that finds few cases here and many elsewhere (the planner cannot
-            # tell). The limit comes first, so the planner still finds them as it sees fit.
-            matches = narrowed.add_columns(Case.closed_at).limit(DONE_COUNT_LIMIT + 1).subquery()
-            found = db.session.scalars(
-                select(matches.c.id).order_by(matches.c.closed_at.desc(), matches.c.id.desc())
-            ).all()
-            counted = len(found)
-        else:
-            limited = narrowed.limit(DONE_COUNT_LIMIT + 1).subquery()
-            counted = db.session.scalar(select(func.count()).select_from(limited))
-        total, exact = min(counted, DONE_COUNT_LIMIT), counted <= DONE_COUNT_LIMIT
-        if exact and found is not None:
-            found, offset = found[offset : offset + per_page + 1], 0
-        else:
-            found = None
+    if filters.search:
+        total, exact, rows = _searched_page(user, filters, today, per_page, offset)
     else:
-        total = db.session.scalar(select(func.count()).select_from(narrowed.subquery()))
-        exact = True
-    # The open views' mediator is nobody (queue) or the user (mine): only done joins it.
-    mediator_name = User.name if filters.view == "done" else literal(None, String)
-    columns = select(
-        Case.id,
-        Case.number,
-        Case.state,
-        Case.transferred_from_tier,
-        *(getattr(Case, group.value) for group in PriorityGroup),
-        Case.applicant_name,
-        Case.applicant_phone,
-        Employer.name.label("employer_name"),
-        current_deadline,
-        mediator_name.label("mediator_name"),
-    ).join(Employer, Employer.id == Case.employer_id)
-    if filters.view == "done":
-        columns = columns.outerjoin(User, User.id == Case.mediator_id)
-    if found is None:
-        columns = _narrowed(columns, user, filters, today)
-    else:
-        columns = columns.where(Case.id.in_(found))
-    # One row more than a page tells whether a next page exists, counted or not.
-    rows = db.session.execute(_ordered(columns, filters).limit(per_page + 1).offset(offset)).all()
+        counting, paging = _view_statements(filters, per_page)
+        values = {
+            "organization_id": user.organization_id,
+            "user_id": user.id,
+            "today": today,
+            "offset": offset,
+        }
+        counted = db.session.scalar(counting, values)
+        total, exact = _counted(filters, counted)
+        rows = db.session.execute(paging, values).all()
     items = [
         WorklistRow(
             id=row.id,
@@ -294,6 +266,90 @@ def worklist_page(
     return Page(items, page, per_page, total, exact, has_next=len(rows) > per_page)
 
 
+def _counted(filters: Filters, counted: int) -> tuple[int, bool]:
+    """The total a view shows, and whether it is exact (the done view counts up to a limit)."""
+    if filters.view == "done":
+        return min(counted, DONE_COUNT_LIMIT), counted <= DONE_COUNT_LIMIT
+    return counted, True
+
+
+def _count_of(narrowed: Select, filters: Filters) -> Select:
+    if filters.view == "done":
+        narrowed = narrowed.limit(DONE_COUNT_LIMIT + 1)
+    return select(func.count()).select_from(narrowed.subquery())
+
+
+def _page_columns(filters: Filters) -> Select:
+    """What a line of the page shows, for the view's cases to be narrowed to."""
+    # The open views' mediator is nobody (queue) or the user (mine): only done joins it.
+    mediator_name = User.name if filters.view == "done" else literal(None, String)
+    columns = select(
+        Case.id,
+        Case.number,
+        Case.state,
+        Case.transferred_from_tier,
+        *(getattr(Case, group.value) for group in PriorityGroup),
+        Case.applicant_name,
+        Case.applicant_phone,
+        Employer.name.label("employer_name"),
+        current_deadline,
+        mediator_name.label("mediator_name"),
+    ).join(Employer, Employer.id == Case.employer_id)
+    if filters.view == "done":
+        columns = columns.outerjoin(User, User.id == Case.mediator_id)
+    return columns
+
+
+# The views asked for without a search, each built once (building two statements and their
+# cache keys took 0.4 ms of a worklist's 4.6): the user, the organisation, the day and the
+# offset are the statements' parameters. A search looks its employers up first.
+VIEWS_KEPT = 64
+
+
+@lru_cache(maxsize=VIEWS_KEPT)
+def _view_statements(filters: Filters, per_page: int) -> tuple[Select, Select]:
+    organization_id = bindparam("organization_id", type_=Integer)
+    user_id = bindparam("user_id", type_=Integer)
+    today = bindparam("today", type_=Date)
+    counting = _count_of(
+        _narrowed(select(Case.id), organization_id, user_id, filters, today), filters
+    )
+    paging = _narrowed(_page_columns(filters), organization_id, user_id, filters, today)
+    # One row more than a page tells whether a next page exists, counted or not.
+    paging = (
+        _ordered(paging, filters).limit(per_page + 1).offset(bindparam("offset", type_=Integer))
+    )
+    return counting, paging
+
+
+def _searched_page(
+    user: User, filters: Filters, today: date, per_page: int, offset: int
+) -> tuple[int, bool, list]:
+    """A searched view's total, whether it is exact, and its page's rows (one more than a
+    page when there is a next)."""
+    narrowed = _narrowed(select(Case.id), user.organization_id, user.id, filters, today)
+    columns = _page_columns(filters)
+    if filters.view == "done":
+        # Counted by their ids, in the view's order, and the page read by id when all were
+        # counted: walked in order, the view would pass the whole history to fill a page of a
+        # search that finds few cases here and many elsewhere (the planner cannot tell). The
+        # limit comes first, so the planner still finds them as it sees fit.
+        matches = narrowed.add_columns(Case.closed_at).limit(DONE_COUNT_LIMIT + 1).subquery()
+        found = db.session.scalars(
+            select(matches.c.id).order_by(matches.c.closed_at.desc(), matches.c.id.desc())
+        ).all()
+        total, exact = _counted(filters, len(found))
+        if exact:
+            page_ids = found[offset : offset + per_page + 1]
+            rows = db.session.execute(_ordered(columns.where(Case.id.in_(page_ids)), filters)).all()
+            return total, exact, rows
+    else:
+        total, exact = db.session.scalar(_count_of(narrowed, filters)), True
+    columns = _narrowed(columns, user.organization_id, user.id, filters, today)
+    rows = db.session.execute(_ordered(columns, filters).limit(per_page + 1).offset(offset)).all()
+    return total, exact, rows
+
+
 @dataclass(frozen=True)
 class DeadlineCounts:
     """How many cases an open view lists, and how many of them are due when."""
@@ -307,7 +363,8 @@ class DeadlineCounts:
 def deadline_counts(user: User, filters: Filters, today: date) -> DeadlineCounts:
     """The counts of an open view (queue or mine) as its page would list it with these
     filters, in one query: what the home page shows and links to."""
-    deadline = _narrowed(select(current_deadline), user, filters, today).subquery().c[0]
+    narrowed = _narrowed(select(current_deadline), user.organization_id, user.id, filters, today)
+    deadline = narrowed.subquery().c[0]
 
     def when(condition) -> ColumnElement[int]:
         return func.count(case((condition, 1)))
