@@ -267,8 +267,8 @@ class PeriodRows:
     days outside, and a year it covers mostly as its year row less the month rows of the
     months outside (all the sums are counts, so this is exact); either reads fewer rows than
     what is inside. "The last 365 days" from 4 December reads December's month row less three
-    days, and the next year's row, instead of 28 days of rows and eleven months: at a million
-    cases, 1,800 rows of the distributions instead of 9,700.
+    days, and the following year's row, instead of 28 days of rows and eleven months: at a
+    million cases, 1,950 rows of the distributions instead of 9,700.
 
     A query selects and groups by ``signs`` besides its own keys and adds up each group
     times its ``sign_of``: as a key, PostgreSQL works the sign out once a row, where a sign

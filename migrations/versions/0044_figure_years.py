@@ -4,7 +4,7 @@ A dashboard for a year, or for the last 365 days, read a month row of each of tw
 months: at a million cases 9,700 rows of the distributions (4.4 ms of the 365-day page's
 11 ms of SQL), 300 of the rollups, a day row set for each end. With a row per year it reads
 that year's row (less the month rows of months outside it, the way a month is read as its
-row less the days outside): 1,800 distribution rows for the last 365 days. A period of
+row less the days outside): 1,950 distribution rows for the last 365 days. A period of
 several years reads a row set per year, not twelve.
 
 Existing year rows are summed here from the month rows (every column but the key is a count
