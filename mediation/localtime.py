@@ -44,6 +44,7 @@ class month_start(FunctionElement):
 
     type = Date()
     inherit_cache = True
+    unit = "month"
 
 
 class year_start(FunctionElement):
@@ -51,6 +52,7 @@ class year_start(FunctionElement):
 
     type = Date()
     inherit_cache = True
+    unit = "year"
 
 
 @compiles(local_date, "postgresql")
@@ -76,20 +78,12 @@ def _days_between_sqlite(element, compiler, **kw):
 
 
 @compiles(month_start, "postgresql")
-def _month_start_postgresql(element, compiler, **kw):
-    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+@compiles(year_start, "postgresql")
+def _unit_start_postgresql(element, compiler, **kw):
+    return f"CAST(date_trunc('{element.unit}', {compiler.process(element.clauses, **kw)}) AS DATE)"
 
 
 @compiles(month_start, "sqlite")
-def _month_start_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
-
-
-@compiles(year_start, "postgresql")
-def _year_start_postgresql(element, compiler, **kw):
-    return f"CAST(date_trunc('year', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
 @compiles(year_start, "sqlite")
-def _year_start_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, 'start of year')"
+def _unit_start_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of {element.unit}')"

@@ -418,9 +418,8 @@ def _add(totals: dict, histograms: dict, row: dict, sign: int) -> None:
             total["received"] += sign
             for measure in MEASURES:
                 total[measure] += sign * row[measure]
-            for counted in _counted_tables(level):
-                if grain not in counted.grains:
-                    continue
+        for counted in _counted_tables(level):
+            for grain, period in _periods(row["received_on"], counted.grains):
                 for measure in counted.measures:
                     value = row[measure.value]
                     if value is not None:
@@ -515,14 +514,15 @@ def _stored_cases():
     return select(*(getattr(CaseFigures, column) for column in ("case_id", *SNAPSHOT_COLUMNS)))
 
 
-def _grains(level: Level):
-    """Each of the level's grains, with the SQL for a case's period in it."""
+def _grains(grains: tuple[Grain, ...]):
+    """Each of these grains (a level's, or a counted table's), with the SQL for a case's
+    period in it."""
     periods = {
         Grain.day: CaseFigures.received_on,
         Grain.month: month_start(CaseFigures.received_on),
         Grain.year: year_start(CaseFigures.received_on),
     }
-    return [(grain, periods[grain]) for grain in level.grains]
+    return [(grain, periods[grain]) for grain in grains]
 
 
 def _summed_rollup(level: Level, grain: Grain, period):
@@ -575,15 +575,14 @@ def rebuild() -> int:
         insert(CaseFigures).from_select(["case_id", *SNAPSHOT_COLUMNS], counted_cases())
     )
     for level in LEVELS:
-        for grain, period in _grains(level):
+        for grain, period in _grains(level.grains):
             session.execute(
                 insert(level.rollup).from_select(
                     _rollup_columns(level), _summed_rollup(level, grain, period)
                 )
             )
-            for counted in _counted_tables(level):
-                if grain not in counted.grains:
-                    continue
+        for counted in _counted_tables(level):
+            for grain, period in _grains(counted.grains):
                 for measure in counted.measures:
                     session.execute(
                         insert(counted.table).from_select(
@@ -621,7 +620,7 @@ def verify() -> dict[str, int]:
                 ),
                 _summed_rollup(level, grain, period),
             )
-            for grain, period in _grains(level)
+            for grain, period in _grains(level.grains)
         )
         for counted in _counted_tables(level):
             table = counted.table
@@ -632,8 +631,7 @@ def verify() -> dict[str, int]:
                     ),
                     _counted_values(level, grain, period, counted, measure),
                 )
-                for grain, period in _grains(level)
-                if grain in counted.grains
+                for grain, period in _grains(counted.grains)
                 for measure in counted.measures
             )
     return differences
