@@ -355,6 +355,9 @@ def keep_rollups(sessions) -> None:
             event.listen(sessions, name, hook)
 
 
+_GENERIC_PLANS = text("SET LOCAL plan_cache_mode = force_generic_plan")
+
+
 @cache
 def _stored_rows():
     """The cases' rows as last counted, locked until the commit."""
@@ -379,6 +382,12 @@ def refresh(session: Session, case_ids: Iterable[int]) -> int:
     a rebuild, take turns; the recount after the lock sees what the other committed.
     """
     ids = sorted(set(case_ids))
+    if _dialect(session) == "postgresql":
+        # PostgreSQL planned the recount (ten joins) afresh at every commit, prepared or not:
+        # 1.7–2.2 ms of planning for 0.5 ms of work at a million cases, where the generic
+        # plan (the same index lookups for any cases) takes 0.9 ms in all. SET LOCAL lasts
+        # to the end of the transaction, which this commit is ending.
+        session.execute(_GENERIC_PLANS)
     stored = {row.case_id: row._asdict() for row in session.execute(_stored_rows(), {"ids": ids})}
     counted = {row.case_id: row._asdict() for row in session.execute(_counted_rows(), {"ids": ids})}
     totals: dict[Level, dict[tuple, Counter]] = {level: defaultdict(Counter) for level in LEVELS}
@@ -473,19 +482,29 @@ def _add_rows(session: Session, model, index: tuple[str, ...], rows: list[dict],
     already (its cases were counted there), so a plain UPDATE: the databases check an
     upsert's would-be new row before they find the conflict, and a negative count would
     fail the CHECK. A row left without cases is dropped.
+
+    Consecutive upserts go as one batch (a filing's day, month and year rows of a table):
+    one call, and on PostgreSQL one round trip (psycopg pipelines an executemany), in the
+    same order.
     """
     # Core statements on the table: with a list of rows, the ORM would take these for bulk
     # updates by primary key.
     sums = tuple(name for name in rows[0] if name not in index)
     upsert, add, drop = _statements(model.__table__, _dialect(session), index, sums, count.key)
+    gaining: list[dict] = []
     for row in sorted(rows, key=lambda row: tuple(row[name] for name in index)):
         if row[count.key] > 0:
-            session.execute(upsert, row)
+            gaining.append(row)
             continue
+        if gaining:
+            session.execute(upsert, gaining)
+            gaining = []
         keyed = {f"key_{name}": row[name] for name in index}
         session.execute(add, {**keyed, **{f"add_{name}": row[name] for name in sums}})
         if row[count.key] < 0:
             session.execute(drop, keyed)
+    if gaining:
+        session.execute(upsert, gaining)
 
 
 def _apply(session: Session, level: Level, totals: dict, histograms: dict) -> None:
