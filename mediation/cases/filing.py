@@ -178,6 +178,10 @@ def employer_problems(given: EmployerInput) -> dict[str, list[Any]]:
     and industry, and without the USCC also its address (staff find the company by it)."""
     if given.uscc and _known_employer(given.uscc) is not None:
         return {}
+    return _new_employer_problems(given)
+
+
+def _new_employer_problems(given: EmployerInput) -> dict[str, list[Any]]:
     errors: dict[str, list[Any]] = {}
     if given.uscc:
         if _street(given.region_id) is None:
@@ -202,14 +206,11 @@ def employer_problems(given: EmployerInput) -> dict[str, list[Any]]:
     return errors
 
 
-def _employer_for(given: EmployerInput) -> Employer:
-    """The employer the application names: known by its USCC, or new. Without the USCC, an
-    employer without one of the same name in the same street is the same company (its staff
-    complete the code once); ``employer_problems`` has found nothing."""
-    if given.uscc:
-        employer = _known_employer(given.uscc)
-        if employer is not None:
-            return employer
+def _new_employer(given: EmployerInput) -> Employer:
+    """The employer of an application that names none the platform knows by its USCC.
+    Without the USCC, an employer without one of the same name in the same street is the
+    same company (its staff complete the code once); otherwise it is new.
+    ``_new_employer_problems`` has found nothing."""
     region = _street(given.region_id)
     if not given.uscc:
         employer = db.session.scalar(
@@ -272,10 +273,12 @@ CHANNELS_BY_ROLE = {
 
 def file_case(application: Application, *, actor: User) -> Case:
     """File the application (the policy has let ``actor`` file at all)."""
+    given = application.employer
+    known = _known_employer(given.uscc) if given.uscc else None
     errors = (
         problems_of(application)
         | applicant_problems(application, actor)
-        | employer_problems(application.employer)
+        | ({} if known else _new_employer_problems(given))
     )
     if application.channel not in CHANNELS_BY_ROLE.get(actor.role, ()):
         errors["channel"] = [
@@ -285,9 +288,9 @@ def file_case(application: Application, *, actor: User) -> Case:
         ]
     if errors:
         raise ApplicationInvalid(errors)
-    employer = _employer_for(application.employer)
+    employer = known or _new_employer(given)
     amount = sum((claim.amount for claim in application.claims), Decimal("0.00"))
-    decision = route_filing(
+    decision, organization = route_filing(
         Filing(
             employer_id=employer.id,
             employer_region_id=employer.region_id,
@@ -299,7 +302,6 @@ def file_case(application: Application, *, actor: User) -> Case:
             channel=application.channel.value,
         )
     )
-    organization = db.session.get(Organization, decision.organization_id)
     # The number is taken last, just before the case is written: its counter row stays locked
     # until the commit, so concurrent filings to one organisation queue there, and whatever
     # needs no number (who is told, the draft, the deadline) is done before.
@@ -332,6 +334,13 @@ def file_case(application: Application, *, actor: User) -> Case:
         filed_by=actor,
         received_at=received_at,
         **{group.value: group in application.priority_groups for group in PriorityGroup},
+        # A new case has none of these yet: said so, whatever reads them before the commit
+        # (the answer to the filing) does not ask the database.
+        agreement=None,
+        confirmation=None,
+        sessions=[],
+        extension_proposals=[],
+        limitation_suspensions=[],
     )
     clocks.start_acceptance_clock(case, received_at.astimezone(SHANGHAI).date())
     case.category_rows = [CaseCategory(category=category) for category in application.categories]

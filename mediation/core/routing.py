@@ -5,6 +5,7 @@ from enum import StrEnum
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.util import identity_key
 
 from mediation.core import audit
 from mediation.extensions import db
@@ -17,7 +18,7 @@ from mediation.models import (
     RoutingRuleRow,
     User,
 )
-from mediation.models.places import region_subtree
+from mediation.models.places import region_line, region_subtree
 from workflows.case import CentreLevel, Tier
 from workflows.routing import DEFAULT_RULES, Filing, RoutingDecision, RoutingRule, route
 
@@ -52,12 +53,23 @@ class DatabaseDirectory:
     """Answers ``workflows.routing.Directory`` and the transfer questions from the regions and
     organisations concerned, each read when asked: a province's network (tens of thousands of
     enterprise committees, streets and communities) is too large to read whole for one filing
-    or one case page. Regions come by primary key, so those already in the session cost
-    nothing (the case page loads the employer's with the case)."""
+    or one case page. A region not yet in the session comes with those above it, in one
+    statement: asked about a street, routing walks up to its district next."""
 
-    @staticmethod
-    def _region(region_id: int) -> Region | None:
-        return db.session.get(Region, region_id)
+    def __init__(self) -> None:
+        # The session holds what it loaded only as long as something refers to it.
+        self._regions: dict[int, Region] = {}
+        self._organizations: dict[int, Organization | None] = {}
+
+    def _region(self, region_id: int) -> Region | None:
+        region = self._regions.get(region_id) or db.session.identity_map.get(
+            identity_key(Region, region_id)
+        )
+        if region is None:
+            line = db.session.scalars(select(Region).where(Region.id.in_(region_line(region_id))))
+            self._regions.update((found.id, found) for found in line)
+            region = self._regions.get(region_id)
+        return region
 
     @staticmethod
     def _first_active(*where) -> int | None:
@@ -104,8 +116,13 @@ class DatabaseDirectory:
     def court_of(self, district_id: int) -> int | None:
         return self._active(OrgKind.court, district_id)
 
+    def organization(self, organization_id: int) -> Organization | None:
+        if organization_id not in self._organizations:
+            self._organizations[organization_id] = db.session.get(Organization, organization_id)
+        return self._organizations[organization_id]
+
     def is_active(self, organization_id: int) -> bool:
-        organization = db.session.get(Organization, organization_id)
+        organization = self.organization(organization_id)
         return organization is not None and organization.active
 
     def any_hr_centre(self) -> int | None:
@@ -204,8 +221,12 @@ def rule_rows(*, active_only: bool = False) -> list[RoutingRuleRow]:
     return list(db.session.scalars(query))
 
 
-def route_filing(filing: Filing) -> RoutingDecision:
-    return route(filing, DatabaseDirectory(), [as_rule(row) for row in rule_rows(active_only=True)])
+def route_filing(filing: Filing) -> tuple[RoutingDecision, Organization]:
+    """Where the filing goes, and that organisation (read once, as routing checked it)."""
+    directory = DatabaseDirectory()
+    rules = [as_rule(row) for row in rule_rows(active_only=True)]
+    decision = route(filing, directory, rules)
+    return decision, directory.organization(decision.organization_id)
 
 
 def reason_of(decision: RoutingDecision) -> tuple[str, str | None]:

@@ -76,3 +76,15 @@ def region_subtree(region_id: int) -> Select:
     )
     tree = tree.union_all(select(Region.id).where(Region.parent_id == tree.c.id))
     return select(tree.c.id)
+
+
+@lru_cache(maxsize=4096)
+def region_line(region_id: int) -> Select:
+    """SELECT of the ids of a region and every region above it (a recursive CTE)."""
+    line = (
+        select(Region.id, Region.parent_id)
+        .where(Region.id == region_id)
+        .cte(f"region_line_{int(region_id)}", recursive=True)
+    )
+    line = line.union_all(select(Region.id, Region.parent_id).where(Region.id == line.c.parent_id))
+    return select(line.c.id)

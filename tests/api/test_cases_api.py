@@ -10,6 +10,7 @@ from mediation.extensions import db
 from mediation.models import Case, MediationSession, Organization
 from mediation.models.types import utcnow
 from tests.api.bodies import DESIGN_BODY, body
+from tests.conftest import statements_sent
 from tests.upload_files import MINIMAL_PDF
 
 
@@ -103,6 +104,35 @@ def test_the_design_example_files_for_a_visitor_at_the_counter(api):
     assert response.status_code == 201
     assert response.json["applicant"]["id_number"] == "110105********002X"
     assert db.session.get(Case, response.json["id"]).applicant_id is None
+
+
+def test_a_filing_reads_each_thing_once_and_writes_each_rollup_table_in_one_call(api):
+    """What a filing asks the database, as its answer shows the case: the employer once by
+    its code, the employer's regions in one statement, the organisation it goes to once;
+    none of the parts a new case cannot have yet (sessions, agreement, confirmation,
+    extensions, suspensions of the limitation); each figure table written in one call."""
+    with statements_sent() as sent:
+        filed = api("POST", "/cases", "worker1", json=body())
+    assert filed.status_code == 201 and filed.json["sessions"] == []
+    statements = [statement for statement, _parameters in sent]
+
+    def reading(table: str) -> list[str]:
+        return [s for s in statements if s.startswith(("SELECT", "WITH")) and f"FROM {table}" in s]
+
+    assert len(reading("employers")) == 1
+    assert len(reading("regions")) == 1
+    assert len([s for s in reading("organizations") if "organizations.name" in s]) == 1
+    for table in (
+        "mediation_sessions",
+        "agreements ",
+        "judicial_confirmations",
+        "extension_proposals",
+        "limitation_suspensions",
+    ):
+        assert not reading(table), table
+    for table in ("figure_rollups ", "figure_rollups_detailed", "figure_dates"):
+        written = [s for s in statements if s.startswith(f"INSERT INTO {table}")]
+        assert len(written) == 1, (table, len(written))
 
 
 def test_illegal_trigger_is_409_and_changes_nothing(api):
