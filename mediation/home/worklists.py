@@ -40,8 +40,7 @@ from mediation.paging import Page
 from mediation.queue.worklist import OPEN, DeadlineCounts, Filters, deadline_counts, worklist_page
 from mediation.referrals.views import referral_view
 from mediation.stats import alerts as alert_service
-from mediation.stats import figures as figure_service
-from mediation.stats.compute import Figures, compute
+from mediation.stats.compute import Figures, compute_if_counted
 from mediation.stats.filters import Filters as FigureFilters
 from mediation.stats.filters import period_bounds
 from mediation.supervision.views import overdue_cases
@@ -367,7 +366,7 @@ def supervisor_home(user: User) -> SupervisorHome:
     month = FigureFilters(start=start, end=end, period="month")
     return SupervisorHome(
         month=month,
-        figures=compute(month, user) if figure_service.is_built() else None,
+        figures=compute_if_counted(month, user),
         overdue=db.session.scalar(select(func.count()).where(overdue_cases(user, today))),
         open_alerts=db.session.scalar(
             select(func.count()).where(alert_service.waiting_alerts(user))
