@@ -710,3 +710,37 @@ def test_0044_sums_the_years_of_existing_figures_from_their_months_and_takes_the
 
 def _referred_tables(table: str) -> set[str]:
     return {key["referred_table"] for key in inspect(db.engine).get_foreign_keys(table)}
+
+
+def test_0045_indexes_the_numbers_of_existing_cases_reversed_and_takes_the_index_back(databases):
+    """0045 on a database with two cases: on PostgreSQL the numbers reversed are indexed, and
+    a number's end is found from them; on SQLite (which scans) nothing changes. The way down
+    drops the index and leaves the cases; the way up builds it again."""
+    app = two_cases_at_head(databases)
+    postgresql = databases.kind == "postgresql"
+
+    def indexed() -> bool:
+        names = {index["name"] for index in inspect(db.engine).get_indexes("cases")}
+        return "ix_cases_number_reversed" in names
+
+    def ending_with(tail: str) -> list[str]:
+        with db.engine.connect() as connection:
+            return connection.scalars(
+                text("SELECT number FROM cases WHERE reverse(number) LIKE reverse(:tail) || '%'"),
+                {"tail": tail},
+            ).all()
+
+    with app.app_context():
+        assert indexed() is postgresql
+        if postgresql:  # SQLite has no reverse()
+            assert ending_with("-2") == ["X-2"]
+        downgrade(revision="0044")
+        assert not indexed()
+        with db.engine.connect() as connection:
+            assert connection.scalars(text("SELECT number FROM cases ORDER BY id")).all() == [
+                "X-1",
+                "X-2",
+            ]
+        upgrade()
+        assert indexed() is postgresql
+        db.engine.dispose()

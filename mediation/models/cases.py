@@ -24,6 +24,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -218,6 +220,13 @@ class Case(db.Model):
             text("search_grams(number, applicant_name)"),
             postgresql_using="gin",
             postgresql_ops={"number": "gin_trgm_ops", "applicant_name": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+        # The search for text ending in a number's hyphen and counter (migration 0045): the
+        # numbers that end with it, a range of this index (mediation.queue.worklist).
+        Index(
+            "ix_cases_number_reversed",
+            func.reverse(literal_column("number")).label("number_reversed"),
+            postgresql_ops={"number_reversed": "text_pattern_ops"},
         ).ddl_if(dialect="postgresql"),
         # An employer's cases, and those received since a day: the early warning at each
         # filing reads the employer's last 30 days (mediation.stats.alerts), which by the

@@ -48,6 +48,9 @@ PAGE_SIZE = 50
 DONE_COUNT_LIMIT = 1000
 # The most employers a search names by id (see _searched); past it, a subquery.
 EMPLOYERS_BY_ID = 1000
+# What may end a case number: the hyphen and counter, after any part of its prefix and year
+# (characters that are not LIKE's wildcards); see _indexed.
+NUMBER_END = re.compile(r"[A-Za-z0-9-]*-[0-9]{6}")
 
 # The date the case must move by: acceptance while applied, the mediation period after that
 # (none while accepted and not yet mediating, none once closed). The database computes it.
@@ -177,15 +180,23 @@ def _indexed(text: str) -> ColumnElement[bool]:
     ILIKE; it is asked for the longest word typed (the last of equals), which the whole
     implies: a case number's prefix and year are in a year of an organisation's cases, and
     GIN intersects their long lists for every candidate (about 80 ms at a million cases,
-    where the serial alone takes 1 ms)."""
+    where the serial alone takes 1 ms).
+
+    Text that ends in a hyphen and six digits (a number's counter, perhaps with its year and
+    prefix) is in a case number only at its end: a number is a prefix without hyphens, the
+    year and a six-digit counter (``next_case_number``; an organisation's year stays under a
+    million cases), so a hyphen followed by six digits is its last seven characters. Its
+    numbers are read from the numbers reversed (migration 0045) rather than from the
+    counter's trigrams, which thousands of numbers share (10.5 → 0.03 ms at a million)."""
     if len(text) < 3:
         grams = func.search_grams(Case.number, Case.applicant_name, type_=ARRAY(Text))
         return grams.contains(array([func.lower(text)]))
     word = max(reversed(re.findall(r"[^\W_]{3,}", text) or [text]), key=len)
-    return or_(
-        Case.number.icontains(word, autoescape=True),
-        Case.applicant_name.icontains(word, autoescape=True),
-    )
+    names = Case.applicant_name.icontains(word, autoescape=True)
+    if NUMBER_END.fullmatch(text):
+        # Numbers are capitals and digits: ILIKE's "contains" is "ends with" the text in capitals.
+        return or_(func.reverse(Case.number).like(text.upper()[::-1] + "%"), names)
+    return or_(Case.number.icontains(word, autoescape=True), names)
 
 
 def _contains(column, text: str) -> ColumnElement[bool]:

@@ -80,6 +80,34 @@ def test_a_search_pages_through_what_it_found_latest_closed_first(
     assert listed == [[wang], [ouyang], []]
 
 
+def test_a_number_or_its_end_finds_every_number_that_holds_it(closed, make_browser):
+    """Text ending in a hyphen and six digits is held by a number only at its end, and is
+    looked for there (on PostgreSQL in an index of the numbers reversed): typed whole, in
+    lower case, or as its year and counter, it finds the number and one whose prefix ends
+    with the prefix typed; text ending otherwise is looked for anywhere, as before."""
+    ouyang, wang = closed
+    longer = "Q" + ouyang
+    db.session.scalar(select(Case).where(Case.number == wang)).number = longer
+    db.session.commit()
+    mediator = make_browser()
+    mediator.login("med_hr")
+    year_and_counter = ouyang[ouyang.index("-") + 1 :]
+    searches = {
+        ouyang: [ouyang, longer],
+        ouyang.lower(): [ouyang, longer],
+        year_and_counter: [ouyang, longer],
+        "-" + year_and_counter[-6:]: [ouyang, longer],
+        longer: [longer],
+        ouyang[:-1]: [ouyang, longer],  # ends in five digits: anywhere
+        ouyang[:-6] + "999999": [],  # another counter
+    }
+    for typed, expected in searches.items():
+        html = mediator.get("/queue", query_string={"view": "done", "q": typed}).get_data(
+            as_text=True
+        )
+        assert [n for n in (ouyang, longer) if f">{n}</a>" in html] == expected, typed
+
+
 def test_a_case_number_that_passes_the_uscc_check_without_its_hyphens_is_found(
     closed, make_browser
 ):
