@@ -78,13 +78,13 @@ def region_subtree(region_id: int) -> Select:
     return select(tree.c.id)
 
 
-@lru_cache(maxsize=4096)
 def region_line(region_id: int) -> Select:
-    """SELECT of the ids of a region and every region above it (a recursive CTE)."""
+    """SELECT of the ids of a region and every region above it (a recursive CTE). Named
+    the same for every region, it compiles once: the region is a bound value."""
     line = (
         select(Region.id, Region.parent_id)
         .where(Region.id == region_id)
-        .cte(f"region_line_{int(region_id)}", recursive=True)
+        .cte("region_line", recursive=True)
     )
     line = line.union_all(select(Region.id, Region.parent_id).where(Region.id == line.c.parent_id))
     return select(line.c.id)
