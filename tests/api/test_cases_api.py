@@ -106,6 +106,7 @@ def test_the_design_example_files_for_a_visitor_at_the_counter(api):
     assert db.session.get(Case, response.json["id"]).applicant_id is None
 
 
+@pytest.mark.both_databases  # what it asks of PostgreSQL is what the bench measures
 def test_a_filing_reads_each_thing_once_and_writes_each_rollup_table_in_one_call(api):
     """What a filing asks the database, as its answer shows the case: the employer once by
     its code, the employer's regions in one statement, the organisation it goes to once;
