@@ -16,6 +16,7 @@ cases are counted in the database afterwards (each 201 is a case).
 """
 
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import event
 
-from bench import options
+from bench import cpu, options
 from mediation import create_app
 from mediation.extensions import db
 
@@ -99,17 +100,41 @@ def _spread_bodies(database: str) -> list[dict]:
 
 
 def _post_load(
-    url: str, bodies: list[dict], tokens: list[str | None], seconds: float, expect: int
+    url: str,
+    bodies: list[dict],
+    tokens: list[str | None],
+    seconds: float,
+    expect: int,
+    watched: dict[str, int] | None = None,
 ) -> dict:
-    """The clients in the load generator's own process (bench/hammer.py), as for the pages."""
+    """The clients in the load generator's own process (bench/hammer.py), as for the pages.
+
+    With ``watched`` (a name for each process tree to watch: the server's, PostgreSQL's), also
+    the CPU each tree and the load generator used per request sent, the warm-up's included."""
     command = [sys.executable, "-m", "bench.hammer", url, "--seconds", str(seconds)]
     command += ["--concurrency", str(len(tokens)), "--expect", str(expect)]
     for body in bodies:
         command += ["--json", json.dumps(body)]
     for token in filter(None, tokens):
         command += ["--bearer", token]
+    before = _cpu_seconds(watched or {})
     output = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
-    return json.loads(output.stdout)
+    found = json.loads(output.stdout)
+    if watched:
+        after, sent = _cpu_seconds(watched), found["requests"] + found["warmup_requests"]
+        found["cpu_ms_per_request"] = {
+            name: round((after[name] - before[name]) * 1000 / sent, 2) for name in after
+        }
+    return found
+
+
+def _cpu_seconds(watched: dict[str, int]) -> dict[str, float]:
+    """The CPU seconds used so far by each watched tree and by this process's ended children
+    (the load generator, once it ended)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {name: cpu.tree_seconds(root) for name, root in watched.items()} | {
+        "load_generator": children.ru_utime + children.ru_stime
+    }
 
 
 def _cases_of(database: str, usernames: list[str]) -> int:
@@ -209,17 +234,31 @@ def measure(
     seconds: float,
     bare: str = "http://127.0.0.1:5602",
     spread: bool = False,
+    servers: tuple[int, int] | None = None,
 ) -> dict:
     """Filing through the app at ``base`` and the bare insert at ``bare`` (bench/baseline.py
     served), both from ``CLIENTS`` clients for ``seconds``; then one filing's rollup time.
 
     All filings go to one organisation, whose case-number counter each holds locked until
     its commit (numbers without gaps): they take turns there. ``spread`` measures once more
-    with the clients filing to four organisations."""
+    with the clients filing to four organisations.
+
+    Given ``servers``, the process ids of the app's server and the bare endpoint's, each load
+    also says the CPU a request took in its server, in PostgreSQL (when it runs on this
+    machine) and in the load generator; and so what the filing's ratio could be at most on
+    a busy box if the app's own work took no CPU at all."""
+    postgresql = cpu.postgresql_root(database) if servers else None
+    app, bare_server = servers or (None, None)
+
+    def watched(server: int | None) -> dict[str, int] | None:
+        if server is None:
+            return None
+        return {"server": server} | ({"postgresql": postgresql} if postgresql else {})
+
     applicants = _applicants(database, CLIENTS)
     tokens = [_token(base, username) for username in applicants]
     cases_before = _cases_of(database, applicants)
-    filing = _post_load(f"{base}/api/v1/cases", [BODY], tokens, seconds, 201)
+    filing = _post_load(f"{base}/api/v1/cases", [BODY], tokens, seconds, 201, watched(app))
     filed = _cases_of(database, applicants) - cases_before
     # Each 201 is a case: those of the warm-up too, which are not timed.
     answered = filing["requests"] + filing["warmup_requests"] - filing["errors"]
@@ -228,9 +267,19 @@ def measure(
     }
     if spread:
         found["filing_four_organisations"] = _post_load(
-            f"{base}/api/v1/cases", _spread_bodies(database), tokens, seconds, 201
+            f"{base}/api/v1/cases", _spread_bodies(database), tokens, seconds, 201, watched(app)
         )
-    bare_insert = _post_load(f"{bare}/insert", [BODY], [None] * CLIENTS, seconds, 201)
+    bare_insert = _post_load(
+        f"{bare}/insert", [BODY], [None] * CLIENTS, seconds, 201, watched(bare_server)
+    )
+    if postgresql:
+        # The filing's CPU outside the app's server, against the bare insert's whole CPU.
+        outside = {"postgresql", "load_generator"}
+        found["filing_rps_over_bare_insert_rps_if_the_app_took_no_cpu"] = round(
+            sum(bare_insert["cpu_ms_per_request"].values())
+            / sum(filing["cpu_ms_per_request"][name] for name in outside),
+            3,
+        )
     rollups = one_filing(database)
     return found | {
         "bare_insert": bare_insert | {"clients": CLIENTS},
@@ -262,6 +311,7 @@ def main() -> None:
             args.seconds,
             bare=f"http://127.0.0.1:{args.port + 1}",
             spread=args.spread,
+            servers=(app_server.pid, bare_server.pid),
         )
     finally:
         app_server.terminate()
