@@ -154,8 +154,12 @@ def _password_check(runs: int = 20) -> dict:
 def _forget_second_factors(database: str) -> None:
     with psycopg.connect(database) as connection:
         connection.execute("DELETE FROM recovery_codes")
+        # Only the accounts that have one: every user's row rewritten took minutes at ten
+        # million cases (some eight million accounts).
         connection.execute(
             "UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL"
+            " WHERE totp_secret IS NOT NULL OR totp_enabled_at IS NOT NULL"
+            " OR totp_last_step IS NOT NULL"
         )
 
 
