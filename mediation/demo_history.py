@@ -374,7 +374,6 @@ class World:
             .limit(1)
         )
         self.next_user_id = (conn.scalar(select(func.max(User.id))) or 0) + 1
-        self.worker_count = 0
         self._add_staff(conn)
         self._add_employers(conn)
 
@@ -535,29 +534,149 @@ class Desk:
     pins: tuple[str, ...] = ("waiting", "waiting", "mine", "mine", "mine", "overdue")
 
 
-class Generator:
-    """Lives cases one after the other; ``tables`` collects their rows until taken."""
+@dataclass(frozen=True)
+class Start:
+    """The first id a generator gives in each table it numbers, and the case numbers it
+    continues (each organisation's counter, by year)."""
 
-    def __init__(self, world: World, conn: Connection, n: int, alert_threshold: int = 3):
-        self.world, self.rng, self.now = world, world.rng, world.now
-        self.today = self.now.date()
-        self.next_case_id = (conn.scalar(select(func.max(Case.id))) or 0) + 1
-        self.next_referral_id = (conn.scalar(select(func.max(Referral.id))) or 0) + 1
-        self.next_alert_id = (conn.scalar(select(func.max(Alert.id))) or 0) + 1
-        self.next_report_id = (conn.scalar(select(func.max(PaymentReport.id))) or 0) + 1
-        # Numbers continue each organisation's counter.
-        self.numbers: dict[tuple[int, int], int] = {
-            (org_id, year): value
-            for org_id, year, value in conn.execute(
-                select(CaseCounter.organization_id, CaseCounter.year, CaseCounter.last_value)
+    case_id: int
+    user_id: int
+    referral_id: int
+    report_id: int
+    alert_id: int
+    numbers: dict[tuple[int, int], int] = field(default_factory=dict)
+    worker: int = 0  # the number of the first invented worker (their ID numbers, phones)
+
+    @classmethod
+    def after(cls, conn: Connection) -> "Start":
+        """Just after what the database holds."""
+
+        def after_max(model) -> int:
+            return (conn.scalar(select(func.max(model.id))) or 0) + 1
+
+        return cls(
+            after_max(Case),
+            after_max(User),
+            after_max(Referral),
+            after_max(PaymentReport),
+            after_max(Alert),
+            {
+                (org_id, year): value
+                for org_id, year, value in conn.execute(
+                    select(CaseCounter.organization_id, CaseCounter.year, CaseCounter.last_value)
+                )
+            },
+        )
+
+    def at(self, index: int) -> "Start":
+        """Where the cases from the ``index``-th on begin, for generators that each live a
+        batch of cases at once: ids as if every case before had taken one of each (a case
+        adds at most one account, referral and payment report), numbers from zero (the
+        batch's are shifted once the batches before it are counted: ``Generator.take_batch``).
+        Alerts are raised outside the batches (``Alerts``)."""
+        return Start(
+            self.case_id + index, self.user_id + index, self.referral_id + index,
+            self.report_id + index, self.alert_id, worker=self.worker + index,
+        )  # fmt: skip
+
+
+class Alerts:
+    """The early warnings filing raises (stats.alerts.check_new_case): a collective dispute,
+    and an employer's Nth case within 30 days. Those older than two weeks a supervisor has
+    acknowledged, with a note. Fed every case in the order of receipt."""
+
+    def __init__(self, world: World, rng: random.Random, next_id: int, threshold: int = 3):
+        self.world, self.rng, self.next_id, self.threshold = world, rng, next_id, threshold
+        self.recent_by_employer: dict[int, deque] = defaultdict(deque)
+        self.alerts: list[tuple] = []
+        self.events: list[tuple] = []
+
+    def case(self, case_id, employer_id, region_id, received: datetime, workers: int) -> None:
+        recent = self.recent_by_employer[employer_id]
+        recent.append((received, case_id))
+        while recent[0][0] < received - ALERT_WINDOW:
+            recent.popleft()
+        raised = []
+        if workers >= 10:
+            raised.append(("collective", f"collective:{case_id}", [case_id]))
+        if len(recent) == self.threshold:
+            ids = [recent_id for _, recent_id in recent]
+            raised.append(("repeat_disputes", f"repeat:{employer_id}:{case_id}", ids))
+        now, supervisor = self.world.now, self.world.supervisor
+        for kind, key, case_ids in raised:
+            alert_id = self.next_id
+            self.next_id += 1
+            acknowledged = by = note = None
+            looked_at = received + timedelta(days=self.rng.uniform(0.5, 10))
+            if supervisor and looked_at < now - timedelta(days=14) and self.rng.random() < 0.97:
+                acknowledged, by, note = looked_at, supervisor, self.rng.choice(ALERT_NOTES)
+                self.events.append(
+                    (
+                        _at(looked_at),
+                        supervisor,
+                        "supervisor",
+                        "alert.acknowledged",
+                        "alerts",
+                        alert_id,
+                        note,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                    )
+                )
+            self.alerts.append(
+                (
+                    alert_id,
+                    kind,
+                    key,
+                    employer_id,
+                    region_id,
+                    case_ids,
+                    _at(received),
+                    _at(acknowledged),
+                    by,
+                    note,
+                )
             )
-        }
+
+    def take(self) -> tuple[list[tuple], list[tuple]]:
+        """The alerts raised since the last call, and their acknowledgements' audit events."""
+        taken = self.alerts, self.events
+        self.alerts, self.events = [], []
+        return taken
+
+
+class Generator:
+    """Lives cases one after the other; ``tables`` collects their rows until taken.
+
+    ``alerts`` is fed each case as it is filed (an ``Alerts``, or whatever collects the
+    filings for one that runs elsewhere); ``rng`` is the world's unless given."""
+
+    def __init__(
+        self,
+        world: World,
+        start: Start,
+        n: int,
+        alerts: Alerts,
+        rng: random.Random | None = None,
+    ):
+        self.world, self.rng, self.now = world, rng or world.rng, world.now
+        self.today = self.now.date()
+        self.alerts = alerts
+        self.next_case_id, self.next_user_id = start.case_id, start.user_id
+        self.next_referral_id, self.next_report_id = start.referral_id, start.report_id
+        self.next_worker = start.worker
+        # Numbers continue each organisation's counter; a case's is written when its rows
+        # are taken (the numbering of its batch may start later: ``take_batch``).
+        self.numbers = dict(start.numbers)
+        self.numbered: list[tuple[int, int, int]] = []  # (organisation, year, sequence)
         self.workers: list[tuple[int, str, str, str, bool]] = []
         # worker1 files a few cases spread over the year, the last of them a few days old, so
         # the worker's own pages show a history and an ordinary open case.
         self.worker1_cases = {n * k // 5 for k in range(1, 5)} | {max(0, n - 1 - n // 250)}
-        self.alert_threshold = alert_threshold
-        self.recent_by_employer: dict[int, deque] = defaultdict(deque)
         self.tables: dict[str, list[tuple]] = {name: [] for name in COLUMNS}
 
     # Small random helpers, all from the one seeded generator.
@@ -604,9 +723,9 @@ class Generator:
         if channel in ("web", "app"):
             if self.workers and self.chance(0.07):
                 return rng.choice(self.workers)
-            user_id, number = world.next_user_id, world.worker_count
-            world.next_user_id += 1
-            world.worker_count += 1
+            user_id, number = self.next_user_id, self.next_worker
+            self.next_user_id += 1
+            self.next_worker += 1
             prefix, migrant = rng.choice(BIRTHPLACES)
             name = _name(rng)
             id_number = _resident_id(prefix, number, date(1968, 1, 1))
@@ -704,11 +823,12 @@ class Generator:
         year = received.year
         sequence = self.numbers.get((org_id, year), 0) + 1
         self.numbers[org_id, year] = sequence
+        self.numbered.append((org_id, year, sequence))
         if applicant_id is not None:
             filer = (applicant_id, "worker")
         else:
             filer = rng.choice(world.mediators(org_id))
-        self.alerts(case_id, employer_id, employer_region, received, workers)
+        self.alerts.case(case_id, employer_id, employer_region, received, workers)
 
         # Live the case until now; a case older than the open limit that is still open is
         # lived again (its durations drawn anew), so that every old case has closed.
@@ -741,7 +861,7 @@ class Generator:
         tables["cases"].append(
             (
                 case_id,
-                f"{org[4] or f'LD{org_id}'}-{year}-{sequence:06d}",
+                None,  # the number: take_batch
                 life.state,
                 life.outcome,
                 life.tier,
@@ -840,60 +960,6 @@ class Generator:
             case "work_injury":
                 return rng.randint(20_000, 300_000)
         return rng.randint(1_000, 20_000)
-
-    def alerts(self, case_id, employer_id, region_id, received: datetime, workers: int) -> None:
-        """The early warnings filing raises (stats.alerts.check_new_case): a collective
-        dispute, and an employer's Nth case within 30 days. Those older than two weeks a
-        supervisor has acknowledged, with a note."""
-        recent = self.recent_by_employer[employer_id]
-        recent.append((received, case_id))
-        while recent[0][0] < received - ALERT_WINDOW:
-            recent.popleft()
-        raised = []
-        if workers >= 10:
-            raised.append(("collective", f"collective:{case_id}", [case_id]))
-        if len(recent) == self.alert_threshold:
-            ids = [recent_id for _, recent_id in recent]
-            raised.append(("repeat_disputes", f"repeat:{employer_id}:{case_id}", ids))
-        for kind, key, case_ids in raised:
-            alert_id = self.next_alert_id
-            self.next_alert_id += 1
-            acknowledged = by = note = None
-            supervisor = self.world.supervisor
-            looked_at = received + timedelta(days=self.rng.uniform(0.5, 10))
-            if supervisor and looked_at < self.now - timedelta(days=14) and self.chance(0.97):
-                acknowledged, by, note = looked_at, supervisor, self.rng.choice(ALERT_NOTES)
-                self.tables["audit_events"].append(
-                    (
-                        _at(looked_at),
-                        supervisor,
-                        "supervisor",
-                        "alert.acknowledged",
-                        "alerts",
-                        alert_id,
-                        note,
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                    )
-                )
-            self.tables["alerts"].append(
-                (
-                    alert_id,
-                    kind,
-                    key,
-                    employer_id,
-                    region_id,
-                    case_ids,
-                    _at(received),
-                    _at(acknowledged),
-                    by,
-                    note,
-                )
-            )
 
     def payment(self, life, case_id: int, applicant_id, due: date, agreed: int) -> None:
         """Some days after the agreed payment fell due, the worker (a walk-in applicant: the
@@ -1108,9 +1174,23 @@ class Generator:
                 )
             )
 
-    def take_batch(self) -> dict[str, list[tuple]]:
-        """The rows generated since the last call, in the order the tables must be written."""
+    def take_batch(self, numbered_after: dict[tuple[int, int], int] | None = None):
+        """The rows generated since the last call, in the order the tables must be written.
+
+        Each case gets its number here, its sequence counted after ``numbered_after``'s
+        value for its organisation and year: the numbers the batches lived before this
+        generator's gave (none for a generator that lives them all)."""
         batch, self.tables = self.tables, {name: [] for name in COLUMNS}
+        shift, org = numbered_after or {}, self.world.org
+        cases = batch["cases"]
+        for row, (org_id, year, sequence) in enumerate(self.numbered):
+            sequence += shift.get((org_id, year), 0)
+            number = f"{org[org_id][4] or f'LD{org_id}'}-{year}-{sequence:06d}"
+            cases[row] = (cases[row][0], number, *cases[row][2:])
+        self.numbered = []
+        alerts, events = self.alerts.take()
+        batch["alerts"].extend(alerts)
+        batch["audit_events"].extend(events)
         return batch
 
 
@@ -1406,7 +1486,9 @@ def seed_history(cases: int = DEMO_CASES, *, seed: int = 2026, days: int = 365) 
     world = World(conn, rng, now, DEMO_SCALE)
     desk_user = db.session.scalar(select(User).where(User.username == DEMO_DESK))
     desk = Desk(desk_user.organization_id, desk_user.id) if desk_user else None
-    generator = Generator(world, conn, cases, current_app.config["ALERT_REPEAT_THRESHOLD"])
+    start = Start.after(conn)
+    alerts = Alerts(world, rng, start.alert_id, current_app.config["ALERT_REPEAT_THRESHOLD"])
+    generator = Generator(world, start, cases, alerts)
     pins = generator.pinned_times(desk)[: max(0, cases // 2)] if desk else []
     received = [(moment, None) for moment in received_times(rng, cases - len(pins), now, days)]
     for index, (moment, pin) in enumerate(sorted(received + pins, key=lambda item: item[0])):
