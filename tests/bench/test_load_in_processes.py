@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bench.load import load
 from mediation.demo import seed_demo
 from mediation.extensions import db
 from tests.conftest import empty_all_tables, restore_reference_data
@@ -41,8 +42,6 @@ def _database(app) -> str:
 
 
 def _load_into_a_new_world(app, processes: int, cases: int = 600):
-    from bench.load import load
-
     seed_demo()
     db.session.commit()
     load(_database(app), cases, batch=100, processes=processes, now=NOW)
@@ -62,8 +61,6 @@ def test_the_year_does_not_depend_on_how_many_processes_live_it(app):
 def test_case_numbers_follow_receipt_across_batches_lived_at_once(app):
     """Six batches on three processes: each organisation's numbers for a year run 1, 2, 3…
     in the order of the case ids, without a gap or a repeat."""
-    from bench.load import load
-
     seed_demo()
     db.session.commit()
     load(_database(app), 600, batch=100, processes=3, now=NOW)
@@ -92,8 +89,6 @@ def test_case_numbers_follow_receipt_across_batches_lived_at_once(app):
 def test_a_process_that_fails_stops_the_load_with_its_reason(app):
     """An account already holds the username the first invented worker gets: that batch's
     COPY fails in its process, and the load says so (rather than waiting for the batch)."""
-    from bench.load import load
-
     seed_demo()
     db.session.execute(
         text(
