@@ -7,9 +7,9 @@ import time
 
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from bench import cpu
+from tests.bench import libpq_url
 
 # Uses this much CPU, then says so (and, if told, waits for its input to close).
 BURN = """
@@ -64,9 +64,7 @@ def test_a_process_that_ended_is_no_tree():
 
 @pytest.mark.postgresql_only
 def test_the_postgresql_root_is_above_every_backend_of_the_database(app):
-    # libpq's form of the app's URL (the bench is given it so).
-    database = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
-    database = database.render_as_string(hide_password=False)
+    database = libpq_url(app)
     root = cpu.postgresql_root(database)
     assert root is not None, "the test database's server runs on this machine"
     with psycopg.connect(database) as connection:

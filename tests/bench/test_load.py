@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from mediation.extensions import db
+from tests.bench import libpq_url
 from tests.conftest import empty_all_tables, restore_reference_data, rolled_back_transaction
 from tests.factories import filed_case
 from workflows import deadlines
@@ -41,10 +41,7 @@ def loaded(database_app):
         db.session.commit()
         indexes = set(rows(INDEXES))
         db.session.commit()
-        url = make_url(database_app.config["SQLALCHEMY_DATABASE_URI"])
-        load(
-            url.set(drivername="postgresql").render_as_string(hide_password=False), CASES, batch=400
-        )
+        load(libpq_url(database_app), CASES, batch=400)
         try:
             yield indexes
         finally:

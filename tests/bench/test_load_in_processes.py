@@ -6,11 +6,11 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from bench.load import load
 from mediation.demo import seed_demo
 from mediation.extensions import db
+from tests.bench import libpq_url
 from tests.conftest import empty_all_tables, restore_reference_data
 
 pytestmark = [pytest.mark.postgresql_only, pytest.mark.commits]
@@ -36,15 +36,10 @@ SELECT (SELECT md5(string_agg(concat_ws('|', id, number, state, outcome, organiz
 """
 
 
-def _database(app) -> str:
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
-
-
 def _load_into_a_new_world(app, processes: int, cases: int = 600):
     seed_demo()
     db.session.commit()
-    load(_database(app), cases, batch=100, processes=processes, now=NOW)
+    load(libpq_url(app), cases, batch=100, processes=processes, now=NOW)
     loaded = db.session.execute(text(FINGERPRINT)).one()
     assert db.session.scalar(text("SELECT count(*) FROM cases")) == cases
     db.session.remove()
@@ -63,7 +58,7 @@ def test_case_numbers_follow_receipt_across_batches_lived_at_once(app):
     in the order of the case ids, without a gap or a repeat."""
     seed_demo()
     db.session.commit()
-    load(_database(app), 600, batch=100, processes=3, now=NOW)
+    load(libpq_url(app), 600, batch=100, processes=3, now=NOW)
     numbered = db.session.execute(
         text(
             "SELECT split_part(number, '-', 1) || split_part(number, '-', 2),"
@@ -99,4 +94,4 @@ def test_a_process_that_fails_stops_the_load_with_its_reason(app):
     )
     db.session.commit()
     with pytest.raises(RuntimeError, match=r"\(username\)=\(bench_w0\) already exists"):
-        load(_database(app), 600, batch=100, processes=2, now=NOW)
+        load(libpq_url(app), 600, batch=100, processes=2, now=NOW)
