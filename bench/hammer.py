@@ -40,6 +40,7 @@ def drive(
     requests: int | None = None,
     expect: int = 200,
     warmup: float = 0,
+    keep_latencies: bool = False,
 ) -> dict:
     """One thread per client, each sending its targets in turn over one kept-alive
     connection, until ``seconds`` have passed or ``requests`` were sent by all together.
@@ -48,7 +49,9 @@ def drive(
     The first ``warmup`` seconds are sent and not timed (their errors count): what a server
     does once after it starts (each worker's connections, compiled templates and statements,
     pages first read into PostgreSQL's cache) would otherwise fill the slowest twentieth of a
-    ten-second run, where the p95 is read, and a server up for hours does not do it again."""
+    ten-second run, where the p95 is read, and a server up for hours does not do it again.
+    With ``keep_latencies`` the answer also holds every counted latency and the seconds they
+    were counted over, to pool with other runs of the same page (bench/turns.py)."""
     parts = urlsplit(base)
     latencies: list[float] = []
     warmed: list[float] = []  # sent in the warm-up: not timed, but their errors count
@@ -90,27 +93,42 @@ def drive(
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - counted_from
+    counted = time.perf_counter() - counted_from
+    found = summary(latencies, counted, len(warmed), failures)
+    if failures:  # what went wrong, to read without rerunning
+        found["first_error"] = first_failure[0]
+    return found | ({"latencies": latencies, "seconds": counted} if keep_latencies else {})
+
+
+def summary(latencies: list[float], seconds: float, warmed: int, failures: dict) -> dict:
+    """Percentiles and throughput of the ``latencies`` (seconds) counted over ``seconds``;
+    ``warmed`` requests were sent before and not timed; ``failures`` counts them by status."""
     ordered = sorted(latencies)
     found = {
         "requests": len(ordered),
         "errors": sum(failures.values()),
         "p50_ms": round(statistics.median(ordered) * 1000, 1) if ordered else None,
         "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 1) if ordered else None,
-        "rps": round(len(ordered) / wall, 1),
-        "warmup_requests": len(warmed),
+        "rps": round(len(ordered) / seconds, 1),
+        "warmup_requests": warmed,
     }
-    if failures:  # what went wrong, to read without rerunning
-        found |= {"error_statuses": failures, "first_error": first_failure[0]}
-    return found
+    return found | ({"error_statuses": failures} if failures else {})
 
 
-def hammer(url: str, cookie: str, seconds: float, concurrency: int, warmup: float = WARMUP) -> dict:
+def hammer(
+    url: str,
+    cookie: str,
+    seconds: float,
+    concurrency: int,
+    warmup: float = WARMUP,
+    keep_latencies: bool = False,
+) -> dict:
     """GET one URL with one session cookie from ``concurrency`` clients."""
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     target = Target(path, {"Cookie": cookie} if cookie else {})
-    return drive(url, [[target]] * concurrency, seconds=seconds, warmup=warmup)
+    clients = [[target]] * concurrency
+    return drive(url, clients, seconds=seconds, warmup=warmup, keep_latencies=keep_latencies)
 
 
 def post_json(
@@ -155,9 +173,14 @@ def main() -> None:
         help="a client's API token (repeat: one client each, or --concurrency clients share)",
     )
     parser.add_argument("--expect", type=int, default=200, help="the status that is no error")
+    parser.add_argument(
+        "--latencies", action="store_true", help="also print every counted latency (GET only)"
+    )
     args = parser.parse_args()
     if not args.json:
-        found = hammer(args.url, args.cookie, args.seconds, args.concurrency, args.warmup)
+        found = hammer(
+            args.url, args.cookie, args.seconds, args.concurrency, args.warmup, args.latencies
+        )
         print(json.dumps(found))
         return
     bodies = []

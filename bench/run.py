@@ -1,7 +1,8 @@
 """`make bench`: load N cases into PostgreSQL, then measure pages under load against baselines.
 
 After the load it rebuilds the statistics rollup (`flask figures rebuild`), timed. Then it
-measures, with the load generator in a second process (bench/hammer.py) against gunicorn:
+measures, with the load generator in a process of its own (bench/hammer.py) against gunicorn,
+each page in turns with the others and the bare page (bench/turns.py):
 the supervisor dashboard (its default page, the last whole month, the calendar year so far and
 the last 365 days), the mediator worklist (the waiting view and the mediator's own) and a
 worker's case page, as kept between changes (cases.page_store) and, on a server that keeps
@@ -39,7 +40,7 @@ import pyotp
 import redis
 from argon2 import PasswordHasher
 
-from bench import filing, memory, options, search, sweep
+from bench import filing, memory, options, search, sweep, turns
 from bench.load import SHANGHAI_OFFSET, load
 from mediation.config import Config
 from mediation.localtime import local_today
@@ -129,6 +130,13 @@ def _session_cookie(base: str, username: str) -> str:
         key = re.search(r'<code class="secret-key">([A-Z2-7 ]+)</code>', page).group(1)
         submit(f"{base}/login/code/set-up", {"code": pyotp.TOTP(key.replace(" ", "")).now()})
     return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def _cookies(base: str) -> dict[str, str]:
+    """The session cookies of the supervisor, the mediator and the worker whose pages are
+    measured, by role."""
+    signed_in = (("supervisor", "supervisor1"), ("mediator", "med_hr"), ("worker", "worker1"))
+    return {role: _session_cookie(base, username) for role, username in signed_in}
 
 
 def _password_check(runs: int = 20) -> dict:
@@ -323,33 +331,34 @@ def main() -> None:
                 " WHERE u.username = 'worker1' AND m.username = 'med_hr'"
                 " ORDER BY c.id DESC LIMIT 1"
             ).fetchone()[0]
-        supervisor, mediator = _session_cookie(base, "supervisor1"), _session_cookie(base, "med_hr")
-        results = {}
-        for name, query, (first, last) in _dashboard_periods(local_today()):
-            results[f"dashboard_{name}"] = _hammer(
-                f"{base}/stats/?{query}", supervisor, args.seconds
-            )
-            results[f"raw_sql_aggregate_{name}"] = _raw_aggregate(args.database, first, last)
-        results |= {
-            "worklist": _hammer(f"{base}/queue", mediator, args.seconds),
-            "worklist_mine": _hammer(f"{base}/queue?view=mine", mediator, args.seconds),
-            "case_page": _hammer(
-                f"{base}/cases/{case_id}", _session_cookie(base, "worker1"), args.seconds
-            ),
-            "bare_flask_page": _hammer("http://127.0.0.1:5602/", "", args.seconds),
-            "bare_flask_page_pooled": _hammer("http://127.0.0.1:5602/pooled", "", args.seconds),
+        cookies = _cookies(base)
+        supervisor, mediator, worker = cookies["supervisor"], cookies["mediator"], cookies["worker"]
+        periods = _dashboard_periods(local_today())
+        measured = {
+            **{
+                f"dashboard_{name}": (f"{base}/stats/?{query}", supervisor)
+                for name, query, _days in periods
+            },
+            "worklist": (f"{base}/queue", mediator),
+            "worklist_mine": (f"{base}/queue?view=mine", mediator),
+            "case_page": (f"{base}/cases/{case_id}", worker),
+            "bare_flask_page": ("http://127.0.0.1:5602/", ""),
+            "bare_flask_page_pooled": ("http://127.0.0.1:5602/pooled", ""),
         }
+        # The searches and detail filters are set against the same bare page: in the same turns.
+        searched = {} if args.table_only else search.pages(args.database)
+        measured |= {name: (base + path, cookies[who]) for name, (path, who) in searched.items()}
+        results = turns.measure(measured, args.seconds)
+        for name, _query, (first, last) in periods:
+            results[f"raw_sql_aggregate_{name}"] = _raw_aggregate(args.database, first, last)
         if args.table_only:
             _print_table(args, load_phases, rebuild_seconds, results)
             return
-        results |= _raw_figures(args.database, _dashboard_periods(local_today()))
+        results |= _raw_figures(args.database, periods)
         results["password_check"] = _password_check()
-        searched = search.measure(base, mediator, supervisor, args.database, args.seconds)
-        results |= searched
         results |= filing.measure(
             base, args.database, args.seconds, servers=(app_server.pid, baseline_server.pid)
         )
-        worker = _session_cookie(base, "worker1")
         profiled = _profile(
             env,
             {
@@ -382,26 +391,19 @@ def main() -> None:
     memory_server = _serve(env, "wsgi:app", 5603)
     try:
         base = "http://127.0.0.1:5603"
-        cookies = {
-            role: _session_cookie(base, username)
-            for role, username in (
-                ("supervisor", "supervisor1"),
-                ("mediator", "med_hr"),
-                ("worker", "worker1"),
-            )
-        }
+        cookies = _cookies(base)
         results["memory_per_worker"] = memory.measure(base, memory_server.pid, cookies, case_id)
     finally:
         memory_server.terminate()
     results |= sweep.measure(args.database)
 
     def ratio(page: str, baseline: str) -> float:
-        measured = results[baseline]
-        return round(results[page]["p95_ms"] / measured.get("p95_ms", measured.get("ms")), 3)
+        against = results[baseline]
+        return round(results[page]["p95_ms"] / against.get("p95_ms", against.get("ms")), 3)
 
     # The pages the issue's table sets against the bare page: the dashboards of each period,
     # the worklists, the case page, and the searches and detail filters.
-    dashboards = [f"dashboard_{name}" for name, _query, _days in _dashboard_periods(local_today())]
+    dashboards = [f"dashboard_{name}" for name, _query, _days in periods]
     pages = (*dashboards, "worklist", "worklist_mine", "case_page", "case_page_rendered", *searched)
 
     summary = {
@@ -414,13 +416,13 @@ def main() -> None:
                 f"dashboard_{name}_p95_over_raw_figures": ratio(
                     f"dashboard_{name}", f"raw_figures_{name}"
                 )
-                for name, _query, _days in _dashboard_periods(local_today())
+                for name, _query, _days in periods
             },
             **{
                 f"dashboard_{name}_p95_over_raw_sql_p95": ratio(
                     f"dashboard_{name}", f"raw_sql_aggregate_{name}"
                 )
-                for name, _query, _days in _dashboard_periods(local_today())
+                for name, _query, _days in periods
             },
             "filing_rps_over_bare_insert_rps": results["filing_rps_over_bare_insert_rps"],
             # What it could be at most, were the app's own work free (bench/filing.py).

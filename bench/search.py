@@ -11,9 +11,9 @@ category, a channel and a priority group that the loaded cases have.
     python -m bench.search [--database postgresql://postgres@127.0.0.1:5432/mediation_bench]
 
 starts its own servers on a database the bench already loaded (bench/run.py) and prints the
-figures, each page's in-process profile (bench/profile.py) and its ratio to the bare page
-measured right after it (the box is shared, its load moves); bench/run.py calls
-:func:`measure`.
+figures, each page's in-process profile (bench/profile.py) and its ratio to the bare page,
+measured in the same turns (bench/turns.py); bench/run.py measures :func:`pages` in its turns
+with the others.
 """
 
 import json
@@ -21,10 +21,8 @@ from urllib.parse import urlencode
 
 import psycopg
 
-from bench import options
-from bench.hammer import hammer
+from bench import options, turns
 
-CONCURRENCY = 4  # bench/run.py's pages: bench.hammer's default
 FILTERS = {
     "category": "category=wage_arrears",
     "channel": "channel=window",
@@ -67,19 +65,8 @@ def pages(database: str) -> dict[str, tuple[str, str]]:
     return found
 
 
-def measure(
-    base: str, mediator_cookie: str, supervisor_cookie: str, database: str, seconds: float
-) -> dict:
-    """p50/p95/rps of each search and each filtered dashboard, keyed as :func:`pages`."""
-    cookies = {"mediator": mediator_cookie, "supervisor": supervisor_cookie}
-    return {
-        name: hammer(base + path, cookies[who], seconds, CONCURRENCY)
-        for name, (path, who) in pages(database).items()
-    }
-
-
 def main() -> None:
-    # Here, not at the top: bench/run.py imports measure() from this module.
+    # Here, not at the top: bench/run.py imports pages() from this module.
     from bench import run
 
     parser = options.parser(__doc__)
@@ -92,19 +79,14 @@ def main() -> None:
     bare_server = run._serve(env, "bench.baseline:app", args.port + 1)
     try:
         base = f"http://127.0.0.1:{args.port}"
-        cookies = {
-            "mediator": run._session_cookie(base, "med_hr"),
-            "supervisor": run._session_cookie(base, "supervisor1"),
-        }
+        cookies = run._cookies(base)
         measured = {**pages(args.database), "dashboard_this_month": ("/stats/", "supervisor")}
-        results, bare = {}, {}
-        for name, (path, who) in measured.items():
-            results[name] = hammer(base + path, cookies[who], args.seconds, CONCURRENCY)
-            # Others share the box and its load moves: each page is compared with the bare
-            # page measured right after it.
-            bare[name] = hammer(
-                f"http://127.0.0.1:{args.port + 1}/", "", args.seconds / 2, CONCURRENCY
-            )
+        results = turns.measure(
+            {name: (base + path, cookies[who]) for name, (path, who) in measured.items()}
+            | {"bare_flask_page": (f"http://127.0.0.1:{args.port + 1}/", "")},
+            args.seconds,
+        )
+        bare = results.pop("bare_flask_page")
         profiled = run._profile(
             env,
             {
@@ -120,12 +102,10 @@ def main() -> None:
             {
                 "searched": searches(args.database),
                 **results,
-                "bare_flask_page_after_each": bare,
+                "bare_flask_page": bare,
                 "profile": profiled,
                 "ratios": {
-                    f"{name}_p95_over_bare_page_p95": round(
-                        found["p95_ms"] / bare[name]["p95_ms"], 3
-                    )
+                    f"{name}_p95_over_bare_page_p95": round(found["p95_ms"] / bare["p95_ms"], 3)
                     for name, found in results.items()
                 },
             },
