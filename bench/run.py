@@ -171,17 +171,6 @@ def _forget_second_factors(database: str) -> None:
         )
 
 
-def _hammer(url: str, cookie: str, seconds: float) -> dict:
-    output = subprocess.run(
-        [PYTHON, "-m", "bench.hammer", url, "--cookie", cookie, "--seconds", str(seconds)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(output)
-
-
 def _profile(env: dict, pages: dict) -> dict:
     """Each page's SQL statements, their time and the request's, in the app's own process
     (bench/profile.py): where a page's time goes."""
@@ -380,9 +369,9 @@ def main() -> None:
     rendering_server = _serve({**env, "CASE_PAGE_SECONDS": "0"}, "wsgi:app", 5604)
     try:
         base = "http://127.0.0.1:5604"
-        results["case_page_rendered"] = _hammer(
-            f"{base}/cases/{case_id}", _session_cookie(base, "worker1"), args.seconds
-        )
+        worker = _session_cookie(base, "worker1")
+        rendered = {"case_page_rendered": (f"{base}/cases/{case_id}", worker)}
+        results |= turns.measure(rendered, args.seconds)
     finally:
         rendering_server.terminate()
     # On a server of its own: the workers' memory from their start. Staff set up their
