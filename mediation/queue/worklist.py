@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from operator import itemgetter
 
 from sqlalchemy import (
     ColumnElement,
@@ -257,24 +258,57 @@ def worklist_page(
         counted = db.session.scalar(counting, values)
         total, exact = _counted(filters, counted)
         rows = db.session.execute(paging, values).all()
-    items = [
-        WorklistRow(
-            id=row.id,
-            number=row.number,
-            state=CaseState(row.state),
-            transferred=row.transferred_from_tier is not None,
-            priority_groups=tuple(group for group in PriorityGroup if getattr(row, group.value)),
-            applicant_name=row.applicant_name,
-            applicant_phone=row.applicant_phone,
-            employer_name=row.employer_name,
-            deadline=row.current_deadline,
-            overdue=row.current_deadline is not None and row.current_deadline < today,
-            due_today=row.current_deadline == today,
-            mediator_name=user.name if filters.view == "mine" else row.mediator_name,
-        )
-        for row in rows[:per_page]
-    ]
+    mediator_name = user.name if filters.view == "mine" else None
+    items = _worklist_rows(rows[:per_page], today, mediator_name)
     return Page(items, page, per_page, total, exact, has_next=len(rows) > per_page)
+
+
+# A case's state by its stored value.
+STATES = {state.value: state for state in CaseState}
+# The columns of _page_columns a line reads by name, in this order; then the priority groups.
+LINE_COLUMNS = (
+    "id",
+    "number",
+    "state",
+    "transferred_from_tier",
+    "applicant_name",
+    "applicant_phone",
+    "employer_name",
+    "current_deadline",
+    "mediator_name",
+)
+
+
+def _worklist_rows(rows: list, today: date, mediator_name: str | None) -> list[WorklistRow]:
+    """The page's rows (``_page_columns``) as lines of the worklist, ``mediator_name`` for
+    every line when the view knows it (mine). Each row's columns are read by their position,
+    found once by name: a result row's attribute costs about half a microsecond, and a page
+    of 50 rows reads 750 of them (0.4 of a worklist request's 5 ms of CPU)."""
+    if not rows:
+        return []
+    position = {name: index for index, name in enumerate(rows[0]._fields)}
+    read = itemgetter(*(position[name] for name in LINE_COLUMNS))
+    groups = [(group, position[group.value]) for group in PriorityGroup]
+    items = []
+    for row in rows:
+        id_, number, state, tier, name, phone, employer, deadline, mediator = read(row)
+        items.append(
+            WorklistRow(
+                id=id_,
+                number=number,
+                state=STATES[state],
+                transferred=tier is not None,
+                priority_groups=tuple(group for group, at in groups if row[at]),
+                applicant_name=name,
+                applicant_phone=phone,
+                employer_name=employer,
+                deadline=deadline,
+                overdue=deadline is not None and deadline < today,
+                due_today=deadline == today,
+                mediator_name=mediator_name or mediator,
+            )
+        )
+    return items
 
 
 def _counted(filters: Filters, counted: int) -> tuple[int, bool]:

@@ -27,7 +27,9 @@ def test_staff_are_signed_out_after_half_an_hour_away(app, demo, browser):
     browser.login("med_hr")
     assert browser.get("/queue").status_code == 200
     step_away("med_hr", 29)
-    assert browser.get("/queue").status_code == 200  # and that request counts as activity
+    answer = browser.get("/queue")
+    assert answer.status_code == 200  # and that request counts as activity,
+    assert "Set-Cookie" not in answer.headers  # kept in the database: the cookie stays as it is
     step_away("med_hr", 31)
     answer = browser.get("/queue")
     assert answer.status_code == 302 and "/login" in answer.headers["Location"]

@@ -299,6 +299,38 @@ def test_worklist_sorts_by_deadline_and_filters(app, demo, make_browser):
     assert first.number in html  # unknown filter values are ignored, never a 500
 
 
+def test_a_worklist_line_says_what_sets_its_case_apart(app, demo, make_browser):
+    """Each line links to its case and shows, in the reader's language: a transfer, the
+    applicant's priority groups, the phone masked, the deadline and how far off it is."""
+    from workflows.case import Tier
+
+    case, plain = filed_case(), filed_case()
+    case.migrant_worker = case.injured_worker = True
+    case.transferred_from_tier = Tier.enterprise
+    case.acceptance_deadline = local_today() + timedelta(days=3)
+    db.session.commit()
+    phone = case.applicant_phone
+    mediator = make_browser()
+    mediator.login("med_hr")
+
+    def line(language: str, shown) -> str:
+        html = mediator.get("/queue", headers={"Accept-Language": language})
+        html = html.get_data(as_text=True)
+        start = html.index(f'<a href="/cases/{shown.id}">{shown.number}</a>')
+        return html[start : html.index("</tr>", start)]
+
+    english = line("en", case)
+    assert "<small>transfer</small>" in english
+    assert "<small>Migrant worker、Injured worker</small>" in english
+    assert f"<small>{phone[:3]}****{phone[-4:]}</small>" in english and phone not in english
+    assert "3 days left" in english and ">Applied<" in english
+    chinese = line("zh-CN", case)
+    assert "<small>移送</small>" in chinese and "<small>农民工、工伤职工</small>" in chinese
+    assert "还剩 3 天" in chinese
+    nothing_apart = line("en", plain)
+    assert "transfer" not in nothing_apart and "worker</small>" not in nothing_apart
+
+
 def _close(case, trigger: str = "decline") -> None:
     from mediation.cases.operations import fire
     from tests.factories import user
