@@ -262,13 +262,15 @@ def _trend(filters: Filters, user: User) -> tuple[Series, Series]:
     received, resolved, mediated = Counter(), Counter(), Counter()
     organizations = tuple(counted_organization_ids(filters, user))
     statement, rows = _trend_statement(filters, organizations, local_today())
-    for row in db.session.execute(statement):
+    found = rows.signed(
+        db.session.execute(statement), "period_start", "received", "resolved", "mediated_closed"
+    )
+    for sign, start, received_there, resolved_there, mediated_there in found:
         # A month's bar takes its month row and the day rows taken out of it alike.
-        step = row.period_start if daily else row.period_start.replace(day=1)
-        sign = rows.sign_of(row)
-        received[step] += sign * row.received
-        resolved[step] += sign * row.resolved
-        mediated[step] += sign * row.mediated_closed
+        step = start if daily else start.replace(day=1)
+        received[step] += sign * received_there
+        resolved[step] += sign * resolved_there
+        mediated[step] += sign * mediated_there
     steps = _steps(filters, daily)
     labels = [step.strftime("%m-%d" if daily else "%Y-%m") for step in steps]
     return (

@@ -88,7 +88,7 @@ def network_figures(user: User, today: date) -> tuple[list[OrganizationFigures],
     since = today - timedelta(days=WINDOW_DAYS - 1)
     histograms: dict[int, Counter] = {}
     window = period_rows(FigureDistribution, since, today)
-    for row in db.session.execute(
+    found = db.session.execute(
         select(
             FigureDistribution.organization_id,
             FigureDistribution.days,
@@ -101,10 +101,11 @@ def network_figures(user: User, today: date) -> tuple[list[OrganizationFigures],
             FigureDistribution.organization_id.in_(ids),
         )
         .group_by(FigureDistribution.organization_id, FigureDistribution.days, *window.signs)
+    )
+    for sign, organization_id, days, cases in window.signed(
+        found, "organization_id", "days", "cases"
     ):
-        histograms.setdefault(row.organization_id, Counter())[row.days] += (
-            window.sign_of(row) * row.cases
-        )
+        histograms.setdefault(organization_id, Counter())[days] += sign * cases
     rows = [
         OrganizationFigures(
             organization=organization,

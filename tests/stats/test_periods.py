@@ -77,8 +77,8 @@ def read(engine, start: date, end: date, today: date, coarsest: Grain) -> tuple[
     over = period_rows(ROWS.c, start, end, today=today, coarsest=coarsest)
     found = select(ROWS.c.cases, *over.signs).where(over.where, ROWS.c.as_of == today)
     with engine.connect() as connection:
-        rows = connection.execute(found).all()
-    return sum(over.sign_of(row) * row.cases for row in rows), len(rows)
+        rows = list(over.signed(connection.execute(found), "cases"))
+    return sum(sign * cases for sign, cases in rows), len(rows)
 
 
 def test_any_period_adds_up_to_its_days_from_day_month_and_year_rows(counted):
