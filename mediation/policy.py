@@ -320,21 +320,32 @@ def can(user: User | AnonymousUserMixin, permission: Permission) -> bool:
     return bool(user.is_authenticated) and user.role in ROLE_PERMISSIONS[permission]
 
 
-def _jurisdiction_organizations(user: User) -> Select:
+def _jurisdiction_organizations(region_id: int) -> Select:
     """SELECT of the ids of the organisations in a supervisor's region and below it."""
-    return select(Organization.id).where(Organization.region_id.in_(region_subtree(user.region_id)))
+    return select(Organization.id).where(Organization.region_id.in_(region_subtree(region_id)))
 
 
 def organizations_in_view(user: User) -> ColumnElement[bool] | None:
     """A filter on organisations for users who see only a jurisdiction; None means all."""
-    if user.role is Role.supervisor:
-        return Organization.id.in_(_jurisdiction_organizations(user))
+    return organizations_in_view_of(user.role, user.region_id)
+
+
+def organizations_in_view_of(role: Role, region_id: int | None) -> ColumnElement[bool] | None:
+    """``organizations_in_view`` of an account of ``role`` in ``region_id``: all it depends on."""
+    if role is Role.supervisor:
+        return Organization.id.in_(_jurisdiction_organizations(region_id))
     return None
 
 
 def overseen_organizations(user: User) -> Select:
     """SELECT of the ids of the organisations whose figures ``user`` may read."""
-    in_view = organizations_in_view(user)
+    return overseen_organizations_of(user.role, user.region_id)
+
+
+def overseen_organizations_of(role: Role, region_id: int | None) -> Select:
+    """``overseen_organizations`` of an account of ``role`` in ``region_id``, for a statement
+    built once per kind of account and region (``stats.filters.places_in_view``)."""
+    in_view = organizations_in_view_of(role, region_id)
     query = select(Organization.id)
     return query if in_view is None else query.where(in_view)
 
@@ -747,7 +758,7 @@ def visible_referrals(user: User) -> ColumnElement[bool]:
     if user.role is Role.reemployment_officer:
         return Referral.centre_id == user.organization_id
     if user.role is Role.supervisor:
-        return Referral.centre_id.in_(_jurisdiction_organizations(user))
+        return Referral.centre_id.in_(_jurisdiction_organizations(user.region_id))
     return false()
 
 

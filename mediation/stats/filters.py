@@ -7,9 +7,10 @@ custom dates. Every bad parameter gets a clear message under its own name, never
 import calendar
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 from flask import g
-from sqlalchemy import exists, literal, select, union_all
+from sqlalchemy import CompoundSelect, exists, literal, select, union_all
 
 from mediation import policy
 from mediation.core.errors import Invalid
@@ -23,6 +24,7 @@ from mediation.models import (
     PriorityGroup,
     Region,
     RegionLevel,
+    Role,
     User,
 )
 from mediation.models.cases import TIER_TITLES
@@ -167,9 +169,9 @@ def _identifier(args, key: str, column, allowed, errors: dict, message) -> int |
     return number
 
 
-def regions_in_view(user: User):
-    """SELECT of the ids of the regions a supervisor may filter by."""
-    return region_subtree(user.region_id)
+def regions_in_view(region_id: int):
+    """SELECT of the ids of the regions a supervisor of ``region_id`` may filter by."""
+    return region_subtree(region_id)
 
 
 def parse_filters(args, user: User) -> Filters:
@@ -196,7 +198,12 @@ def parse_filters(args, user: User) -> Filters:
         end=end,
         period=period,
         region_id=_identifier(
-            args, "region", Region.id, regions_in_view(user), errors, _l("Not a known region.")
+            args,
+            "region",
+            Region.id,
+            regions_in_view(user.region_id),
+            errors,
+            _l("Not a known region."),
         ),
         tier=_enum(args, "tier", Tier, errors),
         organization_id=_identifier(
@@ -231,19 +238,29 @@ def places_in_view(user: User) -> Places:
     a filter narrows them these organisations are the ones the figures count."""
     looked_up = g.setdefault("places_in_view", {})
     if user.id not in looked_up:
-        regions = select(
-            literal("region").label("kind"), Region.id, Region.name, Region.code.label("sort")
-        ).where(Region.id.in_(regions_in_view(user)), Region.level != RegionLevel.community)
-        organizations = select(
-            literal("organization"), Organization.id, Organization.name, Organization.name
-        ).where(Organization.id.in_(policy.overseen_organizations(user)))
         places = {"region": [], "organization": []}
-        for kind, id_, name, _sort in db.session.execute(
-            union_all(regions, organizations).order_by("kind", "sort")
-        ):
+        for kind, id_, name, _sort in db.session.execute(_places(user.role, user.region_id)):
             places[kind].append((id_, name))
         looked_up[user.id] = Places(places["region"], places["organization"])
     return looked_up[user.id]
+
+
+# Kinds of account × regions whose statement of the places in view is kept.
+PLACES_KEPT = 256
+
+
+@lru_cache(maxsize=PLACES_KEPT)
+def _places(role: Role, region_id: int) -> CompoundSelect:
+    """The statement of ``places_in_view`` for an account of ``role`` in ``region_id``, built
+    once: building the union of two recursive CTEs and its cache key took 0.5 of the
+    dashboard's 9 ms of CPU, running it 0.2."""
+    regions = select(
+        literal("region").label("kind"), Region.id, Region.name, Region.code.label("sort")
+    ).where(Region.id.in_(regions_in_view(region_id)), Region.level != RegionLevel.community)
+    organizations = select(
+        literal("organization"), Organization.id, Organization.name, Organization.name
+    ).where(Organization.id.in_(policy.overseen_organizations_of(role, region_id)))
+    return union_all(regions, organizations).order_by("kind", "sort")
 
 
 def filter_options(user: User) -> dict[str, list[tuple[str, str]]]:
