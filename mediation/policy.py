@@ -327,10 +327,10 @@ def _jurisdiction_organizations(region_id: int) -> Select:
 
 def organizations_in_view(user: User) -> ColumnElement[bool] | None:
     """A filter on organisations for users who see only a jurisdiction; None means all."""
-    return organizations_in_view_of(user.role, user.region_id)
+    return _organizations_in_view(user.role, user.region_id)
 
 
-def organizations_in_view_of(role: Role, region_id: int | None) -> ColumnElement[bool] | None:
+def _organizations_in_view(role: Role, region_id: int | None) -> ColumnElement[bool] | None:
     """``organizations_in_view`` of an account of ``role`` in ``region_id``: all it depends on."""
     if role is Role.supervisor:
         return Organization.id.in_(_jurisdiction_organizations(region_id))
@@ -345,7 +345,7 @@ def overseen_organizations(user: User) -> Select:
 def overseen_organizations_of(role: Role, region_id: int | None) -> Select:
     """``overseen_organizations`` of an account of ``role`` in ``region_id``, for a statement
     built once per kind of account and region (``stats.filters.places_in_view``)."""
-    in_view = organizations_in_view_of(role, region_id)
+    in_view = _organizations_in_view(role, region_id)
     query = select(Organization.id)
     return query if in_view is None else query.where(in_view)
 
