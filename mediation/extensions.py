@@ -1,5 +1,8 @@
 """Flask extensions, created once here and bound to the app in ``create_app``."""
 
+from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -76,3 +79,16 @@ def upsert_insert(table, kind: str) -> Insert:
     compiled each time, and would crowd the other statements out of the compiled cache.
     """
     return (_PostgresqlUpsert if kind == "postgresql" else _SqliteUpsert)(table)
+
+
+def columns_of(keys: Iterable[str], *names: str) -> Callable[[Sequence], tuple]:
+    """A function giving a result row's columns ``names`` as a tuple, read by position (found
+    here once, by name, among ``keys``: a result's ``keys()`` or a row's ``_fields``). A
+    SQLAlchemy row's attribute costs about half a microsecond; a worklist page reads 750 and a
+    year's dashboard about 1,000."""
+    keys = list(keys)
+    positions = [keys.index(name) for name in names]
+    if len(positions) == 1:
+        (at,) = positions
+        return lambda row: (row[at],)
+    return itemgetter(*positions)
